@@ -1,0 +1,93 @@
+import type { ErrorCode, Identity, Message, Usage } from '@confab/protocol';
+
+/**
+ * A message as the UI shows it: a stored message, or one of ours not yet acknowledged.
+ * `queued`: written while offline, waiting in the outbox; `sending`: on the wire, no ack yet;
+ * `failed`: the server refused it (see `error`); the stored statuses come from the server.
+ */
+export type LocalStatus = 'queued' | 'sending' | 'failed';
+export type ChatMessageStatus = LocalStatus | Message['status'];
+
+export interface ChatMessage {
+  /** Server id once stored; the client_message_id before that. */
+  key: string;
+  id: string | null;
+  client_message_id: string | null;
+  seq: number | null;
+  author: Message['author'];
+  content: string;
+  status: ChatMessageStatus;
+  source: Message['source'];
+  model: string | null;
+  finish_reason: string | null;
+  usage: Usage | null;
+  created_at: string;
+  error: { code: ErrorCode; message: string } | null;
+  /** True for messages this browser sent. */
+  mine: boolean;
+}
+
+export type ConnectionStatus =
+  | 'connecting'
+  | 'open'
+  | 'reconnecting'
+  /** Gave up after the last backoff attempt: the UI offers a "Reconnect" button. */
+  | 'failed'
+  /** Closed for good: auth failed, forbidden, not found, or unmounted. */
+  | 'closed';
+
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** Reconnect attempt number (0 when connected). */
+  attempt: number;
+  /** Epoch ms of the next reconnect attempt while `reconnecting`. */
+  nextRetryAt: number | null;
+  /** Why the socket closed, in words, when it is not open. */
+  reason: string | null;
+}
+
+export interface ConversationError {
+  code: ErrorCode;
+  message: string;
+  /** Epoch ms until which sending is disabled (RATE_LIMIT). */
+  until: number | null;
+}
+
+export interface ConversationState {
+  conversationId: string;
+  /** Sorted: stored messages by seq, then local unacknowledged ones in send order. */
+  messages: ChatMessage[];
+  /** Highest seq held contiguously from the start of what was loaded. */
+  lastSeq: number;
+  identity: Identity | null;
+  canWrite: boolean;
+  /** People typing now (never includes ourselves); entries expire after TYPING_AUTO_STOP_MS. */
+  typing: Array<{ who: Identity; until: number }>;
+  connection: ConnectionState;
+  error: ConversationError | null;
+  /** Whether older history exists before the first loaded message. */
+  hasOlder: boolean;
+  /** The session is gone: the UI asks the person to sign in again. */
+  signInRequired: boolean;
+}
+
+export type SendResult = { ok: true; clientMessageId: string } | { ok: false; reason: string };
+
+export interface UseConversationOptions {
+  conversationId: string;
+  /** History rendered by the server component, so the first paint has messages. */
+  initialMessages?: Message[];
+  initialHasOlder?: boolean;
+}
+
+export interface UseConversationResult {
+  state: ConversationState;
+  send: (text: string) => SendResult;
+  /** Stop the agent reply being streamed (newest when omitted). */
+  stop: (messageId?: string) => void;
+  /** Call on every keystroke; typing start/stop frames are debounced (lodash) and rate-limited. */
+  notifyTyping: () => void;
+  /** Manual reconnect after `failed`. */
+  reconnect: () => void;
+  loadOlder: () => Promise<void>;
+}

@@ -1,0 +1,92 @@
+import type { AgentPersona, ConversationKind, Identity, Message, MessageSource, MessageStatus, ServerFrame, Usage } from '@confab/protocol';
+
+/**
+ * The seams inside the chat service: the data layer (database, auth, REST) implements
+ * `Store` and `Auth`; the realtime layer (WebSocket, fan-out, agents) implements `Realtime`.
+ * Each side depends only on these interfaces, so either can be tested against the real other.
+ */
+
+/** An authenticated caller: a session (user or visitor) resolved from a bearer token or a WS ticket. */
+export interface Principal {
+  identity: Identity;
+  sessionId: string;
+  /** Epoch ms when the session (not the ticket) expires; the socket is closed with SESSION_EXPIRED then. */
+  sessionExpiresAt: number;
+}
+
+export interface ConversationRecord {
+  id: string;
+  kind: ConversationKind;
+  postId: string;
+  postSlug: string;
+  persona: AgentPersona;
+  /** Owner of a thread (null for a post's shared conversation). */
+  owner: { kind: Identity['kind']; id: string } | null;
+  lastSeq: number;
+}
+
+export interface NewMessage {
+  conversationId: string;
+  clientMessageId: string | null;
+  author: Message['author'];
+  content: string;
+  status: MessageStatus;
+  source: MessageSource;
+  model?: string | null;
+}
+
+export interface MessagePatch {
+  content?: string;
+  status?: MessageStatus;
+  finishReason?: string | null;
+  usage?: Usage | null;
+  model?: string | null;
+}
+
+export interface MessagePage {
+  messages: Message[];
+  hasMore: boolean;
+  lastSeq: number;
+}
+
+export interface Store {
+  getConversation(conversationId: string): Promise<ConversationRecord | null>;
+  /**
+   * Stores a message with the next gap-free seq of its conversation (atomic even with
+   * several instances on one PostgreSQL). Idempotent on (conversationId, clientMessageId):
+   * a second call returns the first stored message with `duplicate: true`.
+   */
+  appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }>;
+  updateMessage(messageId: string, patch: MessagePatch): Promise<Message>;
+  /** Oldest first. `afterSeq` pages forward, `beforeSeq` pages backward (default: the newest page). */
+  listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessagePage>;
+  /** The newest `limit` messages, oldest first: the agent's context. */
+  recentMessages(conversationId: string, limit: number): Promise<Message[]>;
+  /** On start-up: replies left `streaming` by a crashed process become `interrupted`. Returns how many. */
+  interruptStaleStreams(olderThanMs: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export interface Auth {
+  /** Verifies a WebSocket ticket (signature, expiry, session still alive). Null when invalid. */
+  verifyTicket(ticket: string): Promise<Principal | null>;
+  /** Resolves an opaque session token (Authorization: Bearer). Null when unknown or expired. */
+  resolveSession(sessionToken: string): Promise<Principal | null>;
+  /** Whether a session is still valid now (signed out or expired sessions are not). */
+  isSessionActive(sessionId: string): Promise<boolean>;
+}
+
+/** Access rules, in one place, used by REST and WebSocket alike. */
+export interface Access {
+  canRead(conversation: ConversationRecord, principal: Principal | null): boolean;
+  canWrite(conversation: ConversationRecord, principal: Principal | null): boolean;
+}
+
+export interface Realtime {
+  /** Sends a frame to every connection on a conversation, on every instance. */
+  publish(conversationId: string, frame: ServerFrame): void;
+  /** Starts the agent's reply to a stored user message (used by the WS layer; REST voice turns do not trigger it). */
+  startAgentReply(conversation: ConversationRecord, userMessage: Message): void;
+  /** Stop accepting, finish or interrupt replies in flight, close sockets with GOING_AWAY. */
+  shutdown(): Promise<void>;
+}

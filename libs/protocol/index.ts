@@ -1,0 +1,6 @@
+/** @confab/protocol — the wire contract between browser, Next.js app, chat service and voice agent. */
+export * from './src/limits';
+export * from './src/errors';
+export * from './src/models';
+export * from './src/ws';
+export * from './src/rest';

@@ -1,0 +1,18 @@
+/** Limits shared by client and server so both sides enforce the same numbers. */
+export const MAX_MESSAGE_CHARS = 10_000;
+/** Messages one identity may send in MESSAGE_RATE_WINDOW_S seconds, across all its connections. */
+export const MESSAGE_RATE_LIMIT = 10;
+export const MESSAGE_RATE_WINDOW_S = 60;
+/** A typing "start" is relayed at most once per this many ms per identity. */
+export const TYPING_MIN_INTERVAL_MS = 1_000;
+/** Receivers (and the server) treat a typing indicator as stopped after this long without a refresh. */
+export const TYPING_AUTO_STOP_MS = 5_000;
+/** Largest WebSocket frame the server accepts (bytes). A 10,000-char message of 4-byte chars plus envelope fits. */
+export const MAX_FRAME_BYTES = 64 * 1024;
+/** Outbox capacity per conversation in the browser (FIFO; full means the UI refuses with a message). */
+export const OUTBOX_CAPACITY = 100;
+/** Page size for message history. */
+export const HISTORY_PAGE_SIZE = 50;
+export const HISTORY_MAX_PAGE_SIZE = 200;
+/** WebSocket tickets are single-purpose and short-lived: they only open a socket. */
+export const WS_TICKET_TTL_S = 60;

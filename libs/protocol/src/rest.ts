@@ -1,0 +1,131 @@
+import { z } from 'zod';
+import { AgentPersona, Id, Identity, Message, MessageContent, Post, Thread, User } from './models';
+import { HISTORY_MAX_PAGE_SIZE } from './limits';
+
+/**
+ * The chat service's REST API (base: CHAT_SERVICE_URL, e.g. http://127.0.0.1:4000).
+ * Sessions are opaque bearer tokens (`Authorization: Bearer <session_token>`); the
+ * Next.js app keeps them in httpOnly cookies and never hands them to page JavaScript.
+ * Errors: non-2xx with an `ApiError` body.
+ */
+
+export const Email = z.email().max(254).transform((s) => s.toLowerCase());
+export const Password = z.string().min(8, 'Password must be at least 8 characters.').max(200);
+export const DisplayName = z.string().trim().min(1).max(60);
+
+// POST /v1/auth/signup
+export const SignUpBody = z.object({
+  email: Email,
+  password: Password,
+  display_name: DisplayName,
+  /** A visitor session being upgraded: its threads become the new account's. */
+  visitor_session_token: z.string().optional(),
+});
+export type SignUpBody = z.infer<typeof SignUpBody>;
+
+// POST /v1/auth/signin
+export const SignInBody = z.object({
+  email: Email,
+  password: z.string().min(1).max(200),
+  visitor_session_token: z.string().optional(),
+});
+export type SignInBody = z.infer<typeof SignInBody>;
+
+/** Answer of sign up, sign in and visitor creation. */
+export const SessionResponse = z.object({
+  session_token: z.string(),
+  expires_at: z.iso.datetime(),
+  identity: Identity,
+  /** How many visitor threads were moved into the account (sign up / sign in only). */
+  merged_threads: z.number().int().nonnegative().optional(),
+});
+export type SessionResponse = z.infer<typeof SessionResponse>;
+
+// POST /v1/auth/signout -> 204
+// GET /v1/auth/me
+export const MeResponse = z.object({ identity: Identity, user: User.nullable() });
+export type MeResponse = z.infer<typeof MeResponse>;
+
+// POST /v1/visitors -> SessionResponse (identity.kind === 'visitor')
+
+// POST /v1/tickets (Bearer session) -> a short-lived ticket that opens one WebSocket.
+export const TicketResponse = z.object({
+  ticket: z.string(),
+  expires_at: z.iso.datetime(),
+  identity: Identity,
+});
+export type TicketResponse = z.infer<typeof TicketResponse>;
+
+// GET /v1/posts
+export const PostsResponse = z.object({ posts: z.array(Post) });
+export type PostsResponse = z.infer<typeof PostsResponse>;
+// GET /v1/posts/:slug
+export const PostResponse = z.object({ post: Post });
+export type PostResponse = z.infer<typeof PostResponse>;
+
+// GET /v1/threads (Bearer) — the caller's threads, newest first
+export const ThreadsResponse = z.object({ threads: z.array(Thread) });
+export type ThreadsResponse = z.infer<typeof ThreadsResponse>;
+// POST /v1/posts/:slug/threads (Bearer) -> 201
+export const CreateThreadBody = z.object({ title: z.string().trim().min(1).max(120).optional() });
+export type CreateThreadBody = z.infer<typeof CreateThreadBody>;
+// GET /v1/threads/:id (Bearer, owner only; 404 for everyone else so ids are not probed)
+export const ThreadResponse = z.object({ thread: Thread });
+export type ThreadResponse = z.infer<typeof ThreadResponse>;
+
+// GET /v1/conversations/:id/messages?before_seq=&after_seq=&limit=
+// Post conversations: anyone. Threads: owner only.
+export const HistoryQuery = z.object({
+  before_seq: z.coerce.number().int().positive().optional(),
+  after_seq: z.coerce.number().int().nonnegative().optional(),
+  limit: z.coerce.number().int().min(1).max(HISTORY_MAX_PAGE_SIZE).optional(),
+});
+export type HistoryQuery = z.infer<typeof HistoryQuery>;
+export const HistoryResponse = z.object({
+  messages: z.array(Message),
+  /** Whether older (before_seq / default) or newer (after_seq) messages remain. */
+  has_more: z.boolean(),
+  last_seq: z.number().int().nonnegative(),
+});
+export type HistoryResponse = z.infer<typeof HistoryResponse>;
+
+// ---------- internal API for the voice agent (Authorization: Bearer CHAT_SERVICE_INTERNAL_TOKEN) ----------
+
+// GET /v1/internal/threads/:id/context
+export const ThreadContextResponse = z.object({
+  thread: Thread,
+  persona: AgentPersona,
+  /** The most recent messages, oldest first, for the agent's chat context. */
+  history: z.array(Message),
+});
+export type ThreadContextResponse = z.infer<typeof ThreadContextResponse>;
+
+// POST /v1/internal/threads/:id/messages -> 201 { message } ; broadcast live like any message
+export const InternalMessageBody = z.object({
+  role: z.enum(['user', 'agent']),
+  content: MessageContent.min(1),
+  source: z.literal('voice'),
+  /** Idempotency key (e.g. the transcription segment id): the same key is stored once. */
+  client_message_id: z.string().min(1).max(128),
+});
+export type InternalMessageBody = z.infer<typeof InternalMessageBody>;
+export const MessageResponse = z.object({ message: Message });
+export type MessageResponse = z.infer<typeof MessageResponse>;
+
+// POST /v1/internal/threads/:id/voice-session { state: 'started' | 'ended', room_name } -> 204
+export const VoiceSessionBody = z.object({
+  state: z.enum(['started', 'ended']),
+  room_name: z.string().min(1).max(200),
+});
+export type VoiceSessionBody = z.infer<typeof VoiceSessionBody>;
+
+/** Voice room token answer, shaped for livekit-client's `TokenSource.endpoint`. */
+export const RoomTokenResponse = z.object({
+  serverUrl: z.string(),
+  roomName: z.string(),
+  participantName: z.string(),
+  participantToken: z.string(),
+});
+export type RoomTokenResponse = z.infer<typeof RoomTokenResponse>;
+
+export { Id };

@@ -1,0 +1,154 @@
+import { z } from 'zod';
+import { ErrorCode } from './errors';
+import { Id, Identity, Message, MessageContent, MessageStatus, Usage } from './models';
+
+/**
+ * WebSocket protocol. Every frame is a JSON envelope `{ event, data }`.
+ * Endpoint: `/ws/v1/conversation/<conversationId>/?token=<ticket>&app_type=<appType>`
+ * (signed-in) or `?session_user=<ticket>&app_type=<appType>` (visitor). Tickets come
+ * from the Next.js route `/api/ws-ticket` and live WS_TICKET_TTL_S seconds.
+ * The plain text frame `ping` is answered with the plain text `pong`
+ * (react-use-websocket's heartbeat).
+ */
+
+export const HEARTBEAT_PING = 'ping';
+export const HEARTBEAT_PONG = 'pong';
+
+export const ClientMessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'client_message_id must be URL-safe');
+
+// ---------- client -> server ----------
+
+/** Send a user message and (in threads, or when the agent is @mentioned in a post) get the agent's next turn. */
+export const NextAction = z.object({
+  action: z.literal('next'),
+  execution_type: z.literal('chat'),
+  message: MessageContent.refine((s) => s.trim().length > 0, 'A message cannot be empty.'),
+  client_message_id: ClientMessageId,
+});
+export type NextAction = z.infer<typeof NextAction>;
+
+/** Stop the agent reply being streamed (the newest one when message_id is omitted). */
+export const StopAction = z.object({
+  action: z.literal('stop'),
+  message_id: Id.optional(),
+});
+export type StopAction = z.infer<typeof StopAction>;
+
+export const ClientFrame = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('action'), data: z.discriminatedUnion('action', [NextAction, StopAction]) }),
+  z.object({ event: z.literal('typing'), data: z.object({ state: z.enum(['start', 'stop']) }) }),
+  /** Ask for every message after `after_seq` (on connect, and whenever the client sees a gap). */
+  z.object({ event: z.literal('sync'), data: z.object({ after_seq: z.number().int().nonnegative() }) }),
+  z.object({ event: z.literal('ping'), data: z.object({}).optional() }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+// ---------- server -> client ----------
+
+export const ConnectedData = z.object({
+  connection_id: z.string(),
+  conversation_id: Id,
+  identity: Identity.nullable(),
+  /** Highest seq stored in the conversation at connect time. */
+  last_seq: z.number().int().nonnegative(),
+  /** Whether this identity may post here (false for anonymous readers of a post's shared conversation). */
+  can_write: z.boolean(),
+  server_time: z.iso.datetime(),
+});
+
+/** The message was stored; `duplicate` is true when this client_message_id had been stored before. */
+export const AckData = z.object({
+  client_message_id: ClientMessageId,
+  message_id: Id,
+  seq: z.number().int().positive(),
+  duplicate: z.boolean(),
+});
+
+export const StreamData = z.object({
+  message_id: Id,
+  conversation_id: Id,
+  seq: z.number().int().positive(),
+  delta: z.string(),
+  /** Everything generated so far; a late joiner can render from this alone. */
+  content: z.string(),
+});
+
+export const DoneData = z.object({
+  message_id: Id,
+  conversation_id: Id,
+  seq: z.number().int().positive(),
+  status: MessageStatus.exclude(['streaming']),
+  content: z.string(),
+  finish_reason: z.string().nullable(),
+  usage: Usage.nullable(),
+  model: z.string().nullable(),
+});
+
+export const TypingData = z.object({
+  conversation_id: Id,
+  who: Identity,
+  state: z.enum(['start', 'stop']),
+});
+
+export const SyncData = z.object({
+  conversation_id: Id,
+  messages: z.array(Message),
+  /** True when more messages follow in another `sync` frame. */
+  has_more: z.boolean(),
+  last_seq: z.number().int().nonnegative(),
+});
+
+export const ErrorData = z.object({
+  code: ErrorCode,
+  message: z.string(),
+  retry_after_s: z.number().int().nonnegative().optional(),
+  /** Set when the error concerns one sent message, so the client can mark that message failed. */
+  client_message_id: z.string().optional(),
+});
+
+export const ServerFrame = z.discriminatedUnion('event', [
+  z.object({ event: z.literal('connected'), data: ConnectedData }),
+  z.object({ event: z.literal('ack'), data: AckData }),
+  /** A stored message, sent to every participant (the sender too). Also re-sent when a message changes state. */
+  z.object({ event: z.literal('message'), data: z.object({ message: Message }) }),
+  z.object({ event: z.literal('stream'), data: StreamData }),
+  z.object({ event: z.literal('done'), data: DoneData }),
+  z.object({ event: z.literal('typing'), data: TypingData }),
+  z.object({ event: z.literal('sync'), data: SyncData }),
+  z.object({ event: z.literal('error'), data: ErrorData }),
+  z.object({ event: z.literal('pong'), data: z.object({}).optional() }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;
+export type ServerEvent = ServerFrame['event'];
+export type ServerFrameOf<E extends ServerEvent> = Extract<ServerFrame, { event: E }>;
+export type ConnectedData = z.infer<typeof ConnectedData>;
+export type AckData = z.infer<typeof AckData>;
+export type StreamData = z.infer<typeof StreamData>;
+export type DoneData = z.infer<typeof DoneData>;
+export type TypingData = z.infer<typeof TypingData>;
+export type SyncData = z.infer<typeof SyncData>;
+export type ErrorData = z.infer<typeof ErrorData>;
+
+export type ParseResult<T> = { ok: true; frame: T } | { ok: false; message: string };
+
+function parseJsonFrame<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    return { ok: false, message: 'Frame is not valid JSON.' };
+  }
+  const result = schema.safeParse(json);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+    return { ok: false, message: `${issue?.message ?? 'Invalid frame'}${where}.` };
+  }
+  return { ok: true, frame: result.data };
+}
+
+export const parseClientFrame = (raw: string): ParseResult<ClientFrame> => parseJsonFrame(ClientFrame, raw);
+export const parseServerFrame = (raw: string): ParseResult<ServerFrame> => parseJsonFrame(ServerFrame, raw);
+
+/** Path of a conversation's socket relative to the chat API base (`chatApiUrl`, ending in `/ws/v1/`). */
+export const conversationSocketPath = (conversationId: string): string => `conversation/${conversationId}/`;

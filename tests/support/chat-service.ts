@@ -1,0 +1,105 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import readline from 'node:readline';
+
+/**
+ * Starts the real chat service as a child process (tsx), exactly as the launcher does.
+ * Contract with `libs/chat-service/src/main.ts`: it reads its env, listens on
+ * CHAT_SERVICE_PORT (0 = any free port) and logs one pino JSON line with
+ * `msg: "chat service listening"` and `port` once it accepts connections.
+ */
+
+export interface ChatServiceOptions {
+  env?: Record<string, string>;
+  /** Defaults to a fresh in-memory PGlite database. */
+  databaseEnv?: Record<string, string>;
+  port?: number;
+}
+
+export interface RunningChatService {
+  port: number;
+  httpUrl: string;
+  /** Base for sockets: `${wsBase}conversation/<id>/`. */
+  wsBase: string;
+  env: Record<string, string>;
+  process: ChildProcess;
+  /** Log lines (parsed JSON) the service has written so far. */
+  logs: Array<Record<string, unknown>>;
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
+
+export function testSecrets(): Record<string, string> {
+  return {
+    TICKET_SECRET: randomBytes(32).toString('base64url'),
+    CHAT_SERVICE_INTERNAL_TOKEN: randomBytes(24).toString('base64url'),
+  };
+}
+
+export async function startChatService(options: ChatServiceOptions = {}): Promise<RunningChatService> {
+  const env: Record<string, string> = {
+    ...testSecrets(),
+    PGLITE_DATA_DIR: 'memory://',
+    LOG_LEVEL: 'info',
+    ALLOWED_ORIGINS: 'http://localhost:3000',
+    ...options.databaseEnv,
+    ...options.env,
+    CHAT_SERVICE_PORT: String(options.port ?? 0),
+    CHAT_SERVICE_HOST: '127.0.0.1',
+  };
+  const child = spawn(TSX, [path.join(ROOT, 'libs/chat-service/src/main.ts')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'test', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: Array<Record<string, unknown>> = [];
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`chat service did not start in 60 s\n${stderr}`)), 60_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`chat service exited with ${code} before listening\n${stderr}`));
+    });
+    readline.createInterface({ input: child.stdout! }).on('line', (line) => {
+      let entry: Record<string, unknown>;
+      try {
+        entry = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        return;
+      }
+      logs.push(entry);
+      if (entry.msg === 'chat service listening' && typeof entry.port === 'number') {
+        clearTimeout(timer);
+        resolve(entry.port);
+      }
+    });
+  });
+
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return {
+    port,
+    httpUrl: `http://127.0.0.1:${port}`,
+    wsBase: `ws://127.0.0.1:${port}/ws/v1/`,
+    env,
+    process: child,
+    logs,
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
+      child.kill(signal);
+      const timeout = new Promise<null>((resolve) =>
+        setTimeout(() => {
+          child.kill('SIGKILL');
+          resolve(null);
+        }, 15_000),
+      );
+      return Promise.race([exited, timeout]);
+    },
+  };
+}
