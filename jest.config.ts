@@ -30,6 +30,7 @@ const swc: Config['transform'] = {
 
 const moduleNameMapper: Config['moduleNameMapper'] = {
   '^@confab/([a-z-]+)$': '<rootDir>/libs/$1/index.ts',
+  '^@confab/([a-z-]+)/server$': '<rootDir>/libs/$1/server.ts',
   '^@/(.*)$': '<rootDir>/$1',
   '\\.(css)$': '<rootDir>/tests/support/style-stub.ts',
 };

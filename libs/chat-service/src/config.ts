@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * The chat service's environment, validated once at start-up. Every variable is listed in
+ * `.env.local.example`. Defaults make `npm start` work with nothing configured.
+ */
+const Env = z.object({
+  CHAT_SERVICE_HOST: z.string().default('127.0.0.1'),
+  CHAT_SERVICE_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  /** postgres://… switches from the embedded PGlite database to a PostgreSQL server. */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL').optional(),
+  /** Embedded database folder, or `memory://` for a throwaway in-memory database (tests). */
+  PGLITE_DATA_DIR: z.string().default('.data/pglite'),
+  /** redis://… fans conversation events out across several chat service instances. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'REDIS_URL must be a redis:// URL').optional(),
+  /** HS256 key for WebSocket tickets. Required with several instances; random per process otherwise. */
+  TICKET_SECRET: z.string().min(32, 'TICKET_SECRET must be at least 32 characters').optional(),
+  /** Bearer token the voice agent uses for the internal API. Required for voice; random otherwise. */
+  CHAT_SERVICE_INTERNAL_TOKEN: z.string().min(16).optional(),
+  /** Comma-separated browser origins allowed to open WebSockets. */
+  ALLOWED_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
+  /** OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp). Unset: the built-in demo agent answers. */
+  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  /** Model used for posts whose persona says `default`. */
+  OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  /** Delay between demo agent tokens (ms): makes the stream visible to people. */
+  DEMO_AGENT_TOKEN_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Name of this instance in logs and metrics. */
+  INSTANCE_ID: z.string().optional(),
+});
+
+export interface ChatServiceConfig {
+  host: string;
+  port: number;
+  databaseUrl: string | undefined;
+  pgliteDataDir: string;
+  redisUrl: string | undefined;
+  ticketSecret: Uint8Array;
+  internalToken: string;
+  allowedOrigins: string[];
+  openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
+  demoTokenDelayMs: number;
+  logLevel: z.infer<typeof Env>['LOG_LEVEL'];
+  instanceId: string;
+  /** Which values were generated because they were not configured (logged as warnings). */
+  generated: string[];
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceConfig {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid chat service environment: ${problems}`);
+  }
+  const e = parsed.data;
+  if (e.REDIS_URL && !e.TICKET_SECRET) {
+    throw new Error('TICKET_SECRET must be set when REDIS_URL is set: every instance must verify the same tickets.');
+  }
+  const generated: string[] = [];
+  const secret = (value: string | undefined, name: string): string => {
+    if (value) return value;
+    generated.push(name);
+    return randomBytes(32).toString('base64url');
+  };
+  return {
+    host: e.CHAT_SERVICE_HOST,
+    port: e.CHAT_SERVICE_PORT,
+    databaseUrl: e.DATABASE_URL,
+    pgliteDataDir: e.PGLITE_DATA_DIR,
+    redisUrl: e.REDIS_URL,
+    ticketSecret: new TextEncoder().encode(secret(e.TICKET_SECRET, 'TICKET_SECRET')),
+    internalToken: secret(e.CHAT_SERVICE_INTERNAL_TOKEN, 'CHAT_SERVICE_INTERNAL_TOKEN'),
+    allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
+    openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_MODEL },
+    demoTokenDelayMs: e.DEMO_AGENT_TOKEN_DELAY_MS,
+    logLevel: e.LOG_LEVEL,
+    instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    generated,
+  };
+}
