@@ -1,0 +1,50 @@
+'use client';
+
+import { lazy, Suspense } from 'react';
+import { useAgentConnection } from './AgentConnectionProvider';
+import { VOICE_MESSAGES } from './token-client';
+
+// The only path to livekit-client / @livekit/components-react from the page: loaded on first use.
+const VoicePanel = lazy(() => import('./VoicePanel'));
+
+export interface VoiceModeProps {
+  threadId: string;
+  postSlug: string;
+  /** The post's persona has voice on (thread.voice_enabled). */
+  voiceEnabled: boolean;
+  /** From `isVoiceConfigured()` (server): false shows "Voice is not set up on this server" without a request. */
+  voiceConfigured?: boolean;
+  agentName?: string;
+}
+
+/** The thread header's voice control: "Start voice", the live panel, or why voice is unavailable. */
+export function VoiceMode({ threadId, postSlug, voiceEnabled, voiceConfigured = true, agentName }: VoiceModeProps) {
+  const connection = useAgentConnection();
+  const { connectionMode, failure } = connection;
+
+  if (!voiceConfigured || failure?.kind === 'not-configured') {
+    return <p data-testid="voice-unavailable" data-reason="not-configured">{VOICE_MESSAGES.notConfigured}</p>;
+  }
+  if (!voiceEnabled || failure?.kind === 'forbidden') {
+    return <p data-testid="voice-unavailable" data-reason="voice-off">{VOICE_MESSAGES.voiceOff}</p>;
+  }
+  if (connectionMode === 'voice') {
+    return (
+      <Suspense fallback={<p role="status" data-testid="voice-status" data-state="loading">Starting voice…</p>}>
+        <VoicePanel agentName={agentName} />
+      </Suspense>
+    );
+  }
+  return (
+    <div className="voice-mode">
+      <button type="button" onClick={() => void connection.connect('voice', { threadId, postSlug })}>
+        Start voice
+      </button>
+      {failure && (
+        <p role="alert" data-testid="voice-error" data-reason={failure.kind}>
+          {failure.message}
+        </p>
+      )}
+    </div>
+  );
+}
