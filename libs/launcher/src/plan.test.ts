@@ -1,0 +1,35 @@
+import { mergeEnv } from './env';
+import { planLaunch } from './plan';
+
+const opts = { root: '/app', dev: false, node: '/usr/bin/node' };
+const merged = (env: Record<string, string>) => mergeEnv(env, {}, () => 'x'.repeat(40));
+
+describe('planLaunch', () => {
+  it('starts the chat service, then the web app, and not the voice agent without LiveKit', () => {
+    const plan = planLaunch(merged({}), opts);
+    expect(plan.children.map((c) => c.name)).toEqual(['chat', 'web']);
+    expect(plan.children[0]?.args).toEqual(['--import', 'tsx', '/app/libs/chat-service/src/main.ts']);
+    expect(plan.children[1]?.args.slice(1)).toEqual(['start', '--port', '3000']);
+    expect(plan.voiceNotice).toMatch(/^Voice is not configured \(LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET not set\)/);
+    expect(plan.voiceNotice).toMatch(/\.env\.local/);
+  });
+
+  it('uses next dev with --dev and the configured ports', () => {
+    const plan = planLaunch(merged({ PORT: '3300', CHAT_SERVICE_PORT: '4300' }), { ...opts, dev: true });
+    expect(plan.children[1]?.args.slice(1)).toEqual(['dev', '--port', '3300']);
+    expect(plan.children.map((c) => c.port)).toEqual([4300, 3300]);
+  });
+
+  it('adds the voice agent last when LiveKit is fully configured', () => {
+    const plan = planLaunch(merged({ LIVEKIT_URL: 'wss://x.livekit.cloud', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }), opts);
+    expect(plan.children.map((c) => c.name)).toEqual(['chat', 'web', 'voice']);
+    expect(plan.children[2]?.args).toContain('/app/libs/voice-agent/src/main.ts');
+    expect(plan.voiceNotice).toBeNull();
+  });
+
+  it('gives the chat service the longest time to finish on shutdown', () => {
+    const plan = planLaunch(merged({}), opts);
+    const [chat, web] = plan.children;
+    expect(chat!.stopTimeoutMs).toBeGreaterThan(web!.stopTimeoutMs);
+  });
+});

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { missingVoiceVariables, voiceConfigured, type MergedEnv } from './env';
+
+export type ChildName = 'chat' | 'web' | 'voice';
+
+export interface ChildSpec {
+  name: ChildName;
+  /** Shown to people: "chat service", "web app", "voice agent". */
+  label: string;
+  command: string;
+  args: string[];
+  /** The port it listens on, checked to be free before anything starts. */
+  port: number | null;
+  /** How long it may take to become ready. */
+  readyTimeoutMs: number;
+  /** How long it gets to finish after SIGTERM before SIGKILL. */
+  stopTimeoutMs: number;
+}
+
+export interface LaunchPlan {
+  children: ChildSpec[];
+  /** One line for people when voice is not started, null when it is. */
+  voiceNotice: string | null;
+}
+
+export interface PlanOptions {
+  root: string;
+  dev: boolean;
+  /** The Node.js binary that runs everything (process.execPath). */
+  node: string;
+}
+
+/**
+ * Which children to start, in start order. Stopping goes in reverse: the voice agent and the
+ * web app first, the chat service last, so it can finish replies in flight and close sockets cleanly.
+ */
+export function planLaunch(merged: MergedEnv, options: PlanOptions): LaunchPlan {
+  const { root, dev, node } = options;
+  const tsx = ['--import', 'tsx'];
+  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
+  const children: ChildSpec[] = [
+    {
+      name: 'chat',
+      label: 'chat service',
+      command: node,
+      args: [...tsx, path.join(root, 'libs/chat-service/src/main.ts')],
+      port: merged.settings.CHAT_SERVICE_PORT,
+      readyTimeoutMs: 60_000,
+      stopTimeoutMs: 15_000,
+    },
+    {
+      name: 'web',
+      label: 'web app',
+      command: node,
+      args: [nextBin, dev ? 'dev' : 'start', '--port', String(merged.settings.PORT)],
+      port: merged.settings.PORT,
+      readyTimeoutMs: 120_000,
+      stopTimeoutMs: 8_000,
+    },
+  ];
+  let voiceNotice: string | null = null;
+  if (voiceConfigured(merged.settings)) {
+    children.push({
+      name: 'voice',
+      label: 'voice agent',
+      command: node,
+      args: [...tsx, path.join(root, 'libs/voice-agent/src/main.ts'), dev ? 'dev' : 'start'],
+      port: null,
+      readyTimeoutMs: 60_000,
+      stopTimeoutMs: 8_000,
+    });
+  } else {
+    const missing = missingVoiceVariables(merged.settings).join(', ');
+    voiceNotice =
+      `Voice is not configured (${missing} not set): text chat works; to talk by voice, set ` +
+      'LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET in .env.local (LiveKit Cloud, or `livekit-server --dev`). See README.md, "Voice".';
+  }
+  return { children, voiceNotice };
+}

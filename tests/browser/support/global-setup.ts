@@ -1,0 +1,142 @@
+import { mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { decideBuild, freePort, isPortFree, readBuildFacts, startChild, waitForPort, writeBuildStamp, describeExit, type ManagedChild } from '../../../libs/launcher';
+import { startChatService, type RunningChatService } from '../../support/chat-service';
+import { HARNESS_ENV_FILE, RESULTS_DIR, ROOT, SCREENSHOT_DIR, type HarnessEnv } from './harness-env';
+
+/**
+ * Browser harness, once per jest run: a fresh chat service (in-memory PGlite) → `next build`
+ * (skipped when .next is up to date for these settings) → `next start` on a free port.
+ *
+ * The browser's WebSocket base (`chatApiUrl`) is inlined into the bundle at build time
+ * (next.config.mjs `env`), so the chat service's port must be known before the build: it runs on
+ * a fixed test port (CONFAB_TEST_CHAT_PORT, default 4310) so that repeated runs reuse one build,
+ * and on another free port (costing a rebuild) only when that one is taken.
+ */
+
+export interface HarnessHandles {
+  chat: RunningChatService | null;
+  web: ManagedChild | null;
+}
+
+declare global {
+  var confabBrowserHarness: HarnessHandles | undefined;
+}
+
+const DEMO_TOKEN_DELAY_MS = 45;
+const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
+const log = (text: string): void => {
+  process.stderr.write(`[browser harness] ${text}\n`);
+};
+
+function baseEnv(): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) {
+    if (typeof value === 'string' && !key.startsWith('JEST_') && key !== 'NODE_ENV') out[key] = value;
+  }
+  return out;
+}
+
+async function run(name: string, args: string[], env: Record<string, string>, logFile: string): Promise<void> {
+  const out = createWriteStream(logFile);
+  const child = startChild({ name, label: name, command: process.execPath, args, cwd: ROOT, env, color: false, write: (t) => out.write(t) });
+  const result = await child.exited;
+  out.end();
+  if (result.code !== 0) {
+    throw new Error(`${name} ${describeExit(result)}. Last lines (full log: ${path.relative(ROOT, logFile)}):\n  ${child.tail.slice(-25).join('\n  ')}`);
+  }
+}
+
+async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
+  const timings: Record<string, number> = {};
+  const time = async <T>(step: string, fn: () => Promise<T>): Promise<T> => {
+    const started = Date.now();
+    const value = await fn();
+    timings[step] = Math.round((Date.now() - started) / 100) / 10;
+    return value;
+  };
+
+  const preferred = Number(process.env.CONFAB_TEST_CHAT_PORT ?? 4310);
+  const chatPort = (await isPortFree(preferred)) ? preferred : await freePort();
+  const webPort = await freePort();
+  const origins = `http://127.0.0.1:${webPort},http://localhost:${webPort}`;
+
+  const chat = await time('chat service start', () =>
+    startChatService({ port: chatPort, env: { DEMO_AGENT_TOKEN_DELAY_MS: String(DEMO_TOKEN_DELAY_MS), ALLOWED_ORIGINS: origins, LOG_LEVEL: 'warn' } }),
+  );
+  handles.chat = chat;
+  log(`chat service on ${chat.httpUrl} (${timings['chat service start']} s)`);
+
+  const env: Record<string, string> = {
+    ...baseEnv(),
+    NEXT_TELEMETRY_DISABLED: '1',
+    CHAT_SERVICE_URL: chat.httpUrl,
+    chatApiUrl: chat.wsBase,
+    TICKET_SECRET: chat.env.TICKET_SECRET ?? '',
+    CHAT_SERVICE_INTERNAL_TOKEN: chat.env.CHAT_SERVICE_INTERNAL_TOKEN ?? '',
+    LOG_LEVEL: 'warn',
+  };
+
+  const decision = decideBuild(readBuildFacts(ROOT, env));
+  if (decision.build) {
+    log(`next build: ${decision.reason}…`);
+    await time('next build', () => run('build', [NEXT_BIN, 'build'], env, path.join(RESULTS_DIR, 'next-build.log')));
+    writeBuildStamp(ROOT, env);
+    log(`next build done (${timings['next build']} s)`);
+  } else {
+    log('next build skipped: .next is up to date for these settings');
+  }
+
+  const webLog = createWriteStream(path.join(RESULTS_DIR, 'next-start.log'));
+  const web = startChild({
+    name: 'web',
+    label: 'next start',
+    command: process.execPath,
+    args: [NEXT_BIN, 'start', '--port', String(webPort), '--hostname', '127.0.0.1'],
+    cwd: ROOT,
+    env,
+    color: false,
+    write: (t) => webLog.write(t),
+  });
+  handles.web = web;
+  const up = await time('next start', async () => {
+    const open = waitForPort(webPort, '127.0.0.1', 60_000);
+    const outcome = await Promise.race([open, web.exited.then(() => false)]);
+    return outcome;
+  });
+  if (!up) throw new Error(`next start did not come up on port ${webPort}. Last lines:\n  ${web.tail.slice(-25).join('\n  ')}`);
+  const baseUrl = `http://127.0.0.1:${webPort}`;
+  // First request warms the server (and proves the home page renders).
+  await time('first page', async () => {
+    const res = await fetch(baseUrl, { signal: AbortSignal.timeout(30_000) }).catch((err: unknown) => err);
+    if (res instanceof Error) log(`warning: GET / failed: ${res.message}`);
+    else if (!(res instanceof Response) || res.status >= 400) log(`warning: GET / answered ${res instanceof Response ? res.status : 'nothing'}`);
+  });
+  log(`app on ${baseUrl} (next start ${timings['next start']} s)`);
+
+  return {
+    baseUrl,
+    chatHttpUrl: chat.httpUrl,
+    chatWsBase: chat.wsBase,
+    internalToken: chat.env.CHAT_SERVICE_INTERNAL_TOKEN ?? '',
+    demoTokenDelayMs: DEMO_TOKEN_DELAY_MS,
+    timings,
+    error: null,
+  };
+}
+
+export default async function globalSetup(): Promise<void> {
+  mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  rmSync(HARNESS_ENV_FILE, { force: true });
+  const handles: HarnessHandles = { chat: null, web: null };
+  globalThis.confabBrowserHarness = handles;
+  try {
+    const env = await setUp(handles);
+    writeFileSync(HARNESS_ENV_FILE, `${JSON.stringify(env, null, 2)}\n`);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log(`FAILED: ${message}`);
+    // The browser tests read this and fail with the reason, instead of the whole jest run aborting.
+    writeFileSync(HARNESS_ENV_FILE, `${JSON.stringify({ error: message }, null, 2)}\n`);
+  }
+}
