@@ -1,0 +1,49 @@
+import { randomUUID } from 'node:crypto';
+import type { Target } from '../load/messages';
+import { ConfabApi, type Session } from './confab-api';
+import { startBare, startConfab, type ServerUnderTest } from './servers';
+
+/**
+ * A side of a comparison: a server under test plus how clients reach one conversation on it.
+ * For the chat service that means real identities: visitors (cheap, no password hashing) read the
+ * post's shared conversation; signed-in users send (each under the per-identity message limit).
+ */
+
+/** Sockets opened per identity, and per ticket (tickets live 60 s and may open several sockets). */
+export const SOCKETS_PER_IDENTITY = 10;
+
+export interface Side {
+  server: ServerUnderTest;
+  receivers(count: number): Promise<Target>;
+  senders(count: number): Promise<Target>;
+}
+
+export async function bareSide(): Promise<Side> {
+  const server = await startBare();
+  const url = server.wsUrl(randomUUID());
+  const target: Target = { kind: 'bare', wsUrl: url };
+  return { server, receivers: async () => target, senders: async () => target };
+}
+
+export async function confabSide(): Promise<Side> {
+  const server = await startConfab();
+  const api = new ConfabApi(server.service.httpUrl);
+  const post = (await api.posts())[0];
+  if (!post) {
+    await server.stop();
+    throw new Error('the chat service has no seeded post');
+  }
+  const target = (sessions: Session[]): Target => ({
+    kind: 'confab',
+    httpUrl: server.service.httpUrl,
+    wsBase: server.service.wsBase,
+    conversationId: post.conversation_id,
+    sessions,
+    socketsPerTicket: SOCKETS_PER_IDENTITY,
+  });
+  return {
+    server,
+    receivers: async (count) => target(await api.visitors(Math.ceil(count / SOCKETS_PER_IDENTITY))),
+    senders: async (count) => target(await api.users(count, 'sender')),
+  };
+}
