@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import type { Identity, MeResponse, SessionResponse, SignInBody, SignUpBody, TicketResponse } from '@confab/protocol';
+import type { Auth, Principal } from '../contracts';
+import type { Database } from '../db/client';
+import {
+  findActiveSession,
+  findUserByEmail,
+  findUserById,
+  insertSession,
+  insertUser,
+  insertVisitor,
+  mergeVisitorIntoUser,
+  revokeSession,
+  toUser,
+  type ActiveSession,
+} from '../db/identities';
+import type { Logger } from '../logger';
+import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
+import { createSignInLimiter, signInKey, type SignInLimiter } from './rate-limit';
+import { readTicket, signTicket } from './tickets';
+import { hashToken, newSessionToken } from './tokens';
+
+export { EmailTakenError } from '../db/identities';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+export const USER_SESSION_TTL_MS = 30 * DAY_MS;
+export const VISITOR_SESSION_TTL_MS = 180 * DAY_MS;
+
+export type SignInResult =
+  | { ok: true; session: SessionResponse }
+  | { ok: false; reason: 'invalid_credentials' }
+  | { ok: false; reason: 'rate_limited'; retryAfterS: number };
+
+/** `Auth` (the seam the realtime layer uses) plus the account operations behind the REST API. */
+export interface AuthService extends Auth {
+  signUp(body: SignUpBody): Promise<SessionResponse>;
+  signIn(body: SignInBody, clientAddress: string): Promise<SignInResult>;
+  signOut(sessionToken: string): Promise<void>;
+  createVisitor(): Promise<SessionResponse>;
+  issueTicket(principal: Principal): Promise<TicketResponse>;
+  me(principal: Principal): Promise<MeResponse>;
+}
+
+export interface AuthServiceDeps {
+  db: Database;
+  ticketSecret: Uint8Array;
+  logger: Logger;
+  signInLimiter?: SignInLimiter;
+}
+
+export function createAuthService(deps: AuthServiceDeps): AuthService {
+  const { db, ticketSecret, logger } = deps;
+  const limiter = deps.signInLimiter ?? createSignInLimiter();
+
+  async function startSession(identity: Identity, ttlMs: number): Promise<SessionResponse> {
+    const token = newSessionToken();
+    const expiresAt = new Date(Date.now() + ttlMs);
+    await insertSession(db, { tokenHash: hashToken(token), identity, expiresAt });
+    return { session_token: token, expires_at: expiresAt.toISOString(), identity };
+  }
+
+  /** Moves the threads of the visitor behind `visitorToken` (if it is a live visitor session) to `user`. */
+  async function adoptVisitorThreads(visitorToken: string | undefined, user: Identity): Promise<number> {
+    if (!visitorToken) return 0;
+    const visitor = await findActiveSession(db, { tokenHash: hashToken(visitorToken) });
+    if (!visitor || visitor.identity.kind !== 'visitor') return 0;
+    const moved = await mergeVisitorIntoUser(db, { visitorId: visitor.identity.id, visitorSessionId: visitor.sessionId, user });
+    logger.info({ visitorId: visitor.identity.id, userId: user.id, threads: moved }, 'visitor merged into account');
+    return moved;
+  }
+
+  async function sessionFor(user: { id: string; displayName: string }, visitorToken: string | undefined): Promise<SessionResponse> {
+    const identity: Identity = { kind: 'user', id: user.id, display_name: user.displayName };
+    const merged = await adoptVisitorThreads(visitorToken, identity);
+    return { ...(await startSession(identity, USER_SESSION_TTL_MS)), merged_threads: merged };
+  }
+
+  return {
+    async signUp(body) {
+      const user = await insertUser(db, {
+        email: body.email,
+        displayName: body.display_name,
+        passwordHash: await hashPassword(body.password),
+      });
+      logger.info({ userId: user.id }, 'user signed up');
+      return sessionFor(user, body.visitor_session_token);
+    },
+
+    async signIn(body, clientAddress) {
+      const key = signInKey(body.email, clientAddress);
+      const blockedFor = await limiter.blockedFor(key);
+      if (blockedFor !== null) return { ok: false, reason: 'rate_limited', retryAfterS: blockedFor };
+      const user = await findUserByEmail(db, body.email);
+      const valid = user ? await verifyPassword(body.password, user.passwordHash) : await verifyAgainstDecoy(body.password);
+      if (!user || !valid) {
+        await limiter.recordFailure(key);
+        return { ok: false, reason: 'invalid_credentials' };
+      }
+      await limiter.reset(key);
+      return { ok: true, session: await sessionFor(user, body.visitor_session_token) };
+    },
+
+    async signOut(sessionToken) {
+      const session = await findActiveSession(db, { tokenHash: hashToken(sessionToken) });
+      if (session) await revokeSession(db, session.sessionId);
+    },
+
+    async createVisitor() {
+      const identity = await insertVisitor(db, `Guest ${randomBytes(2).toString('hex')}`);
+      return startSession(identity, VISITOR_SESSION_TTL_MS);
+    },
+
+    async issueTicket(principal) {
+      const issued = await signTicket(ticketSecret, principal);
+      return { ticket: issued.ticket, expires_at: issued.expiresAt.toISOString(), identity: principal.identity };
+    },
+
+    async me(principal) {
+      if (principal.identity.kind === 'visitor') return { identity: principal.identity, user: null };
+      const user = await findUserById(db, principal.identity.id);
+      return { identity: principal.identity, user: user ? toUser(user) : null };
+    },
+
+    async resolveSession(sessionToken) {
+      const session = await findActiveSession(db, { tokenHash: hashToken(sessionToken) });
+      return session ? toPrincipal(session) : null;
+    },
+
+    async verifyTicket(ticket) {
+      const subject = await readTicket(ticketSecret, ticket);
+      if (!subject) return null;
+      const session = await findActiveSession(db, { sessionId: subject.sessionId });
+      // The session must still be alive and still belong to the identity the ticket names.
+      if (!session || session.identity.id !== subject.identity.id || session.identity.kind !== subject.identity.kind) {
+        return null;
+      }
+      return toPrincipal(session);
+    },
+
+    async isSessionActive(sessionId) {
+      return (await findActiveSession(db, { sessionId })) !== null;
+    },
+  };
+}
+
+function toPrincipal(session: ActiveSession): Principal {
+  return { identity: session.identity, sessionId: session.sessionId, sessionExpiresAt: session.expiresAt.getTime() };
+}

@@ -1,0 +1,54 @@
+import { SignJWT, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { Id, IdentityKind, WS_TICKET_TTL_S, type Identity } from '@confab/protocol';
+
+/** WebSocket tickets: HS256 JWTs that only open a socket, valid WS_TICKET_TTL_S seconds. */
+
+export const TICKET_AUDIENCE = 'confab-ws';
+const ISSUER = 'confab-chat-service';
+
+const TicketClaims = z.object({
+  sub: Id,
+  kind: IdentityKind,
+  sid: Id,
+  name: z.string(),
+});
+
+export interface IssuedTicket {
+  ticket: string;
+  expiresAt: Date;
+}
+
+export interface TicketSubject {
+  identity: Identity;
+  sessionId: string;
+}
+
+export async function signTicket(secret: Uint8Array, subject: TicketSubject, now = Date.now()): Promise<IssuedTicket> {
+  const issuedAt = Math.floor(now / 1000);
+  const expiresAtS = issuedAt + WS_TICKET_TTL_S;
+  const ticket = await new SignJWT({ kind: subject.identity.kind, sid: subject.sessionId, name: subject.identity.display_name })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(subject.identity.id)
+    .setAudience(TICKET_AUDIENCE)
+    .setIssuer(ISSUER)
+    .setIssuedAt(issuedAt)
+    .setExpirationTime(expiresAtS)
+    .sign(secret);
+  return { ticket, expiresAt: new Date(expiresAtS * 1000) };
+}
+
+/** The ticket's subject when its signature, audience, issuer and expiry hold; null otherwise. */
+export async function readTicket(secret: Uint8Array, ticket: string): Promise<TicketSubject | null> {
+  try {
+    const { payload } = await jwtVerify(ticket, secret, { algorithms: ['HS256'], audience: TICKET_AUDIENCE, issuer: ISSUER });
+    const claims = TicketClaims.safeParse(payload);
+    if (!claims.success) return null;
+    return {
+      identity: { kind: claims.data.kind, id: claims.data.sub, display_name: claims.data.name },
+      sessionId: claims.data.sid,
+    };
+  } catch {
+    return null;
+  }
+}

@@ -1,0 +1,94 @@
+import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import type { IdentityKind, Post, Thread } from '@confab/protocol';
+import type { Database } from './client';
+import { ownerOf, toPost, toThread } from './mappers';
+import { conversations, posts, users, visitors } from './schema';
+
+/** Posts and threads as the REST API shows them. */
+export interface Catalog {
+  listPosts(): Promise<Post[]>;
+  getPost(slug: string): Promise<Post | null>;
+  createThread(postSlug: string, owner: Owner, title: string | undefined): Promise<Thread | null>;
+  /** The owner's threads, most recently active first. */
+  listThreads(owner: Owner): Promise<Thread[]>;
+  /** A thread with its owner, or null when the id is not a thread. Callers check ownership. */
+  getThread(threadId: string): Promise<{ thread: Thread; owner: Owner & { displayName: string } } | null>;
+  setVoiceSession(threadId: string, state: 'started' | 'ended', roomName: string): Promise<boolean>;
+}
+
+export interface Owner {
+  kind: IdentityKind;
+  id: string;
+}
+
+export function createCatalog(db: Database, defaultModel: string): Catalog {
+  return {
+    async listPosts() {
+      const rows = await postsWithConversation(db).orderBy(asc(posts.createdAt), asc(posts.slug));
+      return rows.map((r) => toPost(r.post, r.conversationId, defaultModel));
+    },
+    async getPost(slug) {
+      const [row] = await postsWithConversation(db).where(eq(posts.slug, slug)).limit(1);
+      return row ? toPost(row.post, row.conversationId, defaultModel) : null;
+    },
+    async createThread(postSlug, owner, title) {
+      const [post] = await db.select().from(posts).where(eq(posts.slug, postSlug)).limit(1);
+      if (!post) return null;
+      const [conversation] = await db
+        .insert(conversations)
+        .values({
+          kind: 'thread',
+          postId: post.id,
+          ownerUserId: owner.kind === 'user' ? owner.id : null,
+          ownerVisitorId: owner.kind === 'visitor' ? owner.id : null,
+          title: title ?? `Chat with ${post.agentName}`,
+        })
+        .returning();
+      if (!conversation) throw new Error('insert returned no row');
+      return toThread(conversation, post);
+    },
+    async listThreads(owner) {
+      const rows = await db
+        .select({ conversation: conversations, post: posts })
+        .from(conversations)
+        .innerJoin(posts, eq(posts.id, conversations.postId))
+        .where(and(eq(conversations.kind, 'thread'), ownedBy(owner)))
+        .orderBy(desc(conversations.updatedAt), desc(conversations.createdAt));
+      return rows.map((r) => toThread(r.conversation, r.post));
+    },
+    async getThread(threadId) {
+      const [row] = await db
+        .select({ conversation: conversations, post: posts, userName: users.displayName, visitorName: visitors.displayName })
+        .from(conversations)
+        .innerJoin(posts, eq(posts.id, conversations.postId))
+        .leftJoin(users, eq(users.id, conversations.ownerUserId))
+        .leftJoin(visitors, eq(visitors.id, conversations.ownerVisitorId))
+        .where(and(eq(conversations.id, threadId), eq(conversations.kind, 'thread')))
+        .limit(1);
+      const owner = row ? ownerOf(row.conversation) : null;
+      if (!row || !owner) return null;
+      const displayName = row.userName ?? row.visitorName ?? '';
+      return { thread: toThread(row.conversation, row.post), owner: { ...owner, displayName } };
+    },
+    async setVoiceSession(threadId, state, roomName) {
+      const rows = await db
+        .update(conversations)
+        .set({ voiceState: state, voiceRoomName: roomName })
+        .where(and(eq(conversations.id, threadId), eq(conversations.kind, 'thread')))
+        .returning({ id: conversations.id });
+      return rows.length > 0;
+    },
+  };
+}
+
+function postsWithConversation(db: Database) {
+  return db
+    .select({ post: posts, conversationId: conversations.id })
+    .from(posts)
+    .innerJoin(conversations, and(eq(conversations.postId, posts.id), eq(conversations.kind, 'post')))
+    .$dynamic();
+}
+
+function ownedBy(owner: Owner): SQL {
+  return owner.kind === 'user' ? eq(conversations.ownerUserId, owner.id) : eq(conversations.ownerVisitorId, owner.id);
+}

@@ -1,0 +1,192 @@
+import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import type { Message } from '@confab/protocol';
+import type { ConversationRecord, MessagePage, MessagePatch, NewMessage, Store } from '../contracts';
+import type { Database } from './client';
+import { isUniqueViolation } from './errors';
+import { toConversationRecord, toMessage } from './mappers';
+import { conversations, messages, posts, type MessageRow } from './schema';
+
+export class ConversationNotFoundError extends Error {
+  constructor(readonly conversationId: string) {
+    super(`conversation ${conversationId} does not exist`);
+  }
+}
+
+export class MessageNotFoundError extends Error {
+  constructor(readonly messageId: string) {
+    super(`message ${messageId} does not exist`);
+  }
+}
+
+/** Thrown inside the append transaction to roll back the seq increment when the message exists already. */
+class AlreadyStored extends Error {
+  constructor(readonly row: MessageRow) {
+    super('message already stored');
+  }
+}
+
+export interface StoreOptions {
+  /** What a persona's `default` model resolves to. */
+  defaultModel: string;
+  /** Called after the database is closed (the store owns the connection). */
+  close: () => Promise<void>;
+}
+
+/** The `Store` seam (contracts.ts) over drizzle: the realtime layer and REST share it. */
+export function createStore(db: Database, options: StoreOptions): Store {
+  return {
+    getConversation: (conversationId) => getConversation(db, conversationId, options.defaultModel),
+    appendMessage: (input) => appendMessage(db, input),
+    updateMessage: (messageId, patch) => updateMessage(db, messageId, patch),
+    listMessages: (conversationId, page) => listMessages(db, conversationId, page),
+    recentMessages: (conversationId, limit) => recentMessages(db, conversationId, limit),
+    interruptStaleStreams: (olderThanMs) => interruptStaleStreams(db, olderThanMs),
+    close: options.close,
+  };
+}
+
+async function getConversation(db: Database, conversationId: string, defaultModel: string): Promise<ConversationRecord | null> {
+  const [row] = await db
+    .select({ conversation: conversations, post: posts })
+    .from(conversations)
+    .innerJoin(posts, eq(posts.id, conversations.postId))
+    .where(eq(conversations.id, conversationId))
+    .limit(1);
+  return row ? toConversationRecord(row.conversation, row.post, defaultModel) : null;
+}
+
+async function findByClientMessageId(db: Database, conversationId: string, clientMessageId: string): Promise<MessageRow | null> {
+  const [row] = await db
+    .select()
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.clientMessageId, clientMessageId)))
+    .limit(1);
+  return row ?? null;
+}
+
+/**
+ * The conversation row's `last_seq` is the seq allocator: `UPDATE … RETURNING` locks that row until
+ * commit, so concurrent appends (even from other instances) queue on it and get consecutive seqs; a
+ * failed insert rolls the increment back, so no gaps either.
+ */
+async function appendMessage(db: Database, input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
+  const clientMessageId = input.clientMessageId;
+  try {
+    const row = await db.transaction(async (tx) => {
+      const [allocated] = await tx
+        .update(conversations)
+        .set({ lastSeq: sql`${conversations.lastSeq} + 1`, updatedAt: sql`now()` })
+        .where(eq(conversations.id, input.conversationId))
+        .returning({ seq: conversations.lastSeq });
+      if (!allocated) throw new ConversationNotFoundError(input.conversationId);
+      // Checked under the row lock: a concurrent twin has committed by now, so this sees it.
+      if (clientMessageId !== null) {
+        const existing = await findByClientMessageId(tx, input.conversationId, clientMessageId);
+        if (existing) throw new AlreadyStored(existing);
+      }
+      const [inserted] = await tx
+        .insert(messages)
+        .values({
+          conversationId: input.conversationId,
+          seq: allocated.seq,
+          clientMessageId,
+          authorKind: input.author.kind,
+          authorId: input.author.id,
+          authorName: input.author.display_name,
+          content: input.content,
+          status: input.status,
+          source: input.source,
+          model: input.model ?? null,
+        })
+        .returning();
+      if (!inserted) throw new Error('insert returned no row');
+      return inserted;
+    });
+    return { message: toMessage(row), duplicate: false };
+  } catch (error) {
+    if (error instanceof AlreadyStored) return { message: toMessage(error.row), duplicate: true };
+    // Backstop for a race the row lock does not cover (e.g. a serialization anomaly): the first copy wins.
+    if (clientMessageId !== null && isUniqueViolation(error, 'messages_conversation_client_id_unique')) {
+      const original = await findByClientMessageId(db, input.conversationId, clientMessageId);
+      if (original) return { message: toMessage(original), duplicate: true };
+    }
+    throw error;
+  }
+}
+
+async function updateMessage(db: Database, messageId: string, patch: MessagePatch): Promise<Message> {
+  const [row] = await db
+    .update(messages)
+    .set({
+      content: patch.content,
+      status: patch.status,
+      finishReason: patch.finishReason,
+      model: patch.model,
+      ...(patch.usage !== undefined && {
+        promptTokens: patch.usage?.prompt_tokens ?? null,
+        completionTokens: patch.usage?.completion_tokens ?? null,
+      }),
+      updatedAt: sql`now()`,
+    })
+    .where(eq(messages.id, messageId))
+    .returning();
+  if (!row) throw new MessageNotFoundError(messageId);
+  return toMessage(row);
+}
+
+async function lastSeqOf(db: Database, conversationId: string): Promise<number> {
+  const [row] = await db
+    .select({ lastSeq: conversations.lastSeq })
+    .from(conversations)
+    .where(eq(conversations.id, conversationId))
+    .limit(1);
+  if (!row) throw new ConversationNotFoundError(conversationId);
+  return row.lastSeq;
+}
+
+async function listMessages(
+  db: Database,
+  conversationId: string,
+  page: { afterSeq?: number; beforeSeq?: number; limit: number },
+): Promise<MessagePage> {
+  const lastSeq = await lastSeqOf(db, conversationId);
+  const inConversation = eq(messages.conversationId, conversationId);
+  // One extra row tells whether another page exists without a COUNT.
+  if (page.afterSeq !== undefined) {
+    const rows = await db
+      .select()
+      .from(messages)
+      .where(and(inConversation, gt(messages.seq, page.afterSeq)))
+      .orderBy(asc(messages.seq))
+      .limit(page.limit + 1);
+    return { messages: rows.slice(0, page.limit).map(toMessage), hasMore: rows.length > page.limit, lastSeq };
+  }
+  const before: SQL | undefined = page.beforeSeq !== undefined ? lt(messages.seq, page.beforeSeq) : undefined;
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(and(inConversation, before))
+    .orderBy(desc(messages.seq))
+    .limit(page.limit + 1);
+  return { messages: rows.slice(0, page.limit).reverse().map(toMessage), hasMore: rows.length > page.limit, lastSeq };
+}
+
+async function recentMessages(db: Database, conversationId: string, limit: number): Promise<Message[]> {
+  const rows = await db
+    .select()
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .orderBy(desc(messages.seq))
+    .limit(limit);
+  return rows.reverse().map(toMessage);
+}
+
+async function interruptStaleStreams(db: Database, olderThanMs: number): Promise<number> {
+  const cutoff = new Date(Date.now() - olderThanMs);
+  const rows = await db
+    .update(messages)
+    .set({ status: 'interrupted', finishReason: 'interrupted', updatedAt: sql`now()` })
+    .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, cutoff)))
+    .returning({ id: messages.id });
+  return rows.length;
+}

@@ -1,0 +1,41 @@
+import type { FastifyRequest } from 'fastify';
+import type { z } from 'zod';
+import type { Principal } from '../contracts';
+import type { AuthService } from '../auth/service';
+import { fail } from './errors';
+
+/** Parses one part of a request (body, query, params) or answers VALIDATION_ERROR naming the field. */
+export function parseInput<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const where = issue && issue.path.length > 0 ? `${issue.path.join('.')}: ` : '';
+  throw fail.validation(`${where}${issue?.message ?? 'Invalid request.'}`);
+}
+
+/**
+ * The bearer token, or null when there is no Authorization header. A header that is present but
+ * not `Bearer <token>` is a failed authentication, not an anonymous request.
+ */
+export function bearerToken(request: FastifyRequest): string | null {
+  const header = request.headers.authorization;
+  if (header === undefined) return null;
+  const match = /^Bearer ([A-Za-z0-9._~+/=-]{1,4096})$/.exec(header);
+  if (!match?.[1]) throw fail.authFailed('The Authorization header must be "Bearer <token>".');
+  return match[1];
+}
+
+/** The caller's session when they sent one; a sent but unknown/expired/revoked one is AUTH_FAILED. */
+export async function optionalPrincipal(auth: AuthService, request: FastifyRequest): Promise<Principal | null> {
+  const token = bearerToken(request);
+  if (token === null) return null;
+  const principal = await auth.resolveSession(token);
+  if (!principal) throw fail.authFailed();
+  return principal;
+}
+
+export async function requirePrincipal(auth: AuthService, request: FastifyRequest): Promise<Principal> {
+  const principal = await optionalPrincipal(auth, request);
+  if (!principal) throw fail.authRequired();
+  return principal;
+}

@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { CreateThreadBody, HISTORY_PAGE_SIZE, HistoryQuery, Id, type HistoryResponse } from '@confab/protocol';
+import type { HttpApp, HttpDeps } from '../deps';
+import { fail } from '../errors';
+import { optionalPrincipal, parseInput, requirePrincipal } from '../request';
+
+const SlugParams = z.object({ slug: z.string().min(1).max(100) });
+const IdParams = z.object({ id: Id });
+const PagedHistoryQuery = HistoryQuery.refine((q) => q.before_seq === undefined || q.after_seq === undefined, {
+  message: 'Use before_seq or after_seq, not both.',
+});
+
+/** Posts, threads and message history: what people browse. */
+export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
+  const { auth, catalog, store, access } = deps;
+
+  app.get('/v1/posts', async () => ({ posts: await catalog.listPosts() }));
+
+  app.get('/v1/posts/:slug', async (request) => {
+    const { slug } = parseInput(SlugParams, request.params);
+    const post = await catalog.getPost(slug);
+    if (!post) throw fail.notFound('This post');
+    return { post };
+  });
+
+  app.post('/v1/posts/:slug/threads', async (request, reply) => {
+    const principal = await requirePrincipal(auth, request);
+    const { slug } = parseInput(SlugParams, request.params);
+    const body = parseInput(CreateThreadBody, request.body ?? {});
+    const thread = await catalog.createThread(slug, principal.identity, body.title);
+    if (!thread) throw fail.notFound('This post');
+    return reply.code(201).send({ thread });
+  });
+
+  app.get('/v1/threads', async (request) => {
+    const principal = await requirePrincipal(auth, request);
+    return { threads: await catalog.listThreads(principal.identity) };
+  });
+
+  app.get('/v1/threads/:id', async (request) => {
+    const principal = await requirePrincipal(auth, request);
+    const { id } = parseInput(IdParams, request.params);
+    const found = await catalog.getThread(id);
+    const owned = found && found.owner.kind === principal.identity.kind && found.owner.id === principal.identity.id;
+    if (!owned) throw fail.notFound('This thread');
+    return { thread: found.thread };
+  });
+
+  app.get('/v1/conversations/:id/messages', async (request): Promise<HistoryResponse> => {
+    const { id } = parseInput(IdParams, request.params);
+    const query = parseInput(PagedHistoryQuery, request.query);
+    const principal = await optionalPrincipal(auth, request);
+    const conversation = await store.getConversation(id);
+    // Unknown and not-yours look the same, so conversation ids cannot be probed.
+    if (!conversation || !access.canRead(conversation, principal)) throw fail.notFound('This conversation');
+    const page = await store.listMessages(id, {
+      afterSeq: query.after_seq,
+      beforeSeq: query.before_seq,
+      limit: query.limit ?? HISTORY_PAGE_SIZE,
+    });
+    return { messages: page.messages, has_more: page.hasMore, last_seq: page.lastSeq };
+  });
+}

@@ -1,0 +1,129 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Access, Realtime, Store } from './contracts';
+import { createAccess } from './access';
+import { createAuthService, type AuthService } from './auth/service';
+import type { ChatServiceConfig } from './config';
+import { createCatalog, type Catalog } from './db/catalog';
+import { openDatabase, pingDatabase, type DatabaseHandle } from './db/client';
+import { createStore } from './db/store';
+import { buildHttpApp } from './http/app';
+import type { HttpApp } from './http/deps';
+import type { Logger } from './logger';
+import { createRealtime, type RealtimeDeps } from './realtime';
+import { seedPosts } from './seed';
+
+/** The realtime layer as the server drives it: the `Realtime` seam plus the HTTP upgrade hook. */
+export type RealtimeService = Realtime & { handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void };
+
+export interface ChatService {
+  app: HttpApp;
+  store: Store;
+  auth: AuthService;
+  access: Access;
+  catalog: Catalog;
+  realtime: RealtimeService;
+  /** Starts accepting HTTP and WebSocket connections; resolves with the bound address. */
+  listen(): Promise<{ port: number; host: string }>;
+  /** Ends replies in flight and sockets, then the HTTP server, then the database. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface ChatServiceOptions {
+  /** Swap the realtime layer (e.g. a test double); defaults to the real one. */
+  createRealtime?: (deps: RealtimeDeps) => RealtimeService;
+}
+
+/**
+ * On PostgreSQL other instances may be streaming right now, so only replies silent for this long
+ * count as abandoned; PGlite belongs to this process alone, so every `streaming` row is stale.
+ */
+const STALE_STREAM_MS_SHARED_DB = 5 * 60 * 1000;
+
+/** Builds the whole chat service: database (migrated, seeded), auth, REST, realtime. Does not listen yet. */
+export async function createChatService(
+  config: ChatServiceConfig,
+  logger: Logger,
+  options: ChatServiceOptions = {},
+): Promise<ChatService> {
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, pgliteDataDir: config.pgliteDataDir }, logger);
+  try {
+    return await assemble(config, logger, database, options);
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
+}
+
+async function assemble(
+  config: ChatServiceConfig,
+  logger: Logger,
+  database: DatabaseHandle,
+  options: ChatServiceOptions,
+): Promise<ChatService> {
+  const { db } = database;
+  await database.withStartupLock(() => seedPosts(db, logger));
+
+  const store = createStore(db, { defaultModel: config.openai.model, close: () => database.close() });
+  const catalog = createCatalog(db, config.openai.model);
+  const auth = createAuthService({ db, ticketSecret: config.ticketSecret, logger });
+  const access = createAccess();
+
+  const interrupted = await store.interruptStaleStreams(database.driver === 'pglite' ? 0 : STALE_STREAM_MS_SHARED_DB);
+  if (interrupted > 0) logger.warn({ interrupted }, 'marked replies left streaming by a previous process as interrupted');
+
+  // REST publishes through realtime, and realtime is built from the same pieces: bind late.
+  let realtime: RealtimeService | null = null;
+  const app = buildHttpApp({
+    config,
+    logger,
+    store,
+    catalog,
+    auth,
+    access,
+    publish: (conversationId, frame) => realtime?.publish(conversationId, frame),
+    checkDatabase: () => pingDatabase(db),
+  });
+  const realtimeService = (options.createRealtime ?? createRealtime)({ config, logger, store, auth, access });
+  realtime = realtimeService;
+  routeUpgrades(app, realtimeService);
+
+  let closing: Promise<void> | null = null;
+  return {
+    app,
+    store,
+    auth,
+    access,
+    catalog,
+    realtime: realtimeService,
+    async listen() {
+      await app.listen({ port: config.port, host: config.host });
+      const address = app.server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : config.port;
+      return { port, host: config.host };
+    },
+    close() {
+      closing ??= shutDown(realtimeService, app, store, logger);
+      return closing;
+    },
+  };
+}
+
+/** WebSockets live under /ws/; any other upgrade request is not ours to answer. */
+function routeUpgrades(app: HttpApp, realtime: RealtimeService): void {
+  app.server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = (req.url ?? '/').split('?', 1)[0] ?? '/';
+    if (path.startsWith('/ws/')) realtime.handleUpgrade(req, socket, head);
+    else socket.destroy();
+  });
+}
+
+async function shutDown(realtime: RealtimeService, app: HttpApp, store: Store, logger: Logger): Promise<void> {
+  try {
+    await realtime.shutdown();
+  } catch (error) {
+    logger.error({ err: error }, 'realtime shutdown failed');
+  }
+  await app.close();
+  await store.close();
+}
