@@ -1,0 +1,100 @@
+import type { AgentPersona, Message } from '@confab/protocol';
+import { composeDemoReply, createDemoAgent } from './demo';
+import type { AgentChunk } from './types';
+
+const persona: AgentPersona = {
+  name: 'Ada',
+  handle: 'ada',
+  instructions: 'You are Ada, a patient maths tutor.',
+  model: 'default',
+  temperature: 0.7,
+  voice_enabled: false,
+  greeting: 'Hello! Ask me about numbers.',
+};
+
+function message(seq: number, kind: Message['author']['kind'], content: string): Message {
+  return {
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    conversation_id: '00000000-0000-4000-8000-000000000000',
+    seq,
+    client_message_id: null,
+    author: { kind, id: null, display_name: kind },
+    content,
+    status: 'complete',
+    source: 'text',
+    model: null,
+    finish_reason: null,
+    usage: null,
+    created_at: new Date(0).toISOString(),
+  };
+}
+
+describe('composeDemoReply', () => {
+  it('names the persona, says it is the demo agent and quotes the last human message without the mention', () => {
+    const reply = composeDemoReply(persona, [message(1, 'user', 'First'), message(2, 'agent', 'Hi'), message(3, 'user', '@ada what is 2+2?')]);
+    expect(reply).toContain('**Ada**');
+    expect(reply).toContain('demo agent');
+    expect(reply).toContain('> what is 2+2?');
+    expect(reply).toContain('asked a question');
+    expect(reply).not.toContain('First');
+  });
+
+  it('is deterministic', () => {
+    const history = [message(1, 'visitor', 'Tell me something')];
+    expect(composeDemoReply(persona, history)).toBe(composeDemoReply(persona, history));
+  });
+
+  it('greets when nobody has said anything yet', () => {
+    expect(composeDemoReply(persona, [])).toContain('Hello! Ask me about numbers.');
+  });
+
+  it('shortens a long quote', () => {
+    const reply = composeDemoReply(persona, [message(1, 'user', 'word '.repeat(500))]);
+    expect(reply.length).toBeLessThan(1000);
+    expect(reply).toContain('…');
+  });
+});
+
+async function collect(stream: AsyncIterable<AgentChunk>): Promise<AgentChunk[]> {
+  const chunks: AgentChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}
+
+describe('createDemoAgent', () => {
+  const history = [message(1, 'user', 'How do fractions work?')];
+
+  it('streams the reply word by word and finishes with model "demo" and token counts', async () => {
+    const agent = createDemoAgent({ tokenDelayMs: 0 });
+    const chunks = await collect(agent.stream({ persona, history, signal: new AbortController().signal }));
+    const deltas = chunks.filter((c) => c.type === 'delta');
+    const done = chunks.at(-1);
+    expect(deltas.length).toBeGreaterThan(10);
+    expect(deltas.map((c) => (c.type === 'delta' ? c.text : '')).join('')).toBe(composeDemoReply(persona, history));
+    expect(done).toEqual({
+      type: 'done',
+      finishReason: 'stop',
+      model: 'demo',
+      usage: { prompt_tokens: 7 + 4, completion_tokens: deltas.length },
+    });
+    expect(agent.isDemo).toBe(true);
+    expect(agent.modelFor(persona)).toBe('demo');
+  });
+
+  it('stops promptly when aborted and never sends done', async () => {
+    const agent = createDemoAgent({ tokenDelayMs: 20 });
+    const controller = new AbortController();
+    const chunks: AgentChunk[] = [];
+    const started = Date.now();
+    await expect(
+      (async () => {
+        for await (const chunk of agent.stream({ persona, history, signal: controller.signal })) {
+          chunks.push(chunk);
+          if (chunks.length === 3) controller.abort();
+        }
+      })(),
+    ).rejects.toMatchObject({ name: 'AbortError' });
+    expect(chunks).toHaveLength(3);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});

@@ -1,0 +1,87 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { AgentPersona, Message } from '@confab/protocol';
+import { countTokens, splitIntoTokens } from './tokens';
+import type { AgentChunk, AgentProvider, AgentRequest } from './types';
+
+export const DEMO_MODEL = 'demo';
+const QUOTE_MAX_CHARS = 280;
+
+/** The newest message a person (not an agent or the system) wrote. */
+function lastHumanMessage(history: Message[]): Message | undefined {
+  for (let i = history.length - 1; i >= 0; i--) {
+    const message = history[i]!;
+    if (message.author.kind === 'user' || message.author.kind === 'visitor') return message;
+  }
+  return undefined;
+}
+
+function withoutMention(text: string, handle: string): string {
+  const escaped = handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return text.replace(new RegExp(`@${escaped}(?![A-Za-z0-9_-])`, 'gi'), '').replace(/\s+/g, ' ').trim();
+}
+
+function quote(text: string): string {
+  const short = text.length > QUOTE_MAX_CHARS ? `${text.slice(0, QUOTE_MAX_CHARS - 1).trimEnd()}…` : text;
+  return short
+    .split('\n')
+    .map((line) => `> ${line}`)
+    .join('\n');
+}
+
+/**
+ * The demo agent's whole reply, decided from the conversation alone (no randomness, no
+ * network), so tests and offline demos see the same words every time.
+ */
+export function composeDemoReply(persona: AgentPersona, history: Message[]): string {
+  const intro = `Hi, I'm **${persona.name}** — the demo agent (no language model is configured on this server).`;
+  const last = lastHumanMessage(history);
+  const said = last ? withoutMention(last.content, persona.handle) : '';
+  if (!said) return `${intro}\n\n${persona.greeting || 'Ask me anything and I will answer here.'}`;
+
+  const isQuestion = /\?\s*$/.test(said);
+  const words = countTokens(said);
+  const guidance = isQuestion
+    ? 'That is a good question. A real model would answer it here; I can only show how the conversation flows:'
+    : 'Thanks for writing. A real model would reply to this; meanwhile, here is what I noticed:';
+  const notes = [
+    `- You wrote **${words}** ${words === 1 ? 'word' : 'words'}${isQuestion ? ' and asked a question' : ''}.`,
+    `- This reply streams word by word, so you can press **Stop** at any time.`,
+    `- Set \`OPENAI_BASE_URL\` to talk to a real model.`,
+  ];
+  return `${intro}\n\nYou said:\n\n${quote(said)}\n\n${guidance}\n\n${notes.join('\n')}`;
+}
+
+function estimatePromptTokens(persona: AgentPersona, history: Message[]): number {
+  return countTokens(persona.instructions) + history.reduce((sum, m) => sum + countTokens(m.content), 0);
+}
+
+/** Waits between tokens; with no delay still yields to the event loop so stop frames get through. */
+async function pause(delayMs: number, signal: AbortSignal): Promise<void> {
+  if (delayMs > 0) await sleep(delayMs, undefined, { signal });
+  else await new Promise<void>((resolve) => setImmediate(resolve));
+}
+
+/** The built-in offline agent: deterministic, streamed word by word, model "demo". */
+export function createDemoAgent(options: { tokenDelayMs: number }): AgentProvider {
+  return {
+    name: 'demo',
+    isDemo: true,
+    modelFor: () => DEMO_MODEL,
+    async *stream({ persona, history, signal }: AgentRequest): AsyncIterable<AgentChunk> {
+      const reply = composeDemoReply(persona, history);
+      let completionTokens = 0;
+      for (const token of splitIntoTokens(reply)) {
+        await pause(options.tokenDelayMs, signal);
+        if (signal.aborted) return;
+        completionTokens += countTokens(token);
+        yield { type: 'delta', text: token };
+      }
+      yield {
+        type: 'done',
+        finishReason: 'stop',
+        model: DEMO_MODEL,
+        usage: { prompt_tokens: estimatePromptTokens(persona, history), completion_tokens: completionTokens },
+      };
+    },
+  };
+}

@@ -1,0 +1,283 @@
+import type { DoneData, Message, ServerFrame, StreamData, Usage } from '@confab/protocol';
+import type { ConversationRecord, Store } from '../contracts';
+import type { Logger } from '../logger';
+import { AgentProviderError, type AgentProvider } from '../agents';
+import { DeltaBatcher, shouldPersist } from './batching';
+
+export interface AgentRepliesDeps {
+  store: Store;
+  provider: AgentProvider;
+  logger: Logger;
+  publish(conversationId: string, frame: ServerFrame): void;
+  /** Minimum gap between two `stream` frames of one reply. */
+  streamIntervalMs?: number;
+  /** How often the cumulative content is written to the reply's row while it streams. */
+  persistIntervalMs?: number;
+  /** How many recent messages the agent sees. */
+  historyLimit?: number;
+}
+
+/** Why a reply was aborted; passed as the AbortSignal's reason. */
+type AbortCause = 'stopped' | 'interrupted';
+
+interface Outcome {
+  status: DoneData['status'];
+  finishReason: string | null;
+  usage: Usage | null;
+  model: string | null;
+}
+
+interface InFlightReply {
+  message: Message;
+  controller: AbortController;
+  /** Everything the provider has produced. */
+  generated: string;
+  /** What clients have been sent in `stream` frames (a late joiner's snapshot uses this). */
+  published: string;
+  batcher: DeltaBatcher;
+  flushTimer: NodeJS.Timeout | undefined;
+  lastPersistAt: number;
+  persistedLength: number;
+  /** Serialises row writes so the final update always lands after interim ones. */
+  persisting: Promise<void>;
+}
+
+const FINISH_REASON_STOPPED = 'stopped_by_user';
+const FINISH_REASON_INTERRUPTED = 'server_shutdown';
+
+/**
+ * Runs agent replies: one at a time per conversation (later requests wait their turn),
+ * streamed to the conversation and persisted as they grow, always ending in a `done`
+ * with a final status (never left `streaming`).
+ */
+export class AgentReplies {
+  private readonly queues = new Map<string, Promise<void>>();
+  private readonly inFlight = new Map<string, InFlightReply>();
+  private accepting = true;
+  private readonly streamIntervalMs: number;
+  private readonly persistIntervalMs: number;
+  private readonly historyLimit: number;
+  private readonly log: Logger;
+
+  constructor(private readonly deps: AgentRepliesDeps) {
+    this.streamIntervalMs = deps.streamIntervalMs ?? 30;
+    this.persistIntervalMs = deps.persistIntervalMs ?? 1000;
+    this.historyLimit = deps.historyLimit ?? 50;
+    this.log = deps.logger.child({ component: 'agent-replies', agent: deps.provider.name });
+  }
+
+  /** Queues a reply to `userMessage`; returns at once. */
+  start(conversation: ConversationRecord, userMessage: Message): void {
+    if (!this.accepting) return;
+    const previous = this.queues.get(conversation.id) ?? Promise.resolve();
+    const turn = previous
+      .then(() => (this.accepting ? this.run(conversation, userMessage) : undefined))
+      .catch((error: unknown) => this.log.error({ err: error, conversationId: conversation.id }, 'agent reply failed'));
+    this.queues.set(conversation.id, turn);
+    void turn.then(() => {
+      if (this.queues.get(conversation.id) === turn) this.queues.delete(conversation.id);
+    });
+  }
+
+  /** Stops the given reply, or the newest one of the conversation. Returns whether one was streaming. */
+  stop(conversationId: string, messageId?: string): boolean {
+    const reply = messageId ? this.inFlight.get(messageId) : this.newestIn(conversationId);
+    if (!reply || reply.message.conversation_id !== conversationId || reply.controller.signal.aborted) return false;
+    reply.controller.abort('stopped' satisfies AbortCause);
+    return true;
+  }
+
+  /** One `stream` frame per reply still streaming, with its cumulative content, for a client that (re)joins. */
+  snapshots(conversationId: string): StreamData[] {
+    return [...this.inFlight.values()]
+      .filter((reply) => reply.message.conversation_id === conversationId)
+      .sort((a, b) => a.message.seq - b.message.seq)
+      .map((reply) => this.streamData(reply, ''));
+  }
+
+  /** Stops taking replies, interrupts those in flight (they end `interrupted`), waits until all are settled. */
+  async shutdown(): Promise<void> {
+    this.accepting = false;
+    for (const reply of this.inFlight.values()) reply.controller.abort('interrupted' satisfies AbortCause);
+    await Promise.all(this.queues.values());
+  }
+
+  private newestIn(conversationId: string): InFlightReply | undefined {
+    let newest: InFlightReply | undefined;
+    for (const reply of this.inFlight.values()) {
+      if (reply.message.conversation_id !== conversationId) continue;
+      if (!newest || reply.message.seq > newest.message.seq) newest = reply;
+    }
+    return newest;
+  }
+
+  /** The agent sees the conversation up to the message it answers (plus earlier replies), never unfinished replies. */
+  private async contextFor(conversation: ConversationRecord, userMessage: Message): Promise<Message[]> {
+    const recent = await this.deps.store.recentMessages(conversation.id, this.historyLimit);
+    const history = recent.filter(
+      (m) => m.status !== 'streaming' && !(m.seq > userMessage.seq && m.author.kind !== 'agent') && m.id !== userMessage.id,
+    );
+    history.push(userMessage);
+    return history.sort((a, b) => a.seq - b.seq);
+  }
+
+  private async run(conversation: ConversationRecord, userMessage: Message): Promise<void> {
+    const { store, provider, publish } = this.deps;
+    const { persona } = conversation;
+    const history = await this.contextFor(conversation, userMessage);
+    const model = provider.modelFor(persona);
+    const { message } = await store.appendMessage({
+      conversationId: conversation.id,
+      clientMessageId: null,
+      author: { kind: 'agent', id: null, display_name: persona.name },
+      content: '',
+      status: 'streaming',
+      source: 'text',
+      model,
+    });
+    const reply: InFlightReply = {
+      message,
+      controller: new AbortController(),
+      generated: '',
+      published: '',
+      batcher: new DeltaBatcher(this.streamIntervalMs),
+      flushTimer: undefined,
+      lastPersistAt: Date.now(),
+      persistedLength: 0,
+      persisting: Promise.resolve(),
+    };
+    this.inFlight.set(message.id, reply);
+    publish(conversation.id, { event: 'message', data: { message } });
+    const startedAt = Date.now();
+
+    let outcome: Outcome;
+    try {
+      outcome = await this.consume(reply, conversation, history);
+    } catch (error) {
+      outcome = this.outcomeOfFailure(reply, error, model);
+    }
+    if (reply.controller.signal.aborted) outcome = this.outcomeOfAbort(reply, model);
+    await this.finish(reply, outcome);
+    this.log.info(
+      {
+        conversationId: conversation.id,
+        messageId: message.id,
+        status: outcome.status,
+        finishReason: outcome.finishReason,
+        usage: outcome.usage,
+        chars: reply.generated.length,
+        ms: Date.now() - startedAt,
+      },
+      'agent reply finished',
+    );
+  }
+
+  private async consume(reply: InFlightReply, conversation: ConversationRecord, history: Message[]): Promise<Outcome> {
+    const { signal } = reply.controller;
+    const chunks = this.deps.provider.stream({ persona: conversation.persona, history, signal });
+    for await (const chunk of chunks) {
+      if (signal.aborted) break;
+      if (chunk.type === 'delta') {
+        this.onDelta(reply, chunk.text);
+        continue;
+      }
+      return { status: 'complete', finishReason: chunk.finishReason, usage: chunk.usage, model: chunk.model };
+    }
+    if (signal.aborted) return this.outcomeOfAbort(reply, reply.message.model);
+    return { status: 'error', finishReason: 'the agent stopped without finishing its reply', usage: null, model: reply.message.model };
+  }
+
+  private outcomeOfAbort(reply: InFlightReply, model: string | null): Outcome {
+    const cause: unknown = reply.controller.signal.reason;
+    return cause === 'interrupted'
+      ? { status: 'interrupted', finishReason: FINISH_REASON_INTERRUPTED, usage: null, model }
+      : { status: 'stopped', finishReason: FINISH_REASON_STOPPED, usage: null, model };
+  }
+
+  private outcomeOfFailure(reply: InFlightReply, error: unknown, model: string | null): Outcome {
+    if (error instanceof AgentProviderError) {
+      this.log.warn({ messageId: reply.message.id, reason: error.reason }, 'agent provider failed');
+      return { status: 'error', finishReason: error.reason, usage: null, model };
+    }
+    this.log.error({ err: error, messageId: reply.message.id }, 'agent reply crashed');
+    return { status: 'error', finishReason: 'internal error while generating the reply', usage: null, model };
+  }
+
+  private onDelta(reply: InFlightReply, text: string): void {
+    if (!text) return;
+    reply.generated += text;
+    reply.batcher.append(text);
+    const now = Date.now();
+    const wait = reply.batcher.msUntilDue(now);
+    if (wait === 0) this.flush(reply);
+    else reply.flushTimer ??= setTimeout(() => this.flush(reply), wait);
+    if (shouldPersist(now, reply.lastPersistAt, reply.persistedLength, reply.generated.length, this.persistIntervalMs)) {
+      this.persistProgress(reply, now);
+    }
+  }
+
+  private flush(reply: InFlightReply): void {
+    clearTimeout(reply.flushTimer);
+    reply.flushTimer = undefined;
+    const delta = reply.batcher.take(Date.now());
+    if (delta === null) return;
+    reply.published += delta;
+    this.deps.publish(reply.message.conversation_id, { event: 'stream', data: this.streamData(reply, delta) });
+  }
+
+  /** Writes the content so far, so a crash loses at most ~persistIntervalMs of text. */
+  private persistProgress(reply: InFlightReply, now: number): void {
+    const content = reply.generated;
+    reply.lastPersistAt = now;
+    reply.persistedLength = content.length;
+    reply.persisting = reply.persisting
+      .then(async () => {
+        await this.deps.store.updateMessage(reply.message.id, { content });
+      })
+      .catch((error: unknown) => this.log.warn({ err: error, messageId: reply.message.id }, 'could not save reply progress'));
+  }
+
+  private async finish(reply: InFlightReply, outcome: Outcome): Promise<void> {
+    const { message } = reply;
+    // Clients that render from deltas get the tail of a completed reply before `done`.
+    if (outcome.status === 'complete') this.flush(reply);
+    clearTimeout(reply.flushTimer);
+    await reply.persisting;
+    try {
+      await this.deps.store.updateMessage(message.id, {
+        content: reply.generated,
+        status: outcome.status,
+        finishReason: outcome.finishReason,
+        usage: outcome.usage,
+        model: outcome.model,
+      });
+    } catch (error) {
+      // The row stays `streaming`; start-up marks such rows `interrupted` (Store.interruptStaleStreams).
+      this.log.error({ err: error, messageId: message.id }, 'could not save the finished reply');
+    }
+    this.inFlight.delete(message.id);
+    this.deps.publish(message.conversation_id, {
+      event: 'done',
+      data: {
+        message_id: message.id,
+        conversation_id: message.conversation_id,
+        seq: message.seq,
+        status: outcome.status,
+        content: reply.generated,
+        finish_reason: outcome.finishReason,
+        usage: outcome.usage,
+        model: outcome.model,
+      },
+    });
+  }
+
+  private streamData(reply: InFlightReply, delta: string): StreamData {
+    return {
+      message_id: reply.message.id,
+      conversation_id: reply.message.conversation_id,
+      seq: reply.message.seq,
+      delta,
+      content: reply.published,
+    };
+  }
+}

@@ -1,0 +1,57 @@
+import { WebSocket } from 'ws';
+import type { ErrorData, Identity, ServerFrame } from '@confab/protocol';
+import type { ConversationRecord, Principal } from '../contracts';
+import type { Logger } from '../logger';
+import { deliveryDecision } from './frames';
+import { CloseCode } from '@confab/protocol';
+
+/** The key of an identity (rate limits, typing): "user:<id>" / "visitor:<id>". */
+export function identityKey(identity: Identity): string {
+  return `${identity.kind}:${identity.id}`;
+}
+
+/** One open, admitted socket on one conversation. */
+export class ClientConnection {
+  /** Frames are handled one after another per connection, so acks come back in the order messages were sent. */
+  queue: Promise<void> = Promise.resolve();
+  expiryTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly ws: WebSocket,
+    readonly conversation: ConversationRecord,
+    readonly principal: Principal | null,
+    readonly canWrite: boolean,
+    readonly log: Logger,
+  ) {}
+
+  get identity(): Identity | null {
+    return this.principal?.identity ?? null;
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  /** Sends unless the socket is backed up: typing frames are dropped first, then the socket is closed. */
+  send(frame: ServerFrame): void {
+    if (!this.isOpen) return;
+    const decision = deliveryDecision(this.ws.bufferedAmount, frame.event);
+    if (decision === 'drop') return;
+    if (decision === 'close') {
+      this.log.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing a slow consumer');
+      this.close(CloseCode.TRY_AGAIN_LATER, 'Too far behind: reconnect and sync');
+      return;
+    }
+    this.ws.send(JSON.stringify(frame));
+  }
+
+  sendError(error: ErrorData): void {
+    this.send({ event: 'error', data: error });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.CLOSING || this.ws.readyState === WebSocket.CLOSED) return;
+    this.ws.close(code, reason);
+  }
+}

@@ -1,0 +1,111 @@
+import { MAX_MESSAGE_CHARS } from '@confab/protocol';
+import {
+  decodeIncoming,
+  deliveryDecision,
+  isOriginAllowed,
+  mentionsHandle,
+  parseUpgradeUrl,
+  shouldAgentReply,
+  SLOW_CONSUMER_CLOSE_BYTES,
+  SLOW_CONSUMER_DROP_BYTES,
+} from './frames';
+
+const ID = '3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c';
+
+describe('parseUpgradeUrl', () => {
+  it('reads the conversation id with or without the trailing slash, and the ticket parameters', () => {
+    expect(parseUpgradeUrl(`/ws/v1/conversation/${ID}/?token=abc&app_type=web`)).toEqual({
+      target: { kind: 'conversation', conversationId: ID },
+      ticket: { value: 'abc', param: 'token' },
+      appType: 'web',
+    });
+    expect(parseUpgradeUrl(`/ws/v1/conversation/${ID}?session_user=v1`)).toEqual({
+      target: { kind: 'conversation', conversationId: ID },
+      ticket: { value: 'v1', param: 'session_user' },
+      appType: null,
+    });
+  });
+
+  it('treats a missing ticket as anonymous', () => {
+    expect(parseUpgradeUrl(`/ws/v1/conversation/${ID}/`).ticket).toBeNull();
+  });
+
+  it('tells a malformed conversation id apart from paths that are not sockets at all', () => {
+    expect(parseUpgradeUrl('/ws/v1/conversation/not-a-uuid/').target).toEqual({ kind: 'invalid-conversation' });
+    expect(parseUpgradeUrl(`/ws/v1/conversation/${ID}/extra`).target).toEqual({ kind: 'invalid-conversation' });
+    expect(parseUpgradeUrl('/ws/v2/other').target).toEqual({ kind: 'not-a-socket' });
+  });
+});
+
+describe('isOriginAllowed', () => {
+  const allowed = ['http://localhost:3000'];
+  it('accepts listed origins and clients that send none, refuses others', () => {
+    expect(isOriginAllowed('http://localhost:3000', allowed)).toBe(true);
+    expect(isOriginAllowed(undefined, allowed)).toBe(true);
+    expect(isOriginAllowed('https://evil.example', allowed)).toBe(false);
+    expect(isOriginAllowed('http://localhost:3001', allowed)).toBe(false);
+  });
+});
+
+describe('decodeIncoming', () => {
+  const next = (message: string, client_message_id = 'msg-00000001') =>
+    JSON.stringify({ event: 'action', data: { action: 'next', execution_type: 'chat', message, client_message_id } });
+
+  it('recognises the text heartbeat', () => {
+    expect(decodeIncoming('ping', false)).toEqual({ kind: 'heartbeat' });
+  });
+
+  it('parses valid frames', () => {
+    const decoded = decodeIncoming(next('hello'), false);
+    expect(decoded.kind).toBe('frame');
+  });
+
+  it('refuses binary frames, non-JSON, unknown events and wrong types with VALIDATION_ERROR', () => {
+    expect(decodeIncoming(null, true)).toMatchObject({ kind: 'invalid', code: 'VALIDATION_ERROR' });
+    expect(decodeIncoming('{not json', false)).toMatchObject({ kind: 'invalid', code: 'VALIDATION_ERROR', message: 'Frame is not valid JSON.' });
+    expect(decodeIncoming(JSON.stringify({ event: 'dance', data: {} }), false)).toMatchObject({ kind: 'invalid', code: 'VALIDATION_ERROR' });
+    expect(decodeIncoming(JSON.stringify({ event: 'sync', data: { after_seq: 'x' } }), false)).toMatchObject({
+      kind: 'invalid',
+      code: 'VALIDATION_ERROR',
+    });
+  });
+
+  it('says MESSAGE_TOO_LONG for an oversized message and names the message it concerns', () => {
+    expect(decodeIncoming(next('x'.repeat(MAX_MESSAGE_CHARS + 1)), false)).toMatchObject({
+      kind: 'invalid',
+      code: 'MESSAGE_TOO_LONG',
+      clientMessageId: 'msg-00000001',
+    });
+    expect(decodeIncoming(next('x'.repeat(MAX_MESSAGE_CHARS)), false).kind).toBe('frame');
+  });
+
+  it('keeps the client_message_id of an otherwise invalid message (so the client can mark it failed)', () => {
+    expect(decodeIncoming(next('   '), false)).toMatchObject({ kind: 'invalid', code: 'VALIDATION_ERROR', clientMessageId: 'msg-00000001' });
+  });
+});
+
+describe('mentionsHandle / shouldAgentReply', () => {
+  it('matches @handle as a whole word, case-insensitively', () => {
+    expect(mentionsHandle('hey @Ada, what do you think?', 'ada')).toBe(true);
+    expect(mentionsHandle('@ADA', 'ada')).toBe(true);
+    expect(mentionsHandle('(@ada)', 'ada')).toBe(true);
+    expect(mentionsHandle('hey @adam', 'ada')).toBe(false);
+    expect(mentionsHandle('mail me at me@ada', 'ada')).toBe(false);
+    expect(mentionsHandle('ada without at', 'ada')).toBe(false);
+  });
+
+  it('answers every thread message, and post messages only when addressed', () => {
+    expect(shouldAgentReply('thread', 'hello', 'ada')).toBe(true);
+    expect(shouldAgentReply('post', 'hello everyone', 'ada')).toBe(false);
+    expect(shouldAgentReply('post', 'hello @ada', 'ada')).toBe(true);
+  });
+});
+
+describe('deliveryDecision', () => {
+  it('drops typing for a backed-up socket and closes a badly backed-up one', () => {
+    expect(deliveryDecision(0, 'typing')).toBe('send');
+    expect(deliveryDecision(SLOW_CONSUMER_DROP_BYTES + 1, 'typing')).toBe('drop');
+    expect(deliveryDecision(SLOW_CONSUMER_DROP_BYTES + 1, 'message')).toBe('send');
+    expect(deliveryDecision(SLOW_CONSUMER_CLOSE_BYTES + 1, 'message')).toBe('close');
+  });
+});

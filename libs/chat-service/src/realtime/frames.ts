@@ -1,0 +1,119 @@
+import {
+  ClientMessageId,
+  HEARTBEAT_PING,
+  Id,
+  MAX_MESSAGE_CHARS,
+  parseClientFrame,
+  type ClientFrame,
+  type ConversationKind,
+  type ErrorCode,
+  type ServerFrame,
+} from '@confab/protocol';
+
+/**
+ * Pure decisions of the realtime layer (no sockets, no timers), so they are unit-tested
+ * directly: which URLs are conversation sockets, which origins may connect, what an incoming
+ * frame means, when the agent answers, what to do with a slow consumer.
+ */
+
+const SOCKET_PREFIX = '/ws/v1/conversation/';
+
+export type SocketTarget =
+  | { kind: 'conversation'; conversationId: string }
+  /** Under the conversation prefix but not a conversation id: answered with NOT_FOUND like an unknown id. */
+  | { kind: 'invalid-conversation' }
+  | { kind: 'not-a-socket' };
+
+export interface UpgradeParams {
+  target: SocketTarget;
+  /** The ticket and the parameter it came in (`token` for users, `session_user` for visitors). */
+  ticket: { value: string; param: 'token' | 'session_user' } | null;
+  appType: string | null;
+}
+
+export function parseUpgradeUrl(rawUrl: string): UpgradeParams {
+  const url = new URL(rawUrl, 'http://localhost');
+  const token = url.searchParams.get('token');
+  const sessionUser = url.searchParams.get('session_user');
+  const ticket = token ? { value: token, param: 'token' as const } : sessionUser ? { value: sessionUser, param: 'session_user' as const } : null;
+  return { target: socketTarget(url.pathname), ticket, appType: url.searchParams.get('app_type') };
+}
+
+function socketTarget(pathname: string): SocketTarget {
+  if (!pathname.startsWith(SOCKET_PREFIX)) return { kind: 'not-a-socket' };
+  const rest = pathname.slice(SOCKET_PREFIX.length).replace(/\/$/, '');
+  const id = Id.safeParse(rest);
+  return id.success ? { kind: 'conversation', conversationId: id.data.toLowerCase() } : { kind: 'invalid-conversation' };
+}
+
+/** Browsers always send Origin; other clients (tests, the voice agent, curl) may not, and are allowed. */
+export function isOriginAllowed(origin: string | undefined, allowedOrigins: readonly string[]): boolean {
+  if (origin === undefined || origin === '') return true;
+  return allowedOrigins.includes(origin);
+}
+
+export type IncomingFrame =
+  /** The plain-text heartbeat: answer with the plain text `pong`. */
+  | { kind: 'heartbeat' }
+  | { kind: 'frame'; frame: ClientFrame }
+  | { kind: 'invalid'; code: Extract<ErrorCode, 'VALIDATION_ERROR' | 'MESSAGE_TOO_LONG'>; message: string; clientMessageId?: string };
+
+/** Reads the client_message_id of a rejected `next` so the client can mark that message failed. */
+function salvageNextAction(raw: string): { message?: unknown; clientMessageId?: string } {
+  try {
+    const json: unknown = JSON.parse(raw);
+    if (typeof json !== 'object' || json === null || !('data' in json)) return {};
+    const data = json.data;
+    if (typeof data !== 'object' || data === null) return {};
+    const id = 'client_message_id' in data ? ClientMessageId.safeParse(data.client_message_id) : null;
+    return { message: 'message' in data ? data.message : undefined, clientMessageId: id?.success ? id.data : undefined };
+  } catch {
+    return {};
+  }
+}
+
+export function decodeIncoming(data: string | null, isBinary: boolean): IncomingFrame {
+  if (isBinary || data === null) return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'Binary frames are not supported; send JSON text.' };
+  if (data === HEARTBEAT_PING) return { kind: 'heartbeat' };
+  const parsed = parseClientFrame(data);
+  if (parsed.ok) return { kind: 'frame', frame: parsed.frame };
+  const salvaged = salvageNextAction(data);
+  const clientMessageId = salvaged.clientMessageId ? { clientMessageId: salvaged.clientMessageId } : {};
+  if (typeof salvaged.message === 'string' && salvaged.message.length > MAX_MESSAGE_CHARS) {
+    return {
+      kind: 'invalid',
+      code: 'MESSAGE_TOO_LONG',
+      message: `A message can be at most ${MAX_MESSAGE_CHARS} characters (this one has ${salvaged.message.length}).`,
+      ...clientMessageId,
+    };
+  }
+  return { kind: 'invalid', code: 'VALIDATION_ERROR', message: parsed.message, ...clientMessageId };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** `@handle` anywhere, case-insensitive, as a whole word ("@ada," yes; "@adam", "me@ada" no). */
+export function mentionsHandle(text: string, handle: string): boolean {
+  if (!handle) return false;
+  return new RegExp(`(^|[^A-Za-z0-9_.@-])@${escapeRegExp(handle)}(?![A-Za-z0-9_-])`, 'i').test(text);
+}
+
+/** Threads always get an answer; a post's shared conversation only when the agent is addressed. */
+export function shouldAgentReply(kind: ConversationKind, text: string, handle: string): boolean {
+  return kind === 'thread' || mentionsHandle(text, handle);
+}
+
+/** Above this many unsent bytes a connection stops getting typing frames (they are ephemeral). */
+export const SLOW_CONSUMER_DROP_BYTES = 1024 * 1024;
+/** Above this many unsent bytes the connection is closed with TRY_AGAIN_LATER; the client resyncs. */
+export const SLOW_CONSUMER_CLOSE_BYTES = 8 * 1024 * 1024;
+
+export type DeliveryDecision = 'send' | 'drop' | 'close';
+
+export function deliveryDecision(bufferedAmount: number, event: ServerFrame['event']): DeliveryDecision {
+  if (bufferedAmount > SLOW_CONSUMER_CLOSE_BYTES) return 'close';
+  if (bufferedAmount > SLOW_CONSUMER_DROP_BYTES && event === 'typing') return 'drop';
+  return 'send';
+}

@@ -1,0 +1,52 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ChatServiceConfig } from '../config';
+import type { Access, Auth, Realtime, Store } from '../contracts';
+import type { Logger } from '../logger';
+import { createAgentProvider, type AgentProvider } from '../agents';
+import { InProcessBus, type Bus } from './bus';
+import { createMemoryRateLimiter, type MessageRateLimiter } from './rate-limit';
+import { RealtimeService } from './service';
+
+export { InProcessBus, type Bus, type BusHandler } from './bus';
+export { createMemoryRateLimiter, rateLimiterFrom, type MessageRateLimiter, type RateLimitResult } from './rate-limit';
+
+export interface RealtimeDeps {
+  config: ChatServiceConfig;
+  logger: Logger;
+  store: Store;
+  auth: Auth;
+  access: Access;
+}
+
+/** Optional replacements for the defaults (a Redis bus and limiter with several instances; a provider in tests). */
+export interface RealtimeOptions {
+  /** Default: an in-process bus (single instance). A bus passed in is not closed by shutdown(). */
+  bus?: Bus;
+  /** Default: 10 messages / 60 s per identity, in memory. */
+  rateLimiter?: MessageRateLimiter;
+  /** Default: OpenAI-compatible when OPENAI_BASE_URL is set, else the demo agent. */
+  agentProvider?: AgentProvider;
+  /** How often signed-out sessions are looked for (default 60 s). */
+  sessionCheckIntervalMs?: number;
+}
+
+export function createRealtime(
+  deps: RealtimeDeps,
+  options: RealtimeOptions = {},
+): Realtime & { handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void } {
+  const service = new RealtimeService({
+    ...deps,
+    bus: options.bus ?? new InProcessBus(),
+    ownsBus: options.bus === undefined,
+    rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
+    provider: options.agentProvider ?? createAgentProvider(deps.config, deps.logger),
+    sessionCheckIntervalMs: options.sessionCheckIntervalMs ?? 60_000,
+  });
+  return {
+    publish: (conversationId, frame) => service.publish(conversationId, frame),
+    startAgentReply: (conversation, userMessage) => service.startAgentReply(conversation, userMessage),
+    shutdown: () => service.shutdown(),
+    handleUpgrade: (req, socket, head) => service.handleUpgrade(req, socket, head),
+  };
+}

@@ -1,0 +1,35 @@
+import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_S } from '@confab/protocol';
+
+export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterS: number };
+
+/**
+ * Per-identity message allowance. Injectable so several instances can share one budget:
+ * `rateLimiterFrom(new RateLimiterRedis({ storeClient, points: MESSAGE_RATE_LIMIT, duration: MESSAGE_RATE_WINDOW_S }))`.
+ */
+export interface MessageRateLimiter {
+  /** Takes one message from `key`'s allowance; rejects only when the limiter's store fails. */
+  consume(key: string): Promise<RateLimitResult>;
+}
+
+/** Adapts any rate-limiter-flexible limiter (memory, Redis, …). */
+export function rateLimiterFrom(limiter: RateLimiterAbstract): MessageRateLimiter {
+  return {
+    async consume(key) {
+      try {
+        await limiter.consume(key);
+        return { allowed: true };
+      } catch (rejection) {
+        // rate-limiter-flexible rejects with a RateLimiterRes when the budget is spent, with an Error when its store fails.
+        if (rejection instanceof RateLimiterRes) {
+          return { allowed: false, retryAfterS: Math.max(1, Math.ceil(rejection.msBeforeNext / 1000)) };
+        }
+        throw rejection;
+      }
+    },
+  };
+}
+
+export function createMemoryRateLimiter(points = MESSAGE_RATE_LIMIT, durationS = MESSAGE_RATE_WINDOW_S): MessageRateLimiter {
+  return rateLimiterFrom(new RateLimiterMemory({ keyPrefix: 'confab-msg', points, duration: durationS }));
+}

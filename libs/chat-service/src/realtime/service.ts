@@ -1,0 +1,395 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import {
+  CloseCode,
+  HEARTBEAT_PONG,
+  HISTORY_MAX_PAGE_SIZE,
+  MAX_FRAME_BYTES,
+  type ClientFrame,
+  type Identity,
+  type Message,
+  type NextAction,
+  type ServerFrame,
+  type StopAction,
+} from '@confab/protocol';
+import type { ChatServiceConfig } from '../config';
+import type { Access, Auth, ConversationRecord, Principal, Realtime, Store } from '../contracts';
+import type { Logger } from '../logger';
+import type { AgentProvider } from '../agents';
+import { AgentReplies } from './agent-replies';
+import type { Bus } from './bus';
+import { ClientConnection, identityKey } from './connection';
+import { decodeIncoming, isOriginAllowed, parseUpgradeUrl, shouldAgentReply, type UpgradeParams } from './frames';
+import { ConversationHub } from './hub';
+import type { MessageRateLimiter } from './rate-limit';
+import { TypingTracker, type TypingDecision } from './typing';
+
+export interface RealtimeServiceDeps {
+  config: ChatServiceConfig;
+  logger: Logger;
+  store: Store;
+  auth: Auth;
+  access: Access;
+  bus: Bus;
+  ownsBus: boolean;
+  rateLimiter: MessageRateLimiter;
+  provider: AgentProvider;
+  sessionCheckIntervalMs: number;
+  streamIntervalMs?: number;
+  persistIntervalMs?: number;
+}
+
+type Admission =
+  | { kind: 'admitted'; conversation: ConversationRecord; principal: Principal | null; canWrite: boolean }
+  | { kind: 'auth-failed' }
+  | { kind: 'not-found' }
+  | { kind: 'failed' };
+
+/** setTimeout's ceiling (~24.8 days); longer session lifetimes are re-armed in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const SHUTDOWN_CLOSE_WAIT_MS = 3_000;
+
+function rawDataToText(data: RawData): string {
+  if (Buffer.isBuffer(data)) return data.toString('utf8');
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
+  return Buffer.from(data).toString('utf8');
+}
+
+/** Answers an upgrade request with a plain HTTP status (before any WebSocket exists). */
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  if (socket.destroyed) return;
+  socket.once('finish', () => socket.destroy());
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
+}
+
+export class RealtimeService implements Realtime {
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  private readonly hub: ConversationHub;
+  private readonly replies: AgentReplies;
+  private readonly typing = new TypingTracker();
+  private readonly typingTimers = new Map<string, NodeJS.Timeout>();
+  private readonly sessionCheck: NodeJS.Timeout;
+  private readonly log: Logger;
+  private accepting = true;
+  private shutdownPromise: Promise<void> | null = null;
+
+  constructor(private readonly deps: RealtimeServiceDeps) {
+    this.log = deps.logger.child({ component: 'realtime' });
+    this.hub = new ConversationHub(deps.bus);
+    this.replies = new AgentReplies({
+      store: deps.store,
+      provider: deps.provider,
+      logger: deps.logger,
+      publish: (conversationId, frame) => this.publish(conversationId, frame),
+      streamIntervalMs: deps.streamIntervalMs,
+      persistIntervalMs: deps.persistIntervalMs,
+    });
+    this.sessionCheck = setInterval(() => void this.closeEndedSessions(), deps.sessionCheckIntervalMs);
+    this.sessionCheck.unref();
+  }
+
+  // ---------- Realtime contract ----------
+
+  publish(conversationId: string, frame: ServerFrame): void {
+    this.deps.bus.publish(conversationId, frame);
+  }
+
+  startAgentReply(conversation: ConversationRecord, userMessage: Message): void {
+    this.replies.start(conversation, userMessage);
+  }
+
+  shutdown(): Promise<void> {
+    this.shutdownPromise ??= this.runShutdown();
+    return this.shutdownPromise;
+  }
+
+  // ---------- connecting ----------
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const params = parseUpgradeUrl(req.url ?? '/');
+    if (params.target.kind === 'not-a-socket') return rejectUpgrade(socket, 404, 'Not Found');
+    if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
+    const origin = req.headers.origin;
+    if (!isOriginAllowed(origin, this.deps.config.allowedOrigins)) {
+      this.log.warn({ origin }, 'WebSocket upgrade refused: origin not allowed');
+      return rejectUpgrade(socket, 403, 'Forbidden');
+    }
+    // The client may hang up while we check its ticket; without a listener that error would crash the process.
+    const onEarlyError = (error: Error) => this.log.debug({ err: error }, 'socket error before upgrade');
+    socket.on('error', onEarlyError);
+    void this.admit(params).then((admission) => {
+      socket.off('error', onEarlyError);
+      if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws, admission, params));
+    });
+  }
+
+  private async admit(params: UpgradeParams): Promise<Admission> {
+    try {
+      const principal = params.ticket ? await this.deps.auth.verifyTicket(params.ticket.value) : null;
+      if (params.ticket && !principal) return { kind: 'auth-failed' };
+      if (params.target.kind !== 'conversation') return { kind: 'not-found' };
+      const conversation = await this.deps.store.getConversation(params.target.conversationId);
+      // Unknown and not-yours look the same, so conversation ids cannot be probed.
+      if (!conversation || !this.deps.access.canRead(conversation, principal)) return { kind: 'not-found' };
+      return { kind: 'admitted', conversation, principal, canWrite: this.deps.access.canWrite(conversation, principal) };
+    } catch (error) {
+      this.log.error({ err: error }, 'could not admit a WebSocket');
+      return { kind: 'failed' };
+    }
+  }
+
+  private onOpen(ws: WebSocket, admission: Admission, params: UpgradeParams): void {
+    const refuse = (frame: ServerFrame, code: number, reason: string) => {
+      ws.send(JSON.stringify(frame));
+      ws.close(code, reason);
+    };
+    switch (admission.kind) {
+      case 'auth-failed':
+        return refuse({ event: 'error', data: { code: 'AUTH_FAILED', message: 'Your ticket is invalid or has expired.' } }, CloseCode.AUTH_FAILED, 'Auth failed');
+      case 'not-found':
+        return refuse({ event: 'error', data: { code: 'NOT_FOUND', message: 'This conversation does not exist.' } }, CloseCode.NOT_FOUND, 'Not found');
+      case 'failed':
+        return refuse({ event: 'error', data: { code: 'INTERNAL_ERROR', message: 'The server could not open this conversation.' } }, 1011, 'Internal error');
+      case 'admitted':
+        return this.attach(ws, admission, params);
+    }
+  }
+
+  private attach(ws: WebSocket, admission: Extract<Admission, { kind: 'admitted' }>, params: UpgradeParams): void {
+    const { conversation, principal, canWrite } = admission;
+    const connectionId = randomUUID();
+    const log = this.log.child({ connectionId, conversationId: conversation.id });
+    const connection = new ClientConnection(connectionId, ws, conversation, principal, canWrite, log);
+    log.info(
+      { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, ticketParam: params.ticket?.param, canWrite },
+      'WebSocket connected',
+    );
+
+    connection.send({
+      event: 'connected',
+      data: {
+        connection_id: connectionId,
+        conversation_id: conversation.id,
+        identity: principal?.identity ?? null,
+        last_seq: conversation.lastSeq,
+        can_write: canWrite,
+        server_time: new Date().toISOString(),
+      },
+    });
+    this.hub.join(connection);
+    this.armSessionExpiry(connection);
+
+    ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
+    ws.on('error', (error: Error & { code?: string }) => {
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log.warn({ maxPayload: MAX_FRAME_BYTES }, 'frame over the size limit: closing with 1009');
+      else log.warn({ err: error }, 'WebSocket error');
+    });
+    ws.on('close', (code) => this.onClose(connection, code));
+  }
+
+  private onClose(connection: ClientConnection, code: number): void {
+    clearTimeout(connection.expiryTimer);
+    this.hub.leave(connection);
+    const identity = connection.identity;
+    if (identity) {
+      const key = identityKey(identity);
+      const stillHere = this.hub.hasIdentity(connection.conversation.id, (c) => (c.identity ? identityKey(c.identity) : null), key);
+      if (!stillHere) this.stopTyping(connection.conversation.id, identity);
+    }
+    connection.log.info({ code }, 'WebSocket closed');
+  }
+
+  // ---------- sessions ----------
+
+  private armSessionExpiry(connection: ClientConnection): void {
+    const principal = connection.principal;
+    if (!principal) return;
+    const left = principal.sessionExpiresAt - Date.now();
+    if (left <= 0) return this.closeExpired(connection);
+    connection.expiryTimer = setTimeout(() => this.armSessionExpiry(connection), Math.min(left, MAX_TIMER_MS));
+  }
+
+  private closeExpired(connection: ClientConnection): void {
+    connection.sendError({ code: 'SESSION_EXPIRED', message: 'Your session has ended. Sign in again.' });
+    connection.close(CloseCode.SESSION_EXPIRED, 'Session expired');
+  }
+
+  /** Closes sockets whose session was signed out (or revoked) since they connected; one lookup per session. */
+  private async closeEndedSessions(): Promise<void> {
+    const bySession = new Map<string, ClientConnection[]>();
+    for (const connection of this.hub.all()) {
+      const sessionId = connection.principal?.sessionId;
+      if (!sessionId) continue;
+      bySession.set(sessionId, [...(bySession.get(sessionId) ?? []), connection]);
+    }
+    for (const [sessionId, connections] of bySession) {
+      try {
+        if (await this.deps.auth.isSessionActive(sessionId)) continue;
+        for (const connection of connections) this.closeExpired(connection);
+      } catch (error) {
+        this.log.warn({ err: error }, 'could not check a session; keeping its sockets open');
+      }
+    }
+  }
+
+  // ---------- frames ----------
+
+  private onFrame(connection: ClientConnection, data: RawData, isBinary: boolean): void {
+    const incoming = decodeIncoming(isBinary ? null : rawDataToText(data), isBinary);
+    if (incoming.kind === 'heartbeat') {
+      if (connection.isOpen) connection.ws.send(HEARTBEAT_PONG);
+      return;
+    }
+    if (incoming.kind === 'invalid') {
+      connection.log.debug({ code: incoming.code, problem: incoming.message }, 'rejected a frame');
+      const clientMessageId = incoming.clientMessageId ? { client_message_id: incoming.clientMessageId } : {};
+      connection.sendError({ code: incoming.code, message: incoming.message, ...clientMessageId });
+      return;
+    }
+    const frame = incoming.frame;
+    switch (frame.event) {
+      case 'ping':
+        return connection.send({ event: 'pong', data: {} });
+      case 'typing':
+        return this.onTyping(connection, frame.data.state);
+      default:
+        this.enqueue(connection, frame);
+    }
+  }
+
+  /** Actions and syncs run in arrival order per connection. */
+  private enqueue(connection: ClientConnection, frame: Exclude<ClientFrame, { event: 'ping' | 'typing' }>): void {
+    connection.queue = connection.queue.then(async () => {
+      try {
+        if (frame.event === 'sync') await this.onSync(connection, frame.data.after_seq);
+        else if (frame.data.action === 'next') await this.onNext(connection, frame.data);
+        else this.onStop(connection, frame.data);
+      } catch (error) {
+        connection.log.error({ err: error, event: frame.event }, 'frame handling failed');
+        const clientMessageId = frame.event === 'action' && frame.data.action === 'next' ? { client_message_id: frame.data.client_message_id } : {};
+        connection.sendError({ code: 'INTERNAL_ERROR', message: 'Something went wrong on the server. Try again.', ...clientMessageId });
+      }
+    });
+  }
+
+  private async onNext(connection: ClientConnection, action: NextAction): Promise<void> {
+    const { conversation, principal } = connection;
+    const clientMessageId = action.client_message_id;
+    if (!connection.canWrite || !principal) {
+      connection.sendError({ code: 'FORBIDDEN', message: 'Sign in to join the conversation.', client_message_id: clientMessageId });
+      return;
+    }
+    const identity = principal.identity;
+    const limit = await this.deps.rateLimiter.consume(identityKey(identity));
+    if (!limit.allowed) {
+      connection.sendError({
+        code: 'RATE_LIMIT',
+        message: `You're sending messages too fast. Try again in ${limit.retryAfterS} s.`,
+        retry_after_s: limit.retryAfterS,
+        client_message_id: clientMessageId,
+      });
+      return;
+    }
+    const { message, duplicate } = await this.deps.store.appendMessage({
+      conversationId: conversation.id,
+      clientMessageId,
+      author: { kind: identity.kind, id: identity.id, display_name: identity.display_name },
+      content: action.message,
+      status: 'complete',
+      source: 'text',
+    });
+    connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: message.id, seq: message.seq, duplicate } });
+    // A resend after a lost ack: already delivered and answered the first time.
+    if (duplicate) return;
+    this.stopTyping(conversation.id, identity);
+    this.publish(conversation.id, { event: 'message', data: { message } });
+    if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.startAgentReply(conversation, message);
+  }
+
+  private onStop(connection: ClientConnection, action: StopAction): void {
+    // Threads are writable by their owner only, posts by signed-in users: the same rule decides who may stop.
+    if (!connection.canWrite) {
+      connection.sendError({ code: 'FORBIDDEN', message: 'You cannot stop replies in this conversation.' });
+      return;
+    }
+    // With several instances the reply may run elsewhere; a Redis bus would relay the stop request too.
+    const stopped = this.replies.stop(connection.conversation.id, action.message_id);
+    connection.log.debug({ stopped, messageId: action.message_id }, 'stop requested');
+  }
+
+  private async onSync(connection: ClientConnection, afterSeq: number): Promise<void> {
+    const conversationId = connection.conversation.id;
+    let cursor = afterSeq;
+    for (;;) {
+      const page = await this.deps.store.listMessages(conversationId, { afterSeq: cursor, limit: HISTORY_MAX_PAGE_SIZE });
+      connection.send({
+        event: 'sync',
+        data: { conversation_id: conversationId, messages: page.messages, has_more: page.hasMore, last_seq: page.lastSeq },
+      });
+      const last = page.messages.at(-1);
+      if (!page.hasMore || !last) break;
+      cursor = last.seq;
+    }
+    for (const snapshot of this.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
+  }
+
+  // ---------- typing ----------
+
+  private onTyping(connection: ClientConnection, state: 'start' | 'stop'): void {
+    const identity = connection.identity;
+    // Only people who can post can be "typing"; anonymous readers and visitors on posts are ignored.
+    if (!identity || !connection.canWrite) return;
+    const conversationId = connection.conversation.id;
+    const key = `${conversationId}:${identityKey(identity)}`;
+    const decision = state === 'start' ? this.typing.start(key, Date.now()) : this.typing.stop(key);
+    this.applyTyping(conversationId, identity, key, decision);
+  }
+
+  private stopTyping(conversationId: string, identity: Identity): void {
+    const key = `${conversationId}:${identityKey(identity)}`;
+    this.applyTyping(conversationId, identity, key, this.typing.stop(key));
+  }
+
+  private applyTyping(conversationId: string, who: Identity, key: string, decision: TypingDecision): void {
+    if (!decision.relay) return;
+    clearTimeout(this.typingTimers.get(key));
+    this.typingTimers.delete(key);
+    if (decision.state === 'start') {
+      const timer = setTimeout(() => this.applyTyping(conversationId, who, key, this.typing.expire(key, Date.now())), decision.autoStopAt - Date.now());
+      this.typingTimers.set(key, timer);
+    }
+    this.publish(conversationId, { event: 'typing', data: { conversation_id: conversationId, who, state: decision.state } });
+  }
+
+  // ---------- shutdown ----------
+
+  private async runShutdown(): Promise<void> {
+    this.accepting = false;
+    clearInterval(this.sessionCheck);
+    // Replies in flight end `interrupted` and their `done` frames go out before the sockets close.
+    await this.replies.shutdown();
+    for (const timer of this.typingTimers.values()) clearTimeout(timer);
+    this.typingTimers.clear();
+
+    const connections = this.hub.all();
+    const closed = connections.map(
+      (connection) =>
+        new Promise<void>((resolve) => {
+          if (connection.ws.readyState === connection.ws.CLOSED) return resolve();
+          connection.ws.once('close', () => resolve());
+          connection.close(CloseCode.GOING_AWAY, 'Server is restarting');
+        }),
+    );
+    const waited = await Promise.race([
+      Promise.all(closed).then(() => true),
+      new Promise<boolean>((resolve) => setTimeout(() => resolve(false), SHUTDOWN_CLOSE_WAIT_MS).unref()),
+    ]);
+    if (!waited) for (const connection of connections) connection.ws.terminate();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    if (this.deps.ownsBus) await this.deps.bus.close();
+    this.log.info({ connections: connections.length }, 'realtime layer shut down');
+  }
+}
