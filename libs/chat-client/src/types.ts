@@ -23,7 +23,7 @@ export interface ChatMessage {
   usage: Usage | null;
   created_at: string;
   error: { code: ErrorCode; message: string } | null;
-  /** True for messages this browser sent. */
+  /** True for messages this browser sent (and, once `connected` says who we are, messages by the same identity). */
   mine: boolean;
 }
 
@@ -78,11 +78,23 @@ export interface UseConversationOptions {
   /** History rendered by the server component, so the first paint has messages. */
   initialMessages?: Message[];
   initialHasOlder?: boolean;
+  /**
+   * Whether to let the person write before the first `connected` says (default true, so a
+   * message written during the first connect is queued, not refused). Pass false when the
+   * server already knows they cannot (a visitor on a post's shared conversation).
+   */
+  initialCanWrite?: boolean;
+  /** `app_type=` on the socket URL; defaults to `process.env.appType`. */
+  appType?: string;
 }
 
 export interface UseConversationResult {
   state: ConversationState;
   send: (text: string) => SendResult;
+  /** Send a `failed` message again, with its original client_message_id (the server is idempotent on it). */
+  retry: (clientMessageId: string) => SendResult;
+  /** Drop a message that was not delivered (`queued` or `failed`) from the view and the outbox. */
+  discard: (clientMessageId: string) => void;
   /** Stop the agent reply being streamed (newest when omitted). */
   stop: (messageId?: string) => void;
   /** Call on every keystroke; typing start/stop frames are debounced (lodash) and rate-limited. */

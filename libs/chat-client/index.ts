@@ -1,0 +1,47 @@
+/** @confab/chat-client — the browser side of a conversation (see README.md). */
+export * from './src/types';
+export { useConversation, HEARTBEAT } from './src/use-conversation';
+export {
+  conversationReducer,
+  createInitialState,
+  resyncAfterSeq,
+  isRateLimited,
+  streamingReply,
+  checkSendable,
+  rateLimitWords,
+  type ConversationAction,
+  type ConversationStoreState,
+  type InitialStateInput,
+  type SendCheck,
+} from './src/reducer';
+export {
+  reconnectDelay,
+  backoffCeiling,
+  RECONNECT_ATTEMPTS,
+  RECONNECT_BASE_DELAY_MS,
+  RECONNECT_MAX_DELAY_MS,
+  type Jitter,
+} from './src/backoff';
+export {
+  createOutbox,
+  defaultOutboxStorage,
+  outboxStorageKey,
+  type Outbox,
+  type OutboxEntry,
+  type KeyValueStorage,
+  type OutboxAddResult,
+} from './src/outbox';
+export {
+  WsTicketResponse,
+  WS_TICKET_ROUTE,
+  buildConversationSocketUrl,
+  fetchWsTicket,
+  type TicketResult,
+} from './src/ticket';
+export { historyPath, fetchOlderMessages, type HistoryResult } from './src/history';
+export { createConversationStore, type ConversationStore } from './src/store';
+export {
+  shouldReconnectAfterClose,
+  reconnectIntervalFor,
+  closeReasonWords,
+} from './src/socket-policy';

@@ -1,0 +1,414 @@
+import debounce from 'lodash/debounce';
+import throttle from 'lodash/throttle';
+import {
+  CloseCode,
+  HEARTBEAT_PONG,
+  TYPING_MIN_INTERVAL_MS,
+  parseServerFrame,
+  type ClientFrame,
+  type ServerFrame,
+} from '@confab/protocol';
+import { RECONNECT_ATTEMPTS, reconnectDelay } from './backoff';
+import { fetchOlderMessages } from './history';
+import { lowestSeq, type OutboxEntry } from './message-list';
+import type { Outbox } from './outbox';
+import { checkSendable, isRateLimited, resyncAfterSeq, streamingReply } from './reducer';
+import {
+  GAVE_UP_REASON,
+  closeReasonWords,
+  reconnectIntervalFor,
+  shouldReconnectAfterClose,
+} from './socket-policy';
+import type { ConversationStore } from './store';
+import { buildConversationSocketUrl, fetchWsTicket, type FetchLike } from './ticket';
+import type { SendResult } from './types';
+
+/**
+ * Everything the hook does that is not React: react-use-websocket callbacks, the outbox, typing
+ * frames, sync requests. Plain closures over a store, so it runs (and is tested) without React.
+ * The hook owns the lifecycle (mount/unmount) and the socket; this owns the decisions.
+ */
+
+/** `typing stop` goes out this long after the last keystroke. */
+export const TYPING_STOP_AFTER_MS = 2_000;
+/** Typing expiry and rate-limit expiry are checked this often. */
+export const CLOCK_TICK_MS = 1_000;
+
+export interface SocketAccess {
+  /** Writes a frame on the open socket; never queues (the outbox does the queuing). */
+  send: (frame: ClientFrame) => void;
+  /** The socket react-use-websocket holds now, to tell its events from a replaced socket's. */
+  current: () => WebSocket | EventSource | null;
+}
+
+export interface ControllerDeps {
+  conversationId: string;
+  store: ConversationStore;
+  outbox: Outbox;
+  appType: string;
+  isUnmounted: () => boolean;
+  now?: () => number;
+  random?: () => number;
+  newClientMessageId?: () => string;
+  fetchImpl?: FetchLike;
+}
+
+export type ConversationController = ReturnType<typeof createConversationController>;
+
+export function createConversationController(deps: ControllerDeps) {
+  const { store, outbox, conversationId } = deps;
+  const now = deps.now ?? Date.now;
+  const newClientMessageId = deps.newClientMessageId ?? (() => crypto.randomUUID());
+  const fetchImpl: FetchLike = deps.fetchImpl ?? ((input, init) => fetch(input, init));
+
+  let socket: SocketAccess = { send: () => undefined, current: () => null };
+  /** Outbox entries written on the current socket and not yet answered. */
+  const inFlight = new Set<string>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
+  let signInRequired = false;
+  let lastCloseCode: number | null = null;
+  let lastFastRetryAt: number | null = null;
+  let typingActive = false;
+  let loadingOlder = false;
+
+  const later = (callback: () => void, ms: number): void => {
+    const handle = setTimeout(() => {
+      timers.delete(handle);
+      callback();
+    }, ms);
+    timers.add(handle);
+  };
+  const wait = (ms: number): Promise<void> => new Promise((resolve) => later(resolve, ms));
+
+  const isOpen = (): boolean => store.getState().connection.status === 'open';
+  const isStale = (target: EventTarget | null): boolean => {
+    const current = socket.current();
+    return current !== null && target !== null && target !== current;
+  };
+
+  // ---------- outbox ----------
+
+  /** Write every outbox entry not yet on this socket, oldest first (FIFO survives reconnects). */
+  const flushOutbox = (): void => {
+    if (!isOpen() || isRateLimited(store.getState(), now())) return;
+    const toSend = outbox.entries().filter((e) => !inFlight.has(e.client_message_id));
+    if (toSend.length === 0) return;
+    toSend.forEach((entry) => {
+      socket.send({
+        event: 'action',
+        data: { action: 'next', execution_type: 'chat', message: entry.content, client_message_id: entry.client_message_id },
+      });
+      inFlight.add(entry.client_message_id);
+    });
+    store.dispatch({ type: 'localSending', clientMessageIds: toSend.map((e) => e.client_message_id) });
+  };
+
+  const settle = (clientMessageId: string): void => {
+    inFlight.delete(clientMessageId);
+    outbox.remove(clientMessageId);
+  };
+
+  // ---------- sync ----------
+
+  const requestSync = (afterSeq: number): void => {
+    socket.send({ event: 'sync', data: { after_seq: afterSeq } });
+    store.dispatch({ type: 'syncRequested', afterSeq });
+  };
+
+  // ---------- frames ----------
+
+  const afterFrame = (frame: ServerFrame): void => {
+    switch (frame.event) {
+      case 'connected':
+        // Catch up first, then send what waited: the server answers in order.
+        requestSync(store.getState().lastSeq);
+        flushOutbox();
+        return;
+      case 'ack':
+        settle(frame.data.client_message_id);
+        break;
+      case 'message':
+        if (frame.data.message.client_message_id !== null) settle(frame.data.message.client_message_id);
+        break;
+      case 'sync':
+        frame.data.messages.forEach((m) => m.client_message_id !== null && settle(m.client_message_id));
+        break;
+      case 'error':
+        afterError(frame.data.client_message_id, frame.data.code === 'RATE_LIMIT');
+        break;
+      default:
+        break;
+    }
+    const gapFrom = resyncAfterSeq(store.getState());
+    if (gapFrom !== null) requestSync(gapFrom);
+  };
+
+  const afterError = (clientMessageId: string | undefined, rateLimited: boolean): void => {
+    if (rateLimited) {
+      // Requeued: write it again once the limit is over (the tick also retries).
+      if (clientMessageId !== undefined) inFlight.delete(clientMessageId);
+      const until = store.getState().error?.until ?? now();
+      later(flushOutbox, Math.max(0, until - now()) + 50);
+      return;
+    }
+    if (clientMessageId !== undefined) settle(clientMessageId); // failed for good; `retry` puts it back
+  };
+
+  const handleFrame = (frame: ServerFrame): void => {
+    store.dispatch({ type: 'frame', frame, now: now() });
+    afterFrame(frame);
+  };
+
+  const onMessage = (event: MessageEvent): void => {
+    if (typeof event.data !== 'string' || event.data === HEARTBEAT_PONG || isStale(event.target)) return;
+    const parsed = parseServerFrame(event.data);
+    // A frame we cannot read is dropped: one bad frame must not take the conversation down.
+    if (parsed.ok) handleFrame(parsed.frame);
+  };
+
+  // ---------- connection ----------
+
+  const resetSocketSession = (): void => {
+    inFlight.clear();
+    typingStart.cancel();
+    typingStop.cancel();
+    typingActive = false;
+  };
+
+  const onClose = (event: CloseEvent): void => {
+    if (isStale(event.target)) return;
+    lastCloseCode = event.code;
+    resetSocketSession();
+    if (deps.isUnmounted()) return;
+    const attempt = store.getState().connection.attempt;
+    const reconnecting = shouldReconnectAfterClose({ unmounted: false, signInRequired, closeCode: event.code });
+    store.dispatch({
+      type: 'connection',
+      connection: {
+        status: reconnecting ? 'reconnecting' : 'closed',
+        attempt: reconnecting ? attempt : 0,
+        nextRetryAt: null,
+        reason: closeReasonWords(event.code),
+      },
+    });
+  };
+
+  const shouldReconnect = (event: CloseEvent): boolean =>
+    !isStale(event.target) &&
+    shouldReconnectAfterClose({ unmounted: deps.isUnmounted(), signInRequired, closeCode: event.code });
+
+  /** Called by react-use-websocket with its 0-based attempt right before it schedules a reconnect. */
+  const reconnectInterval = (attempt: number): number => {
+    const at = now();
+    const delay = reconnectIntervalFor({
+      attempt,
+      lastCloseCode,
+      sinceLastFastRetryMs: lastFastRetryAt === null ? null : at - lastFastRetryAt,
+      random: deps.random,
+    });
+    if (lastCloseCode === CloseCode.SESSION_EXPIRED && delay === 0) lastFastRetryAt = at;
+    if (!deps.isUnmounted()) {
+      const { connection } = store.getState();
+      store.dispatch({
+        type: 'connection',
+        connection: { status: 'reconnecting', attempt: attempt + 1, nextRetryAt: at + delay, reason: connection.reason },
+      });
+    }
+    return delay;
+  };
+
+  const onReconnectStop = (): void => {
+    if (deps.isUnmounted()) return;
+    store.dispatch({
+      type: 'connection',
+      connection: { status: 'failed', attempt: RECONNECT_ATTEMPTS, nextRetryAt: null, reason: GAVE_UP_REASON },
+    });
+  };
+
+  /**
+   * react-use-websocket's async URL: a fresh ticket for every (re)connect. Ticket failures are
+   * retried here with the same backoff (its own `retryOnError` would also double-schedule
+   * reconnects on socket errors); a 401 stops for good and asks the person to sign in.
+   */
+  const getSocketUrl = async (): Promise<string> => {
+    for (let attempt = 0; ; attempt += 1) {
+      if (deps.isUnmounted()) throw new Error('The conversation was closed.');
+      const result = await fetchWsTicket(fetchImpl);
+      if (deps.isUnmounted()) throw new Error('The conversation was closed.');
+      if (result.ok) return buildConversationSocketUrl(result.ticket, conversationId, deps.appType);
+      if (result.kind === 'sign-in-required') {
+        signInRequired = true;
+        store.dispatch({ type: 'signInRequired' });
+        throw new Error(result.message);
+      }
+      if (attempt + 1 >= RECONNECT_ATTEMPTS) {
+        store.dispatch({
+          type: 'connection',
+          connection: { status: 'failed', attempt: RECONNECT_ATTEMPTS, nextRetryAt: null, reason: result.message },
+        });
+        throw new Error(result.message);
+      }
+      const delay = reconnectDelay(attempt, deps.random);
+      store.dispatch({
+        type: 'connection',
+        connection: { status: 'reconnecting', attempt: attempt + 1, nextRetryAt: now() + delay, reason: result.message },
+      });
+      await wait(delay);
+    }
+  };
+
+  /** Marks the manual reconnect; the hook then restarts react-use-websocket (which resets its count). */
+  const beginManualReconnect = (): void => {
+    signInRequired = false;
+    lastCloseCode = null;
+    resetSocketSession();
+    store.dispatch({ type: 'connection', connection: { status: 'connecting', attempt: 0, nextRetryAt: null, reason: null } });
+  };
+
+  // ---------- typing ----------
+
+  const canWriteNow = (): boolean => isOpen() && store.getState().canWrite;
+
+  // At most one start per TYPING_MIN_INTERVAL_MS (the server relays no more anyway).
+  const typingStart = throttle(
+    () => {
+      if (!canWriteNow()) return;
+      socket.send({ event: 'typing', data: { state: 'start' } });
+      typingActive = true;
+    },
+    TYPING_MIN_INTERVAL_MS,
+    { leading: true, trailing: false },
+  );
+  const sendTypingStop = (): void => {
+    if (!typingActive) return;
+    typingActive = false;
+    if (isOpen()) socket.send({ event: 'typing', data: { state: 'stop' } });
+  };
+  const typingStop = debounce(sendTypingStop, TYPING_STOP_AFTER_MS);
+
+  const notifyTyping = (): void => {
+    typingStart();
+    typingStop();
+  };
+
+  /** Sending ends typing at once; the next keystroke may start again immediately. */
+  const endTyping = (): void => {
+    typingStop.cancel();
+    typingStart.cancel();
+    sendTypingStop();
+  };
+
+  // ---------- commands ----------
+
+  const send = (text: string): SendResult => {
+    const check = checkSendable({
+      text,
+      state: store.getState(),
+      now: now(),
+      outboxFull: outbox.isFull(),
+      outboxCapacity: outbox.capacity,
+    });
+    if (!check.ok) return check;
+    const entry: OutboxEntry = {
+      client_message_id: newClientMessageId(),
+      content: check.content,
+      created_at: new Date(now()).toISOString(),
+    };
+    const added = outbox.add(entry);
+    if (!added.ok) return added;
+    store.dispatch({ type: 'localAdded', entry, status: 'queued' });
+    endTyping();
+    flushOutbox(); // goes out now when connected, after anything older still waiting
+    return { ok: true, clientMessageId: entry.client_message_id };
+  };
+
+  /** Put a failed message back in the outbox with its original client_message_id. */
+  const retry = (clientMessageId: string): SendResult => {
+    const message = store.getState().messages.find((m) => m.id === null && m.client_message_id === clientMessageId);
+    if (message === undefined) return { ok: false, reason: 'That message is no longer waiting to be sent.' };
+    if (isRateLimited(store.getState(), now())) {
+      return { ok: false, reason: store.getState().error?.message ?? 'Try again in a moment.' };
+    }
+    const entry: OutboxEntry = { client_message_id: clientMessageId, content: message.content, created_at: message.created_at };
+    const added = outbox.add(entry);
+    if (!added.ok) return added;
+    store.dispatch({ type: 'localAdded', entry, status: 'queued' });
+    flushOutbox();
+    return { ok: true, clientMessageId };
+  };
+
+  /** Drop a message that was not delivered (queued or failed). */
+  const discard = (clientMessageId: string): void => {
+    inFlight.delete(clientMessageId);
+    outbox.remove(clientMessageId);
+    store.dispatch({ type: 'localDiscarded', clientMessageId });
+  };
+
+  const stop = (messageId?: string): void => {
+    if (!isOpen()) return;
+    const target = messageId ?? streamingReply(store.getState())?.id ?? undefined;
+    socket.send({ event: 'action', data: target === undefined ? { action: 'stop' } : { action: 'stop', message_id: target } });
+  };
+
+  const loadOlder = async (): Promise<void> => {
+    const state = store.getState();
+    const first = lowestSeq(state.messages);
+    if (loadingOlder || !state.hasOlder || first === null || first <= 1) return;
+    loadingOlder = true;
+    try {
+      const result = await fetchOlderMessages(conversationId, first, fetchImpl);
+      if (deps.isUnmounted()) return;
+      if (result.ok) store.dispatch({ type: 'historyLoaded', history: result.history });
+      else store.dispatch({ type: 'errorShown', error: { ...result.error, until: null } });
+    } finally {
+      loadingOlder = false;
+    }
+  };
+
+  // ---------- lifecycle ----------
+
+  let clock: ReturnType<typeof setInterval> | null = null;
+
+  const tick = (): void => {
+    const wasLimited = isRateLimited(store.getState(), now());
+    store.dispatch({ type: 'tick', now: now() });
+    if (wasLimited && !isRateLimited(store.getState(), now())) flushOutbox();
+  };
+
+  return {
+    attach(access: SocketAccess): void {
+      socket = access;
+    },
+    /** Mount: show what a previous page load left in the outbox, start the clock. */
+    mount(): void {
+      if (outbox.size() > 0) store.dispatch({ type: 'outboxRestored', entries: outbox.entries() });
+      clock ??= setInterval(tick, CLOCK_TICK_MS);
+    },
+    /** Unmount: no timer may fire into a component that is gone. */
+    unmount(): void {
+      if (clock !== null) clearInterval(clock);
+      clock = null;
+      timers.forEach((handle) => clearTimeout(handle));
+      timers.clear();
+      typingStart.cancel();
+      typingStop.cancel();
+    },
+    // react-use-websocket
+    getSocketUrl,
+    onMessage,
+    onClose,
+    shouldReconnect,
+    reconnectInterval,
+    onReconnectStop,
+    // commands
+    send,
+    retry,
+    discard,
+    stop,
+    notifyTyping,
+    loadOlder,
+    beginManualReconnect,
+    handleFrame,
+    tick,
+  };
+}

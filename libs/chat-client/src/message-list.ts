@@ -1,0 +1,176 @@
+import type { Identity, Message } from '@confab/protocol';
+import type { ChatMessage } from './types';
+
+/**
+ * Pure helpers over the ordered message list. Invariants kept by every function here:
+ * - one entry per server id (stored messages are keyed by id, so re-deliveries never duplicate);
+ * - one entry per client_message_id while it is still local (key = client_message_id);
+ * - stored messages sorted by seq, then local unacknowledged ones in the order they were written.
+ */
+
+export interface OutboxEntry {
+  client_message_id: string;
+  content: string;
+  created_at: string;
+}
+
+const FINAL_STATUSES: ReadonlySet<ChatMessage['status']> = new Set(['complete', 'stopped', 'interrupted', 'error']);
+
+export const isLocal = (message: ChatMessage): boolean => message.id === null;
+export const isFinal = (message: ChatMessage): boolean => FINAL_STATUSES.has(message.status);
+
+export function compareMessages(a: ChatMessage, b: ChatMessage): number {
+  if (a.seq !== null && b.seq !== null) return a.seq - b.seq;
+  if (a.seq !== null) return -1;
+  if (b.seq !== null) return 1;
+  return 0; // both local: Array.prototype.sort is stable, so send order is kept
+}
+
+export const sortMessages = (messages: readonly ChatMessage[]): ChatMessage[] => [...messages].sort(compareMessages);
+
+export const indexById = (messages: readonly ChatMessage[], id: string): number =>
+  messages.findIndex((m) => m.id === id);
+
+export const indexOfLocal = (messages: readonly ChatMessage[], clientMessageId: string): number =>
+  messages.findIndex((m) => isLocal(m) && m.client_message_id === clientMessageId);
+
+export function isOwnAuthor(author: Message['author'], identity: Identity | null): boolean {
+  return identity !== null && author.id === identity.id && author.kind === identity.kind;
+}
+
+export function fromStored(message: Message, mine: boolean): ChatMessage {
+  return {
+    key: message.id,
+    id: message.id,
+    client_message_id: message.client_message_id,
+    seq: message.seq,
+    author: message.author,
+    content: message.content,
+    status: message.status,
+    source: message.source,
+    model: message.model,
+    finish_reason: message.finish_reason,
+    usage: message.usage,
+    created_at: message.created_at,
+    error: null,
+    mine,
+  };
+}
+
+/** Who a message we write is shown as before the server stores it. */
+export function localAuthor(identity: Identity | null): Message['author'] {
+  return identity
+    ? { kind: identity.kind, id: identity.id, display_name: identity.display_name }
+    : { kind: 'user', id: null, display_name: 'You' };
+}
+
+export function fromOutbox(entry: OutboxEntry, identity: Identity | null, status: 'queued' | 'sending'): ChatMessage {
+  return {
+    key: entry.client_message_id,
+    id: null,
+    client_message_id: entry.client_message_id,
+    seq: null,
+    author: localAuthor(identity),
+    content: entry.content,
+    status,
+    source: 'text',
+    model: null,
+    finish_reason: null,
+    usage: null,
+    created_at: entry.created_at,
+    error: null,
+    mine: true,
+  };
+}
+
+/** A placeholder for an agent reply we first hear about from `stream`/`done` (late join). */
+export function agentPlaceholder(fields: {
+  id: string;
+  seq: number;
+  content: string;
+  createdAt: string;
+}): ChatMessage {
+  return {
+    key: fields.id,
+    id: fields.id,
+    client_message_id: null,
+    seq: fields.seq,
+    author: { kind: 'agent', id: null, display_name: 'Agent' },
+    content: fields.content,
+    status: 'streaming',
+    source: 'text',
+    model: null,
+    finish_reason: null,
+    usage: null,
+    created_at: fields.createdAt,
+    error: null,
+    mine: false,
+  };
+}
+
+/**
+ * Merge one stored message (from `message`, `sync` or history) into the list.
+ * - same server id: update it, but never let a stale copy undo progress (a `streaming` copy
+ *   arriving after `done`, or a shorter cumulative content than one already shown);
+ * - else a local message with the same client_message_id: the server copy replaces it, so
+ *   ack + broadcast of one message never shows two bubbles;
+ * - else: a new message.
+ */
+export function mergeStoredMessage(
+  messages: readonly ChatMessage[],
+  incoming: Message,
+  identity: Identity | null,
+): ChatMessage[] {
+  const byId = indexById(messages, incoming.id);
+  if (byId >= 0) {
+    const existing = messages[byId] as ChatMessage;
+    const merged = preferProgress(existing, incoming);
+    if (merged === existing) return messages as ChatMessage[];
+    return replaceAt(messages, byId, merged);
+  }
+  const localIndex = incoming.client_message_id === null ? -1 : indexOfLocal(messages, incoming.client_message_id);
+  if (localIndex >= 0) {
+    return sortMessages(replaceAt(messages, localIndex, fromStored(incoming, true)));
+  }
+  return sortMessages([...messages, fromStored(incoming, isOwnAuthor(incoming.author, identity))]);
+}
+
+function preferProgress(existing: ChatMessage, incoming: Message): ChatMessage {
+  if (isFinal(existing) && incoming.status === 'streaming') return existing;
+  const next = fromStored(incoming, existing.mine);
+  if (incoming.status === 'streaming' && existing.content.length > incoming.content.length) {
+    return { ...next, content: existing.content };
+  }
+  return next;
+}
+
+export function replaceAt(messages: readonly ChatMessage[], index: number, message: ChatMessage): ChatMessage[] {
+  const copy = [...messages];
+  copy[index] = message;
+  return copy;
+}
+
+export function removeAt(messages: readonly ChatMessage[], index: number): ChatMessage[] {
+  return [...messages.slice(0, index), ...messages.slice(index + 1)];
+}
+
+/** Advance `from` while the next seq is held: lastSeq only ever moves over messages we have. */
+export function advanceContiguous(from: number, messages: readonly ChatMessage[]): number {
+  const held = new Set<number>();
+  for (const m of messages) if (m.seq !== null && m.seq > from) held.add(m.seq);
+  let seq = from;
+  while (held.has(seq + 1)) seq += 1;
+  return seq;
+}
+
+export function highestSeq(messages: readonly ChatMessage[]): number {
+  let max = 0;
+  for (const m of messages) if (m.seq !== null && m.seq > max) max = m.seq;
+  return max;
+}
+
+export function lowestSeq(messages: readonly ChatMessage[]): number | null {
+  let min: number | null = null;
+  for (const m of messages) if (m.seq !== null && (min === null || m.seq < min)) min = m.seq;
+  return min;
+}

@@ -1,0 +1,114 @@
+import { z } from 'zod';
+import { ClientMessageId, OUTBOX_CAPACITY } from '@confab/protocol';
+import type { OutboxEntry } from './message-list';
+
+/**
+ * Messages written but not yet acknowledged, per conversation, FIFO, at most `capacity`.
+ * Kept in sessionStorage so a reload does not lose what someone wrote while offline:
+ * - sessionStorage is synchronous (the outbox is whole the moment the hook mounts, no race with
+ *   the first `connected`), and it is per tab, so two tabs of one conversation never both
+ *   resend the same queue;
+ * - entries leave only when acknowledged (or failed for good); resending after an uncertain
+ *   disconnect is safe because the server is idempotent on client_message_id.
+ * When storage is unavailable (SSR, privacy mode, quota) the outbox keeps working in memory.
+ */
+
+export type { OutboxEntry };
+
+/** The part of the Web Storage API the outbox uses (sessionStorage, or a fake in tests). */
+export type KeyValueStorage = Pick<Storage, 'getItem' | 'setItem' | 'removeItem'>;
+
+export type OutboxAddResult = { ok: true } | { ok: false; reason: string };
+
+export interface Outbox {
+  readonly capacity: number;
+  entries(): readonly OutboxEntry[];
+  size(): number;
+  isFull(): boolean;
+  has(clientMessageId: string): boolean;
+  add(entry: OutboxEntry): OutboxAddResult;
+  /** Returns whether an entry was removed. */
+  remove(clientMessageId: string): boolean;
+  /** Whether the last write reached storage (false: in memory only, lost on reload). */
+  isPersisted(): boolean;
+}
+
+const OutboxEntrySchema = z.object({
+  client_message_id: ClientMessageId,
+  content: z.string(),
+  created_at: z.string(),
+});
+const StoredOutbox = z.array(OutboxEntrySchema);
+
+export const outboxStorageKey = (conversationId: string): string => `confab:outbox:${conversationId}`;
+
+export const outboxFullReason = (capacity: number): string =>
+  `${capacity} messages are already waiting to be sent. Wait until you are back online, then try again.`;
+
+export function createOutbox(
+  conversationId: string,
+  storage: KeyValueStorage | null,
+  capacity: number = OUTBOX_CAPACITY,
+): Outbox {
+  const key = outboxStorageKey(conversationId);
+  let entries: OutboxEntry[] = load(storage, key).slice(0, capacity);
+  let persisted = storage !== null;
+
+  const save = (): void => {
+    if (storage === null) return;
+    try {
+      if (entries.length === 0) storage.removeItem(key);
+      else storage.setItem(key, JSON.stringify(entries));
+      persisted = true;
+    } catch {
+      // Quota exceeded or storage disabled: keep going in memory rather than refuse to send.
+      persisted = false;
+    }
+  };
+
+  return {
+    capacity,
+    entries: () => entries,
+    size: () => entries.length,
+    isFull: () => entries.length >= capacity,
+    has: (id) => entries.some((e) => e.client_message_id === id),
+    add(entry) {
+      if (entries.some((e) => e.client_message_id === entry.client_message_id)) return { ok: true };
+      if (entries.length >= capacity) return { ok: false, reason: outboxFullReason(capacity) };
+      entries = [...entries, entry];
+      save();
+      return { ok: true };
+    },
+    remove(id) {
+      const next = entries.filter((e) => e.client_message_id !== id);
+      if (next.length === entries.length) return false;
+      entries = next;
+      save();
+      return true;
+    },
+    isPersisted: () => persisted,
+  };
+}
+
+function load(storage: KeyValueStorage | null, key: string): OutboxEntry[] {
+  if (storage === null) return [];
+  try {
+    const raw = storage.getItem(key);
+    if (raw === null) return [];
+    const parsed = StoredOutbox.safeParse(JSON.parse(raw));
+    if (parsed.success) return parsed.data;
+    storage.removeItem(key); // written by an incompatible version: unusable, do not resend garbage
+    return [];
+  } catch {
+    return [];
+  }
+}
+
+/** sessionStorage when there is one and it can be touched (it throws in some sandboxed frames). */
+export function defaultOutboxStorage(): KeyValueStorage | null {
+  try {
+    return typeof window === 'undefined' ? null : window.sessionStorage;
+  } catch {
+    return null;
+  }
+}

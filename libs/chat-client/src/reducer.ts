@@ -1,0 +1,441 @@
+import {
+  MAX_MESSAGE_CHARS,
+  MESSAGE_RATE_WINDOW_S,
+  TYPING_AUTO_STOP_MS,
+  type AckData,
+  type ConnectedData,
+  type DoneData,
+  type ErrorCode,
+  type ErrorData,
+  type HistoryResponse,
+  type Identity,
+  type Message,
+  type ServerFrame,
+  type StreamData,
+  type SyncData,
+  type TypingData,
+} from '@confab/protocol';
+import {
+  advanceContiguous,
+  agentPlaceholder,
+  fromOutbox,
+  highestSeq,
+  indexById,
+  indexOfLocal,
+  isFinal,
+  isLocal,
+  isOwnAuthor,
+  localAuthor,
+  lowestSeq,
+  mergeStoredMessage,
+  removeAt,
+  replaceAt,
+  sortMessages,
+  type OutboxEntry,
+} from './message-list';
+import { outboxFullReason } from './outbox';
+import type { ChatMessage, ConnectionState, ConversationError, ConversationState } from './types';
+
+/**
+ * The conversation as the browser knows it, as a pure reducer: frames from the server and
+ * local actions in, next state out. No I/O, no clocks (`now` travels in the action), so every
+ * rule below is unit-tested without a socket.
+ */
+
+export interface ConversationStoreState extends ConversationState {
+  /** Highest seq known to exist (messages seen, `connected.last_seq`). Above lastSeq = a hole to fill. */
+  highestSeqSeen: number;
+  /** A `sync` request is on the wire and its last page has not arrived yet. */
+  syncInFlight: boolean;
+}
+
+export type ConversationAction =
+  | { type: 'frame'; frame: ServerFrame; now: number }
+  /** Messages found in the persisted outbox after a reload: shown as queued. */
+  | { type: 'outboxRestored'; entries: readonly OutboxEntry[] }
+  /** A message we wrote: `queued` while it cannot go out, `sending` when written to the socket. */
+  | { type: 'localAdded'; entry: OutboxEntry; status: 'queued' | 'sending' }
+  | { type: 'localSending'; clientMessageIds: readonly string[] }
+  | { type: 'localFailed'; clientMessageId: string; error: { code: ErrorCode; message: string } }
+  | { type: 'localDiscarded'; clientMessageId: string }
+  | { type: 'connection'; connection: ConnectionState }
+  /** Clock tick: expires typing indicators and a rate limit whose time has passed. */
+  | { type: 'tick'; now: number }
+  | { type: 'historyLoaded'; history: HistoryResponse }
+  | { type: 'syncRequested'; afterSeq: number }
+  | { type: 'signInRequired' }
+  | { type: 'errorShown'; error: ConversationError }
+  | { type: 'errorDismissed' };
+
+export interface InitialStateInput {
+  conversationId: string;
+  initialMessages?: readonly Message[];
+  initialHasOlder?: boolean;
+  /** What to assume before `connected` says (lets people write while the first connect is pending). */
+  initialCanWrite?: boolean;
+}
+
+export function createInitialState(input: InitialStateInput): ConversationStoreState {
+  const messages = (input.initialMessages ?? []).reduce<ChatMessage[]>(
+    (list, m) => mergeStoredMessage(list, m, null),
+    [],
+  );
+  const first = lowestSeq(messages);
+  // The server component renders the newest page: contiguity starts just below its first seq.
+  const lastSeq = first === null ? 0 : advanceContiguous(first - 1, messages);
+  return {
+    conversationId: input.conversationId,
+    messages,
+    lastSeq,
+    identity: null,
+    canWrite: input.initialCanWrite ?? true,
+    typing: [],
+    connection: { status: 'connecting', attempt: 0, nextRetryAt: null, reason: null },
+    error: null,
+    hasOlder: input.initialHasOlder ?? false,
+    signInRequired: false,
+    highestSeqSeen: highestSeq(messages),
+    syncInFlight: false,
+  };
+}
+
+export function conversationReducer(state: ConversationStoreState, action: ConversationAction): ConversationStoreState {
+  switch (action.type) {
+    case 'frame':
+      return reduceFrame(state, action.frame, action.now);
+    case 'outboxRestored':
+      return action.entries.reduce((s, entry) => addLocal(s, entry, 'queued'), state);
+    case 'localAdded':
+      return addLocal(state, action.entry, action.status);
+    case 'localSending':
+      return setLocalStatus(state, action.clientMessageIds, 'sending');
+    case 'localFailed':
+      return markLocalFailed(state, action.clientMessageId, action.error);
+    case 'localDiscarded':
+      return discardLocal(state, action.clientMessageId);
+    case 'connection':
+      return applyConnection(state, action.connection);
+    case 'tick':
+      return expireByClock(state, action.now);
+    case 'historyLoaded':
+      return applyHistory(state, action.history);
+    case 'syncRequested':
+      return { ...state, syncInFlight: true };
+    case 'signInRequired':
+      return {
+        ...state,
+        signInRequired: true,
+        syncInFlight: false,
+        connection: {
+          status: 'closed',
+          attempt: 0,
+          nextRetryAt: null,
+          reason: 'Your session has ended. Sign in again to continue.',
+        },
+      };
+    case 'errorShown':
+      return { ...state, error: action.error };
+    case 'errorDismissed':
+      return state.error === null ? state : { ...state, error: null };
+  }
+}
+
+// ---------- server frames ----------
+
+function reduceFrame(state: ConversationStoreState, frame: ServerFrame, now: number): ConversationStoreState {
+  switch (frame.event) {
+    case 'connected':
+      return applyConnected(state, frame.data);
+    case 'ack':
+      return applyAck(state, frame.data);
+    case 'message':
+      return withSeqBookkeeping(clearTypingOf(applyStored(state, [frame.data.message]), frame.data.message.author));
+    case 'stream':
+      return withSeqBookkeeping(applyStream(state, frame.data, now));
+    case 'done':
+      return withSeqBookkeeping(applyDone(state, frame.data, now));
+    case 'typing':
+      return applyTyping(state, frame.data, now);
+    case 'sync':
+      return applySync(state, frame.data);
+    case 'error':
+      return applyError(state, frame.data, now);
+    case 'pong':
+      return state;
+  }
+}
+
+function applyConnected(state: ConversationStoreState, data: ConnectedData): ConversationStoreState {
+  const keepRateLimit = state.error !== null && state.error.until !== null;
+  return {
+    ...state,
+    identity: data.identity,
+    canWrite: data.can_write,
+    highestSeqSeen: Math.max(state.highestSeqSeen, data.last_seq),
+    // Local bubbles written before we knew who we are get our name now.
+    messages: state.messages.map((m) => (isLocal(m) ? { ...m, author: localAuthor(data.identity) } : m)),
+    connection: { status: 'open', attempt: 0, nextRetryAt: null, reason: null },
+    // Problems from the previous socket are over; an active rate limit is not.
+    error: keepRateLimit ? state.error : null,
+    signInRequired: false,
+    syncInFlight: false,
+  };
+}
+
+function applyAck(state: ConversationStoreState, ack: AckData): ConversationStoreState {
+  const localIndex = indexOfLocal(state.messages, ack.client_message_id);
+  if (localIndex < 0) return state; // already replaced by the broadcast, or not ours
+  if (indexById(state.messages, ack.message_id) >= 0) {
+    // The broadcast `message` arrived first: the stored copy is shown; drop the local one.
+    return withSeqBookkeeping({ ...state, messages: removeAt(state.messages, localIndex) });
+  }
+  const local = state.messages[localIndex] as ChatMessage;
+  const stored: ChatMessage = {
+    ...local,
+    key: ack.message_id,
+    id: ack.message_id,
+    seq: ack.seq,
+    status: 'complete',
+    error: null,
+  };
+  return withSeqBookkeeping({ ...state, messages: sortMessages(replaceAt(state.messages, localIndex, stored)) });
+}
+
+function applyStored(state: ConversationStoreState, incoming: readonly Message[]): ConversationStoreState {
+  const messages = incoming.reduce<ChatMessage[]>(
+    (list, m) => mergeStoredMessage(list, m, state.identity),
+    state.messages,
+  );
+  return messages === state.messages ? state : { ...state, messages };
+}
+
+/** `stream` carries the cumulative content: replace, never append, so a repeated frame is harmless. */
+function applyStream(state: ConversationStoreState, data: StreamData, now: number): ConversationStoreState {
+  const index = indexById(state.messages, data.message_id);
+  if (index < 0) {
+    const placeholder = agentPlaceholder({
+      id: data.message_id,
+      seq: data.seq,
+      content: data.content,
+      createdAt: new Date(now).toISOString(),
+    });
+    return { ...state, messages: sortMessages([...state.messages, placeholder]) };
+  }
+  const existing = state.messages[index] as ChatMessage;
+  // A frame that is older than what we show (final already, or shorter) must not roll it back.
+  if (isFinal(existing) || existing.content.length > data.content.length) return state;
+  if (existing.content === data.content && existing.status === 'streaming') return state;
+  return {
+    ...state,
+    messages: replaceAt(state.messages, index, { ...existing, content: data.content, status: 'streaming' }),
+  };
+}
+
+function applyDone(state: ConversationStoreState, data: DoneData, now: number): ConversationStoreState {
+  const index = indexById(state.messages, data.message_id);
+  const base =
+    index >= 0
+      ? (state.messages[index] as ChatMessage)
+      : agentPlaceholder({ id: data.message_id, seq: data.seq, content: data.content, createdAt: new Date(now).toISOString() });
+  const finished: ChatMessage = {
+    ...base,
+    content: data.content,
+    status: data.status,
+    finish_reason: data.finish_reason,
+    usage: data.usage,
+    model: data.model,
+  };
+  const messages = index >= 0 ? replaceAt(state.messages, index, finished) : sortMessages([...state.messages, finished]);
+  return { ...state, messages };
+}
+
+function applySync(state: ConversationStoreState, data: SyncData): ConversationStoreState {
+  const merged = withSeqBookkeeping(applyStored(state, data.messages));
+  if (data.has_more || !state.syncInFlight) return merged;
+  // Last page of the sync we asked for: the server has sent every message up to its last_seq,
+  // so we hold them all (this also gets past seqs the server will never send).
+  const lastSeq = advanceContiguous(Math.max(merged.lastSeq, data.last_seq), merged.messages);
+  return {
+    ...merged,
+    syncInFlight: false,
+    lastSeq,
+    highestSeqSeen: Math.max(merged.highestSeqSeen, data.last_seq, lastSeq),
+  };
+}
+
+/** After messages change: advance lastSeq over what we hold, and remember the highest seq seen. */
+function withSeqBookkeeping(state: ConversationStoreState): ConversationStoreState {
+  const lastSeq = advanceContiguous(state.lastSeq, state.messages);
+  const highestSeqSeen = Math.max(state.highestSeqSeen, highestSeq(state.messages));
+  if (lastSeq === state.lastSeq && highestSeqSeen === state.highestSeqSeen) return state;
+  return { ...state, lastSeq, highestSeqSeen };
+}
+
+// ---------- typing ----------
+
+function applyTyping(state: ConversationStoreState, data: TypingData, now: number): ConversationStoreState {
+  if (isOwnAuthor({ kind: data.who.kind, id: data.who.id, display_name: data.who.display_name }, state.identity)) {
+    return state; // never show ourselves typing (another tab of ours)
+  }
+  const others = state.typing.filter((t) => !sameIdentity(t.who, data.who));
+  if (data.state === 'stop') {
+    return others.length === state.typing.length ? state : { ...state, typing: others };
+  }
+  return { ...state, typing: [...others, { who: data.who, until: now + TYPING_AUTO_STOP_MS }] };
+}
+
+function clearTypingOf(state: ConversationStoreState, author: Message['author']): ConversationStoreState {
+  // Someone whose message just arrived has stopped typing it.
+  const typing = state.typing.filter((t) => !(t.who.id === author.id && t.who.kind === author.kind));
+  return typing.length === state.typing.length ? state : { ...state, typing };
+}
+
+const sameIdentity = (a: Identity, b: Identity): boolean => a.id === b.id && a.kind === b.kind;
+
+// ---------- errors ----------
+
+export const rateLimitWords = (seconds: number): string =>
+  `You're sending messages too fast. Try again in ${seconds} s.`;
+
+/**
+ * RATE_LIMIT re-queues the message instead of failing it: the person already pressed Send, so
+ * they expect it to go out; it keeps its place (FIFO) and its client_message_id, and the hook
+ * resends the outbox when `error.until` has passed. Other errors about one message fail it
+ * (resending the same text would be refused again); errors about nothing in particular go to
+ * `state.error`.
+ */
+function applyError(state: ConversationStoreState, data: ErrorData, now: number): ConversationStoreState {
+  if (data.code === 'RATE_LIMIT') {
+    const seconds = data.retry_after_s ?? MESSAGE_RATE_WINDOW_S;
+    const error: ConversationError = { code: data.code, message: rateLimitWords(seconds), until: now + seconds * 1000 };
+    const requeued =
+      data.client_message_id === undefined ? state : setLocalStatus(state, [data.client_message_id], 'queued');
+    return { ...requeued, error };
+  }
+  if (data.client_message_id !== undefined && indexOfLocal(state.messages, data.client_message_id) >= 0) {
+    return markLocalFailed(state, data.client_message_id, { code: data.code, message: data.message });
+  }
+  return { ...state, error: { code: data.code, message: data.message, until: null } };
+}
+
+// ---------- local messages ----------
+
+function addLocal(state: ConversationStoreState, entry: OutboxEntry, status: 'queued' | 'sending'): ConversationStoreState {
+  const existing = state.messages.findIndex((m) => m.client_message_id === entry.client_message_id);
+  if (existing >= 0) {
+    const current = state.messages[existing] as ChatMessage;
+    // Retrying a failed message keeps its bubble; a stored one is already delivered.
+    if (!isLocal(current)) return state;
+    return { ...state, messages: replaceAt(state.messages, existing, { ...current, status, error: null }) };
+  }
+  return { ...state, messages: [...state.messages, fromOutbox(entry, state.identity, status)] };
+}
+
+function setLocalStatus(
+  state: ConversationStoreState,
+  clientMessageIds: readonly string[],
+  status: 'queued' | 'sending',
+): ConversationStoreState {
+  const wanted = new Set(clientMessageIds);
+  let changed = false;
+  const messages = state.messages.map((m) => {
+    if (!isLocal(m) || m.client_message_id === null || !wanted.has(m.client_message_id) || m.status === status) return m;
+    changed = true;
+    return { ...m, status, error: null };
+  });
+  return changed ? { ...state, messages } : state;
+}
+
+function markLocalFailed(
+  state: ConversationStoreState,
+  clientMessageId: string,
+  error: { code: ErrorCode; message: string },
+): ConversationStoreState {
+  const index = indexOfLocal(state.messages, clientMessageId);
+  if (index < 0) return state;
+  const local = state.messages[index] as ChatMessage;
+  return { ...state, messages: replaceAt(state.messages, index, { ...local, status: 'failed', error }) };
+}
+
+function discardLocal(state: ConversationStoreState, clientMessageId: string): ConversationStoreState {
+  const index = indexOfLocal(state.messages, clientMessageId);
+  return index < 0 ? state : { ...state, messages: removeAt(state.messages, index) };
+}
+
+// ---------- connection, clock, history ----------
+
+function applyConnection(state: ConversationStoreState, connection: ConnectionState): ConversationStoreState {
+  if (connection.status === 'open') return { ...state, connection };
+  // Without a socket nothing is on the wire any more: in-flight messages wait in the outbox
+  // again, and a sync that was asked for will be asked again on the next `connected`.
+  const messages = state.messages.some((m) => m.status === 'sending')
+    ? state.messages.map((m) => (m.status === 'sending' ? { ...m, status: 'queued' as const } : m))
+    : state.messages;
+  return { ...state, connection, messages, syncInFlight: false, typing: [] };
+}
+
+function expireByClock(state: ConversationStoreState, now: number): ConversationStoreState {
+  const typing = state.typing.filter((t) => t.until > now);
+  const errorExpired = state.error !== null && state.error.until !== null && state.error.until <= now;
+  if (typing.length === state.typing.length && !errorExpired) return state;
+  return { ...state, typing, error: errorExpired ? null : state.error };
+}
+
+function applyHistory(state: ConversationStoreState, history: HistoryResponse): ConversationStoreState {
+  const merged = withSeqBookkeeping(applyStored(state, history.messages));
+  return { ...merged, hasOlder: history.has_more, highestSeqSeen: Math.max(merged.highestSeqSeen, history.last_seq) };
+}
+
+// ---------- selectors ----------
+
+/**
+ * The seq to resync from when we know of messages we do not hold (a gap after lastSeq), else
+ * null. The hook sends `sync {after_seq}` for it: a hole is filled, never skipped silently.
+ */
+export function resyncAfterSeq(state: ConversationStoreState): number | null {
+  if (state.connection.status !== 'open' || state.syncInFlight) return null;
+  return state.highestSeqSeen > state.lastSeq ? state.lastSeq : null;
+}
+
+export function isRateLimited(state: ConversationState, now: number): boolean {
+  return state.error !== null && state.error.until !== null && state.error.until > now;
+}
+
+/** The reply still being generated, newest first: what "Stop" stops. */
+export function streamingReply(state: ConversationState): ChatMessage | null {
+  for (let i = state.messages.length - 1; i >= 0; i -= 1) {
+    const m = state.messages[i] as ChatMessage;
+    if (m.status === 'streaming') return m;
+  }
+  return null;
+}
+
+export type SendCheck = { ok: true; content: string } | { ok: false; reason: string };
+
+/** Whether `text` may be sent now, with the refusal in words the composer can show as is. */
+export function checkSendable(input: {
+  text: string;
+  state: ConversationState;
+  now: number;
+  outboxFull: boolean;
+  outboxCapacity: number;
+}): SendCheck {
+  const content = input.text.trim();
+  if (content.length === 0) return { ok: false, reason: 'Write a message first.' };
+  if (content.length > MAX_MESSAGE_CHARS) {
+    return {
+      ok: false,
+      reason: `A message can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters (this one has ${content.length.toLocaleString('en-US')}).`,
+    };
+  }
+  if (input.state.signInRequired) return { ok: false, reason: 'Your session has ended. Sign in again to send messages.' };
+  if (!input.state.canWrite) return { ok: false, reason: "You can't write in this conversation." };
+  const { error } = input.state;
+  if (error !== null && error.until !== null && error.until > input.now) {
+    return { ok: false, reason: rateLimitWords(Math.ceil((error.until - input.now) / 1000)) };
+  }
+  if (input.outboxFull) {
+    return { ok: false, reason: outboxFullReason(input.outboxCapacity) };
+  }
+  return { ok: true, content };
+}
