@@ -1,0 +1,74 @@
+import { WsTicketResponse, buildConversationSocketUrl, fetchWsTicket, type FetchLike } from './ticket';
+import { fetchOlderMessages, historyPath } from './history';
+import { CONVERSATION_ID, message } from './test-fixtures';
+
+const json = (status: number, body: unknown): Response =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const answering = (response: Response | Error): jest.MockedFunction<FetchLike> =>
+  jest.fn<Promise<Response>, Parameters<FetchLike>>(() =>
+    response instanceof Error ? Promise.reject(response) : Promise.resolve(response),
+  );
+
+describe('WsTicketResponse', () => {
+  it('accepts the route answer and rejects anything else', () => {
+    expect(WsTicketResponse.safeParse({ ticket: 't', param: 'token', ws_base: 'ws://localhost:4000/ws/v1/' }).success).toBe(true);
+    expect(WsTicketResponse.safeParse({ ticket: 't', param: 'cookie', ws_base: 'ws://x/' }).success).toBe(false);
+    expect(WsTicketResponse.safeParse({ ticket: '', param: 'token', ws_base: 'ws://x/' }).success).toBe(false);
+    expect(WsTicketResponse.safeParse({ ticket: 't', param: 'token', ws_base: 'http://x/' }).success).toBe(false);
+  });
+});
+
+describe('buildConversationSocketUrl', () => {
+  it('builds base + conversation path + ticket param + app_type', () => {
+    expect(
+      buildConversationSocketUrl({ ticket: 'abc.def', param: 'token', ws_base: 'ws://localhost:4000/ws/v1/' }, CONVERSATION_ID, 'social'),
+    ).toBe(`ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?token=abc.def&app_type=social`);
+  });
+
+  it('uses session_user for visitors, escapes values and tolerates a base without trailing slash', () => {
+    expect(
+      buildConversationSocketUrl({ ticket: 'a+b/c=', param: 'session_user', ws_base: 'wss://chat.example/ws/v1' }, CONVERSATION_ID, 'my app'),
+    ).toBe(`wss://chat.example/ws/v1/conversation/${CONVERSATION_ID}/?session_user=a%2Bb%2Fc%3D&app_type=my+app`);
+  });
+});
+
+describe('fetchWsTicket', () => {
+  it('GETs /api/ws-ticket with the same-origin cookie and returns the validated answer', async () => {
+    const fetchImpl = answering(json(200, { ticket: 'T', param: 'token', ws_base: 'ws://h/ws/v1/' }));
+    await expect(fetchWsTicket(fetchImpl)).resolves.toEqual({ ok: true, ticket: { ticket: 'T', param: 'token', ws_base: 'ws://h/ws/v1/' } });
+    expect(fetchImpl).toHaveBeenCalledWith('/api/ws-ticket', expect.objectContaining({ credentials: 'same-origin', cache: 'no-store' }));
+  });
+
+  it('401 means sign in again', async () => {
+    const result = await fetchWsTicket(answering(json(401, { error: { code: 'AUTH_REQUIRED', message: 'no' } })));
+    expect(result).toMatchObject({ ok: false, kind: 'sign-in-required' });
+  });
+
+  it('network failures, 5xx and malformed answers are retryable', async () => {
+    await expect(fetchWsTicket(answering(new TypeError('offline')))).resolves.toMatchObject({ ok: false, kind: 'unavailable' });
+    await expect(
+      fetchWsTicket(answering(json(503, { error: { code: 'INTERNAL_ERROR', message: 'Chat service down.' } }))),
+    ).resolves.toEqual({ ok: false, kind: 'unavailable', message: 'Chat service down.' });
+    await expect(fetchWsTicket(answering(json(200, { ticket: 42 })))).resolves.toMatchObject({ ok: false, kind: 'unavailable' });
+  });
+});
+
+describe('fetchOlderMessages', () => {
+  it('asks the proxy route for messages before the first seq and validates the page', async () => {
+    const page = { messages: [message(1)], has_more: false, last_seq: 9 };
+    const fetchImpl = answering(json(200, page));
+    await expect(fetchOlderMessages(CONVERSATION_ID, 2, fetchImpl)).resolves.toEqual({ ok: true, history: page });
+    expect(fetchImpl.mock.calls[0]?.[0]).toBe(`/api/conversations/${CONVERSATION_ID}/messages?before_seq=2`);
+    expect(historyPath(CONVERSATION_ID, 7)).toBe(`/api/conversations/${CONVERSATION_ID}/messages?before_seq=7`);
+  });
+
+  it('turns API errors and malformed pages into words', async () => {
+    await expect(
+      fetchOlderMessages(CONVERSATION_ID, 2, answering(json(404, { error: { code: 'NOT_FOUND', message: 'Not found.' } }))),
+    ).resolves.toEqual({ ok: false, error: { code: 'NOT_FOUND', message: 'Not found.' } });
+    await expect(fetchOlderMessages(CONVERSATION_ID, 2, answering(json(200, { messages: 'no' })))).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'INTERNAL_ERROR' },
+    });
+  });
+});
