@@ -1,0 +1,3 @@
+import { api } from '@confab/auth';
+
+export const POST = (request: Request) => api.signIn(request);

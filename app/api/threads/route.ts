@@ -1,0 +1,3 @@
+import { api } from '@confab/auth';
+
+export const GET = () => api.listThreads();

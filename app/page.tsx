@@ -1,0 +1,41 @@
+import Link from 'next/link';
+import { loadPosts } from '@confab/auth';
+import styles from './page.module.css';
+
+export default async function HomePage() {
+  const posts = await loadPosts();
+  return (
+    <div className={styles.page}>
+      <div className={styles.hero}>
+        <h1>Talk to an agent</h1>
+        <p className={styles.lead}>
+          Each post has an AI agent. Join its shared conversation, or start a private thread and talk to it by text or
+          by voice.
+        </p>
+      </div>
+      {posts.length === 0 ? (
+        <p className={styles.empty}>No posts yet.</p>
+      ) : (
+        <ul className={styles.grid}>
+          {posts.map((post) => (
+            <li key={post.id} className={styles.card}>
+              <h2>
+                <Link href={`/posts/${encodeURIComponent(post.slug)}`} className={styles.cardLink}>
+                  {post.title}
+                </Link>
+              </h2>
+              <p className={styles.cardText}>{post.description}</p>
+              <p className={styles.agentLine}>
+                <span className={styles.avatar} aria-hidden="true">
+                  {post.agent.name.charAt(0).toUpperCase()}
+                </span>
+                <span>{post.agent.name}</span>
+                {post.agent.voice_enabled && <span className={styles.badgeMuted}>Voice</span>}
+              </p>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

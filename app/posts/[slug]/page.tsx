@@ -1,0 +1,82 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { notFound } from 'next/navigation';
+import { loadPostPage, loadViewer } from '@confab/auth';
+import { Conversation, StartThreadButton } from '@confab/chat-ui';
+import styles from './post.module.css';
+
+interface PostPageProps {
+  params: Promise<{ slug: string }>;
+}
+
+/** The persona's instructions are a system prompt; people get its first sentences as a summary. */
+function summarize(instructions: string, max = 220): string {
+  const text = instructions.replace(/\s+/g, ' ').trim();
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max);
+  return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20))}…`;
+}
+
+export async function generateMetadata({ params }: PostPageProps): Promise<Metadata> {
+  const data = await loadPostPage((await params).slug);
+  return { title: data?.post.title ?? 'Post not found', description: data?.post.description };
+}
+
+export default async function PostPage({ params }: PostPageProps) {
+  const { slug } = await params;
+  const [data, viewer] = await Promise.all([loadPostPage(slug), loadViewer()]);
+  if (!data) notFound();
+  const { post, history, demo } = data;
+  const { agent } = post;
+  const here = `/posts/${encodeURIComponent(post.slug)}`;
+
+  return (
+    <div className={styles.layout}>
+      <aside className={styles.aside}>
+        <div>
+          <Link href="/" className={styles.back}>
+            ← All posts
+          </Link>
+          <h1 className={styles.title}>{post.title}</h1>
+          <p className={styles.description}>{post.description}</p>
+        </div>
+        <section className={styles.agentCard} aria-label={`Agent ${agent.name}`}>
+          <div className={styles.agentHead}>
+            <span className={styles.avatar} aria-hidden="true">
+              {agent.name.charAt(0).toUpperCase()}
+            </span>
+            <div>
+              <div className={styles.agentName}>{agent.name}</div>
+              <div className={styles.handle}>@{agent.handle}</div>
+            </div>
+          </div>
+          <div className={styles.badges}>
+            {demo && <span className={styles.badge}>Demo agent</span>}
+            {agent.voice_enabled && <span className={styles.badgeMuted}>Voice</span>}
+          </div>
+          <p className={styles.instructions}>
+            <span className={styles.instructionsLabel}>Instructions</span>
+            {summarize(agent.instructions)}
+          </p>
+        </section>
+        <StartThreadButton postSlug={post.slug} />
+        <p className={styles.hint}>
+          A private thread is just you and {agent.name}, by text or by voice. In the shared conversation, mention @
+          {agent.handle} to get an answer.
+        </p>
+      </aside>
+      <div className={styles.panel}>
+        <Conversation
+          conversationId={post.conversation_id}
+          initialMessages={history.messages}
+          initialHasOlder={history.has_more}
+          title="Shared conversation"
+          initialCanWrite={viewer.kind === 'user'}
+          signInHref={`/signin?next=${encodeURIComponent(here)}`}
+          emptyText={`No one has said anything yet. Mention @${agent.handle} to ask ${agent.name}.`}
+          placeholder={`Message everyone — mention @${agent.handle} to ask ${agent.name}`}
+        />
+      </div>
+    </div>
+  );
+}

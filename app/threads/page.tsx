@@ -1,0 +1,49 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { loadThreads, loadViewer } from '@confab/auth';
+import styles from './threads.module.css';
+
+export const metadata: Metadata = { title: 'Your threads' };
+
+const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
+
+export default async function ThreadsPage() {
+  const [threads, viewer] = await Promise.all([loadThreads(), loadViewer()]);
+  return (
+    <div className={styles.page}>
+      <h1>Your threads</h1>
+      {viewer.kind !== 'user' && threads.length > 0 && (
+        <p className={styles.notice}>
+          You&apos;re not signed in: these threads live in this browser only. <Link href="/signup?next=/threads">Create an account</Link>{' '}
+          to keep them.
+        </p>
+      )}
+      {threads.length === 0 ? (
+        <p className={styles.empty}>
+          No threads yet. Open a <Link href="/">post</Link> and start a private thread with its agent.
+        </p>
+      ) : (
+        <ul className={styles.list}>
+          {threads.map((thread) => (
+            <li key={thread.id} className={styles.item}>
+              <span className={styles.avatar} aria-hidden="true">
+                {thread.agent_name.charAt(0).toUpperCase()}
+              </span>
+              <div className={styles.main}>
+                <Link href={`/threads/${thread.id}`} className={styles.link}>
+                  {thread.title}
+                </Link>
+                <p className={styles.meta}>
+                  {thread.agent_name} · {thread.post_title}
+                </p>
+              </div>
+              <time className={styles.time} dateTime={thread.updated_at}>
+                {dateFormat.format(new Date(thread.updated_at))}
+              </time>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import {
+  ApiError,
+  CreateThreadBody,
+  HistoryQuery,
+  HistoryResponse,
+  MeResponse,
+  PostResponse,
+  PostsResponse,
+  SessionResponse,
+  SignInBody,
+  SignUpBody,
+  ThreadResponse,
+  ThreadsResponse,
+  TicketResponse,
+} from '@confab/protocol';
+import { ChatServiceError } from './errors';
+
+type Fetch = typeof fetch;
+
+interface RequestOptions<T> {
+  method?: 'GET' | 'POST';
+  /** Session token (user or visitor), sent as `Authorization: Bearer`. */
+  token?: string | null;
+  body?: unknown;
+  query?: Record<string, string | number | undefined>;
+  /** Schema of a successful answer; `null` expects 204 No Content. */
+  schema: z.ZodType<T> | null;
+}
+
+/**
+ * Typed client of the chat service's REST API (libs/protocol/src/rest.ts). Every answer is
+ * parsed with its zod schema, so a drifting server fails here with a clear error instead of
+ * rendering garbage; every failure becomes a `ChatServiceError` carrying the server's code.
+ */
+export class ChatServiceClient {
+  constructor(
+    private readonly baseUrl: string,
+    private readonly fetchImpl: Fetch = fetch,
+  ) {}
+
+  signUp(body: SignUpBody) {
+    return this.request('/v1/auth/signup', { method: 'POST', body, schema: SessionResponse });
+  }
+
+  signIn(body: SignInBody) {
+    return this.request('/v1/auth/signin', { method: 'POST', body, schema: SessionResponse });
+  }
+
+  signOut(token: string) {
+    return this.request('/v1/auth/signout', { method: 'POST', token, schema: null });
+  }
+
+  me(token: string) {
+    return this.request('/v1/auth/me', { token, schema: MeResponse });
+  }
+
+  createVisitor() {
+    return this.request('/v1/visitors', { method: 'POST', body: {}, schema: SessionResponse });
+  }
+
+  createTicket(token: string) {
+    return this.request('/v1/tickets', { method: 'POST', token, body: {}, schema: TicketResponse });
+  }
+
+  listPosts(token?: string | null) {
+    return this.request('/v1/posts', { token, schema: PostsResponse });
+  }
+
+  getPost(slug: string, token?: string | null) {
+    return this.request(`/v1/posts/${encodeURIComponent(slug)}`, { token, schema: PostResponse });
+  }
+
+  listThreads(token: string) {
+    return this.request('/v1/threads', { token, schema: ThreadsResponse });
+  }
+
+  createThread(token: string, slug: string, body: CreateThreadBody = {}) {
+    return this.request(`/v1/posts/${encodeURIComponent(slug)}/threads`, {
+      method: 'POST',
+      token,
+      body,
+      schema: ThreadResponse,
+    });
+  }
+
+  getThread(token: string, id: string) {
+    return this.request(`/v1/threads/${encodeURIComponent(id)}`, { token, schema: ThreadResponse });
+  }
+
+  history(conversationId: string, query: HistoryQuery = {}, token?: string | null) {
+    return this.request(`/v1/conversations/${encodeURIComponent(conversationId)}/messages`, {
+      token,
+      query: { before_seq: query.before_seq, after_seq: query.after_seq, limit: query.limit },
+      schema: HistoryResponse,
+    });
+  }
+
+  private async request<T>(path: string, options: RequestOptions<T>): Promise<T> {
+    const url = new URL(this.baseUrl + path);
+    for (const [key, value] of Object.entries(options.query ?? {})) {
+      if (value !== undefined) url.searchParams.set(key, String(value));
+    }
+    const headers: Record<string, string> = { accept: 'application/json' };
+    if (options.token) headers.authorization = `Bearer ${options.token}`;
+    if (options.body !== undefined) headers['content-type'] = 'application/json';
+
+    let response: Response;
+    try {
+      response = await this.fetchImpl(url, {
+        method: options.method ?? 'GET',
+        headers,
+        body: options.body === undefined ? undefined : JSON.stringify(options.body),
+        // Answers depend on the caller's session: never let Next.js cache them across people.
+        cache: 'no-store',
+      });
+    } catch {
+      throw new ChatServiceError(503, 'INTERNAL_ERROR', 'The chat service cannot be reached right now.');
+    }
+
+    if (!response.ok) throw await toError(response);
+    if (options.schema === null) return undefined as T;
+
+    const json: unknown = await response.json().catch(() => undefined);
+    const parsed = options.schema.safeParse(json);
+    if (!parsed.success) {
+      throw new ChatServiceError(502, 'INTERNAL_ERROR', `The chat service answered ${path} in an unexpected shape.`);
+    }
+    return parsed.data;
+  }
+}
+
+async function toError(response: Response): Promise<ChatServiceError> {
+  const json: unknown = await response.json().catch(() => undefined);
+  const parsed = ApiError.safeParse(json);
+  if (parsed.success) {
+    const { code, message, retry_after_s } = parsed.data.error;
+    return new ChatServiceError(response.status, code, message, retry_after_s);
+  }
+  return new ChatServiceError(
+    response.status >= 500 ? 502 : response.status,
+    'INTERNAL_ERROR',
+    `The chat service failed (HTTP ${response.status}).`,
+  );
+}

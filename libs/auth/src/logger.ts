@@ -1,0 +1,7 @@
+import pino from 'pino';
+
+/** Structured logs of the Next.js server (route handlers, server components). */
+export const logger = pino({
+  level: process.env.LOG_LEVEL ?? 'info',
+  base: { service: 'web' },
+});

@@ -1,0 +1,103 @@
+'use client';
+
+import { useId, useState, type FormEvent } from 'react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { z } from 'zod';
+import { Identity } from '@confab/protocol';
+import { callApi } from './api-client';
+import { authErrorText, validateAuthForm, type AuthField, type AuthMode, type FieldErrors } from './auth-form-validation';
+import styles from './forms.module.css';
+
+const AuthAnswer = z.object({ identity: Identity, merged_threads: z.number().int().nonnegative() });
+
+export interface AuthFormProps {
+  mode: AuthMode;
+  /** Same-site path to return to afterwards (already checked by the page). */
+  next: string;
+}
+
+/** Sign in / sign up. Posts to our route handler, which sets the httpOnly session cookie. */
+export function AuthForm({ mode, next }: AuthFormProps) {
+  const router = useRouter();
+  const id = useId();
+  const [values, setValues] = useState({ email: '', password: '', display_name: '' });
+  const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
+  const [formError, setFormError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+  const signup = mode === 'signup';
+  const submitLabel = signup ? 'Sign up' : 'Sign in';
+
+  const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const errors = validateAuthForm(mode, values);
+    setFieldErrors(errors);
+    setFormError(null);
+    if (Object.keys(errors).length > 0) return;
+
+    setPending(true);
+    const body = signup
+      ? { email: values.email.trim(), password: values.password, display_name: values.display_name.trim() }
+      : { email: values.email.trim(), password: values.password };
+    const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body }, AuthAnswer);
+    if (!result.ok) {
+      setPending(false);
+      setFormError(authErrorText(mode, result.code, result.message));
+      return;
+    }
+    // refresh() re-renders server components (the header) with the new cookie.
+    router.replace(next);
+    router.refresh();
+  };
+
+  const field = (name: AuthField, label: string, type: string, autoComplete: string) => {
+    const inputId = `${id}-${name}`;
+    const error = fieldErrors[name];
+    return (
+      <div className={styles.field}>
+        <label htmlFor={inputId} className={styles.label}>
+          {label}
+        </label>
+        <input
+          id={inputId}
+          name={name}
+          type={type}
+          autoComplete={autoComplete}
+          className={styles.input}
+          value={values[name]}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? `${inputId}-error` : undefined}
+          onChange={(event) => setValues((v) => ({ ...v, [name]: event.target.value }))}
+        />
+        {error && (
+          <p id={`${inputId}-error`} className={styles.fieldError}>
+            {error}
+          </p>
+        )}
+      </div>
+    );
+  };
+
+  const otherHref = `${signup ? '/signin' : '/signup'}${next !== '/' ? `?next=${encodeURIComponent(next)}` : ''}`;
+
+  return (
+    <form className={styles.form} onSubmit={(event) => void onSubmit(event)} noValidate>
+      {signup && field('display_name', 'Display name', 'text', 'nickname')}
+      {field('email', 'Email', 'email', 'email')}
+      {field('password', 'Password', 'password', signup ? 'new-password' : 'current-password')}
+      {formError && (
+        <p role="alert" className={styles.formError}>
+          {formError}
+        </p>
+      )}
+      <button type="submit" className={styles.primary} disabled={pending} aria-busy={pending || undefined}>
+        {submitLabel}
+      </button>
+      <p className={styles.switch}>
+        {/* Not "Sign in": the header already has a link of that name, and tests look it up by name. */}
+        {signup ? 'Already have an account? ' : 'New here? '}
+        <Link href={otherHref}>{signup ? 'Use your existing account' : 'Create an account'}</Link>
+      </p>
+    </form>
+  );
+}

@@ -1,0 +1,116 @@
+'use client';
+
+import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { MAX_MESSAGE_CHARS } from '@confab/protocol';
+import type { SendResult } from '@confab/chat-client';
+import { useNow } from './hooks';
+import { COUNTER_THRESHOLD, counterText, secondsUntil } from './words';
+import styles from './conversation.module.css';
+
+export interface ComposerProps {
+  onSend: (text: string) => SendResult;
+  onTyping: () => void;
+  onStop: () => void;
+  /** An agent reply is streaming: offer "Stop". */
+  streaming: boolean;
+  /** Epoch ms until which the server refuses messages (rate limit). */
+  blockedUntil: number | null;
+  placeholder?: string;
+}
+
+/** Enter sends, Shift+Enter starts a new line; the text survives a refused send. */
+export function Composer({ onSend, onTyping, onStop, streaming, blockedUntil, placeholder }: ComposerProps) {
+  const id = useId();
+  const [text, setText] = useState('');
+  const [refusal, setRefusal] = useState<string | null>(null);
+  const now = useNow(blockedUntil !== null);
+  const waitSeconds = secondsUntil(blockedUntil, now);
+  const tooLong = text.length > MAX_MESSAGE_CHARS;
+  const empty = text.trim().length === 0;
+  const canSend = !empty && !tooLong && waitSeconds === 0;
+
+  const submit = () => {
+    if (!canSend) return;
+    const result = onSend(text);
+    if (result.ok) {
+      setText('');
+      setRefusal(null);
+    } else {
+      setRefusal(result.reason);
+    }
+  };
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    submit();
+  };
+
+  const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    // isComposing: Enter confirms an IME candidate (Japanese, Chinese…) and must not send.
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+      event.preventDefault();
+      submit();
+    }
+  };
+
+  const describedBy = [`${id}-hint`, text.length >= COUNTER_THRESHOLD ? `${id}-count` : null, waitSeconds > 0 ? `${id}-wait` : null]
+    .filter(Boolean)
+    .join(' ');
+
+  return (
+    <form className={styles.composer} onSubmit={onSubmit}>
+      <label htmlFor={id} className="sr-only">
+        Message
+      </label>
+      <div className={`${styles.inputRow} ${tooLong ? styles.inputInvalid : ''}`}>
+        <textarea
+          id={id}
+          className={styles.textarea}
+          value={text}
+          rows={1}
+          placeholder={placeholder ?? 'Write a message…'}
+          aria-invalid={tooLong || undefined}
+          aria-describedby={describedBy}
+          onChange={(event) => {
+            setText(event.target.value);
+            if (refusal) setRefusal(null);
+            onTyping();
+          }}
+          onKeyDown={onKeyDown}
+        />
+        <div className={styles.actions}>
+          {streaming && (
+            <button type="button" className={styles.stopButton} onClick={onStop}>
+              <span className={styles.stopIcon} aria-hidden="true" />
+              Stop
+            </button>
+          )}
+          <button type="submit" className={styles.sendButton} disabled={!canSend}>
+            Send
+          </button>
+        </div>
+      </div>
+      <div className={styles.composerFoot}>
+        <span id={`${id}-hint`} className={styles.hint}>
+          Enter to send, Shift+Enter for a new line
+        </span>
+        {waitSeconds > 0 && (
+          <span id={`${id}-wait`} className={styles.wait}>
+            Try again in {waitSeconds} s
+          </span>
+        )}
+        {text.length >= COUNTER_THRESHOLD && (
+          <span id={`${id}-count`} className={`${styles.counter} ${tooLong ? styles.counterOver : ''}`} aria-live="polite">
+            {counterText(text.length)}
+            {tooLong ? ' — too long to send' : ''}
+          </span>
+        )}
+      </div>
+      {refusal && (
+        <p role="alert" className={styles.refusal}>
+          {refusal}
+        </p>
+      )}
+    </form>
+  );
+}

@@ -1,0 +1,38 @@
+'use client';
+
+import type { ConnectionState } from '@confab/chat-client';
+import { useNow, useOnline } from './hooks';
+import { connectionWords, secondsUntil } from './words';
+import styles from './conversation.module.css';
+
+export interface ConnectionStatusProps {
+  connection: ConnectionState;
+  onReconnect: () => void;
+}
+
+/** The socket's state in words, with a manual "Reconnect" once automatic retries gave up. */
+export function ConnectionStatus({ connection, onReconnect }: ConnectionStatusProps) {
+  const online = useOnline();
+  const now = useNow(connection.status === 'reconnecting' && connection.nextRetryAt !== null);
+  const words = connectionWords({
+    status: connection.status,
+    online,
+    secondsToRetry: secondsUntil(connection.nextRetryAt, now),
+    reason: connection.reason,
+  });
+  const tone = connection.status === 'open' ? styles.ok : connection.status === 'failed' || connection.status === 'closed' ? styles.bad : styles.warn;
+
+  return (
+    <div className={`${styles.connection} ${tone}`}>
+      <span className={styles.connectionDot} aria-hidden="true" />
+      <span data-testid="connection-status" data-state={connection.status} data-online={online ? 'true' : 'false'}>
+        {words.text}
+      </span>
+      {words.canReconnect && (
+        <button type="button" className={styles.linkButton} onClick={onReconnect}>
+          Reconnect
+        </button>
+      )}
+    </div>
+  );
+}

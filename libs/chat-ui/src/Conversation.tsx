@@ -1,0 +1,114 @@
+'use client';
+
+import { useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import type { Message } from '@confab/protocol';
+import { useConversation, type ChatMessage } from '@confab/chat-client';
+import { Composer } from './Composer';
+import { ConnectionStatus } from './ConnectionStatus';
+import { ErrorAlert } from './ErrorAlert';
+import { MessageList } from './MessageList';
+import { TypingIndicator } from './TypingIndicator';
+import styles from './conversation.module.css';
+
+export interface ConversationProps {
+  conversationId: string;
+  /** History rendered by the server, so the first paint already shows messages. */
+  initialMessages: Message[];
+  initialHasOlder: boolean;
+  /** Shown above the messages (e.g. "Shared conversation"). */
+  title?: string;
+  /**
+   * Whether the caller may write, as the server saw it when rendering. Used until the socket's
+   * `connected` frame says so itself, so the composer does not flicker in or out.
+   */
+  initialCanWrite?: boolean;
+  /** Where "Sign in to join the conversation" leads (with a way back). */
+  signInHref?: string;
+  emptyText?: string;
+  placeholder?: string;
+  /** Rendered just above the composer (the live voice transcript on thread pages). */
+  aboveComposer?: ReactNode;
+}
+
+/** A live conversation: messages, typing, connection state, errors and the composer. */
+export function Conversation({
+  conversationId,
+  initialMessages,
+  initialHasOlder,
+  title,
+  initialCanWrite = true,
+  signInHref = '/signin',
+  emptyText,
+  placeholder,
+  aboveComposer,
+}: ConversationProps) {
+  const { state, send, retry, stop, notifyTyping, reconnect, loadOlder } = useConversation({
+    conversationId,
+    initialMessages,
+    initialHasOlder,
+    initialCanWrite,
+  });
+
+  const { canWrite } = state;
+  const streamingReply = useMemo(
+    () => findLast(state.messages, (m) => m.status === 'streaming' && m.author.kind === 'agent'),
+    [state.messages],
+  );
+  const typingNames = useMemo(() => state.typing.map((t) => t.who.display_name), [state.typing]);
+
+  // Stable across renders so memoized rows are not re-rendered by a new callback identity.
+  const retryRef = useRef(retry);
+  useLayoutEffect(() => {
+    retryRef.current = retry;
+  }, [retry]);
+  const onRetry = useCallback((message: ChatMessage) => {
+    if (message.client_message_id) retryRef.current(message.client_message_id);
+  }, []);
+
+  const blockedUntil = state.error?.code === 'RATE_LIMIT' ? state.error.until : null;
+
+  return (
+    <section aria-label="Conversation" className={styles.conversation}>
+      <header className={styles.head}>
+        <span className={styles.headTitle}>{title ?? 'Conversation'}</span>
+        <ConnectionStatus connection={state.connection} onReconnect={reconnect} />
+      </header>
+      <MessageList
+        messages={state.messages}
+        hasOlder={state.hasOlder}
+        onLoadOlder={loadOlder}
+        onRetry={canWrite ? onRetry : undefined}
+        emptyText={emptyText}
+        footer={<TypingIndicator names={typingNames} />}
+      />
+      <div className={styles.bottom}>
+        <ErrorAlert error={state.error} signInRequired={state.signInRequired} signInHref={signInHref} />
+        {aboveComposer}
+        {canWrite ? (
+          <Composer
+            onSend={send}
+            onTyping={notifyTyping}
+            onStop={() => stop(streamingReply?.id ?? undefined)}
+            streaming={streamingReply !== undefined}
+            blockedUntil={blockedUntil}
+            placeholder={placeholder}
+          />
+        ) : (
+          <p className={styles.readOnly}>
+            <a href={signInHref} className={styles.readOnlyLink}>
+              Sign in to join the conversation
+            </a>
+          </p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
+  for (let i = items.length - 1; i >= 0; i -= 1) {
+    const item = items[i];
+    if (item !== undefined && test(item)) return item;
+  }
+  return undefined;
+}

@@ -1,0 +1,45 @@
+import Link from 'next/link';
+import { SignOutButton } from './SignOutButton';
+import styles from './site.module.css';
+
+/** What the header may know about the caller (never a token). */
+export interface HeaderViewer {
+  kind: 'user' | 'visitor' | 'anonymous';
+  displayName: string | null;
+}
+
+/** Top navigation. A server-renderable component: only the sign-out button is interactive. */
+export function SiteHeader({ viewer }: { viewer: HeaderViewer }) {
+  return (
+    <header className={styles.header}>
+      <div className={styles.headerInner}>
+        <Link href="/" className={styles.brand} aria-label="Confab home">
+          <span className={styles.logo} aria-hidden="true">
+            ◆
+          </span>
+          Confab
+        </Link>
+        <nav aria-label="Main" className={styles.nav}>
+          <Link href="/" className={styles.navLink}>
+            Posts
+          </Link>
+          <Link href="/threads" className={styles.navLink}>
+            Your threads
+          </Link>
+          {viewer.kind === 'user' ? (
+            <span className={styles.account}>
+              <span className={styles.userName} data-testid="current-user">
+                {viewer.displayName}
+              </span>
+              <SignOutButton />
+            </span>
+          ) : (
+            <Link href="/signin" className={styles.navCta}>
+              Sign in
+            </Link>
+          )}
+        </nav>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,42 @@
+'use client';
+
+import { useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { z } from 'zod';
+import { Thread } from '@confab/protocol';
+import { callApi } from './api-client';
+import styles from './site.module.css';
+
+const CreatedThread = z.object({ thread: Thread });
+
+/** Creates a private thread with the post's agent (a visitor identity is made if needed) and opens it. */
+export function StartThreadButton({ postSlug }: { postSlug: string }) {
+  const router = useRouter();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+
+  const start = async () => {
+    setPending(true);
+    setError(null);
+    const result = await callApi(`/api/posts/${encodeURIComponent(postSlug)}/threads`, { method: 'POST', body: {} }, CreatedThread);
+    if (!result.ok) {
+      setPending(false);
+      setError(result.code === 'RATE_LIMIT' ? 'Too many new threads at once. Wait a moment and try again.' : result.message);
+      return;
+    }
+    router.push(`/threads/${result.data.thread.id}`);
+  };
+
+  return (
+    <div className={styles.startThread}>
+      <button type="button" className={styles.primaryButton} onClick={() => void start()} disabled={pending} aria-busy={pending || undefined}>
+        Start a private thread
+      </button>
+      {error && (
+        <p role="alert" className={styles.inlineError}>
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { ApiError } from '@confab/protocol';
+
+/**
+ * The browser's calls to our own Next.js API (never to the chat service). Answers are parsed
+ * with zod; failures come back as words people can read.
+ */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
+
+const NETWORK_MESSAGE = "Couldn't reach the server. Check your connection and try again.";
+
+export async function callApi<T>(
+  path: string,
+  init: { method: 'GET' | 'POST'; body?: unknown },
+  schema: z.ZodType<T> | null,
+): Promise<ApiResult<T>> {
+  let response: Response;
+  try {
+    response = await fetch(path, {
+      method: init.method,
+      headers: init.body === undefined ? undefined : { 'content-type': 'application/json' },
+      body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      credentials: 'same-origin',
+    });
+  } catch {
+    return { ok: false, status: 0, code: 'NETWORK', message: NETWORK_MESSAGE };
+  }
+  const json: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
+  if (!response.ok) {
+    const error = ApiError.safeParse(json);
+    return error.success
+      ? { ok: false, status: response.status, code: error.data.error.code, message: error.data.error.message }
+      : { ok: false, status: response.status, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Try again in a moment.' };
+  }
+  if (schema === null) return { ok: true, data: undefined as T };
+  const parsed = schema.safeParse(json);
+  if (!parsed.success) return { ok: false, status: response.status, code: 'INTERNAL_ERROR', message: 'The server answered in an unexpected way.' };
+  return { ok: true, data: parsed.data };
+}
+
+/** Only same-site paths are allowed after sign in, so `?next=` cannot send people elsewhere. */
+export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
+  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
+  return next;
+}

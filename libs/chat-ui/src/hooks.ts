@@ -1,0 +1,41 @@
+'use client';
+
+import { useEffect, useState, useSyncExternalStore } from 'react';
+
+/**
+ * The current time, re-read every `intervalMs` while `active` (countdowns); frozen otherwise so
+ * idle conversations do not re-render on a timer.
+ */
+export function useNow(active: boolean, intervalMs = 250): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!active) return;
+    const tick = () => setNow(Date.now());
+    // First tick right away (not after a full interval): a countdown must start from the true time.
+    const first = setTimeout(tick, 0);
+    const timer = setInterval(tick, intervalMs);
+    return () => {
+      clearTimeout(first);
+      clearInterval(timer);
+    };
+  }, [active, intervalMs]);
+  return now;
+}
+
+function subscribeOnline(onChange: () => void): () => void {
+  window.addEventListener('online', onChange);
+  window.addEventListener('offline', onChange);
+  return () => {
+    window.removeEventListener('online', onChange);
+    window.removeEventListener('offline', onChange);
+  };
+}
+
+/** navigator.onLine as React state; the server render assumes online. */
+export function useOnline(): boolean {
+  return useSyncExternalStore(
+    subscribeOnline,
+    () => navigator.onLine,
+    () => true,
+  );
+}

@@ -1,0 +1,117 @@
+import { MAX_MESSAGE_CHARS, type ErrorCode } from '@confab/protocol';
+import type { ChatMessageStatus, ConnectionStatus } from '@confab/chat-client';
+
+/**
+ * Every sentence the conversation view shows, in one place, so the components, the unit
+ * tests and the browser tests agree on the words.
+ */
+
+export function secondsUntil(until: number | null, now: number): number {
+  if (until === null) return 0;
+  return Math.max(0, Math.ceil((until - now) / 1000));
+}
+
+export function rateLimitText(seconds: number): string {
+  return `You're sending messages too fast. Try again in ${seconds} s.`;
+}
+
+/** Words for an error the server (or the client) reported, by code. */
+export function errorText(code: ErrorCode, serverMessage: string, secondsLeft: number): string {
+  switch (code) {
+    case 'RATE_LIMIT':
+      return rateLimitText(Math.max(1, secondsLeft));
+    case 'AUTH_REQUIRED':
+      return 'Sign in to send messages here.';
+    case 'AUTH_FAILED':
+      return "We couldn't confirm who you are. Reload the page, or sign in again.";
+    case 'SESSION_EXPIRED':
+      return 'Your session has ended. Sign in again to keep chatting.';
+    case 'FORBIDDEN':
+      return "You can't post in this conversation.";
+    case 'NOT_FOUND':
+      return "This conversation doesn't exist, or you don't have access to it.";
+    case 'VALIDATION_ERROR':
+      return `That message couldn't be sent: ${serverMessage}`;
+    case 'MESSAGE_TOO_LONG':
+      return `That message is too long. Messages can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters.`;
+    case 'CONFLICT':
+      return 'That changed somewhere else in the meantime. Reload and try again.';
+    case 'TOO_MANY_CONNECTIONS':
+      return 'This conversation is open in too many tabs or windows. Close a few and reconnect.';
+    case 'SLOW_CONSUMER':
+      return 'Your connection fell behind the conversation. Reconnecting…';
+    case 'VOICE_NOT_CONFIGURED':
+      return 'Voice is not set up on this server.';
+    case 'VOICE_DISABLED':
+      return 'Voice is off for this agent.';
+    case 'INTERNAL_ERROR':
+      return 'Something went wrong on our side. Try again in a moment.';
+  }
+}
+
+/** "Ada is typing…", "Ada and Bo are typing…", "Ada, Bo and Cy are typing…", "Ada, Bo and 3 others are typing…". */
+export function typingText(names: readonly string[]): string {
+  const [first, second, third] = names;
+  if (first === undefined) return '';
+  if (second === undefined) return `${first} is typing…`;
+  if (names.length === 2) return `${first} and ${second} are typing…`;
+  if (names.length === 3 && third !== undefined) return `${first}, ${second} and ${third} are typing…`;
+  return `${first}, ${second} and ${names.length - 2} others are typing…`;
+}
+
+export const OFFLINE_TEXT = "Offline — messages will be sent when you're back";
+
+export interface ConnectionWords {
+  text: string;
+  /** Whether to offer the manual "Reconnect" button. */
+  canReconnect: boolean;
+}
+
+export function connectionWords(args: {
+  status: ConnectionStatus;
+  online: boolean;
+  secondsToRetry: number;
+  reason: string | null;
+}): ConnectionWords {
+  const { status, online, secondsToRetry, reason } = args;
+  if (status === 'open') return { text: 'Connected', canReconnect: false };
+  if (!online && status !== 'closed') return { text: OFFLINE_TEXT, canReconnect: false };
+  switch (status) {
+    case 'connecting':
+      return { text: 'Connecting…', canReconnect: false };
+    case 'reconnecting':
+      return { text: secondsToRetry > 0 ? `Reconnecting in ${secondsToRetry} s` : 'Reconnecting…', canReconnect: false };
+    case 'failed':
+      return { text: "Couldn't reconnect. Check your connection, then try again.", canReconnect: true };
+    case 'closed':
+      return { text: reason ?? 'Disconnected', canReconnect: false };
+  }
+}
+
+/** The small note under a message about where it stands; null when nothing needs saying. */
+export function statusNote(status: ChatMessageStatus): string | null {
+  switch (status) {
+    case 'sending':
+      return 'Sending…';
+    case 'queued':
+      return "Queued — it will be sent when you're back online";
+    case 'failed':
+      return 'Not sent';
+    case 'stopped':
+      return 'Stopped';
+    case 'interrupted':
+      return 'Interrupted — the reply was cut off';
+    case 'error':
+      return "The agent couldn't finish this reply";
+    case 'streaming':
+    case 'complete':
+      return null;
+  }
+}
+
+/** The counter appears only near the limit, so it does not distract the rest of the time. */
+export const COUNTER_THRESHOLD = MAX_MESSAGE_CHARS - 1_000;
+
+export function counterText(length: number): string {
+  return `${length.toLocaleString('en-US')} / ${MAX_MESSAGE_CHARS.toLocaleString('en-US')}`;
+}
