@@ -1,5 +1,4 @@
-import { SESSION_COOKIE, VISITOR_COOKIE } from '@confab/auth';
-import { handleRoomTokenRequest } from '@confab/livekit/server';
+import { handleRoomTokenRequest, sessionTokenFromCookies } from '@confab/livekit/server';
 import type { NextRequest } from 'next/server';
 
 /**
@@ -12,6 +11,6 @@ export async function POST(request: NextRequest, context: { params: Promise<{ sl
   return handleRoomTokenRequest({
     postSlug: slug,
     threadId: request.nextUrl.searchParams.get('thread'),
-    sessionTokens: [request.cookies.get(SESSION_COOKIE)?.value, request.cookies.get(VISITOR_COOKIE)?.value],
+    sessionToken: sessionTokenFromCookies((name) => request.cookies.get(name)?.value),
   });
 }
