@@ -1,0 +1,72 @@
+import { randomUUID } from 'node:crypto';
+import { ApiError } from '@confab/protocol';
+import { createVisitor, expectApiError, listPosts, request, signUp } from '../support/api';
+import { startChatService, type RunningChatService } from '../support/chat-service';
+
+let service: RunningChatService;
+
+beforeAll(async () => {
+  service = await startChatService();
+}, 60_000);
+
+afterAll(async () => {
+  await service?.stop();
+});
+
+describe('every error is an ApiError with a typed code', () => {
+  it.each([
+    ['a malformed email', { email: 'not-an-email', password: 'long enough', display_name: 'A' }],
+    ['a short password', { email: 'a@example.test', password: 'short', display_name: 'A' }],
+    ['an empty display name', { email: 'a@example.test', password: 'long enough', display_name: '   ' }],
+    ['a missing field', { email: 'a@example.test', password: 'long enough' }],
+    ['no body at all', undefined],
+  ])('sign up with %s → 400 VALIDATION_ERROR', async (_case, body) => {
+    expectApiError(await request(service, 'POST', '/v1/auth/signup', { body }), 400, 'VALIDATION_ERROR');
+  });
+
+  it('names the field that failed', async () => {
+    const error = expectApiError(
+      await request(service, 'POST', '/v1/auth/signup', { body: { email: 'a@example.test', password: 'short', display_name: 'A' } }),
+      400,
+      'VALIDATION_ERROR',
+    );
+    expect(error.message).toMatch(/password/i);
+  });
+
+  it('answers invalid JSON with VALIDATION_ERROR, not a server error', async () => {
+    expectApiError(await request(service, 'POST', '/v1/auth/signin', { body: '{"email": ' }), 400, 'VALIDATION_ERROR');
+  });
+
+  it('refuses bodies over the size limit', async () => {
+    const body = { email: 'a@example.test', password: 'x'.repeat(100_000), display_name: 'Big' };
+    expectApiError(await request(service, 'POST', '/v1/auth/signup', { body }), 413, 'VALIDATION_ERROR');
+  });
+
+  it('validates thread titles', async () => {
+    const visitor = await createVisitor(service);
+    const [post] = await listPosts(service);
+    const response = await request(service, 'POST', `/v1/posts/${post!.slug}/threads`, {
+      token: visitor.sessionToken,
+      body: { title: 'x'.repeat(121) },
+    });
+    expectApiError(response, 400, 'VALIDATION_ERROR');
+  });
+
+  it('validates ids in paths', async () => {
+    const user = await signUp(service);
+    expectApiError(await request(service, 'GET', '/v1/threads/123', { token: user.sessionToken }), 400, 'VALIDATION_ERROR');
+    expectApiError(await request(service, 'GET', `/v1/threads/${randomUUID()}`, { token: user.sessionToken }), 404, 'NOT_FOUND');
+  });
+
+  it('answers unknown endpoints with NOT_FOUND', async () => {
+    const response = await request(service, 'GET', '/v1/nothing-here');
+    expectApiError(response, 404, 'NOT_FOUND');
+    expect(ApiError.safeParse(response.body).success).toBe(true);
+  });
+
+  it('reports health', async () => {
+    const response = await request(service, 'GET', '/healthz');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({ status: 'ok' });
+  });
+});
