@@ -172,6 +172,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
       let ended = false;
       while (!ended) {
         const { done, value } = await reader.read();
+        if (signal.aborted) return;
         resetIdleTimer();
         const events = done ? [...parser.push(decoder.decode()), ...parser.end()] : parser.push(decoder.decode(value, { stream: true }));
         for (const event of events) {

@@ -1,0 +1,135 @@
+import type { AgentPersona, Message } from '@confab/protocol';
+import { AgentProviderError, createOpenAiProvider, type AgentChunk } from '@/libs/chat-service/src/agents';
+import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
+
+/** The OpenAI-compatible provider against a real local HTTP server that streams real SSE. */
+
+const persona: AgentPersona = {
+  name: 'Ada',
+  handle: 'ada',
+  instructions: 'You are Ada, a writing coach.',
+  model: 'default',
+  temperature: 0.3,
+  voice_enabled: false,
+  greeting: '',
+};
+
+function message(seq: number, kind: Message['author']['kind'], content: string): Message {
+  return {
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    conversation_id: '00000000-0000-4000-8000-000000000000',
+    seq,
+    client_message_id: null,
+    author: { kind, id: null, display_name: kind },
+    content,
+    status: 'complete',
+    source: 'text',
+    model: null,
+    finish_reason: null,
+    usage: null,
+    created_at: new Date(0).toISOString(),
+  };
+}
+
+const history = [message(1, 'user', 'Is this sentence clear?'), message(2, 'agent', 'Mostly.'), message(3, 'user', 'How to fix it?')];
+
+async function collect(stream: AsyncIterable<AgentChunk>): Promise<AgentChunk[]> {
+  const chunks: AgentChunk[] = [];
+  for await (const chunk of stream) chunks.push(chunk);
+  return chunks;
+}
+
+const text = (chunks: AgentChunk[]) => chunks.map((c) => (c.type === 'delta' ? c.text : '')).join('');
+
+describe('OpenAI-compatible provider (fake OpenAI-compatible server)', () => {
+  let fake: FakeOpenAi;
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+  });
+  afterAll(async () => {
+    await fake.close();
+  });
+
+  const provider = () => createOpenAiProvider({ baseUrl: fake.baseUrl, apiKey: 'sk-test', defaultModel: 'fake-gpt', idleTimeoutMs: 2_000 });
+
+  it('sends the persona as system prompt and the history as user/assistant turns, streaming with usage', async () => {
+    fake.reply({ pieces: ['Try', ' shorter', ' clauses — naïve café ☕ 👍'], usage: { prompt_tokens: 30, completion_tokens: 3 }, splitEvery: 5 });
+    const chunks = await collect(provider().stream({ persona, history, signal: new AbortController().signal }));
+
+    expect(text(chunks)).toBe('Try shorter clauses — naïve café ☕ 👍');
+    expect(chunks.at(-1)).toEqual({ type: 'done', finishReason: 'stop', usage: { prompt_tokens: 30, completion_tokens: 3 }, model: 'fake-gpt' });
+    const request = fake.requests.at(-1)!;
+    expect(request.path).toBe('/v1/chat/completions');
+    expect(request.headers.authorization).toBe('Bearer sk-test');
+    expect(request.body).toEqual({
+      model: 'fake-gpt',
+      temperature: 0.3,
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [
+        { role: 'system', content: 'You are Ada, a writing coach.' },
+        { role: 'user', content: 'Is this sentence clear?' },
+        { role: 'assistant', content: 'Mostly.' },
+        { role: 'user', content: 'How to fix it?' },
+      ],
+    });
+  });
+
+  it('reads the stream correctly whatever the byte boundaries (1 to 13 bytes per write)', async () => {
+    for (const splitEvery of [1, 2, 3, 13]) {
+      fake.reply({ pieces: ['é', '☕', '👍🏽', ' ok'], finishReason: 'length', splitEvery, writeDelayMs: 0 });
+      const chunks = await collect(provider().stream({ persona, history, signal: new AbortController().signal }));
+      expect(text(chunks)).toBe('é☕👍🏽 ok');
+      expect(chunks.at(-1)).toMatchObject({ type: 'done', finishReason: 'length' });
+    }
+  }, 30_000);
+
+  it('finishes without usage when the server sends none', async () => {
+    fake.reply({ pieces: ['hi'], usage: null });
+    const chunks = await collect(provider().stream({ persona, history, signal: new AbortController().signal }));
+    expect(chunks.at(-1)).toEqual({ type: 'done', finishReason: 'stop', usage: null, model: 'fake-gpt' });
+  });
+
+  it('stops reading and closes the HTTP request when the signal is aborted', async () => {
+    fake.reply({ pieces: Array.from({ length: 200 }, (_, i) => ` w${i}`), writeDelayMs: 5 });
+    const controller = new AbortController();
+    const received: AgentChunk[] = [];
+    for await (const chunk of provider().stream({ persona, history, signal: controller.signal })) {
+      received.push(chunk);
+      if (received.length === 3) controller.abort();
+    }
+    expect(received.every((c) => c.type === 'delta')).toBe(true);
+    // The server notices the closed connection: it stops writing long before the 200 pieces are out.
+    const deadline = Date.now() + 3_000;
+    while (!fake.requests.at(-1)!.clientAborted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fake.requests.at(-1)!.clientAborted).toBe(true);
+  });
+
+  it('reports an HTTP error with its status and the server message', async () => {
+    fake.reply({ status: 401, errorBody: JSON.stringify({ error: { message: 'Incorrect API key provided' } }) });
+    await expect(collect(provider().stream({ persona, history, signal: new AbortController().signal }))).rejects.toEqual(
+      new AgentProviderError('model server answered HTTP 401: Incorrect API key provided'),
+    );
+  });
+
+  it('reports an error object sent inside the stream', async () => {
+    fake.reply({ pieces: ['a', 'b', 'c'], injectData: JSON.stringify({ error: { message: 'model overloaded' } }) });
+    await expect(collect(provider().stream({ persona, history, signal: new AbortController().signal }))).rejects.toMatchObject({
+      reason: 'model error: model overloaded',
+    });
+  });
+
+  it('reports a stream cut short before it finished', async () => {
+    fake.reply({ pieces: ['partial'], cutShort: true });
+    await expect(collect(provider().stream({ persona, history, signal: new AbortController().signal }))).rejects.toMatchObject({
+      reason: 'model server ended the stream before finishing',
+    });
+  });
+
+  it('reports an unreachable server', async () => {
+    const unreachable = createOpenAiProvider({ baseUrl: 'http://127.0.0.1:9/v1', apiKey: undefined, defaultModel: 'x' });
+    await expect(collect(unreachable.stream({ persona, history, signal: new AbortController().signal }))).rejects.toMatchObject({
+      reason: expect.stringContaining('could not reach the model server'),
+    });
+  });
+});
