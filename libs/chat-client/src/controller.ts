@@ -143,12 +143,18 @@ export function createConversationController(deps: ControllerDeps) {
     if (gapFrom !== null) requestSync(gapFrom);
   };
 
+  /** The wait is over: clear the notice and send what waited, without waiting for the next tick. */
+  const endOfRateLimit = (): void => {
+    store.dispatch({ type: 'tick', now: now() });
+    flushOutbox();
+  };
+
   const afterError = (clientMessageId: string | undefined, rateLimited: boolean): void => {
     if (rateLimited) {
       // Requeued: write it again once the limit is over (the tick also retries).
       if (clientMessageId !== undefined) inFlight.delete(clientMessageId);
       const until = store.getState().error?.until ?? now();
-      later(flushOutbox, Math.max(0, until - now()) + 50);
+      later(endOfRateLimit, Math.max(0, until - now()) + 50);
       return;
     }
     if (clientMessageId !== undefined) settle(clientMessageId); // failed for good; `retry` puts it back
