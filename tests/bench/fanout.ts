@@ -20,8 +20,8 @@ interface Scenario {
 
 export const FANOUT_SCENARIOS: Record<'full' | 'quick', Scenario[]> = {
   full: [
-    { clients: 1_000, ratePerSecond: 20, durationS: 15 },
-    { clients: 5_000, ratePerSecond: 10, durationS: 15 },
+    { clients: 1_000, ratePerSecond: 10, durationS: 15 },
+    { clients: 5_000, ratePerSecond: 2, durationS: 20 },
   ],
   quick: [{ clients: 200, ratePerSecond: 10, durationS: 5 }],
 };

@@ -53,7 +53,7 @@ export interface ConfabServer extends ServerUnderTest {
 }
 
 export async function startConfab(env: Record<string, string> = {}): Promise<ConfabServer> {
-  const service = await startChatService({ env: { LOG_LEVEL: 'warn', ...env } });
+  const service = await startChatService({ env });
   return {
     name: 'Confab',
     pid: service.process.pid ?? -1,

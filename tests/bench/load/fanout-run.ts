@@ -59,6 +59,14 @@ export async function runFanout(cmd: FanoutCommand, receivers: WebSocket[]): Pro
   for (const r of receivers) r.on('message', onMessage);
 
   const padding = 'x'.repeat(cmd.padding);
+  // Warm-up (not measured): one message per sender socket, using the one spare slot of each identity's allowance.
+  for (const s of senders) {
+    const text = `warmup-${cmd.runId} ${padding}`;
+    s.send(JSON.stringify({ event: 'action', data: { action: 'next', execution_type: 'chat', message: text, client_message_id: randomUUID() } }));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1_000));
+  acked = 0;
   const cpuStart = process.cpuUsage();
   const t0 = performance.now();
   const uses = new Array<number>(senders.length).fill(0);

@@ -1,0 +1,74 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { build } from 'esbuild';
+import { ROOT } from '../lib/child';
+
+/**
+ * Serves the two pages of the streaming-render benchmark from one loopback origin:
+ * `/naive` (naive-page.tsx) and `/confab` (confab-page.tsx, Confab's real UI), each a production
+ * esbuild bundle, plus `/api/ws-ticket` answered like the Next.js route (a fresh ticket per call).
+ */
+
+export interface PageServer {
+  origin: string;
+  close(): Promise<void>;
+}
+
+interface Asset {
+  type: string;
+  body: Uint8Array;
+}
+
+async function bundle(entry: string, name: string): Promise<Map<string, Asset>> {
+  const result = await build({
+    entryPoints: { [name]: path.join(ROOT, 'tests/bench/render', entry) },
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    jsx: 'automatic',
+    write: false,
+    outdir: '/bench',
+    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    define: { 'process.env.NODE_ENV': '"production"', 'process.env.appType': '"social"', 'process.env.productId': '"confab"' },
+    loader: { '.svg': 'dataurl', '.png': 'dataurl' },
+    logLevel: 'silent',
+  });
+  const assets = new Map<string, Asset>();
+  for (const file of result.outputFiles) {
+    const type = file.path.endsWith('.css') ? 'text/css' : 'text/javascript';
+    assets.set(`/${path.basename(file.path)}`, { type, body: file.contents });
+  }
+  return assets;
+}
+
+function html(name: string, css: boolean): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name}</title>${css ? `<link rel="stylesheet" href="/${name}.css">` : ''}</head><body><div id="root"></div><script type="module" src="/${name}.js"></script></body></html>`;
+}
+
+export async function startPageServer(ticket: () => Promise<unknown>): Promise<PageServer> {
+  const assets = new Map([...(await bundle('naive-page.tsx', 'naive')), ...(await bundle('confab-page.tsx', 'confab'))]);
+  const server: Server = createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const page = url.pathname.slice(1);
+    if (page === 'naive' || page === 'confab') {
+      res.writeHead(200, { 'content-type': 'text/html' }).end(html(page, assets.has(`/${page}.css`)));
+      return;
+    }
+    if (url.pathname === '/api/ws-ticket') {
+      ticket().then(
+        (body) => res.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' }).end(JSON.stringify(body)),
+        (error: unknown) => res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'INTERNAL_ERROR', message: String(error) } })),
+      );
+      return;
+    }
+    const asset = assets.get(url.pathname);
+    if (asset) res.writeHead(200, { 'content-type': asset.type }).end(asset.body);
+    else res.writeHead(404).end();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return { origin: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
