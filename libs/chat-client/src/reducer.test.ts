@@ -62,6 +62,16 @@ describe('conversationReducer', () => {
       const state = reduceAll(fresh(), [local(1, 'queued'), frame(frames.connected(0))]);
       expect(state.messages[0]?.author).toEqual({ kind: 'user', id: ME.id, display_name: 'Ada' });
     });
+
+    it('marks stored messages by the same identity as ours once it knows who we are', () => {
+      const start = createInitialState({
+        conversationId: CONVERSATION_ID,
+        initialMessages: [message(1, { author: { kind: 'user', id: ME.id, display_name: 'Ada' } }), message(2)],
+      });
+      expect(start.messages.map((m) => m.mine)).toEqual([false, false]);
+      const state = conversationReducer(start, frame(frames.connected(2)));
+      expect(state.messages.map((m) => m.mine)).toEqual([true, false]);
+    });
   });
 
   describe('our own messages: ack and broadcast never make two bubbles', () => {
@@ -348,6 +358,25 @@ describe('checkSendable', () => {
   it('refuses when this identity cannot write here', () => {
     const readOnly = conversationReducer(fresh(), frame(frames.connected(0, { can_write: false })));
     expect(checkSendable({ ...base, text: 'hi', state: readOnly })).toEqual({ ok: false, reason: "You can't write in this conversation." });
+  });
+
+  it('refuses when the conversation is closed for good, saying why', () => {
+    const closed = conversationReducer(state, {
+      type: 'connection',
+      connection: { status: 'closed', attempt: 0, nextRetryAt: null, reason: "This conversation doesn't exist, or you can't see it." },
+    });
+    expect(checkSendable({ ...base, text: 'hi', state: closed })).toEqual({
+      ok: false,
+      reason: "This conversation doesn't exist, or you can't see it.",
+    });
+  });
+
+  it('still accepts (to queue) while reconnecting or after giving up', () => {
+    const failed = conversationReducer(state, {
+      type: 'connection',
+      connection: { status: 'failed', attempt: 10, nextRetryAt: null, reason: null },
+    });
+    expect(checkSendable({ ...base, text: 'hi', state: failed }).ok).toBe(true);
   });
 
   it('refuses when the outbox is full', () => {

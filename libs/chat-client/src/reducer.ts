@@ -172,14 +172,24 @@ function applyConnected(state: ConversationStoreState, data: ConnectedData): Con
     identity: data.identity,
     canWrite: data.can_write,
     highestSeqSeen: Math.max(state.highestSeqSeen, data.last_seq),
-    // Local bubbles written before we knew who we are get our name now.
-    messages: state.messages.map((m) => (isLocal(m) ? { ...m, author: localAuthor(data.identity) } : m)),
+    messages: markOwnMessages(state.messages, data.identity),
     connection: { status: 'open', attempt: 0, nextRetryAt: null, reason: null },
     // Problems from the previous socket are over; an active rate limit is not.
     error: keepRateLimit ? state.error : null,
     signInRequired: false,
     syncInFlight: false,
   };
+}
+
+/**
+ * Once we know who we are: local bubbles written before get our name, and stored messages by the
+ * same identity (server-rendered history, other tabs) count as ours.
+ */
+function markOwnMessages(messages: readonly ChatMessage[], identity: Identity | null): ChatMessage[] {
+  return messages.map((m) => {
+    if (isLocal(m)) return { ...m, author: localAuthor(identity) };
+    return !m.mine && isOwnAuthor(m.author, identity) ? { ...m, mine: true } : m;
+  });
 }
 
 function applyAck(state: ConversationStoreState, ack: AckData): ConversationStoreState {
@@ -430,6 +440,10 @@ export function checkSendable(input: {
   }
   if (input.state.signInRequired) return { ok: false, reason: 'Your session has ended. Sign in again to send messages.' };
   if (!input.state.canWrite) return { ok: false, reason: "You can't write in this conversation." };
+  if (input.state.connection.status === 'closed') {
+    // Closed for good (not found, forbidden…): queuing would promise a delivery that cannot happen.
+    return { ok: false, reason: input.state.connection.reason ?? 'This conversation is closed.' };
+  }
   const { error } = input.state;
   if (error !== null && error.until !== null && error.until > input.now) {
     return { ok: false, reason: rateLimitWords(Math.ceil((error.until - input.now) / 1000)) };
