@@ -16,7 +16,7 @@ export {
   ROOM_MAX_PARTICIPANTS,
 } from './src/server/token';
 export type { RoomTokenRequest } from './src/server/token';
-export { handleRoomTokenRequest, sessionTokenFromCookies, SESSION_COOKIE, VISITOR_COOKIE } from './src/server/room-token';
+export { handleRoomTokenRequest } from './src/server/room-token';
 export type { RoomTokenInput } from './src/server/room-token';
 export { handleLiveKitWebhook } from './src/server/webhook';
 export type { WebhookInput } from './src/server/webhook';

@@ -1,26 +1,21 @@
-import { Id } from '@confab/protocol';
+import { Id, type Identity } from '@confab/protocol';
 import { fetchIdentity, fetchThread } from './chat-service';
 import { loadVoiceServerConfig } from './env';
 import { errorResponse, jsonResponse } from './http';
 import { logger } from './logger';
 import { mintRoomToken } from './token';
 
-export const SESSION_COOKIE = 'confab_session';
-export const VISITOR_COOKIE = 'confab_visitor';
-
 export interface RoomTokenInput {
   postSlug: string;
   /** From `?thread=`. */
   threadId: string | null;
-  /** `confab_session` (signed-in user) or else `confab_visitor`. */
-  sessionToken: string | null;
+  /**
+   * Session tokens to act as, best first: the `confab_session` cookie (signed-in user), then
+   * `confab_visitor`. A stale first one falls through to the next, as page loads do.
+   */
+  sessionTokens: Array<string | null | undefined>;
   env?: NodeJS.ProcessEnv;
   fetchImpl?: typeof fetch;
-}
-
-/** Picks the session to act as: a signed-in user's session wins over a leftover visitor cookie. */
-export function sessionTokenFromCookies(get: (name: string) => string | undefined): string | null {
-  return get(SESSION_COOKIE) || get(VISITOR_COOKIE) || null;
 }
 
 /**
@@ -35,26 +30,33 @@ export async function handleRoomTokenRequest(input: RoomTokenInput): Promise<Res
 
   const threadId = Id.safeParse(input.threadId);
   if (!threadId.success) return errorResponse(400, 'VALIDATION_ERROR', 'The thread query parameter must be a thread id.');
-  if (!input.sessionToken) return errorResponse(401, 'AUTH_REQUIRED', 'Sign in or open the thread first.');
+  const tokens = input.sessionTokens.filter((t): t is string => typeof t === 'string' && t.length > 0);
+  if (tokens.length === 0) return errorResponse(401, 'AUTH_REQUIRED', 'Sign in or open the thread first.');
 
   const fetchImpl = input.fetchImpl ?? fetch;
-  const [identity, thread] = await Promise.all([
-    fetchIdentity(config.chatServiceUrl, input.sessionToken, fetchImpl),
-    fetchThread(config.chatServiceUrl, input.sessionToken, threadId.data, fetchImpl),
-  ]);
-  if (!identity.ok) return errorResponse(identity.status, identity.code, messageFor(identity.status));
+  let caller: { token: string; identity: Identity } | null = null;
+  for (const token of tokens) {
+    const identity = await fetchIdentity(config.chatServiceUrl, token, fetchImpl);
+    if (identity.ok) {
+      caller = { token, identity: identity.value };
+      break;
+    }
+    if (identity.status !== 401) return errorResponse(identity.status, identity.code, messageFor(identity.status));
+  }
+  if (!caller) return errorResponse(401, 'AUTH_REQUIRED', messageFor(401));
+  const thread = await fetchThread(config.chatServiceUrl, caller.token, threadId.data, fetchImpl);
   if (!thread.ok) return errorResponse(thread.status, thread.code, messageFor(thread.status));
   // Same answer as for a stranger's thread: do not confirm that the id exists under another post.
   if (thread.value.post_slug !== input.postSlug) return errorResponse(404, 'NOT_FOUND', messageFor(404));
   if (!thread.value.voice_enabled) return errorResponse(403, 'VOICE_DISABLED', 'Voice is off for this agent.');
 
   const token = await mintRoomToken(config.livekit, {
-    identity: identity.value.id,
-    displayName: identity.value.display_name,
+    identity: caller.identity.id,
+    displayName: caller.identity.display_name,
     threadId: thread.value.id,
     postSlug: thread.value.post_slug,
   });
-  logger.info({ threadId: thread.value.id, room: token.roomName, identityKind: identity.value.kind }, 'voice room token minted');
+  logger.info({ threadId: thread.value.id, room: token.roomName, identityKind: caller.identity.kind }, 'voice room token minted');
   return jsonResponse(200, token);
 }
 

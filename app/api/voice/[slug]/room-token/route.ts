@@ -1,4 +1,5 @@
-import { handleRoomTokenRequest, sessionTokenFromCookies } from '@confab/livekit/server';
+import { SESSION_COOKIE, VISITOR_COOKIE } from '@confab/auth';
+import { handleRoomTokenRequest } from '@confab/livekit/server';
 import type { NextRequest } from 'next/server';
 
 /**
@@ -11,6 +12,6 @@ export async function POST(request: NextRequest, context: { params: Promise<{ sl
   return handleRoomTokenRequest({
     postSlug: slug,
     threadId: request.nextUrl.searchParams.get('thread'),
-    sessionToken: sessionTokenFromCookies((name) => request.cookies.get(name)?.value),
+    sessionTokens: [request.cookies.get(SESSION_COOKIE)?.value, request.cookies.get(VISITOR_COOKIE)?.value],
   });
 }
