@@ -91,7 +91,7 @@ describe('internal API for the voice agent', () => {
     const history = await getHistory(service, thread.id, { token: user.sessionToken });
     expect(history.messages).toHaveLength(1);
     expect(history.last_seq).toBe(1);
-  });
+  }, 20_000);
 
   it('gives 50 concurrent turns the seqs 1..50 exactly, with no gaps or repeats', async () => {
     const user = await signUp(service);
@@ -107,7 +107,7 @@ describe('internal API for the voice agent', () => {
     const history = await getHistory(service, thread.id, { token: user.sessionToken, limit: 200 });
     expect(history.messages.map((m) => m.seq)).toEqual(expected);
     expect(history.last_seq).toBe(50);
-  });
+  }, 30_000);
 
   it('shows a spoken turn live to people reading the thread over WebSocket', async () => {
     const visitor = await createVisitor(service);
