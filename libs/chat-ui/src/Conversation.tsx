@@ -75,6 +75,7 @@ export function Conversation({
       </header>
       <MessageList
         messages={state.messages}
+        identity={state.identity}
         hasOlder={state.hasOlder}
         onLoadOlder={loadOlder}
         onRetry={canWrite ? onRetry : undefined}

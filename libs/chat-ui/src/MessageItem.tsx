@@ -8,6 +8,8 @@ import styles from './conversation.module.css';
 
 export interface MessageItemProps {
   message: ChatMessage;
+  /** Written by the viewer (this browser, or the same identity elsewhere / before a reload). */
+  mine: boolean;
   onRetry?: (message: ChatMessage) => void;
 }
 
@@ -15,28 +17,28 @@ function initials(name: string): string {
   return name.trim().charAt(0).toUpperCase() || '?';
 }
 
-function MessageItemView({ message, onRetry }: MessageItemProps) {
+function MessageItemView({ message, mine, onRetry }: MessageItemProps) {
   const { author, status } = message;
   const isAgent = author.kind === 'agent';
   const note = statusNote(status);
-  const side = message.mine ? styles.mine : styles.theirs;
+  const side = mine ? styles.mine : styles.theirs;
 
   return (
     <li
       className={`${styles.message} ${side} ${isAgent ? styles.agent : ''}`}
       data-status={status}
       data-author-kind={author.kind}
-      data-mine={message.mine ? 'true' : undefined}
+      data-mine={mine ? 'true' : undefined}
       aria-busy={status === 'streaming' || status === 'sending' ? true : undefined}
     >
-      {!message.mine && (
+      {!mine && (
         <span className={styles.avatar} aria-hidden="true">
           {initials(author.display_name)}
         </span>
       )}
       <div className={styles.body}>
         <div className={styles.meta}>
-          <span className={styles.author}>{message.mine ? 'You' : author.display_name}</span>
+          <span className={styles.author}>{mine ? 'You' : author.display_name}</span>
           {message.model === 'demo' && <span className={styles.badge}>Demo agent</span>}
           {message.source === 'voice' && <span className={styles.badgeMuted}>Voice</span>}
         </div>
@@ -75,7 +77,7 @@ export const MessageItem = memo(MessageItemView, (a, b) => {
     x.content === y.content &&
     x.status === y.status &&
     x.model === y.model &&
-    x.mine === y.mine &&
+    a.mine === b.mine &&
     x.author.display_name === y.author.display_name &&
     x.error?.message === y.error?.message
   );

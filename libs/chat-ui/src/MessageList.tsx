@@ -1,12 +1,15 @@
 'use client';
 
 import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import type { Identity } from '@confab/protocol';
 import type { ChatMessage } from '@confab/chat-client';
 import { MessageItem } from './MessageItem';
 import styles from './conversation.module.css';
 
 export interface MessageListProps {
   messages: ChatMessage[];
+  /** Who is reading; their own stored messages are shown as theirs. */
+  identity: Identity | null;
   hasOlder: boolean;
   onLoadOlder: () => Promise<void>;
   onRetry?: (message: ChatMessage) => void;
@@ -27,7 +30,7 @@ const STICK_THRESHOLD_PX = 80;
  * skips painting off-screen rows (`content-visibility: auto`), which keeps threads of a few
  * thousand messages smooth without the scroll-anchoring problems of a virtual list.
  */
-export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyText, footer }: MessageListProps) {
+export function MessageList({ messages, identity, hasOlder, onLoadOlder, onRetry, emptyText, footer }: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const stickRef = useRef(true);
   const [atBottom, setAtBottom] = useState(true);
@@ -101,7 +104,7 @@ export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyTex
           ) : (
             <ol className={styles.list} aria-label="Messages">
               {messages.map((message) => (
-                <MessageItem key={message.key} message={message} onRetry={onRetry} />
+                <MessageItem key={message.key} message={message} mine={isMine(message, identity)} onRetry={onRetry} />
               ))}
             </ol>
           )}
@@ -115,4 +118,13 @@ export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyTex
       )}
     </div>
   );
+}
+
+/**
+ * History rendered by the server arrives before the socket says who we are, and a visitor's
+ * messages become the account's after signing in: compare authors with the identity too.
+ */
+function isMine(message: ChatMessage, identity: Identity | null): boolean {
+  if (message.mine) return true;
+  return identity !== null && message.author.id === identity.id && message.author.kind === identity.kind;
 }

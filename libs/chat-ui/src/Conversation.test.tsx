@@ -1,0 +1,311 @@
+/** @jest-environment jsdom */
+import { act, fireEvent, render, screen, within } from '@testing-library/react';
+import type { ChatMessage, ConversationState, SendResult, UseConversationResult } from '@confab/chat-client';
+import { useConversation } from '@confab/chat-client';
+import { Conversation } from './Conversation';
+
+jest.mock('@confab/chat-client', () => ({ useConversation: jest.fn() }));
+
+const mockedUseConversation = jest.mocked(useConversation);
+const CONVERSATION_ID = '6c7c1cbc-5fec-43e2-8349-929a59fa7592';
+const NOW = Date.parse('2026-11-28T12:00:00.000Z');
+
+const ada = { kind: 'agent' as const, id: null, display_name: 'Ada' };
+const grace = { kind: 'user' as const, id: '11111111-1111-4111-8111-111111111111', display_name: 'Grace' };
+
+let seq = 0;
+function message(overrides: Partial<ChatMessage> = {}): ChatMessage {
+  seq += 1;
+  const id = `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`;
+  return {
+    key: id,
+    id,
+    client_message_id: null,
+    seq,
+    author: grace,
+    content: 'Hello',
+    status: 'complete',
+    source: 'text',
+    model: null,
+    finish_reason: null,
+    usage: null,
+    created_at: new Date(NOW).toISOString(),
+    error: null,
+    mine: false,
+    ...overrides,
+  };
+}
+
+function state(overrides: Partial<ConversationState> = {}): ConversationState {
+  return {
+    conversationId: CONVERSATION_ID,
+    messages: [],
+    lastSeq: 0,
+    identity: { kind: 'user', id: grace.id, display_name: 'Grace' },
+    canWrite: true,
+    typing: [],
+    connection: { status: 'open', attempt: 0, nextRetryAt: null, reason: null },
+    error: null,
+    hasOlder: false,
+    signInRequired: false,
+    ...overrides,
+  };
+}
+
+function hook(overrides: Partial<ConversationState> = {}): jest.Mocked<UseConversationResult> {
+  const result: jest.Mocked<UseConversationResult> = {
+    state: state(overrides),
+    send: jest.fn<SendResult, [string]>(() => ({ ok: true, clientMessageId: 'client-1' })),
+    retry: jest.fn<SendResult, [string]>(() => ({ ok: true, clientMessageId: 'client-1' })),
+    discard: jest.fn(),
+    stop: jest.fn(),
+    notifyTyping: jest.fn(),
+    reconnect: jest.fn(),
+    loadOlder: jest.fn(async () => undefined),
+  };
+  mockedUseConversation.mockReturnValue(result);
+  return result;
+}
+
+function renderConversation(props: Partial<Parameters<typeof Conversation>[0]> = {}) {
+  return render(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} {...props} />);
+}
+
+beforeEach(() => {
+  jest.useFakeTimers({ now: NOW });
+  mockedUseConversation.mockReset();
+});
+
+afterEach(() => {
+  jest.useRealTimers();
+});
+
+describe('Conversation with useConversation mocked', () => {
+  it('shows HTML in a message as text and never creates script or img elements', () => {
+    hook({
+      messages: [message({ content: '<script>window.__pwned = 1</script>\n\nHi <img src="x" onerror="alert(1)"> there' })],
+    });
+    const { container } = renderConversation();
+
+    expect(screen.getByText('<script>window.__pwned = 1</script>')).toBeTruthy();
+    expect(screen.getByText(/<img src="x" onerror="alert\(1\)">/)).toBeTruthy();
+    expect(container.querySelector('script')).toBeNull();
+    expect(container.querySelector('img')).toBeNull();
+  });
+
+  it('renders markdown links with rel="noopener noreferrer nofollow" and drops javascript: URLs', () => {
+    hook({ messages: [message({ content: '[docs](https://example.com/docs) and [bad](javascript:alert(1))' })] });
+    renderConversation();
+
+    const docs = screen.getByRole('link', { name: 'docs' });
+    expect(docs.getAttribute('href')).toBe('https://example.com/docs');
+    expect(docs.getAttribute('rel')).toBe('noopener noreferrer nofollow');
+    // The unsafe link keeps its text but loses its URL, so it is not even a link any more.
+    expect(screen.queryByRole('link', { name: 'bad' })).toBeNull();
+    expect(screen.getByText('bad').closest('a')?.getAttribute('href') ?? '').not.toMatch(/javascript/i);
+  });
+
+  it('lists each message with its status and author kind, and labels demo-agent replies', () => {
+    hook({
+      messages: [
+        message({ content: 'Question', mine: true }),
+        message({ author: ada, content: 'Answer', model: 'demo' }),
+      ],
+    });
+    renderConversation();
+
+    const items = within(screen.getByRole('region', { name: 'Conversation' })).getAllByRole('listitem');
+    expect(items.map((li) => [li.getAttribute('data-author-kind'), li.getAttribute('data-status')])).toEqual([
+      ['user', 'complete'],
+      ['agent', 'complete'],
+    ]);
+    expect(within(items[1]!).getByText('Ada')).toBeTruthy();
+    expect(within(items[1]!).getByText('Demo agent')).toBeTruthy();
+  });
+
+  it('disables Send and counts down while rate-limited, then lets the person send again', () => {
+    hook({ error: { code: 'RATE_LIMIT', message: 'Too many messages', until: NOW + 12_000 } });
+    renderConversation();
+    act(() => {
+      jest.advanceTimersByTime(0);
+    });
+
+    fireEvent.change(screen.getByRole('textbox', { name: 'Message' }), { target: { value: 'one more' } });
+    expect(screen.getByRole('alert').textContent).toBe("You're sending messages too fast. Try again in 12 s.");
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+
+    act(() => {
+      jest.advanceTimersByTime(5_000);
+    });
+    expect(screen.getByRole('alert').textContent).toBe("You're sending messages too fast. Try again in 7 s.");
+
+    act(() => {
+      jest.advanceTimersByTime(7_500);
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(false);
+  });
+
+  it('offers Stop only while an agent reply streams, and stops that reply', () => {
+    const streaming = message({ author: ada, content: 'Thinking', status: 'streaming' });
+    const result = hook({ messages: [message({ mine: true }), streaming] });
+    const { rerender } = renderConversation();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    expect(result.stop).toHaveBeenCalledWith(streaming.id);
+
+    hook({ messages: [message({ mine: true }), { ...streaming, status: 'complete' }] });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+  });
+
+  it('shows who is typing in a status element', () => {
+    const who = (display_name: string, id: string) => ({ who: { kind: 'user' as const, id, display_name }, until: NOW + 5_000 });
+    hook({ typing: [who('Ada', '22222222-2222-4222-8222-222222222222')] });
+    const { rerender } = renderConversation();
+    expect(screen.getByRole('status').textContent).toBe('Ada is typing…');
+
+    hook({ typing: [who('Ada', '22222222-2222-4222-8222-222222222222'), who('Bo', '33333333-3333-4333-8333-333333333333')] });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(screen.getByRole('status').textContent).toBe('Ada and Bo are typing…');
+  });
+
+  it('puts the connection state into words', () => {
+    hook({ connection: { status: 'open', attempt: 0, nextRetryAt: null, reason: null } });
+    const { rerender } = renderConversation();
+    const status = () => screen.getByTestId('connection-status');
+    expect(status().textContent).toBe('Connected');
+    expect(status().getAttribute('data-state')).toBe('open');
+
+    hook({ connection: { status: 'reconnecting', attempt: 2, nextRetryAt: NOW + 4_000, reason: 'Connection lost' } });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    act(() => {
+      jest.advanceTimersByTime(0);
+    });
+    expect(status().textContent).toBe('Reconnecting in 4 s');
+    expect(status().getAttribute('data-state')).toBe('reconnecting');
+
+    const result = hook({ connection: { status: 'failed', attempt: 10, nextRetryAt: null, reason: 'Gave up' } });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Reconnect' }));
+    expect(result.reconnect).toHaveBeenCalled();
+  });
+
+  it('says messages will be sent later while the browser is offline', () => {
+    const onLine = jest.spyOn(window.navigator, 'onLine', 'get').mockReturnValue(false);
+    try {
+      hook({ connection: { status: 'reconnecting', attempt: 1, nextRetryAt: NOW + 2_000, reason: null } });
+      renderConversation();
+      expect(screen.getByTestId('connection-status').textContent).toBe("Offline — messages will be sent when you're back");
+    } finally {
+      onLine.mockRestore();
+    }
+  });
+
+  it('sends on Enter, keeps a new line on Shift+Enter, and clears the box after sending', () => {
+    const result = hook();
+    renderConversation();
+    const box = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+
+    fireEvent.change(box, { target: { value: 'first line' } });
+    fireEvent.keyDown(box, { key: 'Enter', shiftKey: true });
+    expect(result.send).not.toHaveBeenCalled();
+
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(result.send).toHaveBeenCalledWith('first line');
+    expect(box.value).toBe('');
+    expect(result.notifyTyping).toHaveBeenCalled();
+  });
+
+  it('shows a counter near the 10,000-character limit and refuses longer messages', () => {
+    hook();
+    renderConversation();
+    const box = screen.getByRole('textbox', { name: 'Message' });
+
+    fireEvent.change(box, { target: { value: 'a'.repeat(9_500) } });
+    expect(screen.getByText('9,500 / 10,000')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(false);
+
+    fireEvent.change(box, { target: { value: 'a'.repeat(10_001) } });
+    expect(screen.getByText('10,001 / 10,000 — too long to send')).toBeTruthy();
+    expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
+  });
+
+  it('keeps the text and says why when the client refuses to send', () => {
+    const result = hook();
+    result.send.mockReturnValue({ ok: false, reason: 'Too many messages are waiting to be sent.' });
+    renderConversation();
+    const box = screen.getByRole('textbox', { name: 'Message' }) as HTMLTextAreaElement;
+
+    fireEvent.change(box, { target: { value: 'hello' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Send' }));
+    expect(screen.getByRole('alert').textContent).toBe('Too many messages are waiting to be sent.');
+    expect(box.value).toBe('hello');
+  });
+
+  it('marks sending, queued and failed messages in words and retries a failed one', () => {
+    const failed = message({
+      mine: true,
+      status: 'failed',
+      client_message_id: 'client-failed-1',
+      error: { code: 'VALIDATION_ERROR', message: 'A message cannot be empty.' },
+    });
+    const result = hook({
+      messages: [message({ mine: true, status: 'sending' }), message({ mine: true, status: 'queued' }), failed],
+    });
+    renderConversation();
+
+    expect(screen.getByText('Sending…')).toBeTruthy();
+    expect(screen.getByText(/^Queued/)).toBeTruthy();
+    expect(screen.getByText(/Not sent/)).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Retry' }));
+    expect(result.retry).toHaveBeenCalledWith('client-failed-1');
+  });
+
+  it('explains stopped and interrupted replies', () => {
+    hook({
+      messages: [message({ author: ada, status: 'stopped', content: 'Half' }), message({ author: ada, status: 'interrupted', content: 'Cut' })],
+    });
+    renderConversation();
+    expect(screen.getByText('Stopped')).toBeTruthy();
+    expect(screen.getByText('Interrupted — the reply was cut off')).toBeTruthy();
+  });
+
+  it('shows visitors a sign-in link instead of the composer when they cannot write', () => {
+    hook({ canWrite: false, identity: { kind: 'visitor', id: '44444444-4444-4444-8444-444444444444', display_name: 'Guest' } });
+    renderConversation({ signInHref: '/signin?next=%2Fposts%2Fwriting-coach' });
+
+    expect(screen.queryByRole('textbox', { name: 'Message' })).toBeNull();
+    const link = screen.getByRole('link', { name: 'Sign in to join the conversation' });
+    expect(link.getAttribute('href')).toBe('/signin?next=%2Fposts%2Fwriting-coach');
+  });
+
+  it('puts other errors into words in an alert', () => {
+    hook({ error: { code: 'MESSAGE_TOO_LONG', message: 'too long', until: null } });
+    renderConversation();
+    expect(screen.getByRole('alert').textContent).toContain('That message is too long. Messages can be at most 10,000 characters.');
+  });
+
+  it('asks to sign in again when the session is gone', () => {
+    hook({ signInRequired: true });
+    renderConversation();
+    expect(screen.getByRole('alert').textContent).toBe('Your session has ended. Sign in again to keep chatting.');
+  });
+
+  it('loads older messages on request', async () => {
+    const result = hook({ hasOlder: true, messages: [message()] });
+    renderConversation();
+    await act(async () => {
+      fireEvent.click(screen.getByRole('button', { name: 'Load older messages' }));
+    });
+    expect(result.loadOlder).toHaveBeenCalledTimes(1);
+  });
+
+  it("shows the viewer's own stored messages as theirs once the socket says who they are", () => {
+    hook({ messages: [message({ author: grace, mine: false, content: 'from before signing in' })] });
+    renderConversation();
+    const item = screen.getByRole('listitem');
+    expect(item.getAttribute('data-mine')).toBe('true');
+    expect(within(item).getByText('You')).toBeTruthy();
+  });
+});
