@@ -1,6 +1,10 @@
-import type { AgentPersona, Message } from '@confab/protocol';
+import { randomUUID } from 'node:crypto';
+import type { AgentPersona, Message, Post, ServerFrameOf } from '@confab/protocol';
 import { AgentProviderError, createOpenAiProvider, type AgentChunk } from '@/libs/chat-service/src/agents';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
+import { startChatService, type RunningChatService } from '../support/chat-service';
+import { TestSocket } from '../support/ws-client';
+import { createThread, getHistory, listPosts, signUp, ticketFor } from '../support/api';
 
 /** The OpenAI-compatible provider against a real local HTTP server that streams real SSE. */
 
@@ -131,5 +135,100 @@ describe('OpenAI-compatible provider (fake OpenAI-compatible server)', () => {
     await expect(collect(unreachable.stream({ persona, history, signal: new AbortController().signal }))).rejects.toMatchObject({
       reason: expect.stringContaining('could not reach the model server'),
     });
+  });
+});
+
+describe('agent replies through the chat service (fake OpenAI-compatible server)', () => {
+  let fake: FakeOpenAi;
+  let service: RunningChatService;
+  let post: Post;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    service = await startChatService({ env: { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-service', OPENAI_MODEL: 'gpt-test' } });
+    post = (await listPosts(service))[0]!;
+  }, 90_000);
+  afterEach(() => {
+    for (const socket of sockets.splice(0)) if (socket.closeCode === null) socket.close();
+  });
+  afterAll(async () => {
+    await service?.stop();
+    await fake?.close();
+  });
+
+  const isAgentMessage = (f: ServerFrameOf<'message'>) => f.data.message.author.kind === 'agent';
+
+  async function threadSocket() {
+    const user = await signUp(service);
+    const thread = await createThread(service, user.sessionToken, { slug: post.slug });
+    const { ticket } = await ticketFor(service, user.sessionToken);
+    const socket = await TestSocket.open(`${service.wsBase}conversation/${thread.conversation_id}/?token=${encodeURIComponent(ticket)}`);
+    sockets.push(socket);
+    await socket.next('connected');
+    return { user, thread, socket };
+  }
+
+  function ask(socket: TestSocket, message: string): void {
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message, client_message_id: `cm-${randomUUID()}` } });
+  }
+
+  it("streams the model's reply to the thread and stores it with the model's usage", async () => {
+    fake.reply({ pieces: ['Start', ' with', ' a', ' question', '.'], usage: { prompt_tokens: 55, completion_tokens: 5 } });
+    const { user, thread, socket } = await threadSocket();
+    ask(socket, 'How do I open my essay?');
+    const reply = (await socket.next('message', isAgentMessage)).data.message;
+    expect(reply).toMatchObject({ status: 'streaming', model: 'gpt-test', author: { display_name: post.agent.name } });
+    const done = await socket.next('done', (f) => f.data.message_id === reply.id);
+    expect(done.data).toMatchObject({
+      status: 'complete',
+      content: 'Start with a question.',
+      finish_reason: 'stop',
+      model: 'gpt-test',
+      usage: { prompt_tokens: 55, completion_tokens: 5 },
+    });
+    expect(socket.all('stream').at(-1)?.data.content).toBe('Start with a question.');
+
+    const request = fake.requests.at(-1)!;
+    expect(request.headers.authorization).toBe('Bearer sk-service');
+    expect(request.body).toMatchObject({
+      model: 'gpt-test',
+      stream: true,
+      temperature: post.agent.temperature,
+      messages: [
+        { role: 'system', content: post.agent.instructions },
+        { role: 'user', content: 'How do I open my essay?' },
+      ],
+    });
+    const history = await getHistory(service, thread.conversation_id, { token: user.sessionToken });
+    expect(history.messages.find((m) => m.id === reply.id)).toMatchObject({ status: 'complete', content: 'Start with a question.' });
+  });
+
+  it('ends the reply with status "error" and a reason when the model server fails', async () => {
+    fake.reply({ status: 500, errorBody: JSON.stringify({ error: { message: 'GPU on fire' } }) });
+    const { user, thread, socket } = await threadSocket();
+    ask(socket, 'Hello?');
+    const reply = (await socket.next('message', isAgentMessage)).data.message;
+    const done = await socket.next('done', (f) => f.data.message_id === reply.id);
+    expect(done.data.status).toBe('error');
+    expect(done.data.finish_reason).toBe('model server answered HTTP 500: GPU on fire');
+    const history = await getHistory(service, thread.conversation_id, { token: user.sessionToken });
+    expect(history.messages.find((m) => m.id === reply.id)).toMatchObject({ status: 'error', finish_reason: done.data.finish_reason });
+    fake.reply();
+  });
+
+  it('closes the request to the model server when the person presses stop', async () => {
+    fake.reply({ pieces: Array.from({ length: 300 }, (_, i) => ` word${i}`), writeDelayMs: 5 });
+    const { socket } = await threadSocket();
+    ask(socket, 'Talk for a long time');
+    const reply = (await socket.next('message', isAgentMessage)).data.message;
+    await socket.next('stream', (f) => f.data.message_id === reply.id);
+    socket.send({ event: 'action', data: { action: 'stop' } });
+    const done = await socket.next('done', (f) => f.data.message_id === reply.id);
+    expect(done.data.status).toBe('stopped');
+    const deadline = Date.now() + 3_000;
+    while (!fake.requests.at(-1)!.clientAborted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(fake.requests.at(-1)!.clientAborted).toBe(true);
+    fake.reply();
   });
 });

@@ -154,9 +154,9 @@ export class AgentReplies {
     try {
       outcome = await this.consume(reply, conversation, history);
     } catch (error) {
-      outcome = this.outcomeOfFailure(reply, error, model);
+      // Providers may throw an AbortError when stopped: that is a stop, not a failure.
+      outcome = reply.controller.signal.aborted ? this.outcomeOfAbort(reply, model) : this.outcomeOfFailure(reply, error, model);
     }
-    if (reply.controller.signal.aborted) outcome = this.outcomeOfAbort(reply, model);
     await this.finish(reply, outcome);
     this.log.info(
       {
