@@ -104,7 +104,10 @@ export async function fanoutBench(scale: 'full' | 'quick'): Promise<BenchResult>
     const c = confab.result.latencyMs;
     table.rows.push(['', '**Confab / bare**', ratio(c.p50, b.p50), `**${ratio(c.p99, b.p99)}**`, ratio(c.max, b.max),
       ratio(confab.result.delivered / confab.result.seconds, bare.result.delivered / bare.result.seconds), '', ratio(confab.rssPerConn, bare.rssPerConn), '']);
-    result.targets.push({ label: `p99 ≤ 1.3× bare at ${s.clients.toLocaleString('en-US')} clients`, met: c.p99 <= 1.3 * b.p99, detail: `${fmt(c.p99, 2)} ms vs ${fmt(b.p99, 2)} ms = ${ratio(c.p99, b.p99)}` });
+    const complete = (r: FanoutReply): boolean => r.delivered >= 0.999 * r.expected;
+    const met = !complete(confab.result) ? false : !complete(bare.result) ? null : c.p99 <= 1.3 * b.p99;
+    const saturated = complete(bare.result) ? '' : '; the bare baseline did not deliver everything (saturated machine), so this is not judged';
+    result.targets.push({ label: `p99 ≤ 1.3× bare at ${s.clients.toLocaleString('en-US')} clients`, met, detail: `${fmt(c.p99, 2)} ms vs ${fmt(b.p99, 2)} ms = ${ratio(c.p99, b.p99)}${saturated}` });
     const errors = confab.result.senderErrors;
     if (errors.length > 0) result.notes.push(`Confab sender errors at ${label}: ${[...new Set(errors)].slice(0, 3).join('; ')}`);
   }

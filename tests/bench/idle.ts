@@ -10,12 +10,14 @@ import { fmt, GiB, KiB, MiB, ratio, sleep } from './lib/stats';
  */
 
 export const IDLE_STEPS: Record<'full' | 'quick', number[]> = {
-  full: [2_500, 5_000, 7_500, 10_000],
+  full: [2_500, 5_000, 10_000],
   quick: [250, 500],
 };
 
 interface Step {
   open: number;
+  /** Sockets opened per second in this step (ticket, upgrade, `connected`). */
+  connectRate: number;
   rss: number;
   heap: number | null;
 }
@@ -33,15 +35,16 @@ async function runSide(makeSide: () => Promise<Side>, steps: number[]): Promise<
     const max = steps[steps.length - 1] ?? 0;
     const target = await side.receivers(max);
     await sleep(1_500);
-    const base: Step = { open: 0, rss: side.server.rss(), heap: await side.server.heapUsed() };
+    const base: Step = { open: 0, connectRate: Number.NaN, rss: side.server.rss(), heap: await side.server.heapUsed() };
     const out: Step[] = [];
     let open = 0;
     for (const goal of steps) {
       const reply = await load.connect(target, goal - open);
+      const connectRate = (reply.open - open) / Math.max(0.001, reply.seconds);
       open = reply.open;
       if (reply.failed > 0) log(`  ${side.server.name}: ${reply.failed} sockets failed: ${reply.errors.join('; ')}`);
       await sleep(2_000);
-      out.push({ open, rss: side.server.rss(), heap: await side.server.heapUsed() });
+      out.push({ open, connectRate, rss: side.server.rss(), heap: await side.server.heapUsed() });
       log(`  ${side.server.name}: ${open} sockets, server RSS ${fmt(out[out.length - 1]!.rss / MiB, 1)} MiB`);
     }
     return { name: side.server.name, base, steps: out };
@@ -59,7 +62,7 @@ export async function idleBench(scale: 'full' | 'quick'): Promise<BenchResult> {
   const started = Date.now();
   const steps = IDLE_STEPS[scale];
   const table: Table = {
-    header: ['server', 'open sockets', 'server RSS MiB', 'RSS/conn KiB', 'heap/conn KiB', 'connections per GiB (RSS)'],
+    header: ['server', 'open sockets', 'server RSS MiB', 'RSS/conn KiB', 'heap/conn KiB', 'connections per GiB (RSS)', 'sockets opened/s'],
     rows: [],
   };
   const result: BenchResult = { id: 'idle', title: '2. Idle authenticated connections', status: 'ok', tables: [table], targets: [], notes: [], seconds: 0 };
@@ -77,10 +80,10 @@ export async function idleBench(scale: 'full' | 'quick'): Promise<BenchResult> {
     }
   }
   for (const run of runs) {
-    table.rows.push([run.name, '0', fmt(run.base.rss / MiB, 1), '', '', '']);
+    table.rows.push([run.name, '0', fmt(run.base.rss / MiB, 1), '', '', '', '']);
     for (const step of run.steps) {
       const pc = perConn(run, step);
-      table.rows.push(['', step.open.toLocaleString('en-US'), fmt(step.rss / MiB, 1), fmt(pc / KiB, 2), fmt(heapPerConn(run, step) / KiB, 2), fmt(GiB / pc, 0)]);
+      table.rows.push(['', step.open.toLocaleString('en-US'), fmt(step.rss / MiB, 1), fmt(pc / KiB, 2), fmt(heapPerConn(run, step) / KiB, 2), fmt(GiB / pc, 0), fmt(step.connectRate, 0)]);
     }
   }
   const [bare, confab] = runs;
@@ -88,7 +91,7 @@ export async function idleBench(scale: 'full' | 'quick'): Promise<BenchResult> {
   if (bare && confab && last(bare) && last(confab)) {
     const b = perConn(bare, last(bare)!);
     const c = perConn(confab, last(confab)!);
-    table.rows.push(['**Confab / bare**', '', '', `**${ratio(c, b)}**`, '', ratio(GiB / c, GiB / b)]);
+    table.rows.push(['**Confab / bare**', '', '', `**${ratio(c, b)}**`, '', ratio(GiB / c, GiB / b), '']);
     result.targets.push({
       label: '≥ 10,000 idle connections per GiB',
       met: GiB / c >= 10_000 && last(confab)!.open >= Math.min(10_000, steps[steps.length - 1]!),

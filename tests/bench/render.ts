@@ -15,7 +15,7 @@ import { prepareThread, type BenchThread } from './render/thread';
  */
 
 const CHROMIUM = '/usr/bin/chromium';
-const SIZES = { full: { messages: 5_000, tokens: 2_000 }, quick: { messages: 500, tokens: 300 } };
+const SIZES = { full: { messages: 5_000, tokens: 2_000, loadTimeoutMs: 180_000 }, quick: { messages: 500, tokens: 300, loadTimeoutMs: 45_000 } };
 const TOKENS_PER_SECOND = 100;
 const TITLE = '3. Streaming render in Chromium (5,000-message thread, 2,000 tokens at 100 tok/s)';
 
@@ -61,9 +61,9 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
     const { ticket } = await bench.ticket();
     const naiveWs = `${wsBase}conversation/${bench.id}/?token=${encodeURIComponent(ticket)}&app_type=social`;
     log('render: naive page');
-    runs.push(await measurePage(browser, 'naive (lastMessage + array)', `${pages.origin}/naive?ws=${encodeURIComponent(naiveWs)}`, size.messages, trigger));
+    runs.push(await measurePage(browser, 'naive (lastMessage + array)', `${pages.origin}/naive?ws=${encodeURIComponent(naiveWs)}`, size.messages, trigger, size.loadTimeoutMs));
     log('render: Confab page');
-    runs.push(await measurePage(browser, 'Confab (chat-ui + useConversation)', `${pages.origin}/confab?conversation=${bench.id}`, size.messages + 2, trigger));
+    runs.push(await measurePage(browser, 'Confab (chat-ui + useConversation)', `${pages.origin}/confab?conversation=${bench.id}`, size.messages + 2, trigger, size.loadTimeoutMs));
     const table: Table = {
       header: ['page', 'rows', 'main-thread ms/frame p50', 'p99', 'max', 'frames > 16.7 ms', 'rAF interval p50 ms', 'rAF p99 ms', 'long tasks (total, max)', 'load s'],
       rows: runs.map(row),

@@ -1,5 +1,87 @@
-import { notRun, type BenchResult } from './lib/report';
+import { gzipSync } from 'node:zlib';
+import { ConfabApi } from './lib/confab-api';
+import { buildStaleness, nextBuild, startNext } from './lib/next-app';
+import { log, notRun, type BenchResult, type Table } from './lib/report';
+import { chatServiceMissing, startConfab } from './lib/servers';
+import { fmt, KiB, ratio } from './lib/stats';
 
-export async function weightBench(): Promise<BenchResult> {
-  return notRun('weight', '4. Page weight', 'not written yet');
+/**
+ * Page weight: first-load JavaScript (gzip) of the post and thread pages of the production build,
+ * measured the way a browser meets it: fetch each page's HTML from `next start`, take every
+ * `<script src>` it references, gzip each file and add them up. Baseline: the app's 404 page
+ * (framework + root layout only), from the same build.
+ */
+
+const TITLE = '4. Page weight (first-load JavaScript, gzip)';
+const POST_TARGET_KIB = 180;
+
+interface Weight {
+  page: string;
+  scripts: number;
+  raw: number;
+  gzip: number;
+}
+
+async function weigh(origin: string, page: string, pathname: string, cookie?: string): Promise<Weight> {
+  const res = await fetch(`${origin}${pathname}`, { headers: cookie ? { cookie } : {} });
+  const html = await res.text();
+  if (res.status >= 500) throw new Error(`${pathname}: HTTP ${res.status}`);
+  const srcs = new Set([...html.matchAll(/<script[^>]*\ssrc="([^"]+)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&')));
+  let raw = 0;
+  let gzip = 0;
+  for (const src of srcs) {
+    const body = Buffer.from(await (await fetch(new URL(src, origin))).arrayBuffer());
+    raw += body.length;
+    gzip += gzipSync(body, { level: 9 }).length;
+  }
+  return { page, scripts: srcs.size, raw, gzip };
+}
+
+export async function weightBench(scale: 'full' | 'quick'): Promise<BenchResult> {
+  const missing = chatServiceMissing();
+  if (missing) return notRun('weight', TITLE, missing);
+  const started = Date.now();
+  const stale = buildStaleness();
+  const notes: string[] = [];
+  if (stale) {
+    if (scale === 'quick') return notRun('weight', TITLE, `${stale}; run \`npm run build\` first (the quick run does not build)`);
+    log(`weight: ${stale}: running next build`);
+    const failed = nextBuild();
+    if (failed) return notRun('weight', TITLE, failed);
+    notes.push(`Built for this run (${stale}).`);
+  }
+  const server = await startConfab();
+  try {
+    const api = new ConfabApi(server.service.httpUrl);
+    const post = (await api.posts())[0];
+    if (!post) throw new Error('the chat service has no seeded post');
+    const owner = await api.signUp('weight-owner');
+    const thread = await api.createThread(owner, post.slug, 'Weight bench thread');
+    const next = await startNext({ CHAT_SERVICE_URL: server.service.httpUrl, chatApiUrl: server.service.wsBase, ALLOWED_ORIGINS: 'http://localhost:3000' });
+    try {
+      const weights = [
+        await weigh(next.origin, '404 page (baseline: framework + layout)', '/bench-no-such-page'),
+        await weigh(next.origin, `post page /posts/${post.slug}`, `/posts/${post.slug}`),
+        await weigh(next.origin, 'thread page /threads/[id] (signed in)', `/threads/${thread.id}`, `confab_session=${owner.token}`),
+      ];
+      const [base, postPage, threadPage] = weights;
+      const table: Table = {
+        header: ['page', 'scripts', 'raw kB', 'gzip kB', 'gzip / 404 page'],
+        rows: weights.map((w) => [w.page, String(w.scripts), fmt(w.raw / KiB, 1), fmt(w.gzip / KiB, 1), ratio(w.gzip, base!.gzip)]),
+      };
+      return {
+        id: 'weight',
+        title: TITLE,
+        status: 'ok',
+        tables: [table],
+        targets: [{ label: `post page < ${POST_TARGET_KIB} kB gzip`, met: postPage!.gzip / KiB < POST_TARGET_KIB, detail: `${fmt(postPage!.gzip / KiB, 1)} kB (thread page ${fmt(threadPage!.gzip / KiB, 1)} kB)` }],
+        notes: [...notes, 'Every `<script src>` in the server-rendered HTML of `next start`, gzip level 9 per file (kB = 1,024 bytes). Scripts loaded later on demand (e.g. LiveKit when voice starts) are not first-load and not counted.'],
+        seconds: (Date.now() - started) / 1000,
+      };
+    } finally {
+      await next.stop();
+    }
+  } finally {
+    await server.stop();
+  }
 }

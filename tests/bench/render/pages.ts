@@ -34,6 +34,8 @@ async function bundle(entry: string, name: string): Promise<Map<string, Asset>> 
     tsconfig: path.join(ROOT, 'tsconfig.json'),
     define: { 'process.env.NODE_ENV': '"production"', 'process.env.appType': '"social"', 'process.env.productId': '"confab"' },
     loader: { '.svg': 'dataurl', '.png': 'dataurl' },
+    // Next.js inlines next.config.mjs `env`; outside Next any other `process.env.X` reads undefined.
+    banner: { js: 'var process = { env: { NODE_ENV: "production", appType: "social", productId: "confab" } };' },
     logLevel: 'silent',
   });
   const assets = new Map<string, Asset>();
