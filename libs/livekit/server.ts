@@ -4,7 +4,7 @@
  * LiveKit API secret). Client code imports `@confab/livekit`.
  */
 export { isVoiceConfigured, loadVoiceServerConfig, toWebSocketUrl } from './src/server/env';
-export type { LiveKitConfig, VoiceServerConfig } from './src/server/env';
+export type { EnvVars, LiveKitConfig, VoiceServerConfig } from './src/server/env';
 export {
   DispatchMetadata,
   mintRoomToken,

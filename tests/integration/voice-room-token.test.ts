@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ApiError, RoomTokenResponse } from '@confab/protocol';
-import { handleLiveKitWebhook, handleRoomTokenRequest, ROOM_TOKEN_TTL_SECONDS } from '@confab/livekit/server';
+import { handleLiveKitWebhook, handleRoomTokenRequest, ROOM_TOKEN_TTL_SECONDS, type EnvVars } from '@confab/livekit/server';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { NextRequest } from 'next/server';
 import { createThread, createVisitor, signUp } from '../support/api';
@@ -15,7 +15,7 @@ import { startChatService, type RunningChatService } from '../support/chat-servi
 const API_KEY = 'devkey-voice-test';
 const API_SECRET = randomBytes(32).toString('base64url');
 let service: RunningChatService;
-let env: NodeJS.ProcessEnv;
+let env: EnvVars;
 
 beforeAll(async () => {
   service = await startChatService();
@@ -42,7 +42,7 @@ function errorCode(body: unknown): string {
   return ApiError.parse(body).error.code;
 }
 
-async function mint(postSlug: string, threadId: string | null, sessionTokens: Array<string | undefined>, overrides: NodeJS.ProcessEnv = {}) {
+async function mint(postSlug: string, threadId: string | null, sessionTokens: Array<string | undefined>, overrides: EnvVars = {}) {
   return answer(await handleRoomTokenRequest({ postSlug, threadId, sessionTokens, env: { ...env, ...overrides } }));
 }
 

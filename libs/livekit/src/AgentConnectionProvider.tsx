@@ -82,14 +82,16 @@ export function AgentConnectionProvider({ children, target, fetchToken = default
     fetchTokenRef.current = fetchToken;
   });
 
-  const teardown = useCallback(() => {
+  /** Invalidates every step in flight and leaves the room; resolves when the room is left. */
+  const teardown = useCallback((): Promise<void> => {
     attemptRef.current += 1;
     busyRef.current = false;
     abortRef.current?.abort();
     abortRef.current = null;
     const current = roomRef.current;
     roomRef.current = null;
-    if (current) void current.disconnect();
+    joinedRef.current = null;
+    return current ? current.disconnect() : Promise.resolve();
   }, []);
 
   useEffect(() => {
@@ -98,7 +100,7 @@ export function AgentConnectionProvider({ children, target, fetchToken = default
     mountedRef.current = true;
     return () => {
       mountedRef.current = false;
-      teardown();
+      void teardown();
     };
   }, [teardown]);
 
@@ -147,7 +149,7 @@ export function AgentConnectionProvider({ children, target, fetchToken = default
         await newRoom.connect(token.token.serverUrl, token.token.participantToken);
       } catch {
         if (stale()) return;
-        teardown();
+        void teardown();
         setRoom(null);
         dispatch({ type: 'failed', failure: { kind: 'connect-failed', message: VOICE_MESSAGES.connectFailed } });
         return;
@@ -197,6 +199,7 @@ export function AgentConnectionProvider({ children, target, fetchToken = default
           attemptRef.current += 1;
           busyRef.current = false;
           roomRef.current = null;
+          joinedRef.current = null;
           setRoom(null);
           dispatchTranscript({ type: 'clear' });
           const message = disconnectMessage(reason);
@@ -215,14 +218,12 @@ export function AgentConnectionProvider({ children, target, fetchToken = default
   );
 
   const disconnect = useCallback(async () => {
-    const current = roomRef.current;
-    teardown();
+    const left = teardown();
     pendingTokenRef.current = null;
     setRoom(null);
     dispatch({ type: 'ended' });
     dispatchTranscript({ type: 'clear' });
-    // teardown() already asked it to disconnect; awaiting lets callers know it is done.
-    if (current) await current.disconnect();
+    await left;
   }, [teardown]);
 
   const connect = useCallback(

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+type EnvVars = Record<string, string | undefined>;
+
 const blankIsUnset = (v: unknown) => (v === '' ? undefined : v);
 const optionalText = z.preprocess(blankIsUnset, z.string().min(1).optional());
 const flag = z.preprocess(blankIsUnset, z.enum(['true', 'false', '1', '0']).optional()).transform((v) =>
@@ -54,7 +56,7 @@ export interface VoiceAgentConfig {
   historyLimit: number;
 }
 
-export function loadVoiceAgentConfig(env: NodeJS.ProcessEnv = process.env): VoiceAgentConfig {
+export function loadVoiceAgentConfig(env: EnvVars = process.env): VoiceAgentConfig {
   const parsed = VoiceAgentEnv.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');

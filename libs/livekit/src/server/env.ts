@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Environment variables as read (process.env or a test's own object). */
+export type EnvVars = Record<string, string | undefined>;
+
 /** Empty strings in .env files mean "unset", not "configured as empty". */
 const optionalText = z.preprocess((v) => (v === '' ? undefined : v), z.string().min(1).optional());
 
@@ -37,7 +40,7 @@ export interface VoiceServerConfig {
 }
 
 /** Reads the environment on every call: cheap, and tests can change process.env between requests. */
-export function loadVoiceServerConfig(env: NodeJS.ProcessEnv = process.env): VoiceServerConfig {
+export function loadVoiceServerConfig(env: EnvVars = process.env): VoiceServerConfig {
   const parsed = VoiceServerEnv.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -65,7 +68,7 @@ export function toWebSocketUrl(url: string): string {
  * Whether this server can start voice sessions. Safe to call from server components (no I/O,
  * never throws): the thread page uses it to say "Voice is not set up on this server" up front.
  */
-export function isVoiceConfigured(env: NodeJS.ProcessEnv = process.env): boolean {
+export function isVoiceConfigured(env: EnvVars = process.env): boolean {
   try {
     return loadVoiceServerConfig(env).livekit !== null;
   } catch {

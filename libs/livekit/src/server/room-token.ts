@@ -1,6 +1,6 @@
 import { Id, type Identity } from '@confab/protocol';
 import { fetchIdentity, fetchThread } from './chat-service';
-import { loadVoiceServerConfig } from './env';
+import { loadVoiceServerConfig, type EnvVars } from './env';
 import { errorResponse, jsonResponse } from './http';
 import { logger } from './logger';
 import { mintRoomToken } from './token';
@@ -14,7 +14,7 @@ export interface RoomTokenInput {
    * `confab_visitor`. A stale first one falls through to the next, as page loads do.
    */
   sessionTokens: Array<string | null | undefined>;
-  env?: NodeJS.ProcessEnv;
+  env?: EnvVars;
   fetchImpl?: typeof fetch;
 }
 

@@ -1,7 +1,7 @@
 import { WebhookReceiver } from 'livekit-server-sdk';
 import { z } from 'zod';
 import { postVoiceSession } from './chat-service';
-import { loadVoiceServerConfig } from './env';
+import { loadVoiceServerConfig, type EnvVars } from './env';
 import { errorResponse, jsonResponse } from './http';
 import { logger } from './logger';
 import { threadIdFromRoomName } from './token';
@@ -13,7 +13,7 @@ export interface WebhookInput {
   body: string;
   /** The `Authorization` header LiveKit signs the body with. */
   authorization: string | null;
-  env?: NodeJS.ProcessEnv;
+  env?: EnvVars;
   fetchImpl?: typeof fetch;
 }
 
