@@ -33,7 +33,7 @@ export function buildStaleness(): string | null {
 export function nextBuild(): string | null {
   const result = spawnSync(NEXT, ['build'], { cwd: ROOT, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8', timeout: 600_000 });
   if (result.status === 0) return null;
-  return `next build failed (${result.status ?? result.signal}): ${(result.stderr || result.stdout).slice(-600)}`;
+  return `next build failed (${result.status ?? result.signal}): ${`${result.stdout}\n${result.stderr}`.trim().slice(-800).replace(/\s+/g, ' ')}`;
 }
 
 export function freePort(): Promise<number> {
