@@ -94,7 +94,7 @@ export function statusNote(status: ChatMessageStatus): string | null {
     case 'sending':
       return 'Sending…';
     case 'queued':
-      return "Queued — it will be sent when you're back online";
+      return 'Queued — it will be sent as soon as possible';
     case 'failed':
       return 'Not sent';
     case 'stopped':
