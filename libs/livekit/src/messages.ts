@@ -14,7 +14,7 @@ export const MICROPHONE_MESSAGES = {
 export type MicrophoneFailure = keyof typeof MICROPHONE_MESSAGES;
 
 export function microphoneMessage(failure: string | undefined): string {
-  if (failure && failure in MICROPHONE_MESSAGES) return MICROPHONE_MESSAGES[failure as MicrophoneFailure];
+  if (failure && Object.hasOwn(MICROPHONE_MESSAGES, failure)) return MICROPHONE_MESSAGES[failure as MicrophoneFailure];
   return MICROPHONE_MESSAGES.Other;
 }
 
