@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type Post } from '@confab/protocol';
+import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type Post } from '@confab/protocol';
 import { startChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
 import { createThread, createVisitor, getHistory, listPosts, signUp, ticketFor } from '../support/api';
@@ -139,6 +139,13 @@ describe('frames', () => {
     expect((await socket.next('ack')).data.client_message_id).toBe(clientMessageId);
   });
 
+  it('closes with 1009 (message too big) on a frame over the size limit', async () => {
+    const user = await signUp(service);
+    const { socket } = await join(post.conversation_id, user);
+    socket.send('x'.repeat(MAX_FRAME_BYTES + 1));
+    expect(await socket.closed()).toBe(1009);
+  });
+
   it(`refuses a message over ${MAX_MESSAGE_CHARS} characters with MESSAGE_TOO_LONG, and accepts one at the limit`, async () => {
     const user = await signUp(service);
     const { socket } = await join(post.conversation_id, user);
@@ -215,6 +222,19 @@ describe('messages and typing between two people in a post', () => {
     expect(aliceOtherTab.socket.all('typing').filter(fromAlice)).toHaveLength(0);
     expect(b.socket.all('typing').filter((f) => f.data.who.id === bob.identity.id)).toHaveLength(0);
   }, 20_000);
+
+  it('stops the typing indicator at once when the typing person leaves', async () => {
+    const alice = await signUp(service, { display_name: 'Alice' });
+    const bob = await signUp(service, { display_name: 'Bob' });
+    const a = await join(post.conversation_id, alice);
+    const b = await join(post.conversation_id, bob);
+    a.socket.send({ event: 'typing', data: { state: 'start' } });
+    await b.socket.next('typing', (f) => f.data.state === 'start');
+    const leftAt = Date.now();
+    a.socket.close();
+    expect((await b.socket.next('typing', (f) => f.data.who.id === alice.identity.id && f.data.state === 'stop')).data.who).toEqual(alice.identity);
+    expect(Date.now() - leftAt).toBeLessThan(2_000);
+  });
 
   it('ignores typing from readers who cannot write', async () => {
     const user = await signUp(service);

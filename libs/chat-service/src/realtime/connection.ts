@@ -1,9 +1,8 @@
 import { WebSocket } from 'ws';
-import type { ErrorData, Identity, ServerFrame } from '@confab/protocol';
+import { CloseCode, type ErrorData, type Identity, type ServerFrame } from '@confab/protocol';
 import type { ConversationRecord, Principal } from '../contracts';
 import type { Logger } from '../logger';
 import { deliveryDecision } from './frames';
-import { CloseCode } from '@confab/protocol';
 
 /** The key of an identity (rate limits, typing): "user:<id>" / "visitor:<id>". */
 export function identityKey(identity: Identity): string {

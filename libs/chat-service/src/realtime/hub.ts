@@ -1,6 +1,6 @@
-import type { ServerFrame } from '@confab/protocol';
+import type { Identity, ServerFrame } from '@confab/protocol';
 import type { Bus, BusHandler } from './bus';
-import type { ClientConnection } from './connection';
+import { identityKey, type ClientConnection } from './connection';
 
 interface Room {
   connections: Set<ClientConnection>;
@@ -40,10 +40,11 @@ export class ConversationHub {
   }
 
   /** Whether the identity still has another connection here (to decide if its typing indicator must stop). */
-  hasIdentity(conversationId: string, identityKeyOf: (c: ClientConnection) => string | null, key: string): boolean {
+  hasIdentity(conversationId: string, identity: Identity): boolean {
     const room = this.rooms.get(conversationId);
     if (!room) return false;
-    for (const connection of room.connections) if (identityKeyOf(connection) === key) return true;
+    const key = identityKey(identity);
+    for (const connection of room.connections) if (connection.identity && identityKey(connection.identity) === key) return true;
     return false;
   }
 

@@ -194,11 +194,8 @@ export class RealtimeService implements Realtime {
     clearTimeout(connection.expiryTimer);
     this.hub.leave(connection);
     const identity = connection.identity;
-    if (identity) {
-      const key = identityKey(identity);
-      const stillHere = this.hub.hasIdentity(connection.conversation.id, (c) => (c.identity ? identityKey(c.identity) : null), key);
-      if (!stillHere) this.stopTyping(connection.conversation.id, identity);
-    }
+    // The person left (no other tab open here): their typing indicator must not linger.
+    if (identity && !this.hub.hasIdentity(connection.conversation.id, identity)) this.stopTyping(connection.conversation.id, identity);
     connection.log.info({ code }, 'WebSocket closed');
   }
 
