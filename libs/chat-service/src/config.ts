@@ -31,6 +31,8 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Name of this instance in logs and metrics. */
   INSTANCE_ID: z.string().optional(),
+  /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep it off the public network). */
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
 
 export interface ChatServiceConfig {
@@ -46,6 +48,8 @@ export interface ChatServiceConfig {
   demoTokenDelayMs: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   instanceId: string;
+  /** Bearer token for `GET /metrics` (unset: open). */
+  metricsToken: string | undefined;
   /** Which values were generated because they were not configured (logged as warnings). */
   generated: string[];
 }
@@ -79,6 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
     demoTokenDelayMs: e.DEMO_AGENT_TOKEN_DELAY_MS,
     logLevel: e.LOG_LEVEL,
     instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
+    metricsToken: e.METRICS_TOKEN,
     generated,
   };
 }
