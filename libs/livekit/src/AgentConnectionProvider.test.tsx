@@ -3,7 +3,7 @@ import { act, fireEvent, render, screen, waitFor } from '@testing-library/react'
 import { StrictMode } from 'react';
 import type { RoomTokenResponse } from '@confab/protocol';
 import { AgentConnectionProvider, useAgentConnection, type FetchToken } from './AgentConnectionProvider';
-import { MICROPHONE_MESSAGES } from './messages';
+import { AGENT_DID_NOT_JOIN, AGENT_JOIN_TIMEOUT_MS, MICROPHONE_MESSAGES } from './messages';
 import * as fakeComponents from './testing/fake-components-react';
 import { Room } from './testing/fake-livekit-client';
 import { VOICE_MESSAGES, type TokenResult } from './token-client';
@@ -120,6 +120,23 @@ describe('AgentConnectionProvider + VoiceMode (livekit-client mocked, StrictMode
     renderVoice(tokenSource());
     await startVoice();
     expect((await screen.findByTestId('voice-status')).textContent).toContain('Listening');
+  });
+
+  it('says the agent did not join when no agent arrives in time', async () => {
+    jest.useFakeTimers({ advanceTimers: true });
+    try {
+      renderVoice(tokenSource());
+      await startVoice();
+      expect((await screen.findByTestId('voice-status')).textContent).toContain('Waiting for the agent to join…');
+      act(() => {
+        jest.advanceTimersByTime(AGENT_JOIN_TIMEOUT_MS);
+      });
+      const status = screen.getByTestId('voice-status');
+      expect(status.textContent).toBe(AGENT_DID_NOT_JOIN);
+      expect(status.getAttribute('role')).toBe('alert');
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   it('says "Voice is not set up on this server" when the token route answers 503, and creates no room', async () => {
