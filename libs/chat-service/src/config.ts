@@ -31,6 +31,14 @@ const Env = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Name of this instance in logs and metrics. */
   INSTANCE_ID: z.string().optional(),
+  /** Frames per second one WebSocket may send on average, and at once (burst); beyond: RATE_LIMIT, then close 4429. */
+  WS_FRAME_RATE_PER_S: z.coerce.number().positive().max(10_000).default(20),
+  WS_FRAME_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
+  /** Open WebSockets per identity (all tabs and devices) and per client address, on this instance; beyond: TOO_MANY_CONNECTIONS, close 4429. */
+  WS_MAX_CONNECTIONS_PER_IDENTITY: z.coerce.number().int().min(1).default(20),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
+  /** Behind one trusted reverse proxy: take the client address from the last X-Forwarded-For entry. */
+  WS_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep it off the public network). */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
@@ -50,6 +58,14 @@ export interface ChatServiceConfig {
   instanceId: string;
   /** Bearer token for `GET /metrics` (unset: open). */
   metricsToken: string | undefined;
+  /** WebSocket abuse limits (see the WS_* variables). */
+  ws: {
+    frameRatePerS: number;
+    frameBurst: number;
+    maxConnectionsPerIdentity: number;
+    maxConnectionsPerAddress: number;
+    trustProxy: boolean;
+  };
   /** Which values were generated because they were not configured (logged as warnings). */
   generated: string[];
 }
@@ -84,6 +100,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
     logLevel: e.LOG_LEVEL,
     instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     metricsToken: e.METRICS_TOKEN,
+    ws: {
+      frameRatePerS: e.WS_FRAME_RATE_PER_S,
+      frameBurst: e.WS_FRAME_BURST,
+      maxConnectionsPerIdentity: e.WS_MAX_CONNECTIONS_PER_IDENTITY,
+      maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      trustProxy: e.WS_TRUST_PROXY,
+    },
     generated,
   };
 }

@@ -3,6 +3,7 @@ import { CloseCode, type ErrorData, type Identity, type ServerFrame } from '@con
 import type { ConversationRecord, Principal } from '../contracts';
 import type { Logger } from '../logger';
 import { deliveryDecision } from './frames';
+import type { FrameRateLimiter } from './limits';
 
 /** The key of an identity (rate limits, typing): "user:<id>" / "visitor:<id>". */
 export function identityKey(identity: Identity): string {
@@ -14,6 +15,8 @@ export class ClientConnection {
   /** Frames are handled one after another per connection, so acks come back in the order messages were sent. */
   queue: Promise<void> = Promise.resolve();
   expiryTimer: NodeJS.Timeout | undefined;
+  /** Whether typing frames have been dropped because the socket is backed up (logged once). */
+  private shedding = false;
 
   constructor(
     readonly id: string,
@@ -22,6 +25,7 @@ export class ClientConnection {
     readonly principal: Principal | null,
     readonly canWrite: boolean,
     readonly log: Logger,
+    readonly frameRate: FrameRateLimiter,
   ) {}
 
   get identity(): Identity | null {
@@ -36,7 +40,11 @@ export class ClientConnection {
   send(frame: ServerFrame): void {
     if (!this.isOpen) return;
     const decision = deliveryDecision(this.ws.bufferedAmount, frame.event);
-    if (decision === 'drop') return;
+    if (decision === 'drop') {
+      if (!this.shedding) this.log.warn({ bufferedAmount: this.ws.bufferedAmount }, 'slow consumer: shedding typing frames');
+      this.shedding = true;
+      return;
+    }
     if (decision === 'close') {
       this.log.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing a slow consumer');
       this.close(CloseCode.TRY_AGAIN_LATER, 'Too far behind: reconnect and sync');

@@ -72,6 +72,11 @@ function salvageNextAction(raw: string): { message?: unknown; clientMessageId?: 
   }
 }
 
+/** The client_message_id of a frame that looks like a `next` action (to name it in an error about a dropped frame). */
+export function clientMessageIdOf(raw: string): string | undefined {
+  return salvageNextAction(raw).clientMessageId;
+}
+
 export function decodeIncoming(data: string | null, isBinary: boolean): IncomingFrame {
   if (isBinary || data === null) return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'Binary frames are not supported; send JSON text.' };
   if (data === HEARTBEAT_PING) return { kind: 'heartbeat' };

@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -7,6 +8,7 @@ import {
   HEARTBEAT_PONG,
   HISTORY_MAX_PAGE_SIZE,
   MAX_FRAME_BYTES,
+  OUTBOX_CAPACITY,
   type ClientFrame,
   type Identity,
   type Message,
@@ -21,8 +23,13 @@ import type { AgentProvider } from '../agents';
 import { AgentReplies } from './agent-replies';
 import type { Bus } from './bus';
 import { ClientConnection, identityKey } from './connection';
-import { decodeIncoming, isOriginAllowed, parseUpgradeUrl, shouldAgentReply, type UpgradeParams } from './frames';
+import { clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, shouldAgentReply, type UpgradeParams } from './frames';
 import { ConversationHub } from './hub';
+import { ObservedConnection } from './observed-connection';
+import type { RealtimeObserver } from './observer';
+import type { SharedStreams } from './shared-streams';
+import type { StopRelay } from './stop-relay';
+import { ConnectionCounter, FrameRateLimiter, clientAddress, type FrameRateOptions } from './limits';
 import type { MessageRateLimiter } from './rate-limit';
 import { TypingTracker, type TypingDecision } from './typing';
 
@@ -39,22 +46,36 @@ export interface RealtimeServiceDeps {
   sessionCheckIntervalMs: number;
   streamIntervalMs?: number;
   persistIntervalMs?: number;
+  /** Metrics hooks (src/metrics); none by default. */
+  observer?: RealtimeObserver;
+  /** Several instances (REDIS_URL): stop requests and replies in flight shared between them. */
+  stopRelay?: StopRelay;
+  sharedStreams?: SharedStreams;
 }
 
 type Admission =
   | { kind: 'admitted'; conversation: ConversationRecord; principal: Principal | null; canWrite: boolean }
   | { kind: 'auth-failed' }
   | { kind: 'not-found' }
+  | { kind: 'too-many-connections' }
   | { kind: 'failed' };
 
 /** setTimeout's ceiling (~24.8 days); longer session lifetimes are re-armed in steps. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const SHUTDOWN_CLOSE_WAIT_MS = 3_000;
+/** A connection that keeps sending after RATE_LIMIT answers is closed after this many refused frames in the window. */
+const FRAME_STRIKE_WINDOW_MS = 10_000;
 
-function rawDataToText(data: RawData): string {
-  if (Buffer.isBuffer(data)) return data.toString('utf8');
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  return Buffer.from(data).toString('utf8');
+function rawDataToBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** The text of a frame, or null when its bytes are not valid UTF-8 (answered with VALIDATION_ERROR, not a close). */
+function frameText(data: RawData): string | null {
+  const bytes = rawDataToBuffer(data);
+  return isUtf8(bytes) ? bytes.toString('utf8') : null;
 }
 
 /** Answers an upgrade request with a plain HTTP status (before any WebSocket exists). */
@@ -65,18 +86,33 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 }
 
 export class RealtimeService implements Realtime {
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES });
+  // UTF-8 is checked per frame in onFrame: ws would close with 1007 instead of a typed error.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
   private readonly hub: ConversationHub;
   private readonly replies: AgentReplies;
   private readonly typing = new TypingTracker();
   private readonly typingTimers = new Map<string, NodeJS.Timeout>();
   private readonly sessionCheck: NodeJS.Timeout;
   private readonly log: Logger;
+  private readonly perAddress: ConnectionCounter;
+  private readonly perIdentity: ConnectionCounter;
+  private readonly frameRate: FrameRateOptions;
   private accepting = true;
   private shutdownPromise: Promise<void> | null = null;
 
   constructor(private readonly deps: RealtimeServiceDeps) {
     this.log = deps.logger.child({ component: 'realtime' });
+    const limits = deps.config.ws;
+    this.perAddress = new ConnectionCounter(limits.maxConnectionsPerAddress);
+    this.perIdentity = new ConnectionCounter(limits.maxConnectionsPerIdentity);
+    this.frameRate = {
+      perSecond: limits.frameRatePerS,
+      burst: limits.frameBurst,
+      // The browser client writes its whole outbox (up to OUTBOX_CAPACITY messages) plus a sync on
+      // reconnect: the part over the burst is refused and re-queued, but must not cost the socket.
+      maxStrikes: Math.max(limits.frameBurst, OUTBOX_CAPACITY),
+      strikeWindowMs: FRAME_STRIKE_WINDOW_MS,
+    };
     this.hub = new ConversationHub(deps.bus);
     this.replies = new AgentReplies({
       store: deps.store,
@@ -85,6 +121,9 @@ export class RealtimeService implements Realtime {
       publish: (conversationId, frame) => this.publish(conversationId, frame),
       streamIntervalMs: deps.streamIntervalMs,
       persistIntervalMs: deps.persistIntervalMs,
+      stopRelay: deps.stopRelay,
+      sharedStreams: deps.sharedStreams,
+      onStreamingChange: (count) => deps.observer?.repliesStreaming(count),
     });
     this.sessionCheck = setInterval(() => void this.closeEndedSessions(), deps.sessionCheckIntervalMs);
     this.sessionCheck.unref();
@@ -119,14 +158,20 @@ export class RealtimeService implements Realtime {
     // The client may hang up while we check its ticket; without a listener that error would crash the process.
     const onEarlyError = (error: Error) => this.log.debug({ err: error }, 'socket error before upgrade');
     socket.on('error', onEarlyError);
-    void this.admit(params).then((admission) => {
+    // Slots are held from the upgrade request (so a flood of half-open upgrades counts) until the TCP socket closes.
+    const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.deps.config.ws.trustProxy);
+    const releaseAddress = this.perAddress.acquire(address);
+    if (releaseAddress) socket.once('close', releaseAddress);
+    const admitted = releaseAddress ? this.admit(params, socket) : Promise.resolve<Admission>({ kind: 'too-many-connections' });
+    if (!releaseAddress) this.log.warn({ address, max: this.perAddress.max }, 'WebSocket refused: too many connections from one address');
+    void admitted.then((admission) => {
       socket.off('error', onEarlyError);
       if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws, admission, params));
     });
   }
 
-  private async admit(params: UpgradeParams): Promise<Admission> {
+  private async admit(params: UpgradeParams, socket: Duplex): Promise<Admission> {
     try {
       const principal = params.ticket ? await this.deps.auth.verifyTicket(params.ticket.value) : null;
       if (params.ticket && !principal) return { kind: 'auth-failed' };
@@ -134,6 +179,16 @@ export class RealtimeService implements Realtime {
       const conversation = await this.deps.store.getConversation(params.target.conversationId);
       // Unknown and not-yours look the same, so conversation ids cannot be probed.
       if (!conversation || !this.deps.access.canRead(conversation, principal)) return { kind: 'not-found' };
+      if (principal) {
+        const key = identityKey(principal.identity);
+        const releaseIdentity = this.perIdentity.acquire(key);
+        if (!releaseIdentity) {
+          this.log.warn({ identity: key, max: this.perIdentity.max }, 'WebSocket refused: too many connections for one identity');
+          return { kind: 'too-many-connections' };
+        }
+        if (socket.destroyed) releaseIdentity();
+        else socket.once('close', releaseIdentity);
+      }
       return { kind: 'admitted', conversation, principal, canWrite: this.deps.access.canWrite(conversation, principal) };
     } catch (error) {
       this.log.error({ err: error }, 'could not admit a WebSocket');
@@ -143,6 +198,7 @@ export class RealtimeService implements Realtime {
 
   private onOpen(ws: WebSocket, admission: Admission, params: UpgradeParams): void {
     const refuse = (frame: ServerFrame, code: number, reason: string) => {
+      this.deps.observer?.frameSent(frame);
       ws.send(JSON.stringify(frame));
       ws.close(code, reason);
     };
@@ -151,6 +207,12 @@ export class RealtimeService implements Realtime {
         return refuse({ event: 'error', data: { code: 'AUTH_FAILED', message: 'Your ticket is invalid or has expired.' } }, CloseCode.AUTH_FAILED, 'Auth failed');
       case 'not-found':
         return refuse({ event: 'error', data: { code: 'NOT_FOUND', message: 'This conversation does not exist.' } }, CloseCode.NOT_FOUND, 'Not found');
+      case 'too-many-connections':
+        return refuse(
+          { event: 'error', data: { code: 'TOO_MANY_CONNECTIONS', message: 'Too many open connections. Close other tabs or try again later.' } },
+          CloseCode.TRY_AGAIN_LATER,
+          'Too many connections',
+        );
       case 'failed':
         return refuse({ event: 'error', data: { code: 'INTERNAL_ERROR', message: 'The server could not open this conversation.' } }, 1011, 'Internal error');
       case 'admitted':
@@ -162,7 +224,7 @@ export class RealtimeService implements Realtime {
     const { conversation, principal, canWrite } = admission;
     const connectionId = randomUUID();
     const log = this.log.child({ connectionId, conversationId: conversation.id });
-    const connection = new ClientConnection(connectionId, ws, conversation, principal, canWrite, log);
+    const connection = new ObservedConnection(connectionId, ws, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
     log.info(
       { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, ticketParam: params.ticket?.param, canWrite },
       'WebSocket connected',
@@ -179,6 +241,8 @@ export class RealtimeService implements Realtime {
         server_time: new Date().toISOString(),
       },
     });
+    connection.observer = this.deps.observer;
+    this.deps.observer?.connectionOpened();
     this.hub.join(connection);
     this.armSessionExpiry(connection);
 
@@ -193,6 +257,7 @@ export class RealtimeService implements Realtime {
   private onClose(connection: ClientConnection, code: number): void {
     clearTimeout(connection.expiryTimer);
     this.hub.leave(connection);
+    this.deps.observer?.connectionClosed(connection.id);
     const identity = connection.identity;
     // The person left (no other tab open here): their typing indicator must not linger.
     if (identity && !this.hub.hasIdentity(connection.conversation.id, identity)) this.stopTyping(connection.conversation.id, identity);
@@ -235,7 +300,14 @@ export class RealtimeService implements Realtime {
   // ---------- frames ----------
 
   private onFrame(connection: ClientConnection, data: RawData, isBinary: boolean): void {
-    const incoming = decodeIncoming(isBinary ? null : rawDataToText(data), isBinary);
+    if (!this.withinFrameRate(connection, data, isBinary)) return;
+    const text = isBinary ? null : frameText(data);
+    if (!isBinary && text === null) {
+      connection.sendError({ code: 'VALIDATION_ERROR', message: 'Frame is not valid UTF-8.' });
+      return;
+    }
+    const incoming = decodeIncoming(text, isBinary);
+    this.deps.observer?.frameReceived(incoming);
     if (incoming.kind === 'heartbeat') {
       if (connection.isOpen) connection.ws.send(HEARTBEAT_PONG);
       return;
@@ -255,6 +327,31 @@ export class RealtimeService implements Realtime {
       default:
         this.enqueue(connection, frame);
     }
+  }
+
+  /**
+   * Every frame (heartbeats and bad frames included) takes a token. Over the rate the frame is dropped
+   * and answered RATE_LIMIT (with the client_message_id of a dropped `next`, so the client re-queues
+   * it); a client that keeps flooding is closed with TRY_AGAIN_LATER.
+   */
+  private withinFrameRate(connection: ClientConnection, data: RawData, isBinary: boolean): boolean {
+    const decision = connection.frameRate.take(Date.now());
+    if (decision.kind === 'accept') return true;
+    if (decision.kind === 'close') {
+      connection.log.warn('closing a connection that kept sending frames over the rate limit');
+      connection.sendError({ code: 'RATE_LIMIT', message: 'Too many frames: closing. Reconnect later.', retry_after_s: 1 });
+      connection.close(CloseCode.TRY_AGAIN_LATER, 'Too many frames');
+      return false;
+    }
+    const text = isBinary ? null : frameText(data);
+    const clientMessageId = text === null ? undefined : clientMessageIdOf(text);
+    connection.sendError({
+      code: 'RATE_LIMIT',
+      message: `Too many frames. Try again in ${decision.retryAfterS} s.`,
+      retry_after_s: decision.retryAfterS,
+      ...(clientMessageId ? { client_message_id: clientMessageId } : {}),
+    });
+    return false;
   }
 
   /** Actions and syncs run in arrival order per connection. */
@@ -312,13 +409,14 @@ export class RealtimeService implements Realtime {
       connection.sendError({ code: 'FORBIDDEN', message: 'You cannot stop replies in this conversation.' });
       return;
     }
-    // With several instances the reply may run elsewhere; a Redis bus would relay the stop request too.
+    // With several instances the reply may run elsewhere: then AgentReplies relays the request (StopRelay).
     const stopped = this.replies.stop(connection.conversation.id, action.message_id);
     connection.log.debug({ stopped, messageId: action.message_id }, 'stop requested');
   }
 
   private async onSync(connection: ClientConnection, afterSeq: number): Promise<void> {
     const conversationId = connection.conversation.id;
+    this.deps.observer?.syncRequested(connection.id, afterSeq);
     let cursor = afterSeq;
     for (;;) {
       const page = await this.deps.store.listMessages(conversationId, { afterSeq: cursor, limit: HISTORY_MAX_PAGE_SIZE });
@@ -330,7 +428,7 @@ export class RealtimeService implements Realtime {
       if (!page.hasMore || !last) break;
       cursor = last.seq;
     }
-    for (const snapshot of this.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
+    for (const snapshot of await this.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
   }
 
   // ---------- typing ----------
