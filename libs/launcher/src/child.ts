@@ -40,7 +40,7 @@ const TAIL = 40;
 export function startChild(options: StartOptions): ManagedChild {
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
-    env: options.env,
+    env: options.env as NodeJS.ProcessEnv,
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });

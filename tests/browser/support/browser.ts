@@ -56,7 +56,7 @@ export async function saveScreenshot(page: Page, name: string): Promise<string> 
  * Call once at the top of a browser test file. Returns `test(fn)`, which wraps a test body:
  * `it('…', browser.test(async ({ newPerson }) => { … }))`.
  */
-export function useBrowser(options: { timeoutMs?: number } = {}): { test: (body: (tools: TestTools) => Promise<void>) => () => Promise<void> } {
+export function setUpBrowser(options: { timeoutMs?: number } = {}): { test: (body: (tools: TestTools) => Promise<void>) => () => Promise<void> } {
   jest.setTimeout(options.timeoutMs ?? 90_000);
   let browser: Browser | null = null;
   let env: HarnessEnv | null = null;

@@ -1,8 +1,9 @@
 import { mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
 import { decideBuild, freePort, isPortFree, readBuildFacts, startChild, waitForPort, writeBuildStamp, describeExit, type ManagedChild } from '../../../libs/launcher';
-import { startChatService, type RunningChatService } from '../../support/chat-service';
-import { HARNESS_ENV_FILE, RESULTS_DIR, ROOT, SCREENSHOT_DIR, type HarnessEnv } from './harness-env';
+import { isReadyLine, parseJsonLine } from '../../../libs/launcher';
+import { testSecrets } from '../../support/chat-service';
+import { HARNESS_ENV_FILE, HARNESS_ENV_VAR, RESULTS_DIR, ROOT, SCREENSHOT_DIR, type HarnessEnv } from './harness-env';
 
 /**
  * Browser harness, once per jest run: a fresh chat service (in-memory PGlite) → `next build`
@@ -15,7 +16,7 @@ import { HARNESS_ENV_FILE, RESULTS_DIR, ROOT, SCREENSHOT_DIR, type HarnessEnv } 
  */
 
 export interface HarnessHandles {
-  chat: RunningChatService | null;
+  chat: ManagedChild | null;
   web: ManagedChild | null;
 }
 
@@ -61,19 +62,62 @@ async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
   const webPort = await freePort();
   const origins = `http://127.0.0.1:${webPort},http://localhost:${webPort}`;
 
-  const chat = await time('chat service start', () =>
-    startChatService({ port: chatPort, env: { DEMO_AGENT_TOKEN_DELAY_MS: String(DEMO_TOKEN_DELAY_MS), ALLOWED_ORIGINS: origins, LOG_LEVEL: 'warn' } }),
-  );
+  const secrets = testSecrets();
+  const chatHttpUrl = `http://127.0.0.1:${chatPort}`;
+  const chatWsBase = `ws://127.0.0.1:${chatPort}/ws/v1/`;
+  // Same start as the launcher's (node --import tsx main.ts), logging to test-results/chat-service.log.
+  const chatLog = createWriteStream(path.join(RESULTS_DIR, 'chat-service.log'));
+  let chatReady: (ok: boolean) => void = () => undefined;
+  const chat = startChild({
+    name: 'chat',
+    label: 'chat service',
+    command: process.execPath,
+    args: ['--import', 'tsx', path.join(ROOT, 'libs/chat-service/src/main.ts')],
+    cwd: ROOT,
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/root',
+      NODE_ENV: 'test',
+      ...secrets,
+      PGLITE_DATA_DIR: 'memory://',
+      CHAT_SERVICE_HOST: '127.0.0.1',
+      CHAT_SERVICE_PORT: String(chatPort),
+      DEMO_AGENT_TOKEN_DELAY_MS: String(DEMO_TOKEN_DELAY_MS),
+      ALLOWED_ORIGINS: origins,
+      LOG_LEVEL: 'info',
+    },
+    color: false,
+    write: (t) => chatLog.write(t),
+    onLine: (line) => {
+      if (isReadyLine('chat', line)) chatReady(parseJsonLine(line)?.port === chatPort);
+    },
+  });
   handles.chat = chat;
-  log(`chat service on ${chat.httpUrl} (${timings['chat service start']} s)`);
+  await time('chat service start', async () => {
+    const ready = new Promise<boolean>((resolve) => {
+      chatReady = resolve;
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const outcome = await Promise.race([
+      ready,
+      chat.exited.then((r) => describeExit(r)),
+      new Promise<string>((resolve) => {
+        timer = setTimeout(() => resolve('did not say "chat service listening" within 60 s'), 60_000);
+      }),
+    ]);
+    clearTimeout(timer);
+    if (outcome === true) return;
+    const why = outcome === false ? `listens on another port than ${chatPort}` : outcome;
+    throw new Error(`the chat service ${why}. Last lines (full log: test-results/chat-service.log):\n  ${chat.tail.slice(-20).join('\n  ')}`);
+  });
+  log(`chat service on ${chatHttpUrl} (${timings['chat service start']} s)`);
 
   const env: Record<string, string> = {
     ...baseEnv(),
     NEXT_TELEMETRY_DISABLED: '1',
-    CHAT_SERVICE_URL: chat.httpUrl,
-    chatApiUrl: chat.wsBase,
-    TICKET_SECRET: chat.env.TICKET_SECRET ?? '',
-    CHAT_SERVICE_INTERNAL_TOKEN: chat.env.CHAT_SERVICE_INTERNAL_TOKEN ?? '',
+    CHAT_SERVICE_URL: chatHttpUrl,
+    chatApiUrl: chatWsBase,
+    ...secrets,
     LOG_LEVEL: 'warn',
   };
 
@@ -116,9 +160,9 @@ async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
 
   return {
     baseUrl,
-    chatHttpUrl: chat.httpUrl,
-    chatWsBase: chat.wsBase,
-    internalToken: chat.env.CHAT_SERVICE_INTERNAL_TOKEN ?? '',
+    chatHttpUrl,
+    chatWsBase,
+    internalToken: secrets.CHAT_SERVICE_INTERNAL_TOKEN ?? '',
     demoTokenDelayMs: DEMO_TOKEN_DELAY_MS,
     timings,
     error: null,
@@ -127,16 +171,22 @@ async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
 
 export default async function globalSetup(): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  // One file per jest run, so two runs in one work tree do not read each other's addresses;
+  // test workers inherit this variable. test-results/browser-env.json is the latest, for people.
+  const envFile = path.join(RESULTS_DIR, `browser-env-${process.pid}.json`);
+  process.env[HARNESS_ENV_VAR] = envFile;
   rmSync(HARNESS_ENV_FILE, { force: true });
   const handles: HarnessHandles = { chat: null, web: null };
   globalThis.confabBrowserHarness = handles;
   try {
     const env = await setUp(handles);
+    writeFileSync(envFile, `${JSON.stringify(env, null, 2)}\n`);
     writeFileSync(HARNESS_ENV_FILE, `${JSON.stringify(env, null, 2)}\n`);
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log(`FAILED: ${message}`);
     // The browser tests read this and fail with the reason, instead of the whole jest run aborting.
+    writeFileSync(envFile, `${JSON.stringify({ error: message }, null, 2)}\n`);
     writeFileSync(HARNESS_ENV_FILE, `${JSON.stringify({ error: message }, null, 2)}\n`);
   }
 }

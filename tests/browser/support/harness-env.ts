@@ -11,6 +11,8 @@ export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const RESULTS_DIR = path.join(ROOT, 'test-results');
 export const SCREENSHOT_DIR = path.join(RESULTS_DIR, 'screenshots');
 export const HARNESS_ENV_FILE = path.join(RESULTS_DIR, 'browser-env.json');
+/** Set by the global setup for the test workers: this run's own copy of the file. */
+export const HARNESS_ENV_VAR = 'CONFAB_BROWSER_ENV_FILE';
 
 export const HarnessEnv = z.object({
   /** The Next.js app under test, e.g. http://127.0.0.1:39123 */
@@ -33,10 +35,11 @@ const HarnessFailure = z.object({ error: z.string() });
 
 /** For test files: the running app's addresses, or a readable error when the harness could not start it. */
 export function readHarnessEnv(): HarnessEnv {
-  if (!existsSync(HARNESS_ENV_FILE)) {
-    throw new Error(`Browser harness: ${path.relative(ROOT, HARNESS_ENV_FILE)} is missing; run browser tests through jest (globalSetup starts the app).`);
+  const file = process.env[HARNESS_ENV_VAR] ?? HARNESS_ENV_FILE;
+  if (!existsSync(file)) {
+    throw new Error(`Browser harness: ${path.relative(ROOT, file)} is missing; run browser tests through jest (globalSetup starts the app).`);
   }
-  const raw: unknown = JSON.parse(readFileSync(HARNESS_ENV_FILE, 'utf8'));
+  const raw: unknown = JSON.parse(readFileSync(file, 'utf8'));
   const failure = HarnessFailure.safeParse(raw);
   if (failure.success) throw new Error(`Browser harness could not start the app: ${failure.data.error}`);
   return HarnessEnv.parse(raw);

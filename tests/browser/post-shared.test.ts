@@ -1,0 +1,55 @@
+import { newAccount, setUpBrowser } from './support/browser';
+import { composer, conversation, messageItems, openPost, seededPosts, signUp, waitForConnection } from './support/app';
+
+/**
+ * Two signed-up people in a post's shared conversation: what one types and sends, the other sees
+ * live (the typing indicator, then the message). A visitor can read along but not write.
+ */
+const browser = setUpBrowser();
+
+it(
+  'a signed-up user chats in a post while another user sees the typing indicator and the message live',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const ada = await newPerson();
+    const ben = await newPerson();
+    const adaAccount = newAccount('Ada');
+    await signUp(ada.page, adaAccount);
+    await signUp(ben.page, newAccount('Ben'));
+
+    await openPost(ben.page, post!);
+    await openPost(ada.page, post!);
+    await Promise.all([waitForConnection(ada.page), waitForConnection(ben.page)]);
+
+    // Ada types: Ben sees "<Ada> is typing…".
+    const text = `Hello from Ada, the time is ${new Date().toISOString()}`;
+    const { box, send } = composer(ada.page);
+    await box.pressSequentially(text.slice(0, 12), { delay: 40 });
+    const typing = ben.page.getByRole('status').filter({ hasText: `${adaAccount.displayName} is typing` });
+    await typing.waitFor({ timeout: 10_000 });
+    await screenshot(ben.page, 'post-shared-1-ben-sees-typing');
+    // Ada never sees herself typing.
+    expect(await ada.page.getByRole('status').filter({ hasText: 'is typing' }).count()).toBe(0);
+
+    await box.fill(text);
+    await send.click();
+
+    // Ben sees the message, authored by a user, and the typing indicator goes away.
+    const onBen = messageItems(ben.page).filter({ hasText: text });
+    await onBen.waitFor({ timeout: 10_000 });
+    expect(await onBen.getAttribute('data-author-kind')).toBe('user');
+    expect(await onBen.textContent()).toContain(adaAccount.displayName);
+    await typing.waitFor({ state: 'detached', timeout: 8_000 });
+    await messageItems(ada.page).filter({ hasText: text }).waitFor();
+    await screenshot(ada.page, 'post-shared-2-ada-sent');
+    await screenshot(ben.page, 'post-shared-3-ben-received');
+
+    // A visitor reads the same conversation but is asked to sign in instead of a composer.
+    const visitor = await newPerson();
+    await openPost(visitor.page, post!);
+    await messageItems(visitor.page).filter({ hasText: text }).waitFor();
+    await visitor.page.getByText('Sign in to join the conversation').first().waitFor();
+    expect(await conversation(visitor.page).getByRole('textbox', { name: 'Message' }).count()).toBe(0);
+    await screenshot(visitor.page, 'post-shared-4-visitor-reads');
+  }),
+);

@@ -1,0 +1,77 @@
+import type { Page } from 'playwright-core';
+import { setUpBrowser } from './support/browser';
+import { agentMessages, composer, messageItems, openPost, sample, seededPosts, sendMessage, waitForConnection } from './support/app';
+
+/**
+ * A visitor (no account) opens a post, starts a private thread, writes to the agent, watches
+ * the reply stream in word by word, reloads, and finds the whole conversation still there.
+ */
+const browser = setUpBrowser();
+
+it(
+  'a visitor starts a private thread, sees the reply stream in, and finds the history after a reload',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page, dialogs } = await newPerson();
+
+    await openPost(page, post!);
+    await page.getByRole('button', { name: 'Start a private thread' }).click();
+    await page.waitForURL(/\/threads\/[0-9a-f-]{36}/);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await waitForConnection(page);
+    await screenshot(page, 'visitor-thread-1-empty');
+
+    const question = 'Hello there, what can you do for me today?';
+    await sendMessage(page, question);
+    await expectCleared(page);
+
+    // My message shows up, stored (not stuck in "sending").
+    const mine = messageItems(page).filter({ hasText: question });
+    await mine.waitFor();
+
+    // The agent's bubble appears while streaming and its text grows, then completes.
+    const reply = agentMessages(page).last();
+    await reply.and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 15_000 });
+    const seen = await sample(
+      async () => ({ status: await reply.getAttribute('data-status'), length: ((await reply.textContent()) ?? '').length }),
+      (v) => v.status !== 'streaming',
+      { intervalMs: 100, timeoutMs: 30_000 },
+    );
+    await screenshot(page, 'visitor-thread-2-replied');
+    const streamingLengths = seen.filter((v) => v.status === 'streaming').map((v) => v.length);
+    const distinct = new Set(streamingLengths);
+    expect(distinct.size).toBeGreaterThanOrEqual(3); // text grew several times while streaming
+    expect(streamingLengths).toEqual([...streamingLengths].sort((a, b) => a - b)); // and never shrank
+    expect(seen.at(-1)?.status).toBe('complete');
+    const finalText = (await reply.textContent()) ?? '';
+    expect(finalText.length).toBeGreaterThan(Math.max(...streamingLengths, 0) - 1);
+    expect(finalText).toContain(question); // the demo agent quotes what it was told
+
+    // Reload: the history comes back from the server, in order, complete.
+    const threadUrl = page.url();
+    await page.reload();
+    await waitForConnection(page);
+    await messageItems(page).filter({ hasText: question }).first().waitFor();
+    const items = await messageItems(page).evaluateAll((els) => els.map((el) => ({ kind: el.getAttribute('data-author-kind'), status: el.getAttribute('data-status'), text: el.textContent ?? '' })));
+    const myIndex = items.findIndex((m) => m.text.includes(question) && m.kind === 'visitor');
+    expect(myIndex).toBeGreaterThanOrEqual(0);
+    const after = items.slice(myIndex + 1).find((m) => m.kind === 'agent');
+    expect(after?.status).toBe('complete');
+    expect(after?.text).toBe(finalText);
+    expect(page.url()).toBe(threadUrl);
+    await screenshot(page, 'visitor-thread-3-reloaded');
+
+    // The thread is listed under "Your threads", linking back to it.
+    const threadId = new URL(threadUrl).pathname.split('/').filter(Boolean).at(-1) ?? '';
+    await page.getByRole('link', { name: 'Your threads' }).click();
+    await page.getByRole('heading', { name: 'Your threads' }).waitFor();
+    await page.getByRole('link').and(page.locator(`[href$="/threads/${threadId}"]`)).first().waitFor();
+    await screenshot(page, 'visitor-thread-4-list');
+    expect(dialogs).toEqual([]);
+  }),
+);
+
+async function expectCleared(page: Page): Promise<void> {
+  const { box } = composer(page);
+  await sample(async () => box.inputValue(), (v) => v === '', { intervalMs: 50, timeoutMs: 5_000 });
+}
