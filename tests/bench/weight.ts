@@ -17,6 +17,7 @@ const POST_TARGET_KIB = 180;
 
 interface Weight {
   page: string;
+  status: number;
   scripts: number;
   raw: number;
   gzip: number;
@@ -34,14 +35,15 @@ async function weigh(origin: string, page: string, pathname: string, cookie?: st
     raw += body.length;
     gzip += gzipSync(body, { level: 9 }).length;
   }
-  return { page, scripts: srcs.size, raw, gzip };
+  return { page, status: res.status, scripts: srcs.size, raw, gzip };
 }
 
 export async function weightBench(scale: 'full' | 'quick'): Promise<BenchResult> {
   const missing = chatServiceMissing();
   if (missing) return notRun('weight', TITLE, missing);
   const started = Date.now();
-  const stale = buildStaleness();
+  // BENCH_NO_BUILD=1 measures whatever build is there (e.g. while others keep editing sources).
+  const stale = process.env.BENCH_NO_BUILD === '1' && buildStaleness()?.startsWith('sources') ? null : buildStaleness();
   const notes: string[] = [];
   if (stale) {
     if (scale === 'quick') return notRun('weight', TITLE, `${stale}; run \`npm run build\` first (the quick run does not build)`);
@@ -66,8 +68,8 @@ export async function weightBench(scale: 'full' | 'quick'): Promise<BenchResult>
       ];
       const [base, postPage, threadPage] = weights;
       const table: Table = {
-        header: ['page', 'scripts', 'raw kB', 'gzip kB', 'gzip / 404 page'],
-        rows: weights.map((w) => [w.page, String(w.scripts), fmt(w.raw / KiB, 1), fmt(w.gzip / KiB, 1), ratio(w.gzip, base!.gzip)]),
+        header: ['page', 'HTTP', 'scripts', 'raw kB', 'gzip kB', 'gzip / 404 page'],
+        rows: weights.map((w) => [w.page, String(w.status), String(w.scripts), fmt(w.raw / KiB, 1), fmt(w.gzip / KiB, 1), ratio(w.gzip, base!.gzip)]),
       };
       return {
         id: 'weight',
