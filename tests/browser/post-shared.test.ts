@@ -11,25 +11,25 @@ it(
   'a signed-up user chats in a post while another user sees the typing indicator and the message live',
   browser.test(async ({ env, newPerson, screenshot }) => {
     const [post] = await seededPosts(env);
-    const ada = await newPerson();
+    const nora = await newPerson();
     const ben = await newPerson();
-    const adaAccount = newAccount('Ada');
-    await signUp(ada.page, adaAccount);
+    const noraAccount = newAccount('Nora');
+    await signUp(nora.page, noraAccount);
     await signUp(ben.page, newAccount('Ben'));
 
     await openPost(ben.page, post!);
-    await openPost(ada.page, post!);
-    await Promise.all([waitForConnection(ada.page), waitForConnection(ben.page)]);
+    await openPost(nora.page, post!);
+    await Promise.all([waitForConnection(nora.page), waitForConnection(ben.page)]);
 
-    // Ada types: Ben sees "<Ada> is typing…".
-    const text = `Hello from Ada, the time is ${new Date().toISOString()}`;
-    const { box, send } = composer(ada.page);
+    // Nora types: Ben sees "<Nora> is typing…".
+    const text = `Hello from Nora, the time is ${new Date().toISOString()}`;
+    const { box, send } = composer(nora.page);
     await box.pressSequentially(text.slice(0, 12), { delay: 40 });
-    const typing = ben.page.getByRole('status').filter({ hasText: `${adaAccount.displayName} is typing` });
+    const typing = ben.page.getByRole('status').filter({ hasText: `${noraAccount.displayName} is typing` });
     await typing.waitFor({ timeout: 10_000 });
     await screenshot(ben.page, 'post-shared-1-ben-sees-typing');
-    // Ada never sees herself typing.
-    expect(await ada.page.getByRole('status').filter({ hasText: 'is typing' }).count()).toBe(0);
+    // Nora never sees herself typing.
+    expect(await nora.page.getByRole('status').filter({ hasText: 'is typing' }).count()).toBe(0);
 
     await box.fill(text);
     await send.click();
@@ -38,10 +38,10 @@ it(
     const onBen = messageItems(ben.page).filter({ hasText: text });
     await onBen.waitFor({ timeout: 10_000 });
     expect(await onBen.getAttribute('data-author-kind')).toBe('user');
-    expect(await onBen.textContent()).toContain(adaAccount.displayName);
+    expect(await onBen.textContent()).toContain(noraAccount.displayName);
     await typing.waitFor({ state: 'detached', timeout: 8_000 });
-    await messageItems(ada.page).filter({ hasText: text }).waitFor();
-    await screenshot(ada.page, 'post-shared-2-ada-sent');
+    await messageItems(nora.page).filter({ hasText: text }).waitFor();
+    await screenshot(nora.page, 'post-shared-2-nora-sent');
     await screenshot(ben.page, 'post-shared-3-ben-received');
 
     // A visitor reads the same conversation but is asked to sign in instead of a composer.
