@@ -1,0 +1,47 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createThread, createVisitor, getHistory, listPosts, ticketFor } from '../support/api';
+import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
+import { TestSocket } from '../support/ws-client';
+
+/** The embedded database on disk: what `npm start` uses. Data must survive a restart, even a crash. */
+describe('restart on the same PGlite folder', () => {
+  let dataDir: string;
+  let running: RunningChatService | null = null;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'confab-pglite-'));
+  });
+
+  afterAll(async () => {
+    await running?.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps sessions, threads and messages, does not seed twice, and marks a reply cut off by a crash as interrupted', async () => {
+    // The same secrets across restarts, as in a configured deployment; a slow demo agent keeps the reply streaming.
+    const env = { ...testSecrets(), PGLITE_DATA_DIR: dataDir, DEMO_AGENT_TOKEN_DELAY_MS: '2000' };
+    running = await startChatService({ env });
+    const postsBefore = await listPosts(running);
+    const visitor = await createVisitor(running);
+    const thread = await createThread(running, visitor.sessionToken);
+    const { ticket } = await ticketFor(running, visitor.sessionToken);
+    const socket = await TestSocket.open(`${running.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test`);
+    await socket.next('connected');
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Tell me a long story', client_message_id: 'first-msg' } });
+    const reply = await socket.next('message', (f) => f.data.message.author.kind === 'agent');
+    expect(reply.data.message.status).toBe('streaming');
+
+    await running.stop('SIGKILL');
+    running = await startChatService({ env });
+
+    expect(await listPosts(running)).toEqual(postsBefore);
+    const history = await getHistory(running, thread.id, { token: visitor.sessionToken });
+    expect(history.messages.map((m) => [m.author.kind, m.status])).toEqual([
+      ['visitor', 'complete'],
+      ['agent', 'interrupted'],
+    ]);
+    expect(history.messages[0]!.content).toBe('Tell me a long story');
+  }, 120_000);
+});
