@@ -93,13 +93,15 @@ export async function startChatService(options: ChatServiceOptions = {}): Promis
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
       child.kill(signal);
-      const timeout = new Promise<null>((resolve) =>
-        setTimeout(() => {
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<null>((resolve) => {
+        timer = setTimeout(() => {
           child.kill('SIGKILL');
           resolve(null);
-        }, 15_000),
-      );
-      return Promise.race([exited, timeout]);
+        }, 15_000);
+      });
+      // Clear the fallback kill timer so Jest is not held open after a clean exit.
+      return Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
     },
   };
 }
