@@ -1,4 +1,7 @@
-import { decideBuild, inlinedBuildEnv, type BuildFacts } from './build';
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { decideBuild, inlinedBuildEnv, newestSourceMtime, type BuildFacts } from './build';
 
 const base: BuildFacts = {
   buildIdMtime: 2_000,
@@ -35,5 +38,37 @@ describe('inlinedBuildEnv', () => {
       appType: 'b',
       chatApiUrl: 'a',
     });
+  });
+});
+
+describe('newestSourceMtime', () => {
+  // A throwaway folder shaped like the repository.
+  let root = '';
+  const file = (rel: string, seconds: number): void => {
+    const full = path.join(root, rel);
+    mkdirSync(path.dirname(full), { recursive: true });
+    writeFileSync(full, 'x');
+    utimesSync(full, seconds, seconds);
+  };
+  beforeEach(() => {
+    root = mkdtempSync(path.join(tmpdir(), 'confab-build-'));
+    file('app/page.tsx', 1_000);
+    file('libs/chat-ui/src/Composer.tsx', 2_000);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('finds the newest file the web app is built from', () => {
+    expect(newestSourceMtime(root)).toEqual({ mtime: 2_000_000, file: 'libs/chat-ui/src/Composer.tsx' });
+  });
+
+  it('ignores tests, docs and the Node-only libs (chat service, voice agent, launcher)', () => {
+    file('libs/chat-ui/src/Composer.test.tsx', 9_000);
+    file('libs/chat-ui/README.md', 9_000);
+    file('libs/chat-service/src/server.ts', 9_000);
+    file('libs/voice-agent/src/main.ts', 9_000);
+    file('tests/browser/x.test.ts', 9_000);
+    expect(newestSourceMtime(root).file).toBe('libs/chat-ui/src/Composer.tsx');
+    file('next.config.mjs', 9_500);
+    expect(newestSourceMtime(root).file).toBe('next.config.mjs');
   });
 });

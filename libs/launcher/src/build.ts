@@ -46,9 +46,13 @@ export function decideBuild(facts: BuildFacts): BuildDecision {
   return { build: false };
 }
 
-/** What the production bundle is built from. Tests, docs and the data folder are not. */
+/**
+ * What the production bundle is built from. Tests, docs, the data folder and the Node-only libs
+ * (never imported by app/) are not: editing the chat service must not cost a web rebuild.
+ */
 const SOURCE_DIRS = ['app', 'libs', 'public'];
 const SOURCE_FILES = ['next.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'postcss.config.mjs'];
+const NODE_ONLY_LIBS = ['chat-service', 'voice-agent', 'launcher'];
 const SKIP_DIRS = new Set(['node_modules', '.next', '.data', 'test-results', 'drizzle']);
 const SKIP_FILE = /\.(test|spec)\.tsx?$|\.md$/;
 
@@ -62,7 +66,8 @@ export function newestSourceMtime(root: string): { mtime: number; file: string |
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (!SKIP_DIRS.has(entry.name)) walk(full);
+        const nodeOnly = path.basename(dir) === 'libs' && NODE_ONLY_LIBS.includes(entry.name);
+        if (!SKIP_DIRS.has(entry.name) && !nodeOnly) walk(full);
       } else if (entry.isFile() && !SKIP_FILE.test(entry.name)) {
         consider(full);
       }

@@ -41,7 +41,7 @@ async function stopAll(): Promise<void> {
 
 function failureDetails(child: ManagedChild): string {
   const lines = child.tail.slice(-15);
-  return lines.length ? `\nLast output of the ${child.label}:\n  ${lines.join('\n  ')}` : '';
+  return lines.length ? `\nLast output of the ${child.label}:\n${lines.map((l) => formatLine(child.name, l, { color })).join('\n')}` : '';
 }
 
 async function waitUntilReady(child: ManagedChild, spec: ChildSpec, isReady: Promise<void>): Promise<void> {
