@@ -10,7 +10,8 @@ import { createStore } from './db/store';
 import { buildHttpApp } from './http/app';
 import type { HttpApp } from './http/deps';
 import type { Logger } from './logger';
-import { createRealtime, type RealtimeDeps } from './realtime';
+import { createMetrics, metricsObserver, registerMetricsRoutes } from './metrics';
+import { createRealtime, openRedisScaleOut, type RealtimeDeps, type RealtimeOptions, type ScaleOut } from './realtime';
 import { seedPosts } from './seed';
 
 /** The realtime layer as the server drives it: the `Realtime` seam plus the HTTP upgrade hook. */
@@ -63,7 +64,24 @@ async function assemble(
 ): Promise<ChatService> {
   const { db } = database;
   await database.withStartupLock(() => seedPosts(db, logger));
+  // Several instances: fan-out, the message rate limit, stop requests and replies in flight go through Redis.
+  const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, logger) : null;
+  try {
+    return await assembleServices(config, logger, database, options, scaleOut);
+  } catch (error) {
+    await scaleOut?.close();
+    throw error;
+  }
+}
 
+async function assembleServices(
+  config: ChatServiceConfig,
+  logger: Logger,
+  database: DatabaseHandle,
+  options: ChatServiceOptions,
+  scaleOut: ScaleOut | null,
+): Promise<ChatService> {
+  const { db } = database;
   const store = createStore(db, { defaultModel: config.openai.model, close: () => database.close() });
   const catalog = createCatalog(db, config.openai.model);
   const auth = createAuthService({ db, ticketSecret: config.ticketSecret, logger });
@@ -84,7 +102,13 @@ async function assemble(
     publish: (conversationId, frame) => realtime?.publish(conversationId, frame),
     checkDatabase: () => pingDatabase(db),
   });
-  const realtimeService = (options.createRealtime ?? createRealtime)({ config, logger, store, auth, access });
+  const metrics = createMetrics(config.instanceId);
+  registerMetricsRoutes(app, metrics, config.metricsToken);
+  const realtimeOptions: RealtimeOptions = {
+    observer: metricsObserver(metrics),
+    ...(scaleOut && { bus: scaleOut.bus, rateLimiter: scaleOut.rateLimiter, stopRelay: scaleOut.stopRelay, sharedStreams: scaleOut.sharedStreams }),
+  };
+  const realtimeService = (options.createRealtime ?? ((deps: RealtimeDeps) => createRealtime(deps, realtimeOptions)))({ config, logger, store, auth, access });
   realtime = realtimeService;
   routeUpgrades(app, realtimeService);
 
@@ -103,7 +127,7 @@ async function assemble(
       return { port, host: config.host };
     },
     close() {
-      closing ??= shutDown(realtimeService, app, store, logger);
+      closing ??= shutDown(realtimeService, app, store, logger, scaleOut);
       return closing;
     },
   };
@@ -118,12 +142,14 @@ function routeUpgrades(app: HttpApp, realtime: RealtimeService): void {
   });
 }
 
-async function shutDown(realtime: RealtimeService, app: HttpApp, store: Store, logger: Logger): Promise<void> {
+async function shutDown(realtime: RealtimeService, app: HttpApp, store: Store, logger: Logger, scaleOut: ScaleOut | null): Promise<void> {
   try {
     await realtime.shutdown();
   } catch (error) {
     logger.error({ err: error }, 'realtime shutdown failed');
   }
   await app.close();
+  // After the realtime layer and REST: their last frames (`done` of interrupted replies) go out through Redis.
+  await scaleOut?.close();
   await store.close();
 }

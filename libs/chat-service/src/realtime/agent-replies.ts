@@ -3,6 +3,8 @@ import type { ConversationRecord, Store } from '../contracts';
 import type { Logger } from '../logger';
 import { AgentProviderError, type AgentProvider } from '../agents';
 import { DeltaBatcher, shouldPersist } from './batching';
+import type { SharedStreams } from './shared-streams';
+import type { StopRelay } from './stop-relay';
 
 export interface AgentRepliesDeps {
   store: Store;
@@ -15,6 +17,12 @@ export interface AgentRepliesDeps {
   persistIntervalMs?: number;
   /** How many recent messages the agent sees. */
   historyLimit?: number;
+  /** Several instances: carries `stop` requests to the instance running the reply. */
+  stopRelay?: StopRelay;
+  /** Several instances: lets a client joining on another instance see replies streaming here. */
+  sharedStreams?: SharedStreams;
+  /** Called with the number of replies streaming on this instance whenever it changes (metrics). */
+  onStreamingChange?(count: number): void;
 }
 
 /** Why a reply was aborted; passed as the AbortSignal's reason. */
@@ -64,6 +72,7 @@ export class AgentReplies {
     this.persistIntervalMs = deps.persistIntervalMs ?? 1000;
     this.historyLimit = deps.historyLimit ?? 50;
     this.log = deps.logger.child({ component: 'agent-replies', agent: deps.provider.name });
+    deps.stopRelay?.listen((conversationId, messageId) => this.stopHere(conversationId, messageId));
   }
 
   /** Queues a reply to `userMessage`; returns at once. */
@@ -79,20 +88,35 @@ export class AgentReplies {
     });
   }
 
-  /** Stops the given reply, or the newest one of the conversation. Returns whether one was streaming. */
+  /**
+   * Stops the given reply, or the newest one of the conversation. Returns whether one was streaming
+   * here; when none was, the request is relayed to the other instances (if any), one of which may run it.
+   */
   stop(conversationId: string, messageId?: string): boolean {
+    if (this.stopHere(conversationId, messageId)) return true;
+    this.deps.stopRelay?.request(conversationId, messageId);
+    return false;
+  }
+
+  private stopHere(conversationId: string, messageId: string | undefined): boolean {
     const reply = messageId ? this.inFlight.get(messageId) : this.newestIn(conversationId);
     if (!reply || reply.message.conversation_id !== conversationId || reply.controller.signal.aborted) return false;
     reply.controller.abort('stopped' satisfies AbortCause);
     return true;
   }
 
-  /** One `stream` frame per reply still streaming, with its cumulative content, for a client that (re)joins. */
-  snapshots(conversationId: string): StreamData[] {
-    return [...this.inFlight.values()]
+  /**
+   * One `stream` frame per reply still streaming, with its cumulative content, for a client that
+   * (re)joins: this instance's replies, plus those other instances share (when several run).
+   */
+  async snapshots(conversationId: string): Promise<StreamData[]> {
+    const local = [...this.inFlight.values()]
       .filter((reply) => reply.message.conversation_id === conversationId)
-      .sort((a, b) => a.message.seq - b.message.seq)
       .map((reply) => this.streamData(reply, ''));
+    const shared = this.deps.sharedStreams ? await this.deps.sharedStreams.list(conversationId) : [];
+    // Ours are exact (the shared copy may lag a write behind).
+    const remote = shared.filter((data) => !this.inFlight.has(data.message_id));
+    return [...local, ...remote].sort((a, b) => a.seq - b.seq);
   }
 
   /** Stops taking replies, interrupts those in flight (they end `interrupted`), waits until all are settled. */
@@ -147,6 +171,7 @@ export class AgentReplies {
       persisting: Promise.resolve(),
     };
     this.inFlight.set(message.id, reply);
+    this.deps.onStreamingChange?.(this.inFlight.size);
     publish(conversation.id, { event: 'message', data: { message } });
     const startedAt = Date.now();
 
@@ -222,7 +247,9 @@ export class AgentReplies {
     const delta = reply.batcher.take(Date.now());
     if (delta === null) return;
     reply.published += delta;
-    this.deps.publish(reply.message.conversation_id, { event: 'stream', data: this.streamData(reply, delta) });
+    const data = this.streamData(reply, delta);
+    this.deps.publish(reply.message.conversation_id, { event: 'stream', data });
+    this.deps.sharedStreams?.update(data);
   }
 
   /** Writes the content so far, so a crash loses at most ~persistIntervalMs of text. */
@@ -256,6 +283,9 @@ export class AgentReplies {
       this.log.error({ err: error, messageId: message.id }, 'could not save the finished reply');
     }
     this.inFlight.delete(message.id);
+    this.deps.onStreamingChange?.(this.inFlight.size);
+    // Before `done` is published: a joiner reading the shared copy after `done` must not see it streaming.
+    this.deps.sharedStreams?.end(message.conversation_id, message.id);
     this.deps.publish(message.conversation_id, {
       event: 'done',
       data: {

@@ -5,11 +5,19 @@ import type { Access, Auth, Realtime, Store } from '../contracts';
 import type { Logger } from '../logger';
 import { createAgentProvider, type AgentProvider } from '../agents';
 import { InProcessBus, type Bus } from './bus';
+import type { RealtimeObserver } from './observer';
 import { createMemoryRateLimiter, type MessageRateLimiter } from './rate-limit';
 import { RealtimeService } from './service';
+import type { SharedStreams } from './shared-streams';
+import type { StopRelay } from './stop-relay';
 
 export { InProcessBus, type Bus, type BusHandler } from './bus';
 export { createMemoryRateLimiter, rateLimiterFrom, type MessageRateLimiter, type RateLimitResult } from './rate-limit';
+export { RedisBus } from './bus-redis';
+export type { RealtimeObserver } from './observer';
+export { openRedisScaleOut, type ScaleOut } from './scale-out';
+export type { SharedStreams } from './shared-streams';
+export type { StopRelay } from './stop-relay';
 
 export interface RealtimeDeps {
   config: ChatServiceConfig;
@@ -29,6 +37,12 @@ export interface RealtimeOptions {
   agentProvider?: AgentProvider;
   /** How often signed-out sessions are looked for (default 60 s). */
   sessionCheckIntervalMs?: number;
+  /** Metrics hooks. Default: none. */
+  observer?: RealtimeObserver;
+  /** Several instances: relay `stop` to the instance running the reply. Default: none (single instance). */
+  stopRelay?: StopRelay;
+  /** Several instances: replies in flight visible to joiners on other instances. Default: none. */
+  sharedStreams?: SharedStreams;
 }
 
 export function createRealtime(
@@ -42,6 +56,9 @@ export function createRealtime(
     rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
     provider: options.agentProvider ?? createAgentProvider(deps.config, deps.logger),
     sessionCheckIntervalMs: options.sessionCheckIntervalMs ?? 60_000,
+    observer: options.observer,
+    stopRelay: options.stopRelay,
+    sharedStreams: options.sharedStreams,
   });
   return {
     publish: (conversationId, frame) => service.publish(conversationId, frame),

@@ -25,6 +25,10 @@ import type { Bus } from './bus';
 import { ClientConnection, identityKey } from './connection';
 import { clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, shouldAgentReply, type UpgradeParams } from './frames';
 import { ConversationHub } from './hub';
+import { ObservedConnection } from './observed-connection';
+import type { RealtimeObserver } from './observer';
+import type { SharedStreams } from './shared-streams';
+import type { StopRelay } from './stop-relay';
 import { ConnectionCounter, FrameRateLimiter, clientAddress, type FrameRateOptions } from './limits';
 import type { MessageRateLimiter } from './rate-limit';
 import { TypingTracker, type TypingDecision } from './typing';
@@ -42,6 +46,11 @@ export interface RealtimeServiceDeps {
   sessionCheckIntervalMs: number;
   streamIntervalMs?: number;
   persistIntervalMs?: number;
+  /** Metrics hooks (src/metrics); none by default. */
+  observer?: RealtimeObserver;
+  /** Several instances (REDIS_URL): stop requests and replies in flight shared between them. */
+  stopRelay?: StopRelay;
+  sharedStreams?: SharedStreams;
 }
 
 type Admission =
@@ -112,6 +121,9 @@ export class RealtimeService implements Realtime {
       publish: (conversationId, frame) => this.publish(conversationId, frame),
       streamIntervalMs: deps.streamIntervalMs,
       persistIntervalMs: deps.persistIntervalMs,
+      stopRelay: deps.stopRelay,
+      sharedStreams: deps.sharedStreams,
+      onStreamingChange: (count) => deps.observer?.repliesStreaming(count),
     });
     this.sessionCheck = setInterval(() => void this.closeEndedSessions(), deps.sessionCheckIntervalMs);
     this.sessionCheck.unref();
@@ -186,6 +198,7 @@ export class RealtimeService implements Realtime {
 
   private onOpen(ws: WebSocket, admission: Admission, params: UpgradeParams): void {
     const refuse = (frame: ServerFrame, code: number, reason: string) => {
+      this.deps.observer?.frameSent(frame);
       ws.send(JSON.stringify(frame));
       ws.close(code, reason);
     };
@@ -211,7 +224,7 @@ export class RealtimeService implements Realtime {
     const { conversation, principal, canWrite } = admission;
     const connectionId = randomUUID();
     const log = this.log.child({ connectionId, conversationId: conversation.id });
-    const connection = new ClientConnection(connectionId, ws, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
+    const connection = new ObservedConnection(connectionId, ws, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
     log.info(
       { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, ticketParam: params.ticket?.param, canWrite },
       'WebSocket connected',
@@ -228,6 +241,8 @@ export class RealtimeService implements Realtime {
         server_time: new Date().toISOString(),
       },
     });
+    connection.observer = this.deps.observer;
+    this.deps.observer?.connectionOpened();
     this.hub.join(connection);
     this.armSessionExpiry(connection);
 
@@ -242,6 +257,7 @@ export class RealtimeService implements Realtime {
   private onClose(connection: ClientConnection, code: number): void {
     clearTimeout(connection.expiryTimer);
     this.hub.leave(connection);
+    this.deps.observer?.connectionClosed(connection.id);
     const identity = connection.identity;
     // The person left (no other tab open here): their typing indicator must not linger.
     if (identity && !this.hub.hasIdentity(connection.conversation.id, identity)) this.stopTyping(connection.conversation.id, identity);
@@ -291,6 +307,7 @@ export class RealtimeService implements Realtime {
       return;
     }
     const incoming = decodeIncoming(text, isBinary);
+    this.deps.observer?.frameReceived(incoming);
     if (incoming.kind === 'heartbeat') {
       if (connection.isOpen) connection.ws.send(HEARTBEAT_PONG);
       return;
@@ -392,13 +409,14 @@ export class RealtimeService implements Realtime {
       connection.sendError({ code: 'FORBIDDEN', message: 'You cannot stop replies in this conversation.' });
       return;
     }
-    // With several instances the reply may run elsewhere; a Redis bus would relay the stop request too.
+    // With several instances the reply may run elsewhere: then AgentReplies relays the request (StopRelay).
     const stopped = this.replies.stop(connection.conversation.id, action.message_id);
     connection.log.debug({ stopped, messageId: action.message_id }, 'stop requested');
   }
 
   private async onSync(connection: ClientConnection, afterSeq: number): Promise<void> {
     const conversationId = connection.conversation.id;
+    this.deps.observer?.syncRequested(connection.id, afterSeq);
     let cursor = afterSeq;
     for (;;) {
       const page = await this.deps.store.listMessages(conversationId, { afterSeq: cursor, limit: HISTORY_MAX_PAGE_SIZE });
@@ -410,7 +428,7 @@ export class RealtimeService implements Realtime {
       if (!page.hasMore || !last) break;
       cursor = last.seq;
     }
-    for (const snapshot of this.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
+    for (const snapshot of await this.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
   }
 
   // ---------- typing ----------

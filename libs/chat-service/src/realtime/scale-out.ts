@@ -1,0 +1,58 @@
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_S } from '@confab/protocol';
+import type { Logger } from '../logger';
+import type { Bus } from './bus';
+import { RedisBus } from './bus-redis';
+import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
+import { openRedisConnections } from './redis-connections';
+import { RedisSharedStreams, type SharedStreams } from './shared-streams';
+import { RedisStopRelay, type StopRelay } from './stop-relay';
+
+/** Everything the realtime layer shares between instances when REDIS_URL is set. */
+export interface ScaleOut {
+  bus: Bus;
+  rateLimiter: MessageRateLimiter;
+  stopRelay: StopRelay;
+  sharedStreams: SharedStreams;
+  /** Call after the realtime layer has shut down (its last `done` frames go out through Redis). */
+  close(): Promise<void>;
+}
+
+/**
+ * Connects to Redis and builds the shared pieces. What stays per instance, on purpose:
+ * the typing throttle (1 start/s per identity and conversation: a person types through one socket,
+ * so one instance sees all of their typing frames) and the per-socket abuse limits.
+ */
+export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promise<ScaleOut> {
+  const connections = await openRedisConnections(redisUrl, logger);
+  const bus = new RedisBus(connections.commands, connections.subscriber, logger);
+  const stopRelay = new RedisStopRelay(connections.commands, connections.subscriber, logger);
+  try {
+    await stopRelay.start();
+  } catch (error) {
+    await connections.close();
+    throw error;
+  }
+  const rateLimiter = rateLimiterFrom(
+    new RateLimiterRedis({
+      storeClient: connections.commands,
+      keyPrefix: 'confab:ratelimit:msg',
+      points: MESSAGE_RATE_LIMIT,
+      duration: MESSAGE_RATE_WINDOW_S,
+      // While Redis is unreachable each instance counts on its own instead of failing every message.
+      rejectIfRedisNotReady: true,
+      insuranceLimiter: new RateLimiterMemory({ keyPrefix: 'confab-msg-insurance', points: MESSAGE_RATE_LIMIT, duration: MESSAGE_RATE_WINDOW_S }),
+    }),
+  );
+  return {
+    bus,
+    rateLimiter,
+    stopRelay,
+    sharedStreams: new RedisSharedStreams(connections.commands, logger),
+    async close() {
+      await bus.close();
+      await stopRelay.close();
+      await connections.close();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { z } from 'zod';
+import { Id } from '@confab/protocol';
+import type { Logger } from '../logger';
+
+/** Stops a reply running on this instance; returns whether one was streaming. */
+export type LocalStop = (conversationId: string, messageId: string | undefined) => boolean;
+
+/**
+ * With several instances an agent reply runs on the instance that stored the user's message,
+ * while the `stop` may arrive on any other one. The relay carries such requests to all instances;
+ * the one running the reply aborts it (and publishes its `done` through the bus as usual).
+ */
+export interface StopRelay {
+  /** Asks every other instance to stop the reply (the newest of the conversation when messageId is undefined). */
+  request(conversationId: string, messageId: string | undefined): void;
+  /** Registers what to do with requests from other instances. One handler per relay. */
+  listen(stopLocally: LocalStop): void;
+  close(): Promise<void>;
+}
+
+export const STOP_CHANNEL = 'confab:control:stop';
+
+/** The relay's wire format on Redis: a boundary, so parsed with zod on receipt. */
+const StopRequest = z.object({
+  origin: z.string().min(1),
+  conversation_id: Id,
+  message_id: Id.optional(),
+});
+type StopRequest = z.infer<typeof StopRequest>;
+
+export class RedisStopRelay implements StopRelay {
+  /** Random per process: INSTANCE_ID is for people and may be copied between instances by mistake. */
+  private readonly origin = randomUUID();
+  private readonly log: Logger;
+  private handler: LocalStop | null = null;
+  private closed = false;
+
+  constructor(
+    private readonly publisher: Redis,
+    private readonly subscriber: Redis,
+    logger: Logger,
+  ) {
+    this.log = logger.child({ component: 'stop-relay' });
+    subscriber.on('message', this.onMessage);
+  }
+
+  /** Subscribes the control channel; resolves once Redis confirmed it. */
+  async start(): Promise<void> {
+    await this.subscriber.subscribe(STOP_CHANNEL);
+  }
+
+  request(conversationId: string, messageId: string | undefined): void {
+    if (this.closed) return;
+    const payload: StopRequest = { origin: this.origin, conversation_id: conversationId, ...(messageId ? { message_id: messageId } : {}) };
+    this.publisher.publish(STOP_CHANNEL, JSON.stringify(payload)).catch((error: unknown) => {
+      this.log.warn({ err: error, conversationId, messageId }, 'could not relay a stop request');
+    });
+  }
+
+  listen(stopLocally: LocalStop): void {
+    this.handler = stopLocally;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.handler = null;
+    this.subscriber.off('message', this.onMessage);
+  }
+
+  private readonly onMessage = (channel: string, text: string): void => {
+    if (channel !== STOP_CHANNEL || !this.handler) return;
+    const request = parseStopRequest(text);
+    if (!request) {
+      this.log.warn('dropped an invalid stop request from Redis');
+      return;
+    }
+    // The requesting instance tried its own replies before relaying.
+    if (request.origin === this.origin) return;
+    const stopped = this.handler(request.conversation_id, request.message_id);
+    if (stopped) this.log.info({ conversationId: request.conversation_id, messageId: request.message_id }, 'stopped a reply on request of another instance');
+  };
+}
+
+function parseStopRequest(text: string): StopRequest | null {
+  try {
+    const parsed = StopRequest.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}

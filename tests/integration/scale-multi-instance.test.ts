@@ -1,0 +1,246 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Message, Post, ServerEvent, ServerFrameOf } from '@confab/protocol';
+import { createThread, getHistory, listPosts, postVoiceMessage, request, signUp, ticketFor, type SignedIn } from '../support/api';
+import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
+import { sampleValue, scrapeMetrics } from '../support/metrics';
+import { startPostgres, type RunningPostgres } from '../support/postgres-server';
+import { startRedis, type RunningRedis } from '../support/redis-server';
+import { TestSocket } from '../support/ws-client';
+
+/**
+ * Two chat service instances sharing one PostgreSQL and one Redis, all started here on loopback:
+ * the production shape behind a load balancer. Clients on either instance must see everything
+ * the others do, seqs stay gap-free under concurrent writes, and stopping an instance loses nothing
+ * that was acknowledged. Missing redis-server / PostgreSQL binaries fail the suite (never skip).
+ */
+
+let redis: RunningRedis | undefined;
+let postgres: RunningPostgres | undefined;
+let a: RunningChatService;
+let b: RunningChatService;
+let post: Post;
+const metricsToken = randomBytes(18).toString('base64url');
+
+beforeAll(async () => {
+  [redis, postgres] = await Promise.all([startRedis(), startPostgres()]);
+  const shared = {
+    ...testSecrets(),
+    DATABASE_URL: postgres.url,
+    REDIS_URL: redis.url,
+    METRICS_TOKEN: metricsToken,
+    // ~20 ms per word: a reply streams for a second or two, long enough to join or stop mid-way.
+    DEMO_AGENT_TOKEN_DELAY_MS: '20',
+    LOG_LEVEL: 'warn',
+  };
+  // Started together on purpose: migrations and seeding must not race (advisory lock).
+  [a, b] = await Promise.all([
+    startChatService({ env: { ...shared, INSTANCE_ID: 'instance-a', LOG_LEVEL: 'info' } }),
+    startChatService({ env: { ...shared, INSTANCE_ID: 'instance-b', LOG_LEVEL: 'info' } }),
+  ]);
+  post = (await listPosts(a))[0]!;
+}, 120_000);
+
+afterAll(async () => {
+  for (const socket of sockets.splice(0)) if (socket.closeCode === null) socket.close();
+  await Promise.all([a?.stop(), b?.stop()]);
+  await Promise.all([redis?.stop(), postgres?.stop()]);
+}, 60_000);
+
+const sockets: TestSocket[] = [];
+
+async function join(target: RunningChatService, conversationId: string, user: SignedIn): Promise<{ socket: TestSocket; lastSeq: number }> {
+  const { ticket } = await ticketFor(target, user.sessionToken);
+  const socket = await TestSocket.open(`${target.wsBase}conversation/${conversationId}/?token=${encodeURIComponent(ticket)}&app_type=test`);
+  sockets.push(socket);
+  const connected = await socket.next('connected');
+  return { socket, lastSeq: connected.data.last_seq };
+}
+
+/** Polls until `check` returns something (TestSocket.next keys its cursor by predicate text, so it is avoided here). */
+async function until<T>(check: () => T | undefined, what: string, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const found = check();
+    if (found !== undefined) return found;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(10);
+  }
+}
+
+function frame<E extends ServerEvent>(socket: TestSocket, event: E, predicate: (f: ServerFrameOf<E>) => boolean, what: string): Promise<ServerFrameOf<E>> {
+  return until(() => socket.all(event).find(predicate), `${what} (seen: ${socket.frames.map((f) => f.event).join(',')})`);
+}
+
+/** Sends `sync` and returns the messages of the answer's pages. */
+async function sync(socket: TestSocket, afterSeq: number): Promise<Message[]> {
+  const before = socket.all('sync').length;
+  socket.send({ event: 'sync', data: { after_seq: afterSeq } });
+  await frame(socket, 'sync', (f) => socket.all('sync').indexOf(f) >= before && !f.data.has_more, 'the last sync page');
+  return socket
+    .all('sync')
+    .slice(before)
+    .flatMap((f) => f.data.messages);
+}
+
+function sendNext(socket: TestSocket, message: string, clientMessageId = `cm-${randomUUID()}`): string {
+  socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message, client_message_id: clientMessageId } });
+  return clientMessageId;
+}
+
+const messageFrames = (socket: TestSocket, id: string) => socket.all('message').filter((f) => f.data.message.id === id);
+
+describe('two chat service instances on one PostgreSQL and one Redis', () => {
+  it('started together: both migrated and seeded one database', async () => {
+    expect(await listPosts(b)).toEqual(await listPosts(a));
+  });
+
+  it('fans messages, typing and agent streams out to clients on both instances, once each, in one order', async () => {
+    const alice = await signUp(a, { display_name: 'Alice' });
+    const bob = await signUp(b, { display_name: 'Bob' });
+    const onA = await join(a, post.conversation_id, alice);
+    const onB = await join(b, post.conversation_id, bob);
+    await Promise.all([sync(onA.socket, onA.lastSeq), sync(onB.socket, onB.lastSeq)]);
+
+    onB.socket.send({ event: 'typing', data: { state: 'start' } });
+    const typing = await frame(onA.socket, 'typing', (f) => f.data.who.id === bob.identity.id, "Bob's typing on instance A");
+    expect(typing.data.state).toBe('start');
+    onA.socket.send({ event: 'typing', data: { state: 'start' } });
+    await frame(onB.socket, 'typing', (f) => f.data.who.id === alice.identity.id, "Alice's typing on instance B");
+
+    sendNext(onA.socket, 'Hello from instance A');
+    const ack = await onA.socket.next('ack');
+    const fromAlice = await frame(onB.socket, 'message', (f) => f.data.message.id === ack.data.message_id, "Alice's message on B");
+    expect(fromAlice.data.message).toMatchObject({ content: 'Hello from instance A', seq: ack.data.seq, author: { id: alice.identity.id } });
+    // Sending stops the sender's typing indicator for everyone, on every instance.
+    await frame(onB.socket, 'typing', (f) => f.data.who.id === alice.identity.id && f.data.state === 'stop', "Alice's typing stop on B");
+
+    sendNext(onB.socket, `@${post.agent.handle} hello from instance B`);
+    const bobAck = await onB.socket.next('ack');
+    await frame(onA.socket, 'message', (f) => f.data.message.id === bobAck.data.message_id, "Bob's message on A");
+    const reply = await frame(onA.socket, 'message', (f) => f.data.message.author.kind === 'agent' && f.data.message.seq > bobAck.data.seq, 'the agent reply');
+    const replyId = reply.data.message.id;
+    const doneOnA = await frame(onA.socket, 'done', (f) => f.data.message_id === replyId, 'done on A');
+    const doneOnB = await frame(onB.socket, 'done', (f) => f.data.message_id === replyId, 'done on B');
+    expect(doneOnA.data).toEqual(doneOnB.data);
+    expect(doneOnA.data.status).toBe('complete');
+
+    // Each client got every frame exactly once, in the same order (Redis orders the channel).
+    await sleep(200);
+    for (const id of [ack.data.message_id, bobAck.data.message_id, replyId]) {
+      expect(messageFrames(onA.socket, id)).toHaveLength(1);
+      expect(messageFrames(onB.socket, id)).toHaveLength(1);
+    }
+    const streamsOf = (socket: TestSocket) => socket.all('stream').filter((f) => f.data.message_id === replyId).map((f) => f.data.content);
+    expect(streamsOf(onA.socket).length).toBeGreaterThan(3);
+    expect(streamsOf(onB.socket)).toEqual(streamsOf(onA.socket));
+    expect(streamsOf(onA.socket).at(-1)).toBe(doneOnA.data.content);
+  }, 60_000);
+
+  it('shows a late joiner on the other instance the reply in flight, and relays its stop to the instance running it', async () => {
+    const carol = await signUp(a, { display_name: 'Carol' });
+    const thread = await createThread(a, carol.sessionToken);
+    const first = await join(a, thread.conversation_id, carol);
+    sendNext(first.socket, 'Tell me something long, please.');
+    const reply = await frame(first.socket, 'message', (f) => f.data.message.author.kind === 'agent', 'the agent reply on A');
+    const replyId = reply.data.message.id;
+    await frame(first.socket, 'stream', (f) => f.data.message_id === replyId && f.data.content.length > 20, 'some streamed text');
+
+    const late = await join(b, thread.conversation_id, carol);
+    const seen = first.socket.all('stream').filter((f) => f.data.message_id === replyId).at(-1)!.data.content;
+    const stored = await sync(late.socket, 0);
+    expect(stored.find((m) => m.id === replyId)?.status).toBe('streaming');
+    // The snapshot (delta '') comes from Redis: instance B does not run this reply.
+    const snapshot = await frame(late.socket, 'stream', (f) => f.data.message_id === replyId && f.data.delta === '', 'the snapshot on B');
+    expect(snapshot.data.content.startsWith(seen)).toBe(true);
+
+    late.socket.send({ event: 'action', data: { action: 'stop', message_id: replyId } });
+    const doneOnB = await frame(late.socket, 'done', (f) => f.data.message_id === replyId, 'done on B');
+    const doneOnA = await frame(first.socket, 'done', (f) => f.data.message_id === replyId, 'done on A');
+    expect(doneOnB.data.status).toBe('stopped');
+    expect(doneOnA.data).toEqual(doneOnB.data);
+    const history = await getHistory(b, thread.conversation_id, { token: carol.sessionToken });
+    expect(history.messages.find((m) => m.id === replyId)).toMatchObject({ status: 'stopped', content: doneOnB.data.content });
+  }, 60_000);
+
+  it('allocates gap-free seqs when both instances write at once, and shares the per-identity rate limit', async () => {
+    const dave = await signUp(b, { display_name: 'Dave' });
+    const thread = await createThread(b, dave.sessionToken);
+    const onA = await join(a, thread.conversation_id, dave);
+    const onB = await join(b, thread.conversation_id, dave);
+
+    // 12 messages from one identity through two instances: the budget (10 / 60 s) is one, in Redis.
+    const sent = Array.from({ length: 12 }, (_, i) => sendNext(i % 2 ? onA.socket : onB.socket, `burst ${i}`));
+    const outcome = async (cmid: string, socket: TestSocket) => {
+      const answered = (f: ServerFrameOf<'ack'> | ServerFrameOf<'error'>) => f.data.client_message_id === cmid;
+      await until(() => (socket.all('ack').some(answered) || socket.all('error').some(answered) ? true : undefined), `an answer to ${cmid}`);
+      const ack = socket.all('ack').find(answered);
+      return ack ? { ok: true as const, seq: ack.data.seq, id: ack.data.message_id } : { ok: false as const };
+    };
+    // Voice turns through the internal API, alternating instances, at the same time.
+    const [outcomes, voice] = await Promise.all([
+      Promise.all(sent.map((cmid, i) => outcome(cmid, i % 2 ? onA.socket : onB.socket))),
+      Promise.all(
+        Array.from({ length: 40 }, (_, i) =>
+          postVoiceMessage(i % 2 ? a : b, thread.id, { role: 'user', content: `voice ${i}`, client_message_id: `voice-${i}-${randomUUID()}` }),
+        ),
+      ),
+    ]);
+    const acked = outcomes.filter((o) => o.ok);
+    expect(acked).toHaveLength(10);
+    const limited = [onA.socket, onB.socket].flatMap((s) => s.all('error')).filter((f) => f.data.code === 'RATE_LIMIT');
+    expect(limited).toHaveLength(2);
+
+    const history = await getHistory(a, thread.conversation_id, { token: dave.sessionToken, limit: 200 });
+    const seqs = history.messages.map((m) => m.seq);
+    expect(seqs).toEqual(Array.from({ length: history.last_seq }, (_, i) => i + 1));
+    const storedIds = new Set(history.messages.map((m) => m.id));
+    for (const id of [...acked.map((o) => o.id), ...voice.map((v) => v.message.id)]) expect(storedIds.has(id)).toBe(true);
+
+    // Both sockets saw every stored person's message live, whichever instance stored it.
+    const people = [...acked.map((o) => o.id), ...voice.map((v) => v.message.id)];
+    for (const socket of [onA.socket, onB.socket]) {
+      for (const id of people) await frame(socket, 'message', (f) => f.data.message.id === id, `message ${id}`);
+    }
+  }, 90_000);
+
+  it('loses no acknowledged message when an instance stops: its clients reconnect to the other and resync', async () => {
+    const erin = await signUp(a, { display_name: 'Erin' });
+    const thread = await createThread(a, erin.sessionToken);
+    const onA = await join(a, thread.conversation_id, erin);
+    const watcher = await join(b, thread.conversation_id, erin);
+    const reconnectsBefore = sampleValue(await scrapeMetrics(b, metricsToken), 'confab_ws_reconnects_total');
+
+    const cmids = Array.from({ length: 5 }, (_, i) => sendNext(onA.socket, `before the restart ${i}`));
+    await onA.socket.next('ack');
+    const exit = a.stop('SIGTERM');
+    expect(await onA.socket.closed(15_000)).toBe(1001);
+    expect(await exit).toBe(0);
+    const acked = onA.socket.all('ack').map((f) => f.data);
+    expect(acked.length).toBeGreaterThanOrEqual(1);
+
+    // The client switches to the surviving instance and resumes from the last seq it had.
+    const lastSeen = Math.max(...onA.socket.all('message').map((f) => f.data.message.seq));
+    const again = await join(b, thread.conversation_id, erin);
+    const missed = await sync(again.socket, lastSeen);
+    const known = new Set([...onA.socket.all('message').map((f) => f.data.message.id), ...missed.map((m) => m.id)]);
+    for (const ack of acked) expect(known.has(ack.message_id)).toBe(true);
+
+    // Its outbox resends what was never acknowledged; what was stored anyway comes back as a duplicate.
+    const unacked = cmids.filter((cmid) => !acked.some((ack) => ack.client_message_id === cmid));
+    for (const cmid of unacked) sendNext(again.socket, `before the restart ${cmids.indexOf(cmid)}`, cmid);
+    for (const cmid of unacked) await frame(again.socket, 'ack', (f) => f.data.client_message_id === cmid, `ack of the resent ${cmid}`);
+
+    const history = await getHistory(b, thread.conversation_id, { token: erin.sessionToken, limit: 200 });
+    const mine = history.messages.filter((m) => m.author.kind === 'user');
+    expect(mine.map((m) => m.client_message_id).sort()).toEqual([...cmids].sort());
+    // Replies that instance A was streaming were ended (interrupted), and the watcher on B was told.
+    for (const reply of history.messages.filter((m) => m.author.kind === 'agent' && m.seq <= lastSeen)) {
+      expect(reply.status).not.toBe('streaming');
+      await frame(watcher.socket, 'done', (f) => f.data.message_id === reply.id, `done of ${reply.id} on the watcher`);
+    }
+    const reconnectsAfter = sampleValue(await scrapeMetrics(b, metricsToken), 'confab_ws_reconnects_total');
+    expect(reconnectsAfter).toBe(reconnectsBefore + 1);
+    expect((await request(b, 'GET', '/metrics')).status).toBe(401);
+  }, 90_000);
+});
