@@ -225,6 +225,7 @@ export class RealtimeService implements Realtime {
     const connectionId = randomUUID();
     const log = this.log.child({ connectionId, conversationId: conversation.id });
     const connection = new ObservedConnection(connectionId, ws, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
+    connection.observer = this.deps.observer;
     log.info(
       { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, ticketParam: params.ticket?.param, canWrite },
       'WebSocket connected',
@@ -241,7 +242,6 @@ export class RealtimeService implements Realtime {
         server_time: new Date().toISOString(),
       },
     });
-    connection.observer = this.deps.observer;
     this.deps.observer?.connectionOpened();
     this.hub.join(connection);
     this.armSessionExpiry(connection);
