@@ -1,0 +1,173 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
+import pino from 'pino';
+import type { ServerFrame, StreamData } from '@confab/protocol';
+import { conversationChannel } from '../../libs/chat-service/src/realtime/bus-redis';
+import { openRedisScaleOut, type ScaleOut } from '../../libs/chat-service/src/realtime/scale-out';
+import { STREAMS_KEY_PREFIX } from '../../libs/chat-service/src/realtime/shared-streams';
+import { startRedis, type RunningRedis } from '../support/redis-server';
+
+/**
+ * The Redis pieces of the chat service against a real redis-server: two ScaleOut objects stand for
+ * two instances. (Deep imports: these are the module's internals, not its public index.)
+ */
+
+const logger = pino({ level: 'silent' });
+let redis: RunningRedis;
+let one: ScaleOut;
+let two: ScaleOut;
+let admin: Redis;
+
+beforeAll(async () => {
+  redis = await startRedis();
+  [one, two] = await Promise.all([openRedisScaleOut(redis.url, logger), openRedisScaleOut(redis.url, logger)]);
+  admin = new Redis(redis.url);
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.all([one?.close(), two?.close()]);
+  admin?.disconnect();
+  await redis?.stop();
+});
+
+async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(5);
+  }
+}
+
+/** Subscriptions are confirmed asynchronously: wait until Redis counts them. */
+async function subscribers(conversationId: string, count: number): Promise<void> {
+  const channel = conversationChannel(conversationId);
+  for (let i = 0; i < 200; i++) {
+    const [, n] = (await admin.pubsub('NUMSUB', channel)) as [string, number];
+    if (Number(n) === count) return;
+    await sleep(10);
+  }
+  throw new Error(`${channel} never had ${count} subscribers`);
+}
+
+const people = Array.from({ length: 300 }, () => randomUUID());
+const typing = (conversationId: string, n: number): ServerFrame => ({
+  event: 'typing',
+  data: { conversation_id: conversationId, who: { kind: 'user', id: people[n]!, display_name: `User ${n}` }, state: 'start' },
+});
+
+describe('RedisBus', () => {
+  it('delivers every frame once to every instance (the publisher too), in publish order', async () => {
+    const conversationId = randomUUID();
+    const gotOne: ServerFrame[] = [];
+    const gotTwo: ServerFrame[] = [];
+    one.bus.subscribe(conversationId, (f) => gotOne.push(f));
+    two.bus.subscribe(conversationId, (f) => gotTwo.push(f));
+    await subscribers(conversationId, 2);
+
+    const frames = Array.from({ length: 300 }, (_, i) => typing(conversationId, i));
+    for (const f of frames) one.bus.publish(conversationId, f);
+    // Not delivered synchronously: local handlers see the frame when it comes back from Redis.
+    expect(gotOne).toHaveLength(0);
+    await until(() => gotOne.length === 300 && gotTwo.length === 300, 'all frames on both instances');
+    expect(gotOne).toEqual(frames);
+    expect(gotTwo).toEqual(frames);
+    await sleep(50);
+    expect(gotOne).toHaveLength(300);
+  });
+
+  it('drops what is not a valid server frame and keeps delivering the rest', async () => {
+    const conversationId = randomUUID();
+    const got: ServerFrame[] = [];
+    two.bus.subscribe(conversationId, (f) => got.push(f));
+    await subscribers(conversationId, 1);
+    await admin.publish(conversationChannel(conversationId), 'not json');
+    await admin.publish(conversationChannel(conversationId), JSON.stringify({ event: 'message', data: { message: { id: 'x' } } }));
+    one.bus.publish(conversationId, typing(conversationId, 1));
+    await until(() => got.length === 1, 'the valid frame');
+    await sleep(50);
+    expect(got).toEqual([typing(conversationId, 1)]);
+  });
+
+  it('unsubscribes the channel when the last handler leaves', async () => {
+    const conversationId = randomUUID();
+    const got: ServerFrame[] = [];
+    const first = (f: ServerFrame) => got.push(f);
+    const second = (f: ServerFrame) => got.push(f);
+    two.bus.subscribe(conversationId, first);
+    two.bus.subscribe(conversationId, second);
+    await subscribers(conversationId, 1);
+    two.bus.unsubscribe(conversationId, first);
+    one.bus.publish(conversationId, typing(conversationId, 1));
+    await until(() => got.length === 1, 'delivery to the remaining handler');
+    two.bus.unsubscribe(conversationId, second);
+    await subscribers(conversationId, 0);
+  });
+
+  it('re-subscribes by itself after its connection to Redis is cut', async () => {
+    const conversationId = randomUUID();
+    const got: ServerFrame[] = [];
+    two.bus.subscribe(conversationId, (f) => got.push(f));
+    await subscribers(conversationId, 1);
+    await admin.client('KILL', 'TYPE', 'pubsub');
+    await subscribers(conversationId, 0).catch(() => undefined);
+    await subscribers(conversationId, 1);
+    one.bus.publish(conversationId, typing(conversationId, 7));
+    await until(() => got.length === 1, 'a frame after the reconnect');
+    expect(got[0]).toEqual(typing(conversationId, 7));
+  });
+});
+
+describe('stop relay', () => {
+  it('reaches the other instances, not the one that asked', async () => {
+    const askedOne: Array<[string, string | undefined]> = [];
+    const askedTwo: Array<[string, string | undefined]> = [];
+    one.stopRelay.listen((c, m) => (askedOne.push([c, m]), false));
+    two.stopRelay.listen((c, m) => (askedTwo.push([c, m]), true));
+    const conversationId = randomUUID();
+    const messageId = randomUUID();
+    one.stopRelay.request(conversationId, messageId);
+    one.stopRelay.request(conversationId, undefined);
+    await until(() => askedTwo.length === 2, 'both requests on instance two');
+    expect(askedTwo).toEqual([
+      [conversationId, messageId],
+      [conversationId, undefined],
+    ]);
+    await sleep(50);
+    expect(askedOne).toEqual([]);
+  });
+});
+
+describe('shared streams', () => {
+  it('lists replies in flight from any instance, oldest first, until they end; ignores junk', async () => {
+    const conversationId = randomUUID();
+    const data = (seq: number, content: string): StreamData => ({ message_id: randomUUID(), conversation_id: conversationId, seq, delta: 'x', content });
+    const later = data(9, 'Second reply');
+    const earlier = data(4, 'First reply, longer by now');
+    one.sharedStreams.update(later);
+    one.sharedStreams.update(earlier);
+    await admin.hset(`${STREAMS_KEY_PREFIX}${conversationId}`, randomUUID(), '{"not":"stream data"}');
+
+    const listed = await two.sharedStreams.list(conversationId);
+    // Snapshots carry no delta: a joiner renders the cumulative content.
+    expect(listed).toEqual([
+      { ...earlier, delta: '' },
+      { ...later, delta: '' },
+    ]);
+    expect(await admin.pttl(`${STREAMS_KEY_PREFIX}${conversationId}`)).toBeGreaterThan(0);
+
+    one.sharedStreams.end(conversationId, earlier.message_id);
+    expect((await two.sharedStreams.list(conversationId)).map((d) => d.message_id)).toEqual([later.message_id]);
+  });
+});
+
+describe('message rate limit in Redis', () => {
+  it('is one budget per identity across instances', async () => {
+    const key = `user:${randomUUID()}`;
+    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => (i % 2 ? one : two).rateLimiter.consume(key)));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+    const refused = results.filter((r) => !r.allowed);
+    expect(refused).toHaveLength(2);
+    for (const r of refused) if (!r.allowed) expect(r.retryAfterS).toBeGreaterThan(0);
+  });
+});
