@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { setUpBrowser } from './support/browser';
-import { agentMessages, composer, messageItems, openPost, sample, seededPosts, sendMessage, waitForConnection } from './support/app';
+import { agentMessages, composer, conversation, messageItems, openPost, sample, seededPosts, sendMessage, waitForConnection } from './support/app';
 
 /**
  * A visitor (no account) opens a post, starts a private thread, writes to the agent, watches
@@ -75,3 +75,49 @@ async function expectCleared(page: Page): Promise<void> {
   const { box } = composer(page);
   await sample(async () => box.inputValue(), (v) => v === '', { intervalMs: 50, timeoutMs: 5_000 });
 }
+
+it(
+  'a first-time visitor who starts a thread while the page is still connecting keeps the thread after a reload',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson();
+    // A slow network: the post page asks for its first WebSocket ticket (no cookie yet, so the
+    // server makes a visitor for it), the person starts a thread at once (also no cookie yet), and
+    // the ticket's answer arrives only after the thread was created. Seen in CI with two requests
+    // racing: the thread then belongs to a visitor whose cookie was overwritten.
+    let threadCreated: () => void = () => undefined;
+    const threadDone = new Promise<void>((resolve) => {
+      threadCreated = resolve;
+    });
+    page.on('response', (response) => {
+      if (response.request().method() === 'POST' && /\/api\/posts\/[^/]+\/threads/.test(response.url())) threadCreated();
+    });
+    let tickets = 0;
+    await page.route('**/api/ws-ticket*', async (route) => {
+      if (tickets++ > 0) return route.continue();
+      const answer = await fetch(`${env.baseUrl}/api/ws-ticket`); // as the browser sent it: no cookie yet
+      const body = Buffer.from(await answer.arrayBuffer());
+      await threadDone;
+      const headers: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? 'application/json' };
+      const setCookie = answer.headers.getSetCookie();
+      if (setCookie.length) headers['set-cookie'] = setCookie.join('\n');
+      await route.fulfill({ status: answer.status, headers, body });
+    });
+    await openPost(page, post!);
+    await page.getByRole('button', { name: 'Start a private thread' }).click();
+    await page.waitForURL(/\/threads\/[0-9a-f-]{36}/);
+    await page.waitForTimeout(1_000); // the late ticket answer has been applied by now
+    const shown = async (): Promise<{ heading: string; conversation: number }> => ({
+      heading: (await page.getByRole('heading', { level: 1 }).first().textContent()) ?? '',
+      conversation: await conversation(page).count(),
+    });
+    const before = await shown();
+    expect(before).toEqual({ heading: expect.not.stringMatching(/not found/i), conversation: 1 });
+
+    await page.reload();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    expect(await shown()).toEqual(before);
+    await waitForConnection(page);
+    await screenshot(page, 'visitor-thread-5-slow-ticket-reloaded');
+  }),
+);

@@ -104,11 +104,16 @@ export function setUpBrowser(options: { timeoutMs?: number } = {}): { test: (bod
         const shots: string[] = [];
         for (const [i, person] of people.entries()) {
           for (const [j, page] of person.context.pages().entries()) {
-            const file = await saveScreenshot(page, `${name}--failure-${i + 1}${j ? `-${j + 1}` : ''}`).catch(() => null);
+            const file = await saveScreenshot(page, `${slug(name).slice(0, 60)}-failure-${i + 1}${j ? `-${j + 1}` : ''}`).catch(() => null);
             if (file) shots.push(path.relative(process.cwd(), file));
           }
         }
-        if (err instanceof Error && shots.length) err.message += `\n\nScreenshots: ${shots.join(', ')}\nPage URL(s): ${people.map((p) => p.page.url()).join(', ')}`;
+        if (err instanceof Error && shots.length) {
+          // Jest prints `stack`, which holds the message as it was when the error was made.
+          const frames = (err.stack ?? '').split('\n').filter((line) => /^\s+at /.test(line));
+          err.message += `\n\nScreenshots: ${shots.join(', ')}\nPage URL(s): ${people.map((p) => p.page.url()).join(', ')}`;
+          err.stack = [`${err.name}: ${err.message}`, ...frames].join('\n');
+        }
         throw err;
       } finally {
         for (const person of people) await person.context.close().catch(() => undefined);
