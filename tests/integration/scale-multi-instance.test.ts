@@ -216,6 +216,12 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     const exit = a.stop('SIGTERM');
     expect(await onA.socket.closed(15_000)).toBe(1001);
     expect(await exit).toBe(0);
+    // The reply instance A was streaming ended before its socket closed: the `done` came back from Redis first.
+    const startedOnA = onA.socket.all('message').filter((f) => f.data.message.author.kind === 'agent');
+    expect(startedOnA.length).toBeGreaterThan(0);
+    for (const started of startedOnA) {
+      expect(onA.socket.all('done').find((f) => f.data.message_id === started.data.message.id)?.data.status).toBe('interrupted');
+    }
     const acked = onA.socket.all('ack').map((f) => f.data);
     expect(acked.length).toBeGreaterThanOrEqual(1);
 

@@ -76,6 +76,16 @@ describe('RedisBus', () => {
     expect(gotOne).toHaveLength(300);
   });
 
+  it('flush() resolves only after the frames published before it came back', async () => {
+    const conversationId = randomUUID();
+    const got: ServerFrame[] = [];
+    one.bus.subscribe(conversationId, (f) => got.push(f));
+    await subscribers(conversationId, 1);
+    for (let i = 0; i < 200; i++) one.bus.publish(conversationId, typing(conversationId, i));
+    await one.bus.flush();
+    expect(got).toHaveLength(200);
+  });
+
   it('drops what is not a valid server frame and keeps delivering the rest', async () => {
     const conversationId = randomUUID();
     const got: ServerFrame[] = [];

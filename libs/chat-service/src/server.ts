@@ -106,7 +106,13 @@ async function assembleServices(
   registerMetricsRoutes(app, metrics, config.metricsToken);
   const realtimeOptions: RealtimeOptions = {
     observer: metricsObserver(metrics),
-    ...(scaleOut && { bus: scaleOut.bus, rateLimiter: scaleOut.rateLimiter, stopRelay: scaleOut.stopRelay, sharedStreams: scaleOut.sharedStreams }),
+    ...(scaleOut && {
+      bus: scaleOut.bus,
+      flushBus: () => scaleOut.bus.flush(),
+      rateLimiter: scaleOut.rateLimiter,
+      stopRelay: scaleOut.stopRelay,
+      sharedStreams: scaleOut.sharedStreams,
+    }),
   };
   const realtimeService = (options.createRealtime ?? ((deps: RealtimeDeps) => createRealtime(deps, realtimeOptions)))({ config, logger, store, auth, access });
   realtime = realtimeService;

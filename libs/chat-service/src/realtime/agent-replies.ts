@@ -23,6 +23,12 @@ export interface AgentRepliesDeps {
   sharedStreams?: SharedStreams;
   /** Called with the number of replies streaming on this instance whenever it changes (metrics). */
   onStreamingChange?(count: number): void;
+  /**
+   * Resolves when the frames published so far have reached this instance's sockets (a Redis bus
+   * delivers them asynchronously). shutdown() waits for it, so the final `done` frames are sent
+   * before the sockets close.
+   */
+  flushPublished?(): Promise<void>;
 }
 
 /** Why a reply was aborted; passed as the AbortSignal's reason. */
@@ -124,6 +130,7 @@ export class AgentReplies {
     this.accepting = false;
     for (const reply of this.inFlight.values()) reply.controller.abort('interrupted' satisfies AbortCause);
     await Promise.all(this.queues.values());
+    await this.deps.flushPublished?.();
   }
 
   private newestIn(conversationId: string): InFlightReply | undefined {
@@ -172,6 +179,8 @@ export class AgentReplies {
     };
     this.inFlight.set(message.id, reply);
     this.deps.onStreamingChange?.(this.inFlight.size);
+    // Shutdown began while this turn was being set up (after it aborted the replies in flight).
+    if (!this.accepting) reply.controller.abort('interrupted' satisfies AbortCause);
     publish(conversation.id, { event: 'message', data: { message } });
     const startedAt = Date.now();
 

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Redis } from 'ioredis';
 import { parseServerFrame, type ServerFrame } from '@confab/protocol';
 import type { Logger } from '../logger';
@@ -22,6 +24,9 @@ export const conversationChannel = (conversationId: string): string => `${CONVER
  */
 export class RedisBus implements Bus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
+  /** This process's own channel for flush() markers. */
+  private readonly barrierChannel = `confab:barrier:${randomUUID()}`;
+  private readonly barriers = new Map<string, () => void>();
   private readonly log: Logger;
   private closed = false;
 
@@ -67,6 +72,28 @@ export class RedisBus implements Bus {
     });
   }
 
+  /**
+   * Resolves once every frame this instance published before the call has come back from Redis and
+   * been handed to the local handlers (or after `timeoutMs`). Redis runs one connection's commands in
+   * order and pushes messages to a subscriber in the order it ran the PUBLISHes, so a marker
+   * published after the frames arrives after them. Used on shutdown: the last `done` frames reach
+   * this instance's sockets before they are closed.
+   */
+  async flush(timeoutMs = 2_000): Promise<void> {
+    if (this.closed) return;
+    const marker = randomUUID();
+    const arrived = new Promise<void>((resolve) => this.barriers.set(marker, resolve));
+    try {
+      await this.subscriber.subscribe(this.barrierChannel);
+      await this.publisher.publish(this.barrierChannel, marker);
+      await Promise.race([arrived, sleep(timeoutMs)]);
+    } catch (error) {
+      this.log.warn({ err: error }, 'could not flush the Redis bus');
+    } finally {
+      this.barriers.delete(marker);
+    }
+  }
+
   /** Stops delivering. The connections belong to whoever opened them (see scale-out.ts). */
   async close(): Promise<void> {
     this.closed = true;
@@ -80,6 +107,7 @@ export class RedisBus implements Bus {
   }
 
   private readonly onMessage = (channel: string, text: string): void => {
+    if (channel === this.barrierChannel) return this.barriers.get(text)?.();
     if (!channel.startsWith(CONVERSATION_CHANNEL_PREFIX)) return;
     const handlers = this.handlers.get(channel.slice(CONVERSATION_CHANNEL_PREFIX.length));
     if (!handlers) return;

@@ -43,6 +43,8 @@ export interface RealtimeOptions {
   stopRelay?: StopRelay;
   /** Several instances: replies in flight visible to joiners on other instances. Default: none. */
   sharedStreams?: SharedStreams;
+  /** Several instances: waits until published frames are back from Redis (see RedisBus.flush). */
+  flushBus?: () => Promise<void>;
 }
 
 export function createRealtime(
@@ -59,6 +61,7 @@ export function createRealtime(
     observer: options.observer,
     stopRelay: options.stopRelay,
     sharedStreams: options.sharedStreams,
+    flushBus: options.flushBus,
   });
   return {
     publish: (conversationId, frame) => service.publish(conversationId, frame),

@@ -1,7 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_S } from '@confab/protocol';
 import type { Logger } from '../logger';
-import type { Bus } from './bus';
 import { RedisBus } from './bus-redis';
 import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
 import { openRedisConnections } from './redis-connections';
@@ -10,7 +9,7 @@ import { RedisStopRelay, type StopRelay } from './stop-relay';
 
 /** Everything the realtime layer shares between instances when REDIS_URL is set. */
 export interface ScaleOut {
-  bus: Bus;
+  bus: RedisBus;
   rateLimiter: MessageRateLimiter;
   stopRelay: StopRelay;
   sharedStreams: SharedStreams;

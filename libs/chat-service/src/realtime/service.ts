@@ -51,6 +51,7 @@ export interface RealtimeServiceDeps {
   /** Several instances (REDIS_URL): stop requests and replies in flight shared between them. */
   stopRelay?: StopRelay;
   sharedStreams?: SharedStreams;
+  flushBus?: () => Promise<void>;
 }
 
 type Admission =
@@ -124,6 +125,7 @@ export class RealtimeService implements Realtime {
       stopRelay: deps.stopRelay,
       sharedStreams: deps.sharedStreams,
       onStreamingChange: (count) => deps.observer?.repliesStreaming(count),
+      flushPublished: deps.flushBus,
     });
     this.sessionCheck = setInterval(() => void this.closeEndedSessions(), deps.sessionCheckIntervalMs);
     this.sessionCheck.unref();
