@@ -402,6 +402,10 @@ export function createConversationController(deps: ControllerDeps) {
     },
     /** Mount: show what a previous page load left in the outbox, start the clock. */
     mount(): void {
+      // After a reload the server-rendered history may already hold what the outbox still has
+      // (stored, but the ack was lost with the page): delivered, so it leaves the outbox unsent.
+      const stored = new Set(store.getState().messages.filter((m) => m.id !== null).map((m) => m.client_message_id));
+      outbox.entries().filter((e) => stored.has(e.client_message_id)).forEach((e) => outbox.remove(e.client_message_id));
       if (outbox.size() > 0) store.dispatch({ type: 'outboxRestored', entries: outbox.entries() });
       clock ??= setInterval(tick, CLOCK_TICK_MS);
     },

@@ -4,8 +4,11 @@ import type { ChatMessage } from './types';
 /**
  * Pure helpers over the ordered message list. Invariants kept by every function here:
  * - one entry per server id (stored messages are keyed by id, so re-deliveries never duplicate);
- * - one entry per client_message_id while it is still local (key = client_message_id);
- * - stored messages sorted by seq, then local unacknowledged ones in the order they were written.
+ * - one entry per client_message_id, local or stored: our message is the same message whether it
+ *   comes back as an ack, a broadcast, a sync or history page, or the server-rendered history
+ *   after a reload (key = client_message_id while local, the server id once stored);
+ * - stored messages sorted by seq, then local unacknowledged ones in the order they were written;
+ * - `mine`: local messages always; stored ones when their author is the viewer's identity.
  */
 
 export interface OutboxEntry {
@@ -34,8 +37,21 @@ export const indexById = (messages: readonly ChatMessage[], id: string): number 
 export const indexOfLocal = (messages: readonly ChatMessage[], clientMessageId: string): number =>
   messages.findIndex((m) => isLocal(m) && m.client_message_id === clientMessageId);
 
+/** Any entry (local or stored) carrying this client_message_id. */
+export const indexByClientMessageId = (messages: readonly ChatMessage[], clientMessageId: string): number =>
+  messages.findIndex((m) => m.client_message_id === clientMessageId);
+
 export function isOwnAuthor(author: Message['author'], identity: Identity | null): boolean {
   return identity !== null && author.id === identity.id && author.kind === identity.kind;
+}
+
+/**
+ * Whether the viewer wrote a stored message. The one rule for "You": the author is the identity we
+ * know (the socket's, or the server render's before it connects). With no identity known yet, a
+ * message that replaces our own local copy is still ours.
+ */
+export function isMineStored(author: Message['author'], identity: Identity | null, wasOurs: boolean): boolean {
+  return identity === null ? wasOurs : isOwnAuthor(author, identity);
 }
 
 export function fromStored(message: Message, mine: boolean): ChatMessage {
@@ -109,11 +125,11 @@ export function agentPlaceholder(fields: {
 }
 
 /**
- * Merge one stored message (from `message`, `sync` or history) into the list.
+ * Merge one stored message (from `message`, `sync`, history or the server render) into the list.
  * - same server id: update it, but never let a stale copy undo progress (a `streaming` copy
  *   arriving after `done`, or a shorter cumulative content than one already shown);
- * - else a local message with the same client_message_id: the server copy replaces it, so
- *   ack + broadcast of one message never shows two bubbles;
+ * - else an entry with the same client_message_id (our local copy, or a copy stored under another
+ *   id by a resend): the incoming copy replaces it, so one message is never two bubbles;
  * - else: a new message.
  */
 export function mergeStoredMessage(
@@ -124,20 +140,65 @@ export function mergeStoredMessage(
   const byId = indexById(messages, incoming.id);
   if (byId >= 0) {
     const existing = messages[byId] as ChatMessage;
-    const merged = preferProgress(existing, incoming);
+    const merged = preferProgress(existing, incoming, isMineStored(incoming.author, identity, existing.mine));
     if (merged === existing) return messages as ChatMessage[];
     return replaceAt(messages, byId, merged);
   }
-  const localIndex = incoming.client_message_id === null ? -1 : indexOfLocal(messages, incoming.client_message_id);
-  if (localIndex >= 0) {
-    return sortMessages(replaceAt(messages, localIndex, fromStored(incoming, true)));
+  const sameClientId = incoming.client_message_id === null ? -1 : indexByClientMessageId(messages, incoming.client_message_id);
+  if (sameClientId >= 0) {
+    const existing = messages[sameClientId] as ChatMessage;
+    const mine = isMineStored(incoming.author, identity, existing.mine);
+    return sortMessages(replaceAt(messages, sameClientId, fromStored(incoming, mine)));
   }
-  return sortMessages([...messages, fromStored(incoming, isOwnAuthor(incoming.author, identity))]);
+  return sortMessages([...messages, fromStored(incoming, isMineStored(incoming.author, identity, false))]);
 }
 
-function preferProgress(existing: ChatMessage, incoming: Message): ChatMessage {
-  if (isFinal(existing) && incoming.status === 'streaming') return existing;
-  const next = fromStored(incoming, existing.mine);
+/**
+ * `mergeStoredMessage` for a whole page (sync, history, the server render): one pass with id and
+ * client_message_id indexes and one sort, instead of a search and a sort per message — a sync of
+ * a 5,000-message thread is one page of work, not 5,000.
+ */
+export function mergeStoredMessages(
+  messages: readonly ChatMessage[],
+  incoming: readonly Message[],
+  identity: Identity | null,
+): ChatMessage[] {
+  if (incoming.length === 0) return messages as ChatMessage[];
+  if (incoming.length === 1) return mergeStoredMessage(messages, incoming[0] as Message, identity);
+  const next = [...messages];
+  const byId = new Map<string, number>();
+  const byClientId = new Map<string, number>();
+  next.forEach((m, i) => {
+    if (m.id !== null) byId.set(m.id, i);
+    if (m.client_message_id !== null) byClientId.set(m.client_message_id, i);
+  });
+  let changed = false;
+  let reorder = false;
+  for (const m of incoming) {
+    let index = byId.get(m.id) ?? (m.client_message_id === null ? undefined : byClientId.get(m.client_message_id));
+    if (index === undefined) {
+      index = next.length;
+      next.push(fromStored(m, isMineStored(m.author, identity, false)));
+      reorder = true;
+    } else {
+      const existing = next[index] as ChatMessage;
+      const mine = isMineStored(m.author, identity, existing.mine);
+      const merged = existing.id === m.id ? preferProgress(existing, m, mine) : fromStored(m, mine);
+      if (merged === existing) continue;
+      if (existing.id !== m.id) reorder = true;
+      next[index] = merged;
+    }
+    changed = true;
+    byId.set(m.id, index);
+    if (m.client_message_id !== null) byClientId.set(m.client_message_id, index);
+  }
+  if (!changed) return messages as ChatMessage[];
+  return reorder ? sortMessages(next) : next;
+}
+
+function preferProgress(existing: ChatMessage, incoming: Message, mine: boolean): ChatMessage {
+  if (isFinal(existing) && incoming.status === 'streaming') return existing.mine === mine ? existing : { ...existing, mine };
+  const next = fromStored(incoming, mine);
   if (incoming.status === 'streaming' && existing.content.length > incoming.content.length) {
     return { ...next, content: existing.content };
   }

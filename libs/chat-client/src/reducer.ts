@@ -20,6 +20,7 @@ import {
   agentPlaceholder,
   fromOutbox,
   highestSeq,
+  indexByClientMessageId,
   indexById,
   indexOfLocal,
   isFinal,
@@ -27,7 +28,8 @@ import {
   isOwnAuthor,
   localAuthor,
   lowestSeq,
-  mergeStoredMessage,
+  isMineStored,
+  mergeStoredMessages,
   removeAt,
   replaceAt,
   sortMessages,
@@ -73,13 +75,16 @@ export interface InitialStateInput {
   initialHasOlder?: boolean;
   /** What to assume before `connected` says (lets people write while the first connect is pending). */
   initialCanWrite?: boolean;
+  /**
+   * Who the server rendered the page for (from the same cookie the socket will use), so the
+   * viewer's own messages in the rendered history show as theirs from the first paint.
+   */
+  initialIdentity?: Identity | null;
 }
 
 export function createInitialState(input: InitialStateInput): ConversationStoreState {
-  const messages = (input.initialMessages ?? []).reduce<ChatMessage[]>(
-    (list, m) => mergeStoredMessage(list, m, null),
-    [],
-  );
+  const identity = input.initialIdentity ?? null;
+  const messages = mergeStoredMessages([], input.initialMessages ?? [], identity);
   const first = lowestSeq(messages);
   // The server component renders the newest page: contiguity starts just below its first seq.
   const lastSeq = first === null ? 0 : advanceContiguous(first - 1, messages);
@@ -87,7 +92,7 @@ export function createInitialState(input: InitialStateInput): ConversationStoreS
     conversationId: input.conversationId,
     messages,
     lastSeq,
-    identity: null,
+    identity,
     canWrite: input.initialCanWrite ?? true,
     typing: [],
     connection: { status: 'connecting', attempt: 0, nextRetryAt: null, reason: null },
@@ -182,21 +187,32 @@ function applyConnected(state: ConversationStoreState, data: ConnectedData): Con
 }
 
 /**
- * Once we know who we are: local bubbles written before get our name, and stored messages by the
- * same identity (server-rendered history, other tabs) count as ours.
+ * Once the socket says who we are: local bubbles written before get our name, and stored messages
+ * are ours exactly when their author is this identity (server-rendered history, other tabs; and
+ * no longer, if the socket turned out to be someone else, e.g. after signing out elsewhere).
  */
 function markOwnMessages(messages: readonly ChatMessage[], identity: Identity | null): ChatMessage[] {
-  return messages.map((m) => {
-    if (isLocal(m)) return { ...m, author: localAuthor(identity) };
-    return !m.mine && isOwnAuthor(m.author, identity) ? { ...m, mine: true } : m;
+  let changed = false;
+  const next = messages.map((m) => {
+    if (isLocal(m)) {
+      const author = localAuthor(identity);
+      if (m.author.kind === author.kind && m.author.id === author.id && m.author.display_name === author.display_name) return m;
+      changed = true;
+      return { ...m, author };
+    }
+    const mine = isMineStored(m.author, identity, m.mine);
+    if (mine === m.mine) return m;
+    changed = true;
+    return { ...m, mine };
   });
+  return changed ? next : (messages as ChatMessage[]);
 }
 
 function applyAck(state: ConversationStoreState, ack: AckData): ConversationStoreState {
   const localIndex = indexOfLocal(state.messages, ack.client_message_id);
   if (localIndex < 0) return state; // already replaced by the broadcast, or not ours
-  if (indexById(state.messages, ack.message_id) >= 0) {
-    // The broadcast `message` arrived first: the stored copy is shown; drop the local one.
+  if (indexById(state.messages, ack.message_id) >= 0 || hasStoredCopy(state.messages, ack.client_message_id)) {
+    // The broadcast `message` (or a sync page) arrived first: the stored copy is shown; drop the local one.
     return withSeqBookkeeping({ ...state, messages: removeAt(state.messages, localIndex) });
   }
   const local = state.messages[localIndex] as ChatMessage;
@@ -211,11 +227,14 @@ function applyAck(state: ConversationStoreState, ack: AckData): ConversationStor
   return withSeqBookkeeping({ ...state, messages: sortMessages(replaceAt(state.messages, localIndex, stored)) });
 }
 
+/** A stored entry (not our local copy) with this client_message_id. */
+function hasStoredCopy(messages: readonly ChatMessage[], clientMessageId: string): boolean {
+  const index = indexByClientMessageId(messages, clientMessageId);
+  return index >= 0 && !isLocal(messages[index] as ChatMessage);
+}
+
 function applyStored(state: ConversationStoreState, incoming: readonly Message[]): ConversationStoreState {
-  const messages = incoming.reduce<ChatMessage[]>(
-    (list, m) => mergeStoredMessage(list, m, state.identity),
-    state.messages,
-  );
+  const messages = mergeStoredMessages(state.messages, incoming, state.identity);
   return messages === state.messages ? state : { ...state, messages };
 }
 

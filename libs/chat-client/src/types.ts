@@ -23,7 +23,10 @@ export interface ChatMessage {
   usage: Usage | null;
   created_at: string;
   error: { code: ErrorCode; message: string } | null;
-  /** True for messages this browser sent (and, once `connected` says who we are, messages by the same identity). */
+  /**
+   * Written by the viewer: our local copies, and stored messages whose author is the viewer's
+   * identity (decided in the reducer, so the UI shows "You" without comparing identities itself).
+   */
   mine: boolean;
 }
 
@@ -84,6 +87,11 @@ export interface UseConversationOptions {
    * server already knows they cannot (a visitor on a post's shared conversation).
    */
   initialCanWrite?: boolean;
+  /**
+   * Who the server rendered the page for (same cookie as the socket's ticket), so the viewer's
+   * own messages in the rendered history are "You" from the first paint; `connected` confirms it.
+   */
+  initialIdentity?: Identity | null;
   /** `app_type=` on the socket URL; defaults to `process.env.appType`. */
   appType?: string;
 }

@@ -406,7 +406,8 @@ describe('useConversation with react-use-websocket mocked', () => {
       expect(storedOutbox()).toHaveLength(2);
       deliver(frames.ack(ids[0] ?? '', 1));
       expect(storedOutbox().map((e) => e.client_message_id)).toEqual([ids[1]]);
-      deliver(frames.message(message(2, { client_message_id: ids[1] ?? null, content: 'two' })));
+      // The stored copy of our message: by us (the server stores it under the sender's identity).
+      deliver(frames.message(message(2, { client_message_id: ids[1] ?? null, content: 'two', author: { kind: ME.kind, id: ME.id, display_name: ME.display_name } })));
       expect(storedOutbox()).toEqual([]);
       nextFrame();
       expect(result.current.state.messages.map((m) => [m.content, m.status, m.mine])).toEqual([
