@@ -46,10 +46,12 @@ export function formatLine(name: string, line: string, options: FormatOptions): 
   let stack = '';
   for (const [key, value] of Object.entries(entry)) {
     if (HIDDEN.has(key)) continue;
-    if (key === 'err' && typeof value === 'object' && value !== null) {
+    if ((key === 'err' || key === 'error') && typeof value === 'object' && value !== null) {
+      // Errors: the stack for errors and worse, only the message for warnings (retries are noisy).
       const err = value as { message?: unknown; stack?: unknown };
-      if (typeof err.stack === 'string') stack = err.stack;
-      else if (typeof err.message === 'string') extras.push(`err=${renderValue(err.message)}`);
+      if (levelNumber >= 50 && typeof err.stack === 'string') stack = err.stack;
+      else if (typeof err.message === 'string') extras.push(`${key}=${renderValue(err.message)}`);
+      else extras.push(`${key}=${renderValue(value)}`);
       continue;
     }
     extras.push(`${key}=${renderValue(value)}`);

@@ -58,7 +58,7 @@ async function waitUntilReady(child: ManagedChild, spec: ChildSpec, isReady: Pro
   if (outcome === 'timeout') {
     throw new LaunchError(`The ${spec.label} did not become ready within ${spec.readyTimeoutMs / 1000} s.${failureDetails(child)}`);
   }
-  throw new LaunchError(`The ${spec.label} ${describeExit(outcome)} while starting.${failureDetails(child)}`);
+  throw new LaunchError(`The ${spec.label} ${describeExit(outcome)} while starting.${failureDetails(child)}\n${spec.hint}`);
 }
 
 function launch(spec: ChildSpec, merged: MergedEnv): { child: ManagedChild; ready: Promise<void> } {
@@ -178,7 +178,9 @@ async function main(argv: string[]): Promise<number> {
   // From now on, any child that exits takes everything down.
   const firstExit = await Promise.race(running.map((child) => child.exited.then((result) => ({ child, result }))));
   if (stopping) return 0;
+  const spec = specs.find((sp) => sp.name === firstExit.child.name);
   say(`The ${firstExit.child.label} ${describeExit(firstExit.result)} unexpectedly: stopping Confab.${failureDetails(firstExit.child)}`);
+  if (spec) say(spec.hint);
   await stopAll();
   return 1;
 }

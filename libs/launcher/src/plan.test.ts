@@ -33,3 +33,10 @@ describe('planLaunch', () => {
     expect(chat!.stopTimeoutMs).toBeGreaterThan(web!.stopTimeoutMs);
   });
 });
+
+describe('hints', () => {
+  it('tells how to run without voice when the voice agent dies', () => {
+    const plan = planLaunch(merged({ LIVEKIT_URL: 'ws://127.0.0.1:7999', LIVEKIT_API_KEY: 'k', LIVEKIT_API_SECRET: 's' }), opts);
+    expect(plan.children[2]?.hint).toMatch(/ws:\/\/127\.0\.0\.1:7999.*unset LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET/);
+  });
+});

@@ -15,6 +15,8 @@ export interface ChildSpec {
   readyTimeoutMs: number;
   /** How long it gets to finish after SIGTERM before SIGKILL. */
   stopTimeoutMs: number;
+  /** What to check when it dies, in words. */
+  hint: string;
 }
 
 export interface LaunchPlan {
@@ -47,6 +49,7 @@ export function planLaunch(merged: MergedEnv, options: PlanOptions): LaunchPlan 
       port: merged.settings.CHAT_SERVICE_PORT,
       readyTimeoutMs: 60_000,
       stopTimeoutMs: 15_000,
+      hint: 'Check its settings (DATABASE_URL, PGLITE_DATA_DIR, REDIS_URL, TICKET_SECRET) in .env.local; `npm run chat-service` runs it alone.',
     },
     {
       name: 'web',
@@ -56,6 +59,7 @@ export function planLaunch(merged: MergedEnv, options: PlanOptions): LaunchPlan 
       port: merged.settings.PORT,
       readyTimeoutMs: 120_000,
       stopTimeoutMs: 8_000,
+      hint: dev ? 'See the [web] lines above.' : 'If the build looks broken, delete the .next folder and run npm start again.',
     },
   ];
   let voiceNotice: string | null = null;
@@ -68,6 +72,7 @@ export function planLaunch(merged: MergedEnv, options: PlanOptions): LaunchPlan 
       port: null,
       readyTimeoutMs: 60_000,
       stopTimeoutMs: 8_000,
+      hint: `Check that a LiveKit server answers at LIVEKIT_URL (${merged.settings.LIVEKIT_URL ?? ''}) with that key and secret, or unset LIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET to run without voice.`,
     });
   } else {
     const missing = missingVoiceVariables(merged.settings).join(', ');

@@ -33,6 +33,11 @@ describe('formatLine', () => {
     expect(formatLine('chat', line, { color: false })).toBe('[chat]   ERROR boom\n[chat]     Error: x\n[chat]         at f (a.ts:1:1)');
   });
 
+  it('shows only the message of an error attached to a warning', () => {
+    const line = JSON.stringify({ level: 40, msg: 'failed to connect, retrying', error: { message: 'connect ECONNREFUSED 127.0.0.1:7999', stack: 'Error: connect…\n    at x' }, retry_count: 1 });
+    expect(formatLine('voice', line, { color: false })).toBe('[voice]  WARN  failed to connect, retrying error="connect ECONNREFUSED 127.0.0.1:7999" retry_count=1');
+  });
+
   it('keeps plain text as it is, without terminal colours when colour is off', () => {
     expect(formatLine('web', '\u001b[32m ✓\u001b[39m Ready in 1.2s', { color: false })).toBe('[web]     ✓ Ready in 1.2s');
   });

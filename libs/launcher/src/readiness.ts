@@ -33,7 +33,7 @@ export function parseJsonLine(line: string): Record<string, unknown> | null {
   }
 }
 
-const ANSI = /\u001b\[[0-9;]*[A-Za-z]/g;
+const ANSI = /\u001b\[[0-9;?]*[A-Za-z]/g;
 export function stripAnsi(text: string): string {
   return text.replace(ANSI, '');
 }
