@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_MESSAGE_CHARS } from '@confab/protocol';
 import type { SendResult } from '@confab/chat-client';
 import { useNow } from './hooks';
@@ -18,8 +18,11 @@ export interface ComposerProps {
   placeholder?: string;
 }
 
-/** Enter sends, Shift+Enter starts a new line; the text survives a refused send. */
-export function Composer({ onSend, onTyping, onStop, streaming, blockedUntil, placeholder }: ComposerProps) {
+/**
+ * Enter sends, Shift+Enter starts a new line; the text survives a refused send. Memoized: the
+ * conversation re-renders for every streamed token, the composer only when its props change.
+ */
+export const Composer = memo(function Composer({ onSend, onTyping, onStop, streaming, blockedUntil, placeholder }: ComposerProps) {
   const id = useId();
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
@@ -113,4 +116,4 @@ export function Composer({ onSend, onTyping, onStop, streaming, blockedUntil, pl
       )}
     </form>
   );
-}
+});

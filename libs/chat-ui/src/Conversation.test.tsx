@@ -71,6 +71,18 @@ function renderConversation(props: Partial<Parameters<typeof Conversation>[0]> =
   return render(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} {...props} />);
 }
 
+// jsdom has no layout: give the (virtualized) message scroller a viewport, so rows render.
+const clientHeight = Object.getOwnPropertyDescriptor(Element.prototype, 'clientHeight');
+const clientWidth = Object.getOwnPropertyDescriptor(Element.prototype, 'clientWidth');
+beforeAll(() => {
+  Object.defineProperty(Element.prototype, 'clientHeight', { configurable: true, get: () => 600 });
+  Object.defineProperty(Element.prototype, 'clientWidth', { configurable: true, get: () => 760 });
+});
+afterAll(() => {
+  if (clientHeight) Object.defineProperty(Element.prototype, 'clientHeight', clientHeight);
+  if (clientWidth) Object.defineProperty(Element.prototype, 'clientWidth', clientWidth);
+});
+
 beforeEach(() => {
   jest.useFakeTimers({ now: NOW });
   mockedUseConversation.mockReset();
@@ -301,11 +313,31 @@ describe('Conversation with useConversation mocked', () => {
     expect(result.loadOlder).toHaveBeenCalledTimes(1);
   });
 
-  it("shows the viewer's own stored messages as theirs once the socket says who they are", () => {
-    hook({ messages: [message({ author: grace, mine: false, content: 'from before signing in' })] });
+  it('labels the messages the client marks as the viewer\'s "You" and everyone else by name', () => {
+    // Which messages are the viewer's is decided in the chat-client reducer (see one-bubble.test.ts).
+    hook({
+      messages: [
+        message({ author: grace, mine: true, content: 'from me' }),
+        message({ author: { kind: 'user', id: '22222222-2222-4222-8222-222222222222', display_name: 'Bo' }, content: 'from Bo' }),
+      ],
+    });
     renderConversation();
-    const item = screen.getByRole('listitem');
-    expect(item.getAttribute('data-mine')).toBe('true');
-    expect(within(item).getByText('You')).toBeTruthy();
+    const [mine, theirs] = screen.getAllByRole('listitem');
+    expect(mine?.getAttribute('data-mine')).toBe('true');
+    expect(within(mine!).getByText('You')).toBeTruthy();
+    expect(within(mine!).queryByText('Grace')).toBeNull();
+    expect(theirs?.getAttribute('data-mine')).toBeNull();
+    expect(within(theirs!).getByText('Bo')).toBeTruthy();
+  });
+
+  it('renders a window of a long conversation — the newest messages — and says where each row is in the whole', () => {
+    const messages = Array.from({ length: 5_000 }, (_, i) => message({ content: `Message number ${i + 1}` }));
+    hook({ messages });
+    renderConversation();
+    const items = screen.getAllByRole('listitem');
+    expect(items.length).toBeLessThan(100); // of 5,000 (jsdom measures rows as 0 px high, so a few more than a browser)
+    const last = items[items.length - 1]!;
+    expect(within(last).getByText('Message number 5000')).toBeTruthy();
+    expect([last.getAttribute('aria-posinset'), last.getAttribute('aria-setsize')]).toEqual(['5000', '5000']);
   });
 });

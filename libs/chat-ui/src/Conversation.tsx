@@ -1,7 +1,7 @@
 'use client';
 
 import { useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
-import type { Message } from '@confab/protocol';
+import type { Identity, Message } from '@confab/protocol';
 import { useConversation, type ChatMessage } from '@confab/chat-client';
 import { Composer } from './Composer';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -28,6 +28,11 @@ export interface ConversationProps {
   placeholder?: string;
   /** Rendered just above the composer (the live voice transcript on thread pages). */
   aboveComposer?: ReactNode;
+  /**
+   * Who the server rendered the page for, so the viewer's own messages show as "You" from the
+   * first paint (the socket's `connected` confirms it). Not a secret: ids appear on every message.
+   */
+  viewer?: Identity | null;
 }
 
 /** A live conversation: messages, typing, connection state, errors and the composer. */
@@ -41,12 +46,14 @@ export function Conversation({
   emptyText,
   placeholder,
   aboveComposer,
+  viewer = null,
 }: ConversationProps) {
   const { state, send, retry, stop, notifyTyping, reconnect, loadOlder } = useConversation({
     conversationId,
     initialMessages,
     initialHasOlder,
     initialCanWrite,
+    initialIdentity: viewer,
   });
 
   const { canWrite } = state;
@@ -58,12 +65,16 @@ export function Conversation({
 
   // Stable across renders so memoized rows are not re-rendered by a new callback identity.
   const retryRef = useRef(retry);
+  const stopRef = useRef(() => stop(streamingReply?.id ?? undefined));
   useLayoutEffect(() => {
     retryRef.current = retry;
-  }, [retry]);
+    stopRef.current = () => stop(streamingReply?.id ?? undefined);
+  }, [retry, stop, streamingReply]);
   const onRetry = useCallback((message: ChatMessage) => {
     if (message.client_message_id) retryRef.current(message.client_message_id);
   }, []);
+  // Stable too, so the (memoized) composer does not re-render for every streamed token.
+  const onStop = useCallback(() => stopRef.current(), []);
 
   const blockedUntil = state.error?.code === 'RATE_LIMIT' ? state.error.until : null;
 
@@ -75,7 +86,6 @@ export function Conversation({
       </header>
       <MessageList
         messages={state.messages}
-        identity={state.identity}
         hasOlder={state.hasOlder}
         onLoadOlder={loadOlder}
         onRetry={canWrite ? onRetry : undefined}
@@ -89,7 +99,7 @@ export function Conversation({
           <Composer
             onSend={send}
             onTyping={notifyTyping}
-            onStop={() => stop(streamingReply?.id ?? undefined)}
+            onStop={onStop}
             streaming={streamingReply !== undefined}
             blockedUntil={blockedUntil}
             placeholder={placeholder}

@@ -8,8 +8,11 @@ import styles from './conversation.module.css';
 
 export interface MessageItemProps {
   message: ChatMessage;
-  /** Written by the viewer (this browser, or the same identity elsewhere / before a reload). */
-  mine: boolean;
+  /** Position in the whole conversation (the list is virtualized: not every row is rendered). */
+  index: number;
+  setSize: number;
+  /** The virtualizer's measuring ref: rows have the height their content needs. */
+  measureRef?: (element: HTMLLIElement | null) => void;
   onRetry?: (message: ChatMessage) => void;
 }
 
@@ -17,14 +20,19 @@ function initials(name: string): string {
   return name.trim().charAt(0).toUpperCase() || '?';
 }
 
-function MessageItemView({ message, mine, onRetry }: MessageItemProps) {
-  const { author, status } = message;
+function MessageItemView({ message, index, setSize, measureRef, onRetry }: MessageItemProps) {
+  // "You" is decided once, in the chat-client reducer (local copies and the viewer's stored messages).
+  const { author, status, mine } = message;
   const isAgent = author.kind === 'agent';
   const note = statusNote(status);
   const side = mine ? styles.mine : styles.theirs;
 
   return (
     <li
+      ref={measureRef}
+      data-index={index}
+      aria-posinset={index + 1}
+      aria-setsize={setSize}
       className={`${styles.message} ${side} ${isAgent ? styles.agent : ''}`}
       data-status={status}
       data-author-kind={author.kind}
@@ -73,11 +81,15 @@ export const MessageItem = memo(MessageItemView, (a, b) => {
   const y = b.message;
   return (
     a.onRetry === b.onRetry &&
+    a.index === b.index &&
+    a.setSize === b.setSize &&
+    a.measureRef === b.measureRef &&
     x.key === y.key &&
+    x.mine === y.mine &&
+    x.source === y.source &&
     x.content === y.content &&
     x.status === y.status &&
     x.model === y.model &&
-    a.mine === b.mine &&
     x.author.display_name === y.author.display_name &&
     x.error?.message === y.error?.message
   );

@@ -1,15 +1,13 @@
 'use client';
 
 import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import type { Identity } from '@confab/protocol';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage } from '@confab/chat-client';
 import { MessageItem } from './MessageItem';
 import styles from './conversation.module.css';
 
 export interface MessageListProps {
   messages: ChatMessage[];
-  /** Who is reading; their own stored messages are shown as theirs. */
-  identity: Identity | null;
   hasOlder: boolean;
   onLoadOlder: () => Promise<void>;
   onRetry?: (message: ChatMessage) => void;
@@ -20,72 +18,99 @@ export interface MessageListProps {
 
 /** How close to the bottom (px) still counts as "reading the latest". */
 const STICK_THRESHOLD_PX = 80;
+/** A first guess of a row's height; every rendered row is then measured. */
+const ESTIMATED_ROW_PX = 88;
+/** The gap between rows: must match `.list { gap }` in conversation.module.css. */
+const ROW_GAP_PX = 18;
+/** What the server render (and the first client render) assumes the viewport is. */
+const INITIAL_RECT = { width: 760, height: 800 };
 
 /**
- * The scrollable message list. It follows new content while the reader is at the bottom and
- * stops as soon as they scroll up (then "Jump to latest" brings them back). Loading older
- * messages keeps the reader's place instead of jumping.
+ * The scrollable message list, virtualized: only the rows near the viewport are in the DOM
+ * (a 5,000-message thread renders ~20 rows), each measured as it renders, so a streamed token
+ * costs one row's render and layout instead of the whole thread's.
  *
- * Not virtualized: rows are memoized (only the streaming row re-renders) and the browser
- * skips painting off-screen rows (`content-visibility: auto`), which keeps threads of a few
- * thousand messages smooth without the scroll-anchoring problems of a virtual list.
+ * - It follows new content (a new message, a growing streamed reply) while the reader is at
+ *   the bottom, and stops as soon as they scroll up; "Jump to latest" brings them back.
+ * - "Load older messages" prepends a page and keeps the row the reader was looking at in place.
+ * - The server renders the newest rows, so the first paint (and a page without JavaScript)
+ *   shows the latest messages.
+ * Every rendered row is a `listitem` with aria-posinset/aria-setsize, so assistive technology
+ * knows where it is in the whole conversation.
  */
-export function MessageList({ messages, identity, hasOlder, onLoadOlder, onRetry, emptyText, footer }: MessageListProps) {
+export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyText, footer }: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
-  const stickRef = useRef(true);
-  const [atBottom, setAtBottom] = useState(true);
+  const listRef = useRef<HTMLOListElement>(null);
+  const [listTop, setListTop] = useState(0);
   const [loadingOlder, setLoadingOlder] = useState(false);
   const [olderError, setOlderError] = useState<string | null>(null);
-  // Scroll height before older messages were prepended, to restore the reader's place.
-  const heightBeforePrepend = useRef<number | null>(null);
 
-  const last = messages[messages.length - 1];
-  const firstKey = messages[0]?.key;
+  const count = messages.length;
+  const empty = count === 0;
+  const keys = useRowKeys(messages);
+  const getItemKey = useCallback((index: number) => keys[index] ?? index, [keys]);
+  // The virtualizer instance is mutable by design (React Compiler cannot memoize around it; this
+  // app does not use the compiler). Rows get only its stable `measureElement`.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ESTIMATED_ROW_PX,
+    getItemKey,
+    gap: ROW_GAP_PX,
+    overscan: 6,
+    scrollMargin: listTop,
+    initialRect: INITIAL_RECT,
+    // Start at the bottom: the newest messages are what a conversation opens on.
+    initialOffset: () => Math.max(0, count * (ESTIMATED_ROW_PX + ROW_GAP_PX) - INITIAL_RECT.height),
+    // Bottom-anchored: growth of the last rows and appended messages keep the reader at the end
+    // when they were there; a prepended page keeps the row under their eyes.
+    anchorTo: 'end',
+    followOnAppend: true,
+    scrollEndThreshold: STICK_THRESHOLD_PX,
+    // Scroll updates render in React's normal batching, not in a synchronous flush per event.
+    useFlushSync: false,
+  });
 
+  // The list sits below the "Load older" control: the virtualizer needs its offset in the scroller.
+  useLayoutEffect(() => {
+    const top = listRef.current?.offsetTop ?? 0;
+    setListTop((current) => (current === top ? current : top));
+  }, [hasOlder, loadingOlder, olderError, empty]);
+
+  // Open on the newest message (once: after that the virtualizer keeps following the end).
+  const opened = useRef(false);
+  useLayoutEffect(() => {
+    if (opened.current || empty) return;
+    opened.current = true;
+    virtualizer.scrollToEnd();
+  }, [empty, virtualizer]);
+
+  // Whether to offer "Jump to latest", read on scroll (when layout is fresh) rather than during
+  // render: a layout read in render forces a synchronous layout for every streamed token.
+  const [atEnd, setAtEnd] = useState(true);
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
-    if (!el) return;
-    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_THRESHOLD_PX;
-    stickRef.current = bottom;
-    setAtBottom(bottom);
+    if (el) setAtEnd(el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_THRESHOLD_PX);
   }, []);
-
-  const scrollToBottom = useCallback(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    el.scrollTop = el.scrollHeight;
-    stickRef.current = true;
-    setAtBottom(true);
-  }, []);
-
-  // Older messages went on top: keep the same message under the reader's eyes.
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    const before = heightBeforePrepend.current;
-    if (!el || before === null) return;
-    heightBeforePrepend.current = null;
-    el.scrollTop += el.scrollHeight - before;
-  }, [firstKey]);
-
-  // New content at the bottom (a message, a streamed delta, the typing line): follow it if stuck.
-  useLayoutEffect(() => {
-    if (stickRef.current) scrollToBottom();
-  }, [messages.length, last?.key, last?.content, last?.status, footer, scrollToBottom]);
+  const jumpToLatest = useCallback(() => virtualizer.scrollToEnd(), [virtualizer]);
 
   const loadOlder = async () => {
-    const el = scrollRef.current;
-    heightBeforePrepend.current = el ? el.scrollHeight : null;
     setLoadingOlder(true);
     setOlderError(null);
     try {
       await onLoadOlder();
     } catch {
-      heightBeforePrepend.current = null;
       setOlderError("Couldn't load older messages. Try again.");
     } finally {
       setLoadingOlder(false);
     }
   };
+
+  const items = virtualizer.getVirtualItems();
+  const first = items[0];
+  const last = items[items.length - 1];
+  const total = virtualizer.getTotalSize();
 
   return (
     <div className={styles.listWrap}>
@@ -99,20 +124,39 @@ export function MessageList({ messages, identity, hasOlder, onLoadOlder, onRetry
               {olderError && <p role="alert">{olderError}</p>}
             </div>
           )}
-          {messages.length === 0 ? (
+          {empty ? (
             <p className={styles.empty}>{emptyText ?? 'No messages yet.'}</p>
           ) : (
-            <ol className={styles.list} aria-label="Messages">
-              {messages.map((message) => (
-                <MessageItem key={message.key} message={message} mine={isMine(message, identity)} onRetry={onRetry} />
-              ))}
+            <ol
+              ref={listRef}
+              className={styles.list}
+              aria-label="Messages"
+              // Rows not rendered are stood in for by padding, so the scrollbar is the whole thread's.
+              style={{
+                paddingTop: first ? first.start - listTop : 0,
+                paddingBottom: last ? Math.max(0, total - (last.end - listTop)) : 0,
+              }}
+            >
+              {items.map((item) => {
+                const message = messages[item.index];
+                return message ? (
+                  <MessageItem
+                    key={item.key}
+                    message={message}
+                    index={item.index}
+                    setSize={count}
+                    measureRef={virtualizer.measureElement}
+                    onRetry={onRetry}
+                  />
+                ) : null;
+              })}
             </ol>
           )}
           {footer}
         </div>
       </div>
-      {!atBottom && (
-        <button type="button" className={styles.jump} onClick={scrollToBottom}>
+      {!atEnd && !empty && (
+        <button type="button" className={styles.jump} onClick={jumpToLatest}>
           Jump to latest <span aria-hidden="true">↓</span>
         </button>
       )}
@@ -121,10 +165,16 @@ export function MessageList({ messages, identity, hasOlder, onLoadOlder, onRetry
 }
 
 /**
- * History rendered by the server arrives before the socket says who we are, and a visitor's
- * messages become the account's after signing in: compare authors with the identity too.
+ * The rows' keys, as an array that keeps its identity while no key changes: a streamed token
+ * changes a message's content, not the keys, so the virtualizer keeps its measurements instead
+ * of recomputing 5,000 row positions for every token.
  */
-function isMine(message: ChatMessage, identity: Identity | null): boolean {
-  if (message.mine) return true;
-  return identity !== null && message.author.id === identity.id && message.author.kind === identity.kind;
+function useRowKeys(messages: readonly ChatMessage[]): readonly string[] {
+  const [keys, setKeys] = useState<readonly string[]>(() => messages.map((m) => m.key));
+  let same = keys.length === messages.length;
+  for (let i = messages.length - 1; same && i >= 0; i -= 1) same = keys[i] === messages[i]?.key;
+  if (same) return keys;
+  const next = messages.map((m) => m.key);
+  setKeys(next); // derived state: React re-renders at once, before committing
+  return next;
 }
