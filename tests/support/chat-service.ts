@@ -30,7 +30,6 @@ export interface RunningChatService {
 }
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-const TSX = path.join(ROOT, 'node_modules', '.bin', 'tsx');
 
 export function testSecrets(): Record<string, string> {
   return {
@@ -50,7 +49,9 @@ export async function startChatService(options: ChatServiceOptions = {}): Promis
     CHAT_SERVICE_PORT: String(options.port ?? 0),
     CHAT_SERVICE_HOST: '127.0.0.1',
   };
-  const child = spawn(TSX, [path.join(ROOT, 'libs/chat-service/src/main.ts')], {
+  // One process (tsx as a loader, not the tsx CLI, which runs the service in a grandchild): a signal,
+  // SIGKILL included, reaches the service itself, so a "kill -9" really kills it and frees its port.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'libs/chat-service/src/main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

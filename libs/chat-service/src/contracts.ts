@@ -58,6 +58,8 @@ export interface Store {
    */
   appendMessage(input: NewMessage): Promise<{ message: Message; duplicate: boolean }>;
   updateMessage(messageId: string, patch: MessagePatch): Promise<Message>;
+  /** The message stored under this client_message_id in the conversation, if any (a resend is re-acked, never refused). */
+  findByClientMessageId(conversationId: string, clientMessageId: string): Promise<Message | null>;
   /** Oldest first. `afterSeq` pages forward, `beforeSeq` pages backward (default: the newest page). */
   listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessagePage>;
   /** The newest `limit` messages, oldest first: the agent's context. */

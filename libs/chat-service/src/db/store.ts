@@ -38,6 +38,10 @@ export function createStore(db: Database, options: StoreOptions): Store {
     getConversation: (conversationId) => getConversation(db, conversationId, options.defaultModel),
     appendMessage: (input) => appendMessage(db, input),
     updateMessage: (messageId, patch) => updateMessage(db, messageId, patch),
+    findByClientMessageId: async (conversationId, clientMessageId) => {
+      const row = await findByClientMessageId(db, conversationId, clientMessageId);
+      return row ? toMessage(row) : null;
+    },
     listMessages: (conversationId, page) => listMessages(db, conversationId, page),
     recentMessages: (conversationId, limit) => recentMessages(db, conversationId, limit),
     interruptStaleStreams: (olderThanMs) => interruptStaleStreams(db, olderThanMs),

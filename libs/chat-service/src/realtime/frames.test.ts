@@ -51,6 +51,15 @@ describe('decodeIncoming', () => {
   const next = (message: string, client_message_id = 'msg-00000001') =>
     JSON.stringify({ event: 'action', data: { action: 'next', execution_type: 'chat', message, client_message_id } });
 
+  it('refuses a message with a NUL character as VALIDATION_ERROR naming the message', () => {
+    expect(decodeIncoming(next('a\u0000b'), false)).toEqual({
+      kind: 'invalid',
+      code: 'VALIDATION_ERROR',
+      message: 'A message cannot contain NUL characters.',
+      clientMessageId: 'msg-00000001',
+    });
+  });
+
   it('recognises the text heartbeat', () => {
     expect(decodeIncoming('ping', false)).toEqual({ kind: 'heartbeat' });
   });

@@ -81,7 +81,14 @@ export function decodeIncoming(data: string | null, isBinary: boolean): Incoming
   if (isBinary || data === null) return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'Binary frames are not supported; send JSON text.' };
   if (data === HEARTBEAT_PING) return { kind: 'heartbeat' };
   const parsed = parseClientFrame(data);
-  if (parsed.ok) return { kind: 'frame', frame: parsed.frame };
+  if (parsed.ok) {
+    const frame = parsed.frame;
+    // PostgreSQL text cannot hold NUL: refuse it as the client's mistake instead of failing the insert.
+    if (frame.event === 'action' && frame.data.action === 'next' && frame.data.message.includes('\u0000')) {
+      return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'A message cannot contain NUL characters.', clientMessageId: frame.data.client_message_id };
+    }
+    return { kind: 'frame', frame };
+  }
   const salvaged = salvageNextAction(data);
   const clientMessageId = salvaged.clientMessageId ? { clientMessageId: salvaged.clientMessageId } : {};
   if (typeof salvaged.message === 'string' && salvaged.message.length > MAX_MESSAGE_CHARS) {

@@ -379,6 +379,13 @@ export class RealtimeService implements Realtime {
       return;
     }
     const identity = principal.identity;
+    // A resend of a message stored before (its ack was lost with the connection) is re-acked at once and
+    // costs no rate budget: an outbox flushed after a network cut must not be refused for messages delivered.
+    const stored = await this.deps.store.findByClientMessageId(conversation.id, clientMessageId);
+    if (stored) {
+      connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: stored.id, seq: stored.seq, duplicate: true } });
+      return;
+    }
     const limit = await this.deps.rateLimiter.consume(identityKey(identity));
     if (!limit.allowed) {
       connection.sendError({
