@@ -14,6 +14,9 @@ it(
     const [post] = await seededPosts(env);
     const { page, dialogs } = await newPerson();
 
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Talk to an agent' }).waitFor();
+    await screenshot(page, 'visitor-thread-0-home');
     await openPost(page, post!);
     await page.getByRole('button', { name: 'Start a private thread' }).click();
     await page.waitForURL(/\/threads\/[0-9a-f-]{36}/);
@@ -81,10 +84,10 @@ it(
   browser.test(async ({ env, newPerson, screenshot }) => {
     const [post] = await seededPosts(env);
     const { page } = await newPerson();
-    // A slow network: the post page asks for its first WebSocket ticket (no cookie yet, so the
-    // server makes a visitor for it), the person starts a thread at once (also no cookie yet), and
-    // the ticket's answer arrives only after the thread was created. Seen in CI with two requests
-    // racing: the thread then belongs to a visitor whose cookie was overwritten.
+    // A slow network: the post page asks for its first WebSocket ticket, the person starts a thread
+    // at once, and the ticket's answer arrives only after the thread was created. Seen in CI with
+    // two requests racing: when both were sent before the browser had a visitor cookie, each made
+    // a visitor, and the thread belonged to the one whose cookie was overwritten ("Page not found").
     let threadCreated: () => void = () => undefined;
     const threadDone = new Promise<void>((resolve) => {
       threadCreated = resolve;
@@ -95,13 +98,16 @@ it(
     let tickets = 0;
     await page.route('**/api/ws-ticket*', async (route) => {
       if (tickets++ > 0) return route.continue();
-      const answer = await fetch(`${env.baseUrl}/api/ws-ticket`); // as the browser sent it: no cookie yet
+      // Sent as the browser sent it (with whatever cookies it had then); only the answer is late.
+      const sent = await route.request().allHeaders();
+      const headers = Object.fromEntries(Object.entries(sent).filter(([name]) => !name.startsWith(':') && name !== 'host'));
+      const answer = await fetch(route.request().url(), { headers });
       const body = Buffer.from(await answer.arrayBuffer());
       await threadDone;
-      const headers: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? 'application/json' };
+      const replyHeaders: Record<string, string> = { 'content-type': answer.headers.get('content-type') ?? 'application/json' };
       const setCookie = answer.headers.getSetCookie();
-      if (setCookie.length) headers['set-cookie'] = setCookie.join('\n');
-      await route.fulfill({ status: answer.status, headers, body });
+      if (setCookie.length) replyHeaders['set-cookie'] = setCookie.join('\n');
+      await route.fulfill({ status: answer.status, headers: replyHeaders, body });
     });
     await openPost(page, post!);
     await page.getByRole('button', { name: 'Start a private thread' }).click();

@@ -170,6 +170,8 @@ async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
 }
 
 export default async function globalSetup(): Promise<void> {
+  // Screenshots are of this run only.
+  rmSync(SCREENSHOT_DIR, { recursive: true, force: true });
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   // One file per jest run, so two runs in one work tree do not read each other's addresses;
   // test workers inherit this variable. test-results/browser-env.json is the latest, for people.
