@@ -3,7 +3,8 @@ import { z } from 'zod';
 /**
  * The Next.js server's own environment (route handlers and server components only).
  * CHAT_SERVICE_URL is server-only: the browser never calls the chat service's REST API.
- * The public WebSocket base (`chatApiUrl`) comes from next.config.mjs `env` instead.
+ * `chatApiUrl` (the seed guide's name) is the public WebSocket base; it is read here at request
+ * time, not inlined into the bundle, and handed to the browser with each ticket.
  */
 const ServerEnv = z.object({
   CHAT_SERVICE_URL: z
@@ -13,6 +14,10 @@ const ServerEnv = z.object({
   /** Same variable the chat service reads: unset means its built-in demo agent answers. */
   OPENAI_BASE_URL: z.url().optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  chatApiUrl: z
+    .string()
+    .regex(/^wss?:\/\/.+\/$/, 'chatApiUrl must be a ws:// or wss:// URL ending in / (e.g. ws://localhost:4000/ws/v1/)')
+    .default('ws://localhost:4000/ws/v1/'),
 });
 export type ServerEnv = z.infer<typeof ServerEnv>;
 
@@ -21,6 +26,7 @@ export function parseServerEnv(env: Record<string, string | undefined>): ServerE
     CHAT_SERVICE_URL: env.CHAT_SERVICE_URL || undefined,
     OPENAI_BASE_URL: env.OPENAI_BASE_URL || undefined,
     NODE_ENV: env.NODE_ENV || undefined,
+    chatApiUrl: env.chatApiUrl || undefined,
   });
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
@@ -37,7 +43,7 @@ export function serverEnv(): ServerEnv {
   return cached;
 }
 
-/** The WebSocket base handed to the browser with each ticket (public, from next.config.mjs `env`). */
+/** The WebSocket base handed to the browser with each ticket (public, but read at request time). */
 export function publicWsBase(): string {
-  return process.env.chatApiUrl ?? 'ws://localhost:4000/ws/v1/';
+  return serverEnv().chatApiUrl;
 }

@@ -7,8 +7,8 @@ const base: BuildFacts = {
   buildIdMtime: 2_000,
   newestSourceMtime: 1_000,
   newestSourcePath: 'app/page.tsx',
-  stampEnv: { chatApiUrl: 'ws://localhost:4000/ws/v1/' },
-  wantedEnv: { chatApiUrl: 'ws://localhost:4000/ws/v1/' },
+  stampEnv: { appType: 'social' },
+  wantedEnv: { appType: 'social' },
 };
 
 describe('decideBuild', () => {
@@ -21,8 +21,8 @@ describe('decideBuild', () => {
   });
 
   it('builds when a value inlined at build time changed', () => {
-    const decision = decideBuild({ ...base, wantedEnv: { chatApiUrl: 'ws://127.0.0.1:4310/ws/v1/' } });
-    expect(decision).toEqual({ build: true, reason: 'chatApiUrl differs from the last build' });
+    const decision = decideBuild({ ...base, wantedEnv: { appType: 'work' } });
+    expect(decision).toEqual({ build: true, reason: 'appType differs from the last build' });
     expect(decideBuild({ ...base, wantedEnv: { ...base.wantedEnv, NEXT_PUBLIC_LIVEKIT_URL: 'wss://x' } }).build).toBe(true);
   });
 
@@ -36,7 +36,6 @@ describe('inlinedBuildEnv', () => {
     expect(inlinedBuildEnv({ chatApiUrl: 'a', appType: 'b', NEXT_PUBLIC_LIVEKIT_URL: 'c', TICKET_SECRET: 's', PATH: '/bin' })).toEqual({
       NEXT_PUBLIC_LIVEKIT_URL: 'c',
       appType: 'b',
-      chatApiUrl: 'a',
     });
   });
 });

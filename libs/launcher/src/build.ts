@@ -8,7 +8,7 @@ import type { EnvMap } from './env';
  * a build made with other values is stale even when no source file changed. The launcher and
  * the browser test harness record them in `.next/confab-build.json` after each build.
  */
-const CONFIG_ENV_KEYS = ['chatApiUrl', 'appType', 'productId'];
+const CONFIG_ENV_KEYS = ['appType', 'productId'];
 
 export function inlinedBuildEnv(env: EnvMap): EnvMap {
   const out: EnvMap = {};
