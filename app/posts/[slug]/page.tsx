@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { loadPostPage, loadViewer } from '@confab/auth';
+import { getCurrentIdentity, loadPostPage, loadViewer } from '@confab/auth';
 import { Conversation, StartThreadButton } from '@confab/chat-ui';
 import styles from './post.module.css';
 
@@ -24,7 +24,7 @@ export async function generateMetadata({ params }: PostPageProps): Promise<Metad
 
 export default async function PostPage({ params }: PostPageProps) {
   const { slug } = await params;
-  const [data, viewer] = await Promise.all([loadPostPage(slug), loadViewer()]);
+  const [data, viewer, current] = await Promise.all([loadPostPage(slug), loadViewer(), getCurrentIdentity().catch(() => null)]);
   if (!data) notFound();
   const { post, history, demo } = data;
   const { agent } = post;
@@ -72,6 +72,7 @@ export default async function PostPage({ params }: PostPageProps) {
           initialHasOlder={history.has_more}
           title="Shared conversation"
           initialCanWrite={viewer.kind === 'user'}
+          viewer={current?.identity ?? null}
           signInHref={`/signin?next=${encodeURIComponent(here)}`}
           emptyText={`No one has said anything yet. Mention @${agent.handle} to ask ${agent.name}.`}
           placeholder={`Message everyone — mention @${agent.handle} to ask ${agent.name}`}

@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
-import { loadThreadPage } from '@confab/auth';
+import { getCurrentIdentity, loadThreadPage } from '@confab/auth';
 import { Conversation } from '@confab/chat-ui';
 import { AgentConnectionProvider, VoiceMode, VoiceTranscript } from '@confab/livekit';
 import { isVoiceConfigured } from '@confab/livekit/server';
@@ -19,7 +19,7 @@ export async function generateMetadata({ params }: ThreadPageProps): Promise<Met
 /** One person's private thread with a post's agent: text conversation plus voice mode. */
 export default async function ThreadPage({ params }: ThreadPageProps) {
   const { id } = await params;
-  const data = await loadThreadPage(id);
+  const [data, current] = await Promise.all([loadThreadPage(id), getCurrentIdentity()]);
   // Unknown ids and other people's threads look the same: nothing to probe.
   if (!data) notFound();
   const { thread, history } = data;
@@ -51,6 +51,7 @@ export default async function ThreadPage({ params }: ThreadPageProps) {
             initialMessages={history.messages}
             initialHasOlder={history.has_more}
             title={`You and ${thread.agent_name}`}
+            viewer={current?.identity ?? null}
             emptyText={`Say hello to ${thread.agent_name}.`}
             placeholder={`Message ${thread.agent_name}`}
             aboveComposer={<VoiceTranscript agentName={thread.agent_name} className={styles.transcript} />}

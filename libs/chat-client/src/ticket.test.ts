@@ -72,3 +72,29 @@ describe('fetchOlderMessages', () => {
     });
   });
 });
+
+describe('fetchWsTicket, two connects at once (React StrictMode, two conversations on a page)', () => {
+  it('asks for one ticket at a time, so a visitor created by the first answer is the one the second uses', async () => {
+    const answers: Array<(r: Response) => void> = [];
+    const fetchImpl = jest.fn<Promise<Response>, Parameters<FetchLike>>(() => new Promise<Response>((resolve) => answers.push(resolve)));
+    const first = fetchWsTicket(fetchImpl);
+    const second = fetchWsTicket(fetchImpl);
+    await Promise.resolve();
+    // The second request waits: without the visitor cookie the first answer sets, it would create another visitor.
+    expect(fetchImpl).toHaveBeenCalledTimes(1);
+    answers[0]?.(json(200, { ticket: 'one', param: 'session_user', ws_base: 'ws://localhost:4000/ws/v1/' }));
+    expect(await first).toMatchObject({ ok: true, ticket: { ticket: 'one' } });
+    await new Promise((r) => setTimeout(r, 0));
+    expect(fetchImpl).toHaveBeenCalledTimes(2);
+    answers[1]?.(json(200, { ticket: 'two', param: 'session_user', ws_base: 'ws://localhost:4000/ws/v1/' }));
+    expect(await second).toMatchObject({ ok: true, ticket: { ticket: 'two' } });
+  });
+
+  it('a failed request does not hold up the next one', async () => {
+    const fetchImpl = jest.fn<Promise<Response>, Parameters<FetchLike>>()
+      .mockRejectedValueOnce(new Error('offline'))
+      .mockResolvedValueOnce(json(200, { ticket: 'ok', param: 'token', ws_base: 'ws://localhost:4000/ws/v1/' }));
+    const [a, b] = await Promise.all([fetchWsTicket(fetchImpl), fetchWsTicket(fetchImpl)]);
+    expect([a.ok, b.ok]).toEqual([false, true]);
+  });
+});

@@ -28,7 +28,22 @@ export type TicketResult =
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
 
-export async function fetchWsTicket(fetchImpl: FetchLike = fetch): Promise<TicketResult> {
+/**
+ * The tail of this page's ticket requests. Tickets are asked for one at a time: a person with no
+ * session yet gets a visitor created by the route, and two requests in flight at once (React
+ * StrictMode runs effects twice; two conversations mount together) would each create one — the
+ * second request must carry the cookie the first answer set. (The proxy gives a visitor its
+ * cookie on the page request already; this covers pages reached by client-side navigation.)
+ */
+let ticketQueue: Promise<unknown> = Promise.resolve();
+
+export function fetchWsTicket(fetchImpl: FetchLike = fetch): Promise<TicketResult> {
+  const result = ticketQueue.then(() => requestTicket(fetchImpl));
+  ticketQueue = result.catch(() => undefined);
+  return result;
+}
+
+async function requestTicket(fetchImpl: FetchLike): Promise<TicketResult> {
   let response: Response;
   try {
     response = await fetchImpl(WS_TICKET_ROUTE, {

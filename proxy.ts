@@ -1,0 +1,41 @@
+import { NextResponse, type NextRequest } from 'next/server';
+import { VISITOR_COOKIE, chatService, serverEnv, sessionCookieOptions } from '@confab/auth';
+import { cookieHeaderWith, needsVisitorSession } from './app/_proxy/visitor';
+
+/**
+ * Next.js proxy (formerly middleware): a person without any session who opens a post page gets
+ * their visitor session here, once, before the page runs — so the page's ticket requests
+ * (StrictMode runs effects twice; several tabs) all carry the same visitor instead of each
+ * creating one. Why and when: app/_proxy/visitor.ts.
+ */
+export async function proxy(request: NextRequest): Promise<NextResponse> {
+  const needed = needsVisitorSession({
+    method: request.method,
+    pathname: request.nextUrl.pathname,
+    cookies: request.cookies.getAll().map((c) => c.name),
+    headers: request.headers,
+  });
+  if (!needed) return NextResponse.next();
+  let session;
+  try {
+    session = await chatService().createVisitor();
+  } catch {
+    // The chat service is unreachable: the page renders anyway, and the routes still create a
+    // visitor lazily (and report the outage) as they always did.
+    return NextResponse.next();
+  }
+  const headers = new Headers(request.headers);
+  headers.set('cookie', cookieHeaderWith(request.headers.get('cookie'), VISITOR_COOKIE, session.session_token));
+  const response = NextResponse.next({ request: { headers } });
+  response.cookies.set(
+    VISITOR_COOKIE,
+    session.session_token,
+    sessionCookieOptions({ nodeEnv: serverEnv().NODE_ENV, host: request.headers.get('host'), expiresAt: session.expires_at }),
+  );
+  return response;
+}
+
+export const config = {
+  // Constants only (read at build time); needsVisitorSession decides the rest.
+  matcher: ['/posts/:slug'],
+};
