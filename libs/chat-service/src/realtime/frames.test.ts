@@ -60,6 +60,13 @@ describe('decodeIncoming', () => {
     });
   });
 
+  it('replaces lone surrogates in a message with U+FFFD and keeps pairs', () => {
+    const decoded = decodeIncoming(next('a\ud800b\udfffc 😀 \ud83d'), false);
+    expect(decoded.kind === 'frame' && decoded.frame.event === 'action' && decoded.frame.data.action === 'next' && decoded.frame.data.message).toBe(
+      'a\ufffdb\ufffdc 😀 \ufffd',
+    );
+  });
+
   it('recognises the text heartbeat', () => {
     expect(decodeIncoming('ping', false)).toEqual({ kind: 'heartbeat' });
   });

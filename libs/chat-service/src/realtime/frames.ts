@@ -77,6 +77,13 @@ export function clientMessageIdOf(raw: string): string | undefined {
   return salvageNextAction(raw).clientMessageId;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** String.prototype.toWellFormed: every lone surrogate becomes U+FFFD (the embedded database rejects them otherwise). */
+export function toWellFormed(text: string): string {
+  return text.replace(LONE_SURROGATE, '\uFFFD');
+}
+
 export function decodeIncoming(data: string | null, isBinary: boolean): IncomingFrame {
   if (isBinary || data === null) return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'Binary frames are not supported; send JSON text.' };
   if (data === HEARTBEAT_PING) return { kind: 'heartbeat' };
@@ -84,8 +91,12 @@ export function decodeIncoming(data: string | null, isBinary: boolean): Incoming
   if (parsed.ok) {
     const frame = parsed.frame;
     // PostgreSQL text cannot hold NUL: refuse it as the client's mistake instead of failing the insert.
-    if (frame.event === 'action' && frame.data.action === 'next' && frame.data.message.includes('\u0000')) {
-      return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'A message cannot contain NUL characters.', clientMessageId: frame.data.client_message_id };
+    if (frame.event === 'action' && frame.data.action === 'next') {
+      if (frame.data.message.includes('\u0000')) {
+        return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'A message cannot contain NUL characters.', clientMessageId: frame.data.client_message_id };
+      }
+      // JSON can carry lone UTF-16 surrogates ("\ud800"); text is stored as UTF-8, where they become U+FFFD.
+      return { kind: 'frame', frame: { ...frame, data: { ...frame.data, message: toWellFormed(frame.data.message) } } };
     }
     return { kind: 'frame', frame };
   }
