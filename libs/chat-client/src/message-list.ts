@@ -31,8 +31,9 @@ export function compareMessages(a: ChatMessage, b: ChatMessage): number {
 
 export const sortMessages = (messages: readonly ChatMessage[]): ChatMessage[] => [...messages].sort(compareMessages);
 
+/** Searched from the end: what changes (a streaming reply, a fresh message) is almost always last. */
 export const indexById = (messages: readonly ChatMessage[], id: string): number =>
-  messages.findIndex((m) => m.id === id);
+  messages.findLastIndex((m) => m.id === id);
 
 export const indexOfLocal = (messages: readonly ChatMessage[], clientMessageId: string): number =>
   messages.findIndex((m) => isLocal(m) && m.client_message_id === clientMessageId);
