@@ -12,7 +12,7 @@ import { RECONNECT_ATTEMPTS, reconnectDelay } from './backoff';
 import { fetchOlderMessages } from './history';
 import { lowestSeq, type OutboxEntry } from './message-list';
 import type { Outbox } from './outbox';
-import { checkSendable, isRateLimited, resyncAfterSeq, streamingReply } from './reducer';
+import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './reducer';
 import {
   GAVE_UP_REASON,
   closeReasonWords,
@@ -46,6 +46,7 @@ export interface ControllerDeps {
   store: ConversationStore;
   outbox: Outbox;
   appType: string;
+  productId?: string;
   isUnmounted: () => boolean;
   now?: () => number;
   random?: () => number;
@@ -136,7 +137,7 @@ export function createConversationController(deps: ControllerDeps) {
     switch (frame.event) {
       case 'connected':
         // Catch up first, then send what waited: the server answers in order.
-        requestSync(store.getState().lastSeq);
+        requestSync(resumeAfterSeq(store.getState()));
         flushOutbox();
         return;
       case 'ack':
@@ -256,7 +257,7 @@ export function createConversationController(deps: ControllerDeps) {
       if (deps.isUnmounted()) throw new Error('The conversation was closed.');
       const result = await fetchWsTicket(fetchImpl);
       if (deps.isUnmounted()) throw new Error('The conversation was closed.');
-      if (result.ok) return buildConversationSocketUrl(result.ticket, conversationId, deps.appType);
+      if (result.ok) return buildConversationSocketUrl(result.ticket, conversationId, deps.appType, deps.productId);
       if (result.kind === 'sign-in-required') {
         signInRequired = true;
         store.dispatch({ type: 'signInRequired' });

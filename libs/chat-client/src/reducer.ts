@@ -426,6 +426,19 @@ export function resyncAfterSeq(state: ConversationStoreState): number | null {
   return state.highestSeqSeen > state.lastSeq ? state.lastSeq : null;
 }
 
+/**
+ * Where to resume from on (re)connect. Normally the last seq we hold; but a reply we still show as
+ * streaming may have ended while we were away (stopped, finished, interrupted by a restart), and
+ * only a stored copy tells us so — so resume from just before the oldest such reply.
+ */
+export function resumeAfterSeq(state: ConversationState): number {
+  let from = state.lastSeq;
+  for (const m of state.messages) {
+    if (m.status === 'streaming' && m.seq !== null) from = Math.min(from, m.seq - 1);
+  }
+  return Math.max(0, from);
+}
+
 export function isRateLimited(state: ConversationState, now: number): boolean {
   return state.error !== null && state.error.until !== null && state.error.until > now;
 }

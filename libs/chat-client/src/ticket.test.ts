@@ -30,6 +30,12 @@ describe('buildConversationSocketUrl', () => {
       buildConversationSocketUrl({ ticket: 'a+b/c=', param: 'session_user', ws_base: 'wss://chat.example/ws/v1' }, CONVERSATION_ID, 'my app'),
     ).toBe(`wss://chat.example/ws/v1/conversation/${CONVERSATION_ID}/?session_user=a%2Bb%2Fc%3D&app_type=my+app`);
   });
+
+  it('adds product_id when the app has a productId', () => {
+    expect(
+      buildConversationSocketUrl({ ticket: 't', param: 'token', ws_base: 'ws://localhost:4000/ws/v1/' }, CONVERSATION_ID, 'social', 'confab'),
+    ).toBe(`ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?token=t&app_type=social&product_id=confab`);
+  });
 });
 
 describe('fetchWsTicket', () => {

@@ -70,10 +70,15 @@ async function requestTicket(fetchImpl: FetchLike): Promise<TicketResult> {
     : { ok: false, kind: 'unavailable', message: 'The server sent an unexpected ticket.' };
 }
 
-/** `${ws_base}conversation/<id>/?<param>=<ticket>&app_type=<appType>`, every part escaped. */
-export function buildConversationSocketUrl(ticket: WsTicketResponse, conversationId: string, appType: string): string {
+/**
+ * `${ws_base}conversation/<id>/?<param>=<ticket>&app_type=<appType>[&product_id=<productId>]`,
+ * every part escaped. `app_type` and `product_id` tell the chat service which app and product
+ * the socket comes from (the seed guide's `appType` / `productId`); it logs them per connection.
+ */
+export function buildConversationSocketUrl(ticket: WsTicketResponse, conversationId: string, appType: string, productId?: string): string {
   const base = ticket.ws_base.endsWith('/') ? ticket.ws_base : `${ticket.ws_base}/`;
   const query = new URLSearchParams({ [ticket.param]: ticket.ticket, app_type: appType });
+  if (productId) query.set('product_id', productId);
   return `${base}${conversationSocketPath(encodeURIComponent(conversationId))}?${query.toString()}`;
 }
 

@@ -36,6 +36,7 @@ function createResources(options: UseConversationOptions, didUnmount: RefObject<
     store,
     outbox: createOutbox(options.conversationId, defaultOutboxStorage()),
     appType: options.appType ?? process.env.appType ?? 'social',
+    productId: process.env.productId,
     isUnmounted: () => didUnmount.current,
   });
   return { conversationId: options.conversationId, store, controller };

@@ -28,7 +28,9 @@ export interface UpgradeParams {
   target: SocketTarget;
   /** The ticket and the parameter it came in (`token` for users, `session_user` for visitors). */
   ticket: { value: string; param: 'token' | 'session_user' } | null;
+  /** Which app and product the socket comes from (seed guide: `app_type`, `product_id`); logged only. */
   appType: string | null;
+  productId: string | null;
 }
 
 export function parseUpgradeUrl(rawUrl: string): UpgradeParams {
@@ -36,7 +38,12 @@ export function parseUpgradeUrl(rawUrl: string): UpgradeParams {
   const token = url.searchParams.get('token');
   const sessionUser = url.searchParams.get('session_user');
   const ticket = token ? { value: token, param: 'token' as const } : sessionUser ? { value: sessionUser, param: 'session_user' as const } : null;
-  return { target: socketTarget(url.pathname), ticket, appType: url.searchParams.get('app_type') };
+  return {
+    target: socketTarget(url.pathname),
+    ticket,
+    appType: url.searchParams.get('app_type'),
+    productId: url.searchParams.get('product_id'),
+  };
 }
 
 function socketTarget(pathname: string): SocketTarget {

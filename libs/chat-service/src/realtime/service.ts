@@ -229,7 +229,7 @@ export class RealtimeService implements Realtime {
     const connection = new ObservedConnection(connectionId, ws, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
     connection.observer = this.deps.observer;
     log.info(
-      { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, ticketParam: params.ticket?.param, canWrite },
+      { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, productId: params.productId, ticketParam: params.ticket?.param, canWrite },
       'WebSocket connected',
     );
 
