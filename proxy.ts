@@ -3,9 +3,9 @@ import { VISITOR_COOKIE, chatService, serverEnv, sessionCookieOptions } from '@c
 import { cookieHeaderWith, needsVisitorSession } from './app/_proxy/visitor';
 
 /**
- * Next.js proxy (formerly middleware): a person without any session who opens a post page gets
- * their visitor session here, once, before the page runs — so the page's ticket requests
- * (StrictMode runs effects twice; several tabs) all carry the same visitor instead of each
+ * Next.js proxy (formerly middleware): a person without any session gets their visitor session
+ * here, once, on the first page they open — so every request their pages make afterwards (ticket
+ * requests, "Start a private thread", other tabs) carries the same visitor instead of each
  * creating one. Why and when: app/_proxy/visitor.ts.
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
@@ -36,6 +36,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Constants only (read at build time); needsVisitorSession decides the rest.
-  matcher: ['/posts/:slug'],
+  // Constants only (read at build time): skip API routes, Next.js internals and files here already;
+  // needsVisitorSession decides the rest.
+  matcher: ['/((?!api/|_next/|.*\\..*).*)'],
 };

@@ -11,9 +11,10 @@ const request = (pathname: string, overrides: Partial<VisitorRequest> & { header
 });
 
 describe('needsVisitorSession', () => {
-  it('gives a person without any session who opens a post page a visitor before the page runs', () => {
-    expect(needsVisitorSession(request('/posts/writing-coach'))).toBe(true);
-    expect(needsVisitorSession(request('/posts/writing-coach/'))).toBe(true);
+  it('gives a person without any session a visitor on the first page they open, whichever it is', () => {
+    for (const path of ['/', '/posts/writing-coach', '/posts/writing-coach/', '/threads', '/signin']) {
+      expect({ path, needs: needsVisitorSession(request(path)) }).toEqual({ path, needs: true });
+    }
   });
 
   it('leaves people who already have a session or a visitor alone', () => {
@@ -21,8 +22,8 @@ describe('needsVisitorSession', () => {
     expect(needsVisitorSession(request('/posts/writing-coach', { cookies: ['theme', VISITOR_COOKIE_NAME] }))).toBe(false);
   });
 
-  it('creates no one for pages that need no identity, static files, or other methods', () => {
-    for (const path of ['/', '/signin', '/threads', '/threads/0b6f3c1e-4a3b-4c7e-9a55-1f2e3d4c5b6a', '/_next/static/chunks/a.js', '/icon.svg', '/api/ws-ticket', '/posts/a/b']) {
+  it('creates no one for API routes, Next.js internals, static files, or other methods', () => {
+    for (const path of ['/_next/static/chunks/a.js', '/_next/image', '/icon.svg', '/favicon.ico', '/api/ws-ticket', '/api']) {
       expect({ path, needs: needsVisitorSession(request(path)) }).toEqual({ path, needs: false });
     }
     expect(needsVisitorSession(request('/posts/writing-coach', { method: 'HEAD' }))).toBe(false);

@@ -8,13 +8,13 @@
  * Set-Cookie won. Giving the visitor its cookie on the page request itself means every request
  * the page's JavaScript makes afterwards already carries it.
  *
- * Only where an identity is needed, and only for a person actually opening the page: a browser
- * navigation (`Sec-Fetch-Dest: document`) to a post page, whose live conversation connects as the
- * visitor. Not the home page, sign-in pages or static assets; not link prefetches or RSC fetches
- * (Next.js strips its router headers before the proxy, so a prefetch cannot be told apart from a
- * client-side navigation — neither creates anyone here; the ticket route still creates a visitor
- * lazily, and @confab/chat-client asks for one ticket at a time per page so that cannot race);
- * not crawlers or scripts that send no Sec-Fetch-Dest.
+ * On the first page a person actually opens, whichever it is: a browser navigation
+ * (`Sec-Fetch-Dest: document`) to any page. Not only post pages: people usually land on the home
+ * page and reach a post by a client-side link (an RSC fetch, which the proxy cannot tell apart
+ * from a prefetch because Next.js strips its router headers) — then the post page's ticket request
+ * and "Start a private thread" would each create a visitor, and the thread would belong to the one
+ * whose cookie lost (a browser test reproduces exactly that). Not API routes or static assets; not
+ * link prefetches or RSC fetches; not crawlers or scripts that send no Sec-Fetch-Dest.
  */
 
 export interface VisitorRequest {
@@ -28,13 +28,13 @@ export interface VisitorRequest {
 export const SESSION_COOKIE_NAME = 'confab_session';
 export const VISITOR_COOKIE_NAME = 'confab_visitor';
 
-/** Pages whose live conversation needs an identity (keep in step with `config.matcher` in /proxy.ts). */
-const IDENTITY_PAGES: readonly RegExp[] = [/^\/posts\/[^/]+\/?$/];
+/** Not pages: API routes, Next.js internals and files (anything whose last segment has a dot). */
+const NOT_A_PAGE = /^\/(api|_next)(\/|$)|\.[^/]*$/;
 
 /** Whether the proxy should create a visitor (and its cookie) before this request runs. */
 export function needsVisitorSession(request: VisitorRequest): boolean {
   if (request.method !== 'GET') return false;
-  if (!IDENTITY_PAGES.some((path) => path.test(request.pathname))) return false;
+  if (NOT_A_PAGE.test(request.pathname)) return false;
   if (request.cookies.includes(SESSION_COOKIE_NAME) || request.cookies.includes(VISITOR_COOKIE_NAME)) return false;
   if (request.headers.get('sec-fetch-dest') !== 'document') return false;
   // Speculative loads (prerender/prefetch hints): nobody is there yet.
