@@ -1,32 +1,26 @@
-import { randomBytes, randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import { randomUUID } from 'node:crypto';
 import { createThread, getHistory, listPosts, postVoiceMessage, signUp } from '../support/api';
 import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
+import { startPostgres, type RunningPostgres } from '../support/postgres-server';
 
 /**
- * Two chat service instances on one PostgreSQL: the production shape. Runs only when
- * TEST_DATABASE_URL points at a server where the test may create and drop a database, e.g.
- * TEST_DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres
+ * Two chat service instances on one real PostgreSQL server (started by the test on loopback):
+ * the production shape. Fails with an install hint when PostgreSQL is missing (.ci/run installs it).
  */
-const adminUrl = process.env.TEST_DATABASE_URL;
-const describeWithPostgres = adminUrl ? describe : describe.skip;
-
-describeWithPostgres('two instances on one PostgreSQL', () => {
-  const databaseName = `confab_test_${randomBytes(4).toString('hex')}`;
+describe('two instances on one PostgreSQL', () => {
+  let postgres: RunningPostgres | null = null;
   let instances: RunningChatService[] = [];
 
   beforeAll(async () => {
-    await withAdmin((admin) => admin.query(`CREATE DATABASE ${databaseName}`));
-    const url = new URL(adminUrl!);
-    url.pathname = `/${databaseName}`;
-    const shared = { ...testSecrets(), DATABASE_URL: url.toString() };
+    postgres = await startPostgres();
+    const shared = { ...testSecrets(), DATABASE_URL: postgres.url };
     // Started together: migrations and seeding must not trip over each other.
     instances = await Promise.all([startChatService({ env: shared }), startChatService({ env: shared })]);
   }, 90_000);
 
   afterAll(async () => {
     await Promise.all(instances.map((i) => i.stop()));
-    await withAdmin((admin) => admin.query(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`));
+    await postgres?.stop();
   });
 
   it('migrates and seeds once: both instances see the same posts', async () => {
@@ -69,13 +63,3 @@ describeWithPostgres('two instances on one PostgreSQL', () => {
     expect((await getHistory(b!, thread.id, { token: user.sessionToken })).last_seq).toBe(1);
   }, 30_000);
 });
-
-async function withAdmin<T>(work: (admin: Client) => Promise<T>): Promise<T> {
-  const admin = new Client({ connectionString: adminUrl });
-  await admin.connect();
-  try {
-    return await work(admin);
-  } finally {
-    await admin.end();
-  }
-}
