@@ -4,10 +4,29 @@ import { summarize, type Summary } from '../lib/stats';
 import { frameStats, TRACE_CATEGORIES, type FrameStats } from './trace';
 
 /**
- * Loads a page in Chromium, waits until it shows the whole thread, then records while a reply
+ * Loads a page in Chromium, waits until it holds the whole thread, then records while a reply
  * streams: a Chromium trace (main-thread time per frame), the page's own requestAnimationFrame
  * timestamps (frame intervals) and PerformanceObserver long tasks.
  */
+
+/**
+ * How a page says how many messages it holds. `dom`: every message is a row in the DOM (the naive
+ * page). `aria-setsize`: a virtual list renders only the rows near the viewport (~20), and each
+ * says how many there are in all (Confab's MessageList sets aria-posinset/aria-setsize).
+ */
+export type RowCount = 'dom' | 'aria-setsize';
+
+/** A page expression (a string, so that no compiler helper sneaks into the browser): [messages, rows in the DOM]. */
+function countRows(mode: RowCount): string {
+  return `(() => {
+    const rows = document.querySelectorAll('li[data-status]');
+    let messages = ${mode === 'dom' ? 'rows.length' : '0'};
+    ${mode === 'aria-setsize' ? "rows.forEach((li) => { messages = Math.max(messages, Number(li.getAttribute('aria-setsize')) || 0); });" : ''}
+    return [messages, rows.length];
+  })()`;
+}
+
+const Counted = z.tuple([z.number(), z.number()]);
 
 const COLLECTOR = `
 window.__bench = { recording: false, frames: [], longTasks: [] };
@@ -24,8 +43,12 @@ const Collected = z.object({ frames: z.array(z.number()), longTasks: z.array(z.n
 
 export interface PageRun {
   name: string;
+  /** Messages the page holds before and after the streamed reply (see `RowCount`). */
   rowsBefore: number;
   rowsAfter: number;
+  /** Message rows actually in the DOM before and after. */
+  domRowsBefore: number;
+  domRowsAfter: number;
   /** Main-thread time per frame (trace); null when the trace had no frames. */
   frames: FrameStats | null;
   /** Intervals between requestAnimationFrame callbacks (ms). */
@@ -42,7 +65,9 @@ export async function measurePage(
   expectRows: number,
   trigger: () => Promise<void>,
   loadTimeoutMs = 180_000,
+  rowCount: RowCount = 'dom',
 ): Promise<PageRun> {
+  const count = countRows(rowCount);
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   try {
     const page = await context.newPage();
@@ -55,15 +80,15 @@ export async function measurePage(
     const loadStart = Date.now();
     await page.goto(url);
     try {
-      await page.waitForFunction((n) => document.querySelectorAll('li[data-status]').length >= n, expectRows, { timeout: loadTimeoutMs, polling: 500 });
+      await page.waitForFunction(`${count}[0] >= ${expectRows}`, undefined, { timeout: loadTimeoutMs, polling: 500 });
     } catch {
-      const rows = await page.locator('li[data-status]').count();
+      const [rows, inDom] = Counted.parse(await page.evaluate(count));
       const text = (await page.locator('body').innerText()).slice(0, 300).replace(/\s+/g, ' ');
-      throw new Error(`${name}: ${rows}/${expectRows} rows after ${loadTimeoutMs / 1000} s; page says "${text}"; ${problems.slice(0, 5).join(' | ')}`);
+      throw new Error(`${name}: ${rows}/${expectRows} messages (${rowCount}; ${inDom} rows in the DOM) after ${loadTimeoutMs / 1000} s; page says "${text}"; ${problems.slice(0, 5).join(' | ')}`);
     }
     const loadSeconds = (Date.now() - loadStart) / 1000;
     await page.waitForTimeout(1_500);
-    const rowsBefore = await page.locator('li[data-status]').count();
+    const [rowsBefore, domRowsBefore] = Counted.parse(await page.evaluate(count));
     await browser.startTracing(page, { categories: TRACE_CATEGORIES });
     await page.evaluate('window.__bench.recording = true');
     const streamStart = Date.now();
@@ -72,12 +97,14 @@ export async function measurePage(
     await page.waitForTimeout(500);
     const collected = Collected.parse(await page.evaluate('window.__bench.recording = false, window.__bench'));
     const trace = await browser.stopTracing();
-    const rowsAfter = await page.locator('li[data-status]').count();
+    const [rowsAfter, domRowsAfter] = Counted.parse(await page.evaluate(count));
     const intervals = collected.frames.slice(1).map((t, i) => t - collected.frames[i]!);
     return {
       name,
       rowsBefore,
       rowsAfter,
+      domRowsBefore,
+      domRowsAfter,
       frames: frameStats(trace.toString('utf8')),
       rafIntervalMs: summarize(intervals),
       longTasks: {
