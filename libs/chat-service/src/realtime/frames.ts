@@ -91,19 +91,29 @@ export function toWellFormed(text: string): string {
   return text.replace(LONE_SURROGATE, '\uFFFD');
 }
 
+export type StorableText = { ok: true; text: string } | { ok: false; message: string };
+
+/**
+ * Message text as the database can store it, for every way a message comes in (WebSocket, the voice
+ * agent's REST API): PostgreSQL text cannot hold NUL, so that is the client's mistake (VALIDATION_ERROR,
+ * not a failed insert); JSON can carry lone UTF-16 surrogates ("\ud800") that UTF-8 cannot, so they
+ * become U+FFFD.
+ */
+export function storableText(text: string): StorableText {
+  if (text.includes('\u0000')) return { ok: false, message: 'A message cannot contain NUL characters.' };
+  return { ok: true, text: toWellFormed(text) };
+}
+
 export function decodeIncoming(data: string | null, isBinary: boolean): IncomingFrame {
   if (isBinary || data === null) return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'Binary frames are not supported; send JSON text.' };
   if (data === HEARTBEAT_PING) return { kind: 'heartbeat' };
   const parsed = parseClientFrame(data);
   if (parsed.ok) {
     const frame = parsed.frame;
-    // PostgreSQL text cannot hold NUL: refuse it as the client's mistake instead of failing the insert.
     if (frame.event === 'action' && frame.data.action === 'next') {
-      if (frame.data.message.includes('\u0000')) {
-        return { kind: 'invalid', code: 'VALIDATION_ERROR', message: 'A message cannot contain NUL characters.', clientMessageId: frame.data.client_message_id };
-      }
-      // JSON can carry lone UTF-16 surrogates ("\ud800"); text is stored as UTF-8, where they become U+FFFD.
-      return { kind: 'frame', frame: { ...frame, data: { ...frame.data, message: toWellFormed(frame.data.message) } } };
+      const text = storableText(frame.data.message);
+      if (!text.ok) return { kind: 'invalid', code: 'VALIDATION_ERROR', message: text.message, clientMessageId: frame.data.client_message_id };
+      return { kind: 'frame', frame: { ...frame, data: { ...frame.data, message: text.text } } };
     }
     return { kind: 'frame', frame };
   }

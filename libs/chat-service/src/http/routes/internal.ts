@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { Id, InternalMessageBody, VoiceSessionBody, type Message, type ThreadContextResponse } from '@confab/protocol';
 import { secretsEqual } from '../../auth/tokens';
 import type { ConversationRecord, NewMessage } from '../../contracts';
+import { storableText } from '../../realtime/frames';
 import type { HttpApp, HttpDeps } from '../deps';
 import { fail } from '../errors';
 import { bearerToken, parseInput } from '../request';
@@ -38,7 +39,7 @@ export function registerInternalRoutes(app: HttpApp, deps: HttpDeps): void {
 
   app.post('/v1/internal/threads/:id/messages', async (request, reply) => {
     const conversation = await threadFor(request);
-    const body = parseInput(InternalMessageBody, request.body);
+    const body = storableTurn(parseInput(InternalMessageBody, request.body));
     const found = await catalog.getThread(conversation.id);
     if (!found) throw fail.notFound('This thread');
     const owner: Message['author'] = { kind: found.owner.kind, id: found.owner.id, display_name: found.owner.displayName };
@@ -56,6 +57,19 @@ export function registerInternalRoutes(app: HttpApp, deps: HttpDeps): void {
     logger.info({ conversationId: conversation.id, state: body.state, room: body.room_name }, 'voice session');
     return reply.code(204).send();
   });
+}
+
+/**
+ * A transcribed turn as the database can store it, by the same rule as WebSocket messages (no NUL; lone
+ * surrogates become U+FFFD). The idempotency key is refused rather than repaired: two different
+ * ill-formed keys must not become one.
+ */
+function storableTurn(body: InternalMessageBody): InternalMessageBody {
+  const content = storableText(body.content);
+  if (!content.ok) throw fail.validation(content.message);
+  const key = storableText(body.client_message_id);
+  if (!key.ok || key.text !== body.client_message_id) throw fail.validation('client_message_id must be well-formed text without NUL characters.');
+  return { ...body, content: content.text };
 }
 
 function voiceTurn(conversation: ConversationRecord, owner: Message['author'], body: InternalMessageBody): NewMessage {
