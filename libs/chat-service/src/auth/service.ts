@@ -17,7 +17,8 @@ import {
 import type { Logger } from '../logger';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
 import { createSignInLimiter, signInKey, type SignInLimiter } from './rate-limit';
-import { readTicket, signTicket } from './tickets';
+import { SessionCache } from './session-cache';
+import { importTicketKey, readTicket, signTicket } from './tickets';
 import { hashToken, newSessionToken } from './tokens';
 
 export { EmailTakenError } from '../db/identities';
@@ -25,6 +26,9 @@ export { EmailTakenError } from '../db/identities';
 const DAY_MS = 24 * 60 * 60 * 1000;
 export const USER_SESSION_TTL_MS = 30 * DAY_MS;
 export const VISITOR_SESSION_TTL_MS = 180 * DAY_MS;
+/** How long a live session found for a WebSocket ticket is trusted without asking the database again. */
+export const TICKET_SESSION_CACHE_MS = 5_000;
+const TICKET_SESSION_CACHE_ENTRIES = 50_000;
 
 export type SignInResult =
   | { ok: true; session: SessionResponse }
@@ -46,11 +50,17 @@ export interface AuthServiceDeps {
   ticketSecret: Uint8Array;
   logger: Logger;
   signInLimiter?: SignInLimiter;
+  /** Default TICKET_SESSION_CACHE_MS; 0 asks the database for every ticket. */
+  ticketSessionCacheMs?: number;
 }
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { db, ticketSecret, logger } = deps;
   const limiter = deps.signInLimiter ?? createSignInLimiter();
+  const ticketKey = importTicketKey(ticketSecret);
+  // Failing here would otherwise be an unhandled rejection; every ticket call awaits the same promise and fails loudly.
+  ticketKey.catch((error: unknown) => logger.error({ err: error }, 'could not import the ticket key'));
+  const ticketSessions = new SessionCache(deps.ticketSessionCacheMs ?? TICKET_SESSION_CACHE_MS, TICKET_SESSION_CACHE_ENTRIES);
 
   async function startSession(identity: Identity, ttlMs: number): Promise<SessionResponse> {
     const token = newSessionToken();
@@ -65,6 +75,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     const visitor = await findActiveSession(db, { tokenHash: hashToken(visitorToken) });
     if (!visitor || visitor.identity.kind !== 'visitor') return 0;
     const moved = await mergeVisitorIntoUser(db, { visitorId: visitor.identity.id, visitorSessionId: visitor.sessionId, user });
+    ticketSessions.forget(visitor.sessionId);
     logger.info({ visitorId: visitor.identity.id, userId: user.id, threads: moved }, 'visitor merged into account');
     return moved;
   }
@@ -102,7 +113,9 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async signOut(sessionToken) {
       const session = await findActiveSession(db, { tokenHash: hashToken(sessionToken) });
-      if (session) await revokeSession(db, session.sessionId);
+      if (!session) return;
+      await revokeSession(db, session.sessionId);
+      ticketSessions.forget(session.sessionId);
     },
 
     async createVisitor() {
@@ -111,7 +124,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     },
 
     async issueTicket(principal) {
-      const issued = await signTicket(ticketSecret, principal);
+      const issued = await signTicket(await ticketKey, principal);
       return { ticket: issued.ticket, expires_at: issued.expiresAt.toISOString(), identity: principal.identity };
     },
 
@@ -127,9 +140,10 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     },
 
     async verifyTicket(ticket) {
-      const subject = await readTicket(ticketSecret, ticket);
+      const subject = await readTicket(await ticketKey, ticket);
       if (!subject) return null;
-      const session = await findActiveSession(db, { sessionId: subject.sessionId });
+      // Cached briefly (see SessionCache): the signature and expiry above are checked on every ticket.
+      const session = await ticketSessions.get(subject.sessionId, () => findActiveSession(db, { sessionId: subject.sessionId }));
       // The session must still be alive and still belong to the identity the ticket names.
       if (!session || session.identity.id !== subject.identity.id || session.identity.kind !== subject.identity.kind) {
         return null;
@@ -137,8 +151,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       return toPrincipal(session);
     },
 
+    // Never cached: this is what closes the sockets of sessions revoked elsewhere.
     async isSessionActive(sessionId) {
-      return (await findActiveSession(db, { sessionId })) !== null;
+      const active = (await findActiveSession(db, { sessionId })) !== null;
+      if (!active) ticketSessions.forget(sessionId);
+      return active;
     },
   };
 }

@@ -14,6 +14,17 @@ const TicketClaims = z.object({
   name: z.string(),
 });
 
+/**
+ * The HMAC key as jose uses it. Importing raw bytes costs a WebCrypto import on every sign and verify;
+ * `importTicketKey` does it once per process.
+ */
+export type TicketKey = Uint8Array | CryptoKey;
+
+export function importTicketKey(secret: Uint8Array): Promise<CryptoKey> {
+  // A copy: WebCrypto wants bytes backed by a plain ArrayBuffer.
+  return crypto.subtle.importKey('raw', new Uint8Array(secret), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+}
+
 export interface IssuedTicket {
   ticket: string;
   expiresAt: Date;
@@ -24,7 +35,7 @@ export interface TicketSubject {
   sessionId: string;
 }
 
-export async function signTicket(secret: Uint8Array, subject: TicketSubject, now = Date.now()): Promise<IssuedTicket> {
+export async function signTicket(secret: TicketKey, subject: TicketSubject, now = Date.now()): Promise<IssuedTicket> {
   const issuedAt = Math.floor(now / 1000);
   const expiresAtS = issuedAt + WS_TICKET_TTL_S;
   const ticket = await new SignJWT({ kind: subject.identity.kind, sid: subject.sessionId, name: subject.identity.display_name })
@@ -39,7 +50,7 @@ export async function signTicket(secret: Uint8Array, subject: TicketSubject, now
 }
 
 /** The ticket's subject when its signature, audience, issuer and expiry hold; null otherwise. */
-export async function readTicket(secret: Uint8Array, ticket: string): Promise<TicketSubject | null> {
+export async function readTicket(secret: TicketKey, ticket: string): Promise<TicketSubject | null> {
   try {
     const { payload } = await jwtVerify(ticket, secret, { algorithms: ['HS256'], audience: TICKET_AUDIENCE, issuer: ISSUER });
     const claims = TicketClaims.safeParse(payload);

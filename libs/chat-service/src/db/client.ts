@@ -52,10 +52,19 @@ interface OpenedDatabase extends DatabaseHandle {
   migrate(migrationsFolder: string): Promise<void>;
 }
 
+/** Databases only this process can write to (embedded PGlite): what it has written is all there is. */
+const exclusiveDatabases = new WeakSet<Database>();
+
+/** Whether this process is the only writer of `db` (embedded PGlite), so it may keep facts like last seqs in memory. */
+export function ownsDatabaseAlone(db: Database): boolean {
+  return exclusiveDatabases.has(db);
+}
+
 async function openPglite(dataDir: string): Promise<OpenedDatabase> {
   if (!dataDir.startsWith('memory://')) await mkdir(dataDir, { recursive: true });
   const client = new PGlite(dataDir);
   const db = drizzlePglite({ client, schema });
+  exclusiveDatabases.add(db);
   return {
     db,
     driver: 'pglite',

@@ -1,8 +1,11 @@
 import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
 import type { Message } from '@confab/protocol';
 import type { ConversationRecord, MessagePage, MessagePatch, NewMessage, Store } from '../contracts';
-import type { Database } from './client';
+import { ownsDatabaseAlone, type Database } from './client';
+import { CoalescedReads } from './coalesced-reads';
+import { ConversationCache } from './conversation-cache';
 import { isUniqueViolation } from './errors';
+import { LastSeqs } from './last-seqs';
 import { toConversationRecord, toMessage } from './mappers';
 import { conversations, messages, posts, type MessageRow } from './schema';
 
@@ -30,22 +33,62 @@ export interface StoreOptions {
   defaultModel: string;
   /** Called after the database is closed (the store owns the connection). */
   close: () => Promise<void>;
+  /** How long conversation records are reused (see ConversationCache); 0 reads every time. Default 5 s. */
+  conversationCacheMs?: number;
 }
+
+const CONVERSATION_CACHE_MS = 5_000;
+const CONVERSATION_CACHE_ENTRIES = 10_000;
+const LAST_SEQ_ENTRIES = 50_000;
 
 /** The `Store` seam (contracts.ts) over drizzle: the realtime layer and REST share it. */
 export function createStore(db: Database, options: StoreOptions): Store {
+  const conversationCache = new ConversationCache(options.conversationCacheMs ?? CONVERSATION_CACHE_MS, CONVERSATION_CACHE_ENTRIES);
+  const lastSeqs = lastSeqReader(db);
   return {
-    getConversation: (conversationId) => getConversation(db, conversationId, options.defaultModel),
-    appendMessage: (input) => appendMessage(db, input),
+    getConversation: (conversationId) => conversationCache.get(conversationId, () => getConversation(db, conversationId, options.defaultModel)),
+    appendMessage: async (input) => {
+      const appended = await appendMessage(db, input);
+      lastSeqs.note(input.conversationId, appended.message.seq);
+      conversationCache.noteSeq(input.conversationId, appended.message.seq);
+      return appended;
+    },
     updateMessage: (messageId, patch) => updateMessage(db, messageId, patch),
     findByClientMessageId: async (conversationId, clientMessageId) => {
       const row = await findByClientMessageId(db, conversationId, clientMessageId);
       return row ? toMessage(row) : null;
     },
-    listMessages: (conversationId, page) => listMessages(db, conversationId, page),
+    listMessages: (conversationId, page) => listMessages(db, lastSeqs.read, conversationId, page),
     recentMessages: (conversationId, limit) => recentMessages(db, conversationId, limit),
     interruptStaleStreams: (olderThanMs) => interruptStaleStreams(db, olderThanMs),
     close: options.close,
+  };
+}
+
+interface LastSeqReader {
+  read(conversationId: string): Promise<number>;
+  note(conversationId: string, seq: number): void;
+}
+
+/**
+ * Every socket syncs right after connecting, so reading a conversation's last seq is the hottest
+ * query. When this process owns the database alone, it answers from what it has read and written
+ * (see LastSeqs); otherwise sockets syncing together share one query that starts after they asked.
+ */
+function lastSeqReader(db: Database): LastSeqReader {
+  const queries = new CoalescedReads<number>();
+  const known = ownsDatabaseAlone(db) ? new LastSeqs(LAST_SEQ_ENTRIES) : null;
+  const query = async (conversationId: string): Promise<number> => {
+    const seq = await queries.read(conversationId, () => lastSeqOf(db, conversationId));
+    known?.note(conversationId, seq);
+    return seq;
+  };
+  return {
+    read: (conversationId) => {
+      const seq = known?.get(conversationId);
+      return seq === undefined ? query(conversationId) : Promise.resolve(seq);
+    },
+    note: (conversationId, seq) => known?.note(conversationId, seq),
   };
 }
 
@@ -150,10 +193,13 @@ async function lastSeqOf(db: Database, conversationId: string): Promise<number> 
 
 async function listMessages(
   db: Database,
+  readLastSeq: (conversationId: string) => Promise<number>,
   conversationId: string,
   page: { afterSeq?: number; beforeSeq?: number; limit: number },
 ): Promise<MessagePage> {
-  const lastSeq = await lastSeqOf(db, conversationId);
+  const lastSeq = await readLastSeq(conversationId);
+  // A client already up to date (every socket's first sync after `connected`): nothing to read.
+  if (page.afterSeq !== undefined && page.afterSeq >= lastSeq) return { messages: [], hasMore: false, lastSeq };
   const inConversation = eq(messages.conversationId, conversationId);
   // One extra row tells whether another page exists without a COUNT.
   if (page.afterSeq !== undefined) {

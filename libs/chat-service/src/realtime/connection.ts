@@ -10,6 +10,9 @@ export function identityKey(identity: Identity): string {
   return `${identity.kind}:${identity.id}`;
 }
 
+/** Options for every send: text frames (the default for a Buffer would be binary). Shared, never mutated. */
+const TEXT_FRAME = { binary: false } as const;
+
 /** One open, admitted socket on one conversation. */
 export class ClientConnection {
   /** Frames are handled one after another per connection, so acks come back in the order messages were sent. */
@@ -38,6 +41,14 @@ export class ClientConnection {
 
   /** Sends unless the socket is backed up: typing frames are dropped first, then the socket is closed. */
   send(frame: ServerFrame): void {
+    if (this.isOpen) this.write(frame, JSON.stringify(frame));
+  }
+
+  /**
+   * Sends `frame` already serialized as `payload` (UTF-8 JSON text). Broadcasts serialize a frame once
+   * and hand every socket the same Buffer: ws frames it without copying (server frames are not masked).
+   */
+  write(frame: ServerFrame, payload: string | Buffer): void {
     if (!this.isOpen) return;
     const decision = deliveryDecision(this.ws.bufferedAmount, frame.event);
     if (decision === 'drop') {
@@ -50,8 +61,13 @@ export class ClientConnection {
       this.close(CloseCode.TRY_AGAIN_LATER, 'Too far behind: reconnect and sync');
       return;
     }
-    this.ws.send(JSON.stringify(frame));
+    // A Buffer would go out as a binary frame unless told otherwise.
+    this.ws.send(payload, TEXT_FRAME);
+    this.written?.(frame);
   }
+
+  /** Called after each frame really written (not shed, not refused); a hook for metrics (ObservedConnection). */
+  protected written?(frame: ServerFrame): void;
 
   sendError(error: ErrorData): void {
     this.send({ event: 'error', data: error });

@@ -4,6 +4,8 @@ import { identityKey, type ClientConnection } from './connection';
 
 interface Room {
   connections: Set<ClientConnection>;
+  /** Open connections per identity key: whether someone is still here is O(1), even with thousands of sockets. */
+  identities: Map<string, number>;
   handler: BusHandler;
 }
 
@@ -22,17 +24,20 @@ export class ConversationHub {
     if (!room) {
       const connections = new Set<ClientConnection>();
       const handler: BusHandler = (frame) => deliver(connections, frame);
-      room = { connections, handler };
+      room = { connections, identities: new Map(), handler };
       this.rooms.set(conversationId, room);
       this.bus.subscribe(conversationId, handler);
     }
+    if (room.connections.has(connection)) return;
     room.connections.add(connection);
+    countIdentity(room, connection, 1);
   }
 
   leave(connection: ClientConnection): void {
     const conversationId = connection.conversation.id;
     const room = this.rooms.get(conversationId);
     if (!room || !room.connections.delete(connection)) return;
+    countIdentity(room, connection, -1);
     if (room.connections.size === 0) {
       this.rooms.delete(conversationId);
       this.bus.unsubscribe(conversationId, room.handler);
@@ -41,11 +46,7 @@ export class ConversationHub {
 
   /** Whether the identity still has another connection here (to decide if its typing indicator must stop). */
   hasIdentity(conversationId: string, identity: Identity): boolean {
-    const room = this.rooms.get(conversationId);
-    if (!room) return false;
-    const key = identityKey(identity);
-    for (const connection of room.connections) if (connection.identity && identityKey(connection.identity) === key) return true;
-    return false;
+    return (this.rooms.get(conversationId)?.identities.get(identityKey(identity)) ?? 0) > 0;
   }
 
   all(): ClientConnection[] {
@@ -53,13 +54,29 @@ export class ConversationHub {
   }
 }
 
-/** Typing frames skip every connection of the identity that is typing (its own tabs know already). */
+function countIdentity(room: Room, connection: ClientConnection, delta: 1 | -1): void {
+  if (!connection.identity) return;
+  const key = identityKey(connection.identity);
+  const count = (room.identities.get(key) ?? 0) + delta;
+  if (count > 0) room.identities.set(key, count);
+  else room.identities.delete(key);
+}
+
+/**
+ * Serializes the frame once for the whole room (not once per socket): with thousands of sockets the
+ * JSON and UTF-8 encoding would otherwise dominate a broadcast. The frame was validated where it
+ * entered (built by this service, or parsed from Redis), so nothing is checked per socket here.
+ * Typing frames skip every connection of the identity that is typing (its own tabs know already).
+ */
 function deliver(connections: Set<ClientConnection>, frame: ServerFrame): void {
+  const payload = Buffer.from(JSON.stringify(frame));
+  const typist = frame.event === 'typing' ? frame.data.who : null;
   for (const connection of connections) {
-    if (frame.event === 'typing') {
-      const self = connection.identity;
-      if (self && self.kind === frame.data.who.kind && self.id === frame.data.who.id) continue;
-    }
-    connection.send(frame);
+    if (typist !== null && isIdentity(connection.identity, typist)) continue;
+    connection.write(frame, payload);
   }
+}
+
+function isIdentity(identity: Identity | null, other: Identity): boolean {
+  return identity !== null && identity.kind === other.kind && identity.id === other.id;
 }

@@ -1,6 +1,5 @@
 import type { ServerFrame } from '@confab/protocol';
 import { ClientConnection } from './connection';
-import { deliveryDecision } from './frames';
 import type { RealtimeObserver } from './observer';
 
 /**
@@ -10,9 +9,7 @@ import type { RealtimeObserver } from './observer';
 export class ObservedConnection extends ClientConnection {
   observer: RealtimeObserver | undefined;
 
-  override send(frame: ServerFrame): void {
-    // Same decision the base class takes next: only frames that are really written count.
-    if (this.observer && this.isOpen && deliveryDecision(this.ws.bufferedAmount, frame.event) === 'send') this.observer.frameSent(frame);
-    super.send(frame);
+  protected override written(frame: ServerFrame): void {
+    this.observer?.frameSent(frame);
   }
 }
