@@ -1,3 +1,4 @@
+import { unstable_rethrow } from 'next/navigation';
 import { cache } from 'react';
 import { Id, type HistoryResponse, type Identity, type Post, type Thread } from '@confab/protocol';
 import { isDemoAgent } from './demo';
@@ -27,6 +28,9 @@ export async function loadViewer(): Promise<Viewer> {
     if (!current) return { kind: 'anonymous', displayName: null };
     return { kind: current.identity.kind, displayName: current.identity.display_name };
   } catch (error) {
+    // Next.js signals "this page reads cookies, render it per request" by throwing during
+    // `next build`: hand that back to Next instead of logging it as an outage.
+    unstable_rethrow(error);
     logger.warn({ err: error }, 'could not resolve the caller for the header');
     return { kind: 'anonymous', displayName: null };
   }
