@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { AgentPersona, Message, Post, ServerFrameOf } from '@confab/protocol';
+import type { Post, ServerFrameOf } from '@confab/protocol';
 import { AgentProviderError, createOpenAiProvider, type AgentChunk } from '@/libs/chat-service/src/agents';
+import { testMessage, testPersona } from '@/libs/chat-service/src/agents/test-fixtures';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { startChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
@@ -8,32 +9,8 @@ import { createThread, getHistory, listPosts, signUp, ticketFor } from '../suppo
 
 /** The OpenAI-compatible provider against a real local HTTP server that streams real SSE. */
 
-const persona: AgentPersona = {
-  name: 'Ada',
-  handle: 'ada',
-  instructions: 'You are Ada, a writing coach.',
-  model: 'default',
-  temperature: 0.3,
-  voice_enabled: false,
-  greeting: '',
-};
-
-function message(seq: number, kind: Message['author']['kind'], content: string): Message {
-  return {
-    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-    conversation_id: '00000000-0000-4000-8000-000000000000',
-    seq,
-    client_message_id: null,
-    author: { kind, id: null, display_name: kind },
-    content,
-    status: 'complete',
-    source: 'text',
-    model: null,
-    finish_reason: null,
-    usage: null,
-    created_at: new Date(0).toISOString(),
-  };
-}
+const persona = testPersona({ instructions: 'You are Ada, a writing coach.', temperature: 0.3 });
+const message = testMessage;
 
 const history = [message(1, 'user', 'Is this sentence clear?'), message(2, 'agent', 'Mostly.'), message(3, 'user', 'How to fix it?')];
 

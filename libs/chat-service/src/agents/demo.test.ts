@@ -1,33 +1,9 @@
-import type { AgentPersona, Message } from '@confab/protocol';
 import { composeDemoReply, createDemoAgent } from './demo';
+import { testMessage, testPersona } from './test-fixtures';
 import type { AgentChunk } from './types';
 
-const persona: AgentPersona = {
-  name: 'Ada',
-  handle: 'ada',
-  instructions: 'You are Ada, a patient maths tutor.',
-  model: 'default',
-  temperature: 0.7,
-  voice_enabled: false,
-  greeting: 'Hello! Ask me about numbers.',
-};
-
-function message(seq: number, kind: Message['author']['kind'], content: string): Message {
-  return {
-    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-    conversation_id: '00000000-0000-4000-8000-000000000000',
-    seq,
-    client_message_id: null,
-    author: { kind, id: null, display_name: kind },
-    content,
-    status: 'complete',
-    source: 'text',
-    model: null,
-    finish_reason: null,
-    usage: null,
-    created_at: new Date(0).toISOString(),
-  };
-}
+const persona = testPersona({ instructions: 'You are Ada, a patient maths tutor.', greeting: 'Hello! Ask me about numbers.' });
+const message = testMessage;
 
 describe('composeDemoReply', () => {
   it('names the persona, says it is the demo agent and quotes the last human message without the mention', () => {

@@ -1,30 +1,9 @@
-import type { AgentPersona, Message } from '@confab/protocol';
+import type { Message } from '@confab/protocol';
 import { resolveModel, toChatMessages } from './openai';
+import { testMessage, testPersona } from './test-fixtures';
 
-const persona: AgentPersona = {
-  name: 'Ada',
-  handle: 'ada',
-  instructions: 'You are Ada.',
-  model: 'default',
-  temperature: 0.2,
-  voice_enabled: false,
-  greeting: '',
-};
-
-const message = (kind: Message['author']['kind'], content: string): Message => ({
-  id: '00000000-0000-4000-8000-000000000001',
-  conversation_id: '00000000-0000-4000-8000-000000000000',
-  seq: 1,
-  client_message_id: null,
-  author: { kind, id: null, display_name: kind },
-  content,
-  status: 'complete',
-  source: 'text',
-  model: null,
-  finish_reason: null,
-  usage: null,
-  created_at: new Date(0).toISOString(),
-});
+const persona = testPersona({ temperature: 0.2 });
+const message = (kind: Message['author']['kind'], content: string): Message => testMessage(1, kind, content);
 
 describe('toChatMessages', () => {
   it('puts the instructions first and maps people to user, the agent to assistant', () => {
