@@ -10,7 +10,6 @@ import {
   MAX_FRAME_BYTES,
   OUTBOX_CAPACITY,
   type ClientFrame,
-  type Identity,
   type Message,
   type NextAction,
   type ServerFrame,
@@ -31,7 +30,8 @@ import type { SharedStreams } from './shared-streams';
 import type { StopRelay } from './stop-relay';
 import { ConnectionCounter, FrameRateLimiter, clientAddress, type FrameRateOptions } from './limits';
 import type { MessageRateLimiter } from './rate-limit';
-import { TypingTracker, type TypingDecision } from './typing';
+import { SessionWatch } from './session-watch';
+import { TypingRelay } from './typing-relay';
 
 export interface RealtimeServiceDeps {
   config: ChatServiceConfig;
@@ -61,8 +61,7 @@ type Admission =
   | { kind: 'too-many-connections' }
   | { kind: 'failed' };
 
-/** setTimeout's ceiling (~24.8 days); longer session lifetimes are re-armed in steps. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** How long shutdown waits for sockets to close after GOING_AWAY before terminating them. */
 const SHUTDOWN_CLOSE_WAIT_MS = 3_000;
 /** A connection that keeps sending after RATE_LIMIT answers is closed after this many refused frames in the window. */
 const FRAME_STRIKE_WINDOW_MS = 10_000;
@@ -91,9 +90,8 @@ export class RealtimeService implements Realtime {
   private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
   private readonly hub: ConversationHub;
   private readonly replies: AgentReplies;
-  private readonly typing = new TypingTracker();
-  private readonly typingTimers = new Map<string, NodeJS.Timeout>();
-  private readonly sessionCheck: NodeJS.Timeout;
+  private readonly typing = new TypingRelay((conversationId, frame) => this.publish(conversationId, frame));
+  private readonly sessions: SessionWatch;
   private readonly log: Logger;
   private readonly perAddress: ConnectionCounter;
   private readonly perIdentity: ConnectionCounter;
@@ -127,8 +125,7 @@ export class RealtimeService implements Realtime {
       onStreamingChange: (count) => deps.observer?.repliesStreaming(count),
       flushPublished: deps.flushBus,
     });
-    this.sessionCheck = setInterval(() => void this.closeEndedSessions(), deps.sessionCheckIntervalMs);
-    this.sessionCheck.unref();
+    this.sessions = new SessionWatch(deps.auth, this.log, () => this.hub.all(), deps.sessionCheckIntervalMs);
   }
 
   // ---------- Realtime contract ----------
@@ -246,7 +243,7 @@ export class RealtimeService implements Realtime {
     });
     this.deps.observer?.connectionOpened();
     this.hub.join(connection);
-    this.armSessionExpiry(connection);
+    this.sessions.watch(connection);
 
     ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
     ws.on('error', (error: Error & { code?: string }) => {
@@ -257,46 +254,13 @@ export class RealtimeService implements Realtime {
   }
 
   private onClose(connection: ClientConnection, code: number): void {
-    clearTimeout(connection.expiryTimer);
+    this.sessions.forget(connection);
     this.hub.leave(connection);
     this.deps.observer?.connectionClosed(connection.id);
     const identity = connection.identity;
     // The person left (no other tab open here): their typing indicator must not linger.
-    if (identity && !this.hub.hasIdentity(connection.conversation.id, identity)) this.stopTyping(connection.conversation.id, identity);
+    if (identity && !this.hub.hasIdentity(connection.conversation.id, identity)) this.typing.update(connection.conversation.id, identity, 'stop');
     connection.log.info({ code }, 'WebSocket closed');
-  }
-
-  // ---------- sessions ----------
-
-  private armSessionExpiry(connection: ClientConnection): void {
-    const principal = connection.principal;
-    if (!principal) return;
-    const left = principal.sessionExpiresAt - Date.now();
-    if (left <= 0) return this.closeExpired(connection);
-    connection.expiryTimer = setTimeout(() => this.armSessionExpiry(connection), Math.min(left, MAX_TIMER_MS));
-  }
-
-  private closeExpired(connection: ClientConnection): void {
-    connection.sendError({ code: 'SESSION_EXPIRED', message: 'Your session has ended. Sign in again.' });
-    connection.close(CloseCode.SESSION_EXPIRED, 'Session expired');
-  }
-
-  /** Closes sockets whose session was signed out (or revoked) since they connected; one lookup per session. */
-  private async closeEndedSessions(): Promise<void> {
-    const bySession = new Map<string, ClientConnection[]>();
-    for (const connection of this.hub.all()) {
-      const sessionId = connection.principal?.sessionId;
-      if (!sessionId) continue;
-      bySession.set(sessionId, [...(bySession.get(sessionId) ?? []), connection]);
-    }
-    for (const [sessionId, connections] of bySession) {
-      try {
-        if (await this.deps.auth.isSessionActive(sessionId)) continue;
-        for (const connection of connections) this.closeExpired(connection);
-      } catch (error) {
-        this.log.warn({ err: error }, 'could not check a session; keeping its sockets open');
-      }
-    }
   }
 
   // ---------- frames ----------
@@ -407,7 +371,7 @@ export class RealtimeService implements Realtime {
     connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: message.id, seq: message.seq, duplicate } });
     // A resend after a lost ack: already delivered and answered the first time.
     if (duplicate) return;
-    this.stopTyping(conversation.id, identity);
+    this.typing.update(conversation.id, identity, 'stop');
     this.publish(conversation.id, { event: 'message', data: { message } });
     if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.startAgentReply(conversation, message);
   }
@@ -446,37 +410,17 @@ export class RealtimeService implements Realtime {
     const identity = connection.identity;
     // Only people who can post can be "typing"; anonymous readers and visitors on posts are ignored.
     if (!identity || !connection.canWrite) return;
-    const conversationId = connection.conversation.id;
-    const key = `${conversationId}:${identityKey(identity)}`;
-    const decision = state === 'start' ? this.typing.start(key, Date.now()) : this.typing.stop(key);
-    this.applyTyping(conversationId, identity, key, decision);
-  }
-
-  private stopTyping(conversationId: string, identity: Identity): void {
-    const key = `${conversationId}:${identityKey(identity)}`;
-    this.applyTyping(conversationId, identity, key, this.typing.stop(key));
-  }
-
-  private applyTyping(conversationId: string, who: Identity, key: string, decision: TypingDecision): void {
-    if (!decision.relay) return;
-    clearTimeout(this.typingTimers.get(key));
-    this.typingTimers.delete(key);
-    if (decision.state === 'start') {
-      const timer = setTimeout(() => this.applyTyping(conversationId, who, key, this.typing.expire(key, Date.now())), decision.autoStopAt - Date.now());
-      this.typingTimers.set(key, timer);
-    }
-    this.publish(conversationId, { event: 'typing', data: { conversation_id: conversationId, who, state: decision.state } });
+    this.typing.update(connection.conversation.id, identity, state);
   }
 
   // ---------- shutdown ----------
 
   private async runShutdown(): Promise<void> {
     this.accepting = false;
-    clearInterval(this.sessionCheck);
+    this.sessions.stop();
     // Replies in flight end `interrupted` and their `done` frames go out before the sockets close.
     await this.replies.shutdown();
-    for (const timer of this.typingTimers.values()) clearTimeout(timer);
-    this.typingTimers.clear();
+    this.typing.clear();
 
     const connections = this.hub.all();
     const closed = connections.map(
