@@ -12,17 +12,13 @@ import {
   signUp,
   ticketFor,
 } from '../support/api';
-import { startChatService, type RunningChatService } from '../support/chat-service';
+import { withChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
 
 let service: RunningChatService;
 
-beforeAll(async () => {
-  service = await startChatService();
-}, 60_000);
-
-afterAll(async () => {
-  await service?.stop();
+withChatService((started) => {
+  service = started;
 });
 
 describe('sign up, sign in, sign out', () => {

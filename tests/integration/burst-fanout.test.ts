@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { MESSAGE_RATE_LIMIT, parseServerFrame, type Post } from '@confab/protocol';
 import { getHistory, listPosts, signUp, ticketFor, type SignedIn } from '../support/api';
-import { startChatService, type RunningChatService } from '../support/chat-service';
+import { withChatService, type RunningChatService } from '../support/chat-service';
 
 /**
  * 1,000 messages at once into one post conversation: 100 signed-in senders (10 each, the real
@@ -19,13 +19,9 @@ const TOTAL = SENDERS * PER_SENDER;
 let service: RunningChatService;
 let post: Post;
 
-beforeAll(async () => {
-  service = await startChatService();
+withChatService(async (started) => {
+  service = started;
   post = (await listPosts(service))[0]!;
-}, 90_000);
-
-afterAll(async () => {
-  await service?.stop();
 });
 
 interface Reader {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import WebSocket from 'ws';
 import { CloseCode, ErrorCode, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, parseServerFrame, type Post } from '@confab/protocol';
 import { createThread, createVisitor, listPosts, request, signUp, ticketFor, type SignedIn } from '../support/api';
-import { startChatService, type RunningChatService } from '../support/chat-service';
+import { withChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
 
 /**
@@ -124,13 +124,9 @@ function count(map: Map<string | number, number>, key: string | number): void {
 let service: RunningChatService;
 let post: Post;
 
-beforeAll(async () => {
-  service = await startChatService();
+withChatService(async (started) => {
+  service = started;
   post = (await listPosts(service))[0]!;
-}, 90_000);
-
-afterAll(async () => {
-  await service?.stop();
 });
 
 async function urlFor(conversationId: string, who: SignedIn | { sessionToken: string } | null, param: 'token' | 'session_user' = 'token'): Promise<string> {

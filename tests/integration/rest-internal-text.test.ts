@@ -1,5 +1,5 @@
 import { createThread, expectApiError, getHistory, internalToken, postVoiceMessage, request, signUp } from '../support/api';
-import { startChatService, type RunningChatService } from '../support/chat-service';
+import { withChatService, type RunningChatService } from '../support/chat-service';
 
 /**
  * Transcribed voice turns with text the database cannot store as sent: the internal REST API applies
@@ -9,12 +9,8 @@ import { startChatService, type RunningChatService } from '../support/chat-servi
 
 let service: RunningChatService;
 
-beforeAll(async () => {
-  service = await startChatService();
-}, 60_000);
-
-afterAll(async () => {
-  await service?.stop();
+withChatService((started) => {
+  service = started;
 });
 
 const turnPath = (threadId: string): string => `/v1/internal/threads/${threadId}/messages`;

@@ -1,16 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { ApiError } from '@confab/protocol';
 import { createVisitor, expectApiError, listPosts, request, signUp } from '../support/api';
-import { startChatService, type RunningChatService } from '../support/chat-service';
+import { withChatService, type RunningChatService } from '../support/chat-service';
 
 let service: RunningChatService;
 
-beforeAll(async () => {
-  service = await startChatService();
-}, 60_000);
-
-afterAll(async () => {
-  await service?.stop();
+withChatService((started) => {
+  service = started;
 });
 
 describe('every error is an ApiError with a typed code', () => {

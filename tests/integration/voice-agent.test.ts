@@ -1,7 +1,7 @@
 import { ChatServiceClient, prepareJob, runVoiceJob } from '@confab/voice-agent';
 import { initializeLogger, voice } from '@livekit/agents';
 import { createThread, createVisitor, getHistory, postVoiceMessage, ticketFor } from '../support/api';
-import { startChatService, type RunningChatService } from '../support/chat-service';
+import { withChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
 
 /**
@@ -14,12 +14,8 @@ initializeLogger({ pretty: false, level: 'silent' });
 const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
 let service: RunningChatService;
 
-beforeAll(async () => {
-  service = await startChatService();
-}, 60_000);
-
-afterAll(async () => {
-  await service?.stop();
+withChatService((started) => {
+  service = started;
 });
 
 function client(token = service.env.CHAT_SERVICE_INTERNAL_TOKEN ?? '') {

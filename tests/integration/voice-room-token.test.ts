@@ -4,7 +4,7 @@ import { handleLiveKitWebhook, handleRoomTokenRequest, ROOM_TOKEN_TTL_SECONDS, t
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { NextRequest } from 'next/server';
 import { createThread, createVisitor, signUp } from '../support/api';
-import { startChatService, type RunningChatService } from '../support/chat-service';
+import { withChatService, type RunningChatService } from '../support/chat-service';
 
 /**
  * The room token route and the LiveKit webhook against the real chat service (child process,
@@ -17,8 +17,8 @@ const API_SECRET = randomBytes(32).toString('base64url');
 let service: RunningChatService;
 let env: EnvVars;
 
-beforeAll(async () => {
-  service = await startChatService();
+withChatService(async (started) => {
+  service = started;
   env = {
     LIVEKIT_URL: 'http://127.0.0.1:7880',
     LIVEKIT_API_KEY: API_KEY,
@@ -28,10 +28,6 @@ beforeAll(async () => {
     CHAT_SERVICE_INTERNAL_TOKEN: service.env.CHAT_SERVICE_INTERNAL_TOKEN,
     LOG_LEVEL: 'silent',
   };
-}, 60_000);
-
-afterAll(async () => {
-  await service?.stop();
 });
 
 async function answer(response: Response) {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type Post } from '@confab/protocol';
-import { startChatService, type RunningChatService } from '../support/chat-service';
+import { withChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
 import { createThread, createVisitor, getHistory, listPosts, signUp, ticketFor } from '../support/api';
 
@@ -9,15 +9,11 @@ import { createThread, createVisitor, getHistory, listPosts, signUp, ticketFor }
 let service: RunningChatService;
 let post: Post;
 
-beforeAll(async () => {
-  service = await startChatService({ env: { DEMO_AGENT_TOKEN_DELAY_MS: '1' } });
+withChatService(async (started) => {
+  service = started;
   const posts = await listPosts(service);
   post = posts[0]!;
-}, 90_000);
-
-afterAll(async () => {
-  await service?.stop();
-});
+}, { env: { DEMO_AGENT_TOKEN_DELAY_MS: '1' } });
 
 const sockets: TestSocket[] = [];
 afterEach(() => {

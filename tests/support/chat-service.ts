@@ -106,3 +106,21 @@ export async function startChatService(options: ChatServiceOptions = {}): Promis
     },
   };
 }
+
+/**
+ * One real chat service for a whole test file: started before its tests, stopped after them.
+ * `onStarted` receives it (and may do more set-up) so the file keeps it in its own variable.
+ */
+export function withChatService(
+  onStarted: (service: RunningChatService) => void | Promise<void>,
+  options: ChatServiceOptions = {},
+): void {
+  let running: RunningChatService | undefined;
+  beforeAll(async () => {
+    running = await startChatService(options);
+    await onStarted(running);
+  }, 90_000);
+  afterAll(async () => {
+    await running?.stop();
+  });
+}
