@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { loadPosts } from '@confab/auth';
 import styles from './page.module.css';
+import status from './status.module.css';
 
 export default async function HomePage() {
   const posts = await loadPosts();
@@ -14,7 +15,7 @@ export default async function HomePage() {
         </p>
       </div>
       {posts.length === 0 ? (
-        <p className={styles.empty}>No posts yet.</p>
+        <p className={status.empty}>No posts yet.</p>
       ) : (
         <ul className={styles.grid}>
           {posts.map((post) => (

@@ -1,6 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadThreads, loadViewer } from '@confab/auth';
+import status from '../status.module.css';
 import styles from './threads.module.css';
 
 export const metadata: Metadata = { title: 'Your threads' };
@@ -13,13 +14,13 @@ export default async function ThreadsPage() {
     <div className={styles.page}>
       <h1>Your threads</h1>
       {viewer.kind !== 'user' && threads.length > 0 && (
-        <p className={styles.notice}>
+        <p className={status.notice}>
           You&apos;re not signed in: these threads live in this browser only. <Link href="/signup?next=/threads">Create an account</Link>{' '}
           to keep them.
         </p>
       )}
       {threads.length === 0 ? (
-        <p className={styles.empty}>
+        <p className={status.empty}>
           No threads yet. Open a <Link href="/">post</Link> and start a private thread with its agent.
         </p>
       ) : (
