@@ -2,6 +2,7 @@
 
 import { Fragment, memo, type ComponentProps } from 'react';
 import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
+import { splitMarkdownBlocks } from './markdown-blocks';
 
 /**
  * Messages are untrusted (people and models write them). markdown-to-jsx turns them into React
@@ -62,11 +63,17 @@ const OPTIONS: MarkdownToJSX.Options = {
   },
 };
 
+/** One top-level block, memoized on its text: it parses again only when its own text changes. */
+const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
+  return compiler(text, OPTIONS);
+});
+
 /**
- * A message's markdown. Memoized on its text: a row re-renders for other reasons (status,
- * measuring) without parsing again; a streamed token parses the reply again (measured by
- * `npm run bench -- render`).
+ * A message's markdown, rendered block by block (`splitMarkdownBlocks`): a streamed token
+ * re-parses and re-renders the reply's last block only, whatever the reply's length
+ * (measured by `npm run bench -- render`). Memoized on the text, so a row re-rendering for
+ * other reasons (status, measuring) does not split again.
  */
 export const Markdown = memo(function Markdown({ content }: { content: string }) {
-  return compiler(content, OPTIONS);
+  return splitMarkdownBlocks(content).map((block, index) => <MarkdownBlock key={index} text={block} />);
 });

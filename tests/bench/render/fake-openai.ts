@@ -16,11 +16,15 @@ export interface PacedModel {
 
 const WORDS = ['the', 'agent', 'streams', 'a', 'long', 'answer', 'with', '**bold**', 'words', 'and', '`code`', 'in', 'it'];
 
-/** The i-th token: words with a paragraph break every 40 tokens and a list item now and then. */
+/**
+ * The i-th token: words with a paragraph break every 40 tokens and a list item now and then.
+ * A paragraph's first word has no leading space, as a model writes it ("\n\n" then "The").
+ */
 export function tokenAt(i: number): string {
   if (i > 0 && i % 40 === 0) return '\n\n';
   if (i % 97 === 5) return '\n- item';
-  return ` ${WORDS[i % WORDS.length]}`;
+  const word = WORDS[i % WORDS.length];
+  return i > 0 && i % 40 === 1 ? `${word}` : ` ${word}`;
 }
 
 export async function startPacedModel(tokens: number, perSecond: number): Promise<PacedModel> {

@@ -24,7 +24,7 @@ async function bundle(entry: string, name: string): Promise<Map<string, Asset>> 
   const result = await build({
     entryPoints: { [name]: path.join(ROOT, 'tests/bench/render', entry) },
     bundle: true,
-    minify: true,
+    minify: process.env.BENCH_MINIFY !== '0',
     format: 'esm',
     platform: 'browser',
     target: 'es2022',

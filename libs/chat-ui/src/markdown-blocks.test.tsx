@@ -1,0 +1,73 @@
+import { renderToStaticMarkup } from 'react-dom/server';
+import { compiler } from 'markdown-to-jsx';
+import { Markdown } from './Markdown';
+import { splitMarkdownBlocks } from './markdown-blocks';
+
+/** The newline a parser puts between two blocks is a layout-neutral text node. */
+function withoutNewlinesBetweenBlocks(html: string): string {
+  return html.replace(/(<\/(?:p|pre|blockquote|ul|ol|table|h[1-6])>)\n(?=<)/g, '$1');
+}
+
+/** HTML of markdown parsed in one piece. */
+function parsedAtOnce(content: string): string {
+  return withoutNewlinesBetweenBlocks(renderToStaticMarkup(<>{compiler(content, { forceBlock: true, disableParsingRawHTML: true, wrapper: null })}</>));
+}
+
+const SAMPLES: Record<string, string> = {
+  paragraphs: 'First paragraph with **bold**.\n\nSecond one with `code`.\n\n\nThird after two blank lines.',
+  'heading then text': '# Title\n\nSome text under it.\n\n## Sub\n\nMore.',
+  'fence with blank lines inside': 'Before.\n\n```ts\nconst a = 1;\n\n\nconst b = 2;\n```\n\nAfter.',
+  'tilde fence, unclosed while streaming': 'Intro.\n\n~~~\nline one\n\nline two',
+  'loose list (blank lines between items)': 'Steps:\n\n- one\n\n- two\n\n- three\n\nDone.',
+  'ordered list with an indented continuation': '1. first\n\n   still the first item\n\n2. second\n\nEnd.',
+  'indented code block': 'Text.\n\n    code line\n\n    more code\n\nText again.',
+  blockquote: '> quoted\n> more\n\nNot quoted.',
+  table: '| a | b |\n|---|---|\n| 1 | 2 |\n\nBelow the table.',
+  'reference links are global': 'See [the docs][d].\n\nMore text.\n\n[d]: https://example.com/docs',
+  'streaming tail ending in a blank line': 'One.\n\nTwo.\n\n',
+  'paragraphs indented by a space': ' one\n\n two\n\n   three',
+  'nested list, then continuation, then the end of the list': '- a\n  - b\n\n  still a\n\n - c\n\nafter',
+  'a list item continued by a line indented as far as its text': '1) first\n\n   more of first\n\n  not code, ends the list?',
+  'indented code after a paragraph, with a blank line inside': 'Text.\n\n    a\n\n    b\n\nText.',
+  'fence inside a list item': '- item\n\n  ```\n  x\n\n  y\n  ```\n\nafter',
+  'a list, then paragraphs indented by a space (markdown-to-jsx: still the list)': '- item\n\n more\n\n   and more\n\nafter',
+  'a model-like reply': Array.from({ length: 300 }, (_, i) => (i > 0 && i % 40 === 0 ? '\n\n' : i % 97 === 5 ? '\n- item' : `${i % 40 === 1 ? '' : ' '}word${i % 7 === 0 ? ' **bold**' : ''}`)).join(''),
+};
+
+describe('splitMarkdownBlocks: a message renders the same block by block', () => {
+  it.each(Object.entries(SAMPLES))('%s', (_name, content) => {
+    const byBlocks = splitMarkdownBlocks(content).map(parsedAtOnce).join('');
+    expect(byBlocks).toBe(parsedAtOnce(content));
+    // And the component renders those blocks (with its link attributes, and no heading ids).
+    const withAppOptions = byBlocks
+      .replace(/<a href="([^"]*)"/g, '<a href="$1" target="_blank" rel="noopener noreferrer nofollow"')
+      .replace(/<(h[1-6]) id="[^"]*">/g, '<$1>');
+    expect(withoutNewlinesBetweenBlocks(renderToStaticMarkup(<Markdown content={content} />))).toBe(withAppOptions);
+  });
+
+  it('splits paragraphs and headings into separate blocks, so earlier ones keep their text', () => {
+    expect(splitMarkdownBlocks('# T\n\nOne.\n\nTwo.')).toEqual(['# T\n', 'One.\n', 'Two.']);
+  });
+
+  it('keeps a fence with blank lines, a loose list and an indented continuation whole', () => {
+    expect(splitMarkdownBlocks('```\na\n\nb\n```\n\nafter')).toEqual(['```\na\n\nb\n```\n', 'after']);
+    expect(splitMarkdownBlocks('- a\n\n- b\n\nend')).toEqual(['- a\n\n- b\n', 'end']);
+    expect(splitMarkdownBlocks('1. a\n\n   more\n\nend')).toEqual(['1. a\n\n   more\n', 'end']);
+  });
+
+  it('splits a model-like reply (paragraphs indented by a space, lists now and then) into many blocks', () => {
+    expect(splitMarkdownBlocks(SAMPLES['a model-like reply'] ?? '').length).toBeGreaterThanOrEqual(7);
+  });
+
+  it('does not split text that defines a link reference', () => {
+    expect(splitMarkdownBlocks('[a][x]\n\nb\n\n[x]: https://example.com')).toHaveLength(1);
+  });
+
+  it('a growing reply changes only its last block', () => {
+    const reply = 'Para one is done.\n\nPara two is done.\n\nPara three is stre';
+    const before = splitMarkdownBlocks(reply);
+    const after = splitMarkdownBlocks(`${reply}aming now`);
+    expect(after.slice(0, -1)).toEqual(before.slice(0, -1));
+    expect(after.at(-1)).toBe('Para three is streaming now');
+  });
+});
