@@ -32,7 +32,6 @@ export {
   type OutboxAddResult,
 } from './src/outbox';
 export {
-  WsTicketResponse,
   WS_TICKET_ROUTE,
   buildConversationSocketUrl,
   fetchWsTicket,

@@ -1,5 +1,7 @@
 /** @confab/protocol — the wire contract between browser, Next.js app, chat service and voice agent. */
 export * from './src/limits';
+export * from './src/close-codes';
+export * from './src/socket';
 export * from './src/errors';
 export * from './src/models';
 export * from './src/ws';

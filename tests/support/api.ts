@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   ApiError,
   HistoryResponse,
@@ -85,9 +85,9 @@ export async function request(target: ApiTarget, method: string, path: string, o
 }
 
 /** The body parsed with `schema` when the status is the expected one; ApiCallError otherwise. */
-export function expectStatus<S extends z.ZodType>(response: RawResponse, status: number, schema: S, what = 'request'): z.output<S> {
+export function expectStatus<S extends z.core.$ZodType>(response: RawResponse, status: number, schema: S, what = 'request'): z.output<S> {
   if (response.status !== status) throw new ApiCallError(response.status, response.body, what);
-  return schema.parse(response.body);
+  return z.parse(schema, response.body);
 }
 
 /** The ApiError body, after checking the status and the error code. */

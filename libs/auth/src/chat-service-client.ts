@@ -25,7 +25,7 @@ interface RequestOptions<T> {
   body?: unknown;
   query?: Record<string, string | number | undefined>;
   /** Schema of a successful answer; `null` expects 204 No Content. */
-  schema: z.ZodType<T> | null;
+  schema: z.core.$ZodType<T> | null;
 }
 
 /**
@@ -122,7 +122,7 @@ export class ChatServiceClient {
     if (options.schema === null) return undefined as T;
 
     const json: unknown = await response.json().catch(() => undefined);
-    const parsed = options.schema.safeParse(json);
+    const parsed = z.safeParse(options.schema, json);
     if (!parsed.success) {
       throw new ChatServiceError(502, 'INTERNAL_ERROR', `The chat service answered ${path} in an unexpected shape.`);
     }

@@ -1,7 +1,7 @@
 import { SESSION_COOKIE, VISITOR_COOKIE, sessionCookieOptions, shouldUseSecureCookies } from './cookie-options';
 import { ticketParamFor } from './ticket';
 import { isDemoAgent } from './demo';
-import { WsTicketResponse } from '@confab/chat-client';
+import { WsTicketResponse } from '@confab/protocol';
 
 describe('identity cookies', () => {
   it('are named as the architecture says', () => {
@@ -38,7 +38,7 @@ describe('ticketParamFor', () => {
     expect(ticketParamFor('visitor')).toBe('session_user');
   });
 
-  it("builds answers the chat-client's WsTicketResponse schema accepts", () => {
+  it("builds answers the protocol's WsTicketResponse schema (the browser's parser) accepts", () => {
     const answer = { ticket: 'jwt', param: ticketParamFor('visitor'), ws_base: 'ws://localhost:4000/ws/v1/' };
     expect(WsTicketResponse.parse(answer)).toEqual(answer);
   });

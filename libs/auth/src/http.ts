@@ -36,8 +36,8 @@ function firstIssue(error: z.ZodError): string {
   return `${field}${issue.message}`;
 }
 
-export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
+export function parseWith<T>(schema: z.core.$ZodType<T>, value: unknown): T {
+  const parsed = z.safeParse(schema, value);
   if (!parsed.success) throw new RequestError(400, 'VALIDATION_ERROR', firstIssue(parsed.error));
   return parsed.data;
 }
@@ -47,7 +47,7 @@ export function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
  * cross-site HTML form cannot post here without a CORS preflight (which we never grant).
  * An empty body is parsed as `{}` so optional bodies can be omitted.
  */
-export async function readJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<T> {
+export async function readJsonBody<T>(request: Request, schema: z.core.$ZodType<T>): Promise<T> {
   const text = await request.text();
   if (text.trim() === '') return parseWith(schema, {});
   const type = request.headers.get('content-type') ?? '';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CreateThreadBody, HistoryQuery, Id, SignInBody, SignUpBody } from '@confab/protocol';
 import { SESSION_COOKIE, VISITOR_COOKIE } from './cookie-options';
 import { publicWsBase } from './env';
@@ -22,8 +22,8 @@ import { cookies } from 'next/headers';
  */
 
 // The browser may not choose which visitor gets merged: that comes from its cookie only.
-const SignUpRequest = SignUpBody.omit({ visitor_session_token: true });
-const SignInRequest = SignInBody.omit({ visitor_session_token: true });
+const SignUpRequest = z.omit(SignUpBody, { visitor_session_token: true });
+const SignInRequest = z.omit(SignInBody, { visitor_session_token: true });
 
 const sessionEnded = () => jsonError(401, 'SESSION_EXPIRED', 'Your session has ended. Sign in again to continue.');
 
@@ -98,7 +98,7 @@ export const wsTicket = withErrors(async () => {
   return json(answer);
 });
 
-const SlugParams = z.object({ slug: z.string().min(1).max(200) });
+const SlugParams = z.object({ slug: z.string().check(z.minLength(1), z.maxLength(200)) });
 const IdParams = z.object({ id: Id });
 
 export const createThread = withErrors(async (request: Request, params: Promise<unknown>) => {

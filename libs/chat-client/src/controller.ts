@@ -4,12 +4,12 @@ import {
   CloseCode,
   HEARTBEAT_PONG,
   TYPING_MIN_INTERVAL_MS,
-  parseServerFrame,
   type ClientFrame,
   type ServerFrame,
 } from '@confab/protocol';
 import { RECONNECT_ATTEMPTS, reconnectDelay } from './backoff';
 import { fetchOlderMessages } from './history';
+import { loadWire, loadedWire, type WireModule } from './load-wire';
 import { lowestSeq, type OutboxEntry } from './message-list';
 import type { Outbox } from './outbox';
 import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './reducer';
@@ -181,11 +181,29 @@ export function createConversationController(deps: ControllerDeps) {
     afterFrame(frame);
   };
 
-  const onMessage = (event: MessageEvent): void => {
-    if (typeof event.data !== 'string' || event.data === HEARTBEAT_PONG || isStale(event.target)) return;
-    const parsed = parseServerFrame(event.data);
+  const readFrame = (raw: string, wire: WireModule): void => {
+    const parsed = wire.parseServerFrame(raw);
     // A frame we cannot read is dropped: one bad frame must not take the conversation down.
     if (parsed.ok) handleFrame(parsed.frame);
+  };
+
+  // Frames that came before the validation module (it loads with the ticket, so this is rare), in order.
+  let unread: string[] = [];
+  const readUnread = (wire: WireModule): void => {
+    const frames = unread;
+    unread = [];
+    for (const raw of frames) readFrame(raw, wire);
+  };
+
+  const onMessage = (event: MessageEvent): void => {
+    if (typeof event.data !== 'string' || event.data === HEARTBEAT_PONG || isStale(event.target)) return;
+    const wire = loadedWire();
+    if (wire && unread.length === 0) {
+      readFrame(event.data, wire);
+      return;
+    }
+    unread.push(event.data);
+    if (unread.length === 1) void loadWire().then(readUnread, () => (unread = []));
   };
 
   // ---------- connection ----------
@@ -403,11 +421,14 @@ export function createConversationController(deps: ControllerDeps) {
     },
     /** Mount: show what a previous page load left in the outbox, start the clock. */
     mount(): void {
-      // After a reload the server-rendered history may already hold what the outbox still has
-      // (stored, but the ack was lost with the page): delivered, so it leaves the outbox unsent.
-      const stored = new Set(store.getState().messages.filter((m) => m.id !== null).map((m) => m.client_message_id));
-      outbox.entries().filter((e) => stored.has(e.client_message_id)).forEach((e) => outbox.remove(e.client_message_id));
-      if (outbox.size() > 0) store.dispatch({ type: 'outboxRestored', entries: outbox.entries() });
+      void outbox.ready.then(() => {
+        if (deps.isUnmounted()) return;
+        // After a reload the server-rendered history may already hold what the outbox still has
+        // (stored, but the ack was lost with the page): delivered, so it leaves the outbox unsent.
+        const stored = new Set(store.getState().messages.filter((m) => m.id !== null).map((m) => m.client_message_id));
+        outbox.entries().filter((e) => stored.has(e.client_message_id)).forEach((e) => outbox.remove(e.client_message_id));
+        if (outbox.size() > 0) store.dispatch({ type: 'outboxRestored', entries: outbox.entries() });
+      });
       clock ??= setInterval(tick, CLOCK_TICK_MS);
     },
     /** Unmount: no timer may fire into a component that is gone. */

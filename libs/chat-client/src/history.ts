@@ -1,4 +1,5 @@
-import { ApiError, HistoryResponse, type ErrorCode } from '@confab/protocol';
+import type { ErrorCode, HistoryResponse } from '@confab/protocol';
+import { loadWire, type WireModule } from './load-wire';
 import { readJson, type FetchLike } from './ticket';
 
 /** Older pages come through the Next.js proxy route (the browser never calls the chat service's REST API). */
@@ -25,6 +26,13 @@ export async function fetchOlderMessages(
     return { ok: false, error: { code: 'INTERNAL_ERROR', message: 'Could not load older messages: the server is unreachable.' } };
   }
   const body = await readJson(response);
+  let wire: WireModule;
+  try {
+    wire = await loadWire();
+  } catch {
+    return { ok: false, error: { code: 'INTERNAL_ERROR', message: 'Could not load older messages: the server is unreachable.' } };
+  }
+  const { ApiError, HistoryResponse } = wire;
   if (!response.ok) {
     const apiError = ApiError.safeParse(body);
     return apiError.success

@@ -96,7 +96,7 @@ describe('"You" is decided once, in the reducer', () => {
 });
 
 describe('outbox after a reload', () => {
-  it('entries the server-rendered history already holds leave the outbox and are not sent again', () => {
+  it('entries the server-rendered history already holds leave the outbox and are not sent again', async () => {
     const memory = new Map<string, string>();
     const storage: KeyValueStorage = {
       getItem: (k) => memory.get(k) ?? null,
@@ -112,6 +112,7 @@ describe('outbox after a reload', () => {
     const sent: unknown[] = [];
     controller.attach({ send: (f) => sent.push(f), current: () => null });
     controller.mount();
+    await outbox.ready; // mount's own restore step ran first: it was registered first
     try {
       expect(seen(store.getState())).toEqual(['Grace: message 1', 'You: mine 1', 'You: mine 2']);
       controller.handleFrame(frames.connected(2));

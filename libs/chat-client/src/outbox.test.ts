@@ -56,13 +56,27 @@ describe('outbox', () => {
     expect(outbox.entries().map((e) => e.client_message_id)).toEqual([entry(1).client_message_id, entry(3).client_message_id]);
   });
 
-  it('survives a reload: a new outbox over the same storage has the same entries in order', () => {
+  it('survives a reload: a new outbox over the same storage has the same entries in order', async () => {
     const storage = new MemoryStorage();
     const before = createOutbox(CONVERSATION, storage);
     [1, 2, 3].forEach((n) => before.add(entry(n)));
     before.remove(entry(1).client_message_id);
     const after = createOutbox(CONVERSATION, storage);
+    await after.ready;
     expect(after.entries()).toEqual([entry(2), entry(3)]);
+  });
+
+  it('an entry added before the stored ones are read back goes after them, and nothing stored is overwritten', async () => {
+    const storage = new MemoryStorage();
+    createOutbox(CONVERSATION, storage).add(entry(1));
+    const reloaded = createOutbox(CONVERSATION, storage);
+    reloaded.add(entry(2));
+    await reloaded.ready;
+    expect(reloaded.entries()).toEqual([entry(1), entry(2)]);
+    expect(createOutbox(CONVERSATION, storage).entries()).toEqual([]); // still being read back
+    const again = createOutbox(CONVERSATION, storage);
+    await again.ready;
+    expect(again.entries()).toEqual([entry(1), entry(2)]);
   });
 
   it('is per conversation', () => {
@@ -80,13 +94,17 @@ describe('outbox', () => {
     expect(storage.data.has(outboxStorageKey(CONVERSATION))).toBe(false);
   });
 
-  it('ignores (and clears) stored data that does not validate', () => {
+  it('ignores (and clears) stored data that does not validate', async () => {
     const storage = new MemoryStorage();
     storage.setItem(outboxStorageKey(CONVERSATION), JSON.stringify([{ client_message_id: 'bad id!', content: 1 }]));
-    expect(createOutbox(CONVERSATION, storage).size()).toBe(0);
+    const invalid = createOutbox(CONVERSATION, storage);
+    await invalid.ready;
+    expect(invalid.size()).toBe(0);
     expect(storage.data.has(outboxStorageKey(CONVERSATION))).toBe(false);
     storage.setItem(outboxStorageKey(CONVERSATION), '{not json');
-    expect(createOutbox(CONVERSATION, storage).size()).toBe(0);
+    const notJson = createOutbox(CONVERSATION, storage);
+    await notJson.ready;
+    expect(notJson.size()).toBe(0);
   });
 
   it('keeps working in memory when storage refuses writes', () => {

@@ -1,13 +1,15 @@
-import { z } from 'zod';
-import { ClientMessageId, OUTBOX_CAPACITY } from '@confab/protocol';
+import { OUTBOX_CAPACITY } from '@confab/protocol';
+import { loadWire } from './load-wire';
 import type { OutboxEntry } from './message-list';
 
 /**
  * Messages written but not yet acknowledged, per conversation, FIFO, at most `capacity`.
  * Kept in sessionStorage so a reload does not lose what someone wrote while offline:
- * - sessionStorage is synchronous (the outbox is whole the moment the hook mounts, no race with
- *   the first `connected`), and it is per tab, so two tabs of one conversation never both
- *   resend the same queue;
+ * - sessionStorage is per tab, so two tabs of one conversation never both resend the same queue;
+ * - what a previous page load stored is read back once the validation module has loaded
+ *   (`ready`, which resolves before the first socket can open: the ticket waits for the same
+ *   module); entries added before that are kept after the restored ones and nothing is
+ *   overwritten;
  * - entries leave only when acknowledged (or failed for good); resending after an uncertain
  *   disconnect is safe because the server is idempotent on client_message_id.
  * When storage is unavailable (SSR, privacy mode, quota) the outbox keeps working in memory.
@@ -31,14 +33,9 @@ export interface Outbox {
   remove(clientMessageId: string): boolean;
   /** Whether the last write reached storage (false: in memory only, lost on reload). */
   isPersisted(): boolean;
+  /** Resolves when what a previous page load stored has been read back (or found unusable). */
+  readonly ready: Promise<void>;
 }
-
-const OutboxEntrySchema = z.object({
-  client_message_id: ClientMessageId,
-  content: z.string(),
-  created_at: z.string(),
-});
-const StoredOutbox = z.array(OutboxEntrySchema);
 
 export const outboxStorageKey = (conversationId: string): string => `confab:outbox:${conversationId}`;
 
@@ -51,11 +48,15 @@ export function createOutbox(
   capacity: number = OUTBOX_CAPACITY,
 ): Outbox {
   const key = outboxStorageKey(conversationId);
-  let entries: OutboxEntry[] = load(storage, key).slice(0, capacity);
+  let entries: OutboxEntry[] = [];
   let persisted = storage !== null;
+  const raw = readStored(storage, key);
+  // Nothing stored (the usual case): the outbox is whole at once.
+  let restored = raw === null;
 
   const save = (): void => {
-    if (storage === null) return;
+    // Until the stored entries are read back, writing would overwrite them.
+    if (storage === null || !restored) return;
     try {
       if (entries.length === 0) storage.removeItem(key);
       else storage.setItem(key, JSON.stringify(entries));
@@ -66,8 +67,19 @@ export function createOutbox(
     }
   };
 
+  const ready =
+    raw === null || storage === null
+      ? Promise.resolve()
+      : parseStored(storage, key, raw).then((stored) => {
+          const fresh = entries.filter((e) => !stored.some((s) => s.client_message_id === e.client_message_id));
+          entries = [...stored.slice(0, capacity), ...fresh];
+          restored = true;
+          if (fresh.length > 0) save();
+        });
+
   return {
     capacity,
+    ready,
     entries: () => entries,
     size: () => entries.length,
     isFull: () => entries.length >= capacity,
@@ -90,11 +102,17 @@ export function createOutbox(
   };
 }
 
-function load(storage: KeyValueStorage | null, key: string): OutboxEntry[] {
-  if (storage === null) return [];
+function readStored(storage: KeyValueStorage | null, key: string): string | null {
   try {
-    const raw = storage.getItem(key);
-    if (raw === null) return [];
+    return storage?.getItem(key) ?? null;
+  } catch {
+    return null;
+  }
+}
+
+async function parseStored(storage: KeyValueStorage, key: string, raw: string): Promise<OutboxEntry[]> {
+  try {
+    const { StoredOutbox } = await loadWire();
     const parsed = StoredOutbox.safeParse(JSON.parse(raw));
     if (parsed.success) return parsed.data;
     storage.removeItem(key); // written by an incompatible version: unusable, do not resend garbage

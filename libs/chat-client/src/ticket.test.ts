@@ -1,4 +1,5 @@
-import { WsTicketResponse, buildConversationSocketUrl, fetchWsTicket, type FetchLike } from './ticket';
+import { WsTicketResponse } from '@confab/protocol';
+import { buildConversationSocketUrl, fetchWsTicket, type FetchLike } from './ticket';
 import { fetchOlderMessages, historyPath } from './history';
 import { CONVERSATION_ID, message } from './test-fixtures';
 

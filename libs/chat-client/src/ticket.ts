@@ -1,23 +1,9 @@
-import { z } from 'zod';
-import { ApiError, conversationSocketPath } from '@confab/protocol';
+import { conversationSocketPath, type WsTicketResponse } from '@confab/protocol';
+import { loadWire, type WireModule } from './load-wire';
 
-/**
- * The WebSocket ticket the browser gets from the Next.js route `GET /api/ws-ticket`.
- * This module has no browser-only code so the route handler imports the same schema
- * (`WsTicketResponse`) and the two sides cannot drift apart.
- */
+/** The WebSocket ticket the browser gets from the Next.js route `GET /api/ws-ticket` (schema: protocol's `WsTicketResponse`). */
 
 export const WS_TICKET_ROUTE = '/api/ws-ticket';
-
-export const WsTicketResponse = z.object({
-  /** Short-lived JWT that opens one socket (WS_TICKET_TTL_S). */
-  ticket: z.string().min(1),
-  /** Query parameter the chat service expects it in: `token` for users, `session_user` for visitors. */
-  param: z.enum(['token', 'session_user']),
-  /** Base of the chat service's WebSocket API, e.g. `ws://localhost:4000/ws/v1/`. */
-  ws_base: z.string().regex(/^wss?:\/\/[^\s]+$/, 'ws_base must be a ws:// or wss:// URL'),
-});
-export type WsTicketResponse = z.infer<typeof WsTicketResponse>;
 
 export type TicketResult =
   | { ok: true; ticket: WsTicketResponse }
@@ -43,7 +29,12 @@ export function fetchWsTicket(fetchImpl: FetchLike = fetch): Promise<TicketResul
   return result;
 }
 
+const UNREACHABLE = 'Could not reach the server.';
+
 async function requestTicket(fetchImpl: FetchLike): Promise<TicketResult> {
+  // The validation module loads while the ticket is on its way.
+  const wire = loadWire();
+  wire.catch(() => undefined);
   let response: Response;
   try {
     response = await fetchImpl(WS_TICKET_ROUTE, {
@@ -53,12 +44,19 @@ async function requestTicket(fetchImpl: FetchLike): Promise<TicketResult> {
       headers: { accept: 'application/json' },
     });
   } catch {
-    return { ok: false, kind: 'unavailable', message: 'Could not reach the server.' };
+    return { ok: false, kind: 'unavailable', message: UNREACHABLE };
   }
   if (response.status === 401) {
     return { ok: false, kind: 'sign-in-required', message: 'Your session has ended. Sign in again to continue.' };
   }
   const body = await readJson(response);
+  let ApiError: WireModule['ApiError'];
+  let WsTicketResponse: WireModule['WsTicketResponse'];
+  try {
+    ({ ApiError, WsTicketResponse } = await wire);
+  } catch {
+    return { ok: false, kind: 'unavailable', message: UNREACHABLE };
+  }
   if (!response.ok) {
     const apiError = ApiError.safeParse(body);
     const message = apiError.success ? apiError.data.error.message : `The server answered ${response.status}.`;

@@ -416,7 +416,7 @@ describe('useConversation with react-use-websocket mocked', () => {
       ]);
     });
 
-    it('the outbox survives a reload and is resent with the original client_message_id', () => {
+    it('the outbox survives a reload and is resent with the original client_message_id', async () => {
       const first = renderConversation();
       let id = '';
       act(() => {
@@ -426,6 +426,9 @@ describe('useConversation with react-use-websocket mocked', () => {
       first.unmount();
 
       const second = renderConversation();
+      await act(async () => {
+        await jest.advanceTimersByTimeAsync(0); // the stored outbox is read back
+      });
       nextFrame();
       expect(second.result.current.state.messages.map((m) => [m.key, m.status])).toEqual([[id, 'queued']]);
       deliver(frames.connected(0));

@@ -3,13 +3,9 @@
 import { useId, useState, type FormEvent } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { z } from 'zod';
-import { Identity } from '@confab/protocol';
 import { callApi } from './api-client';
 import { authErrorText, validateAuthForm, type AuthField, type AuthMode, type FieldErrors } from './auth-form-validation';
 import styles from './forms.module.css';
-
-const AuthAnswer = z.object({ identity: Identity, merged_threads: z.number().int().nonnegative() });
 
 export interface AuthFormProps {
   mode: AuthMode;
@@ -39,7 +35,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
     const body = signup
       ? { email: values.email.trim(), password: values.password, display_name: values.display_name.trim() }
       : { email: values.email.trim(), password: values.password };
-    const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body }, AuthAnswer);
+    const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body }, (answers) => answers.AuthAnswer);
     if (!result.ok) {
       setPending(false);
       setFormError(authErrorText(mode, result.code, result.message));

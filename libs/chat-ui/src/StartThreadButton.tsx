@@ -2,12 +2,8 @@
 
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { z } from 'zod';
-import { Thread } from '@confab/protocol';
 import { callApi } from './api-client';
 import styles from './site.module.css';
-
-const CreatedThread = z.object({ thread: Thread });
 
 /** Creates a private thread with the post's agent (a visitor identity is made if needed) and opens it. */
 export function StartThreadButton({ postSlug }: { postSlug: string }) {
@@ -18,7 +14,7 @@ export function StartThreadButton({ postSlug }: { postSlug: string }) {
   const start = async () => {
     setPending(true);
     setError(null);
-    const result = await callApi(`/api/posts/${encodeURIComponent(postSlug)}/threads`, { method: 'POST', body: {} }, CreatedThread);
+    const result = await callApi(`/api/posts/${encodeURIComponent(postSlug)}/threads`, { method: 'POST', body: {} }, (answers) => answers.CreatedThread);
     if (!result.ok) {
       setPending(false);
       setError(result.code === 'RATE_LIMIT' ? 'Too many new threads at once. Wait a moment and try again.' : result.message);

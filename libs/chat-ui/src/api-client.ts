@@ -1,9 +1,10 @@
-import { z } from 'zod';
-import { ApiError } from '@confab/protocol';
+import type * as z from 'zod/mini';
+import type * as Answers from './answers';
 
 /**
  * The browser's calls to our own Next.js API (never to the chat service). Answers are parsed
- * with zod; failures come back as words people can read.
+ * with zod (the schemas in `answers.ts`, loaded with the first call); failures come back as
+ * words people can read.
  */
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
 
@@ -12,9 +13,14 @@ const NETWORK_MESSAGE = "Couldn't reach the server. Check your connection and tr
 export async function callApi<T>(
   path: string,
   init: { method: 'GET' | 'POST'; body?: unknown },
-  schema: z.ZodType<T> | null,
+  /** Picks the answer's schema from `answers.ts`; null when the answer has no body to read. */
+  pickSchema: ((answers: typeof Answers) => z.ZodMiniType<T>) | null,
 ): Promise<ApiResult<T>> {
+  // The schemas load while the request is on its way.
+  const loadingAnswers = import('./answers');
+  loadingAnswers.catch(() => undefined);
   let response: Response;
+  let answers: typeof Answers;
   try {
     response = await fetch(path, {
       method: init.method,
@@ -22,18 +28,19 @@ export async function callApi<T>(
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: 'same-origin',
     });
+    answers = await loadingAnswers;
   } catch {
     return { ok: false, status: 0, code: 'NETWORK', message: NETWORK_MESSAGE };
   }
   const json: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
   if (!response.ok) {
-    const error = ApiError.safeParse(json);
+    const error = answers.ApiError.safeParse(json);
     return error.success
       ? { ok: false, status: response.status, code: error.data.error.code, message: error.data.error.message }
       : { ok: false, status: response.status, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Try again in a moment.' };
   }
-  if (schema === null) return { ok: true, data: undefined as T };
-  const parsed = schema.safeParse(json);
+  if (pickSchema === null) return { ok: true, data: undefined as T };
+  const parsed = pickSchema(answers).safeParse(json);
   if (!parsed.success) return { ok: false, status: response.status, code: 'INTERNAL_ERROR', message: 'The server answered in an unexpected way.' };
   return { ok: true, data: parsed.data };
 }

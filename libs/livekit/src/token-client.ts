@@ -1,4 +1,4 @@
-import { ApiError, RoomTokenResponse } from '@confab/protocol';
+import type { RoomTokenResponse } from '@confab/protocol';
 
 /** Why a voice session could not start, in a form the panel can put into words. */
 export type VoiceFailureKind =
@@ -54,7 +54,11 @@ export async function fetchRoomToken(
   signal?: AbortSignal,
   fetchImpl: typeof fetch = fetch,
 ): Promise<TokenResult> {
+  // The schemas load while the request is on its way.
+  const loadingSchemas = import('./token-answers');
+  loadingSchemas.catch(() => undefined);
   let response: Response;
+  let schemas: Awaited<typeof loadingSchemas>;
   try {
     response = await fetchImpl(roomTokenUrl(target), {
       method: 'POST',
@@ -63,11 +67,13 @@ export async function fetchRoomToken(
       headers: { accept: 'application/json' },
       signal,
     });
+    schemas = await loadingSchemas;
   } catch (error) {
     if (signal?.aborted) throw error;
     return { ok: false, failure: { kind: 'network', message: VOICE_MESSAGES.network } };
   }
   const body: unknown = await response.json().catch(() => null);
+  const { ApiError, RoomTokenResponse } = schemas;
   if (!response.ok) {
     const failure = failureForStatus(response.status);
     const apiError = ApiError.safeParse(body);

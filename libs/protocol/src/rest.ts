@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { AgentPersona, Id, Identity, Message, MessageContent, Post, Thread, User } from './models';
+import * as z from 'zod/mini';
+import { AgentPersona, Count, Id, Identity, Message, MessageContent, Post, Thread, User } from './models';
 import { HISTORY_MAX_PAGE_SIZE } from './limits';
 
 /**
@@ -9,9 +9,12 @@ import { HISTORY_MAX_PAGE_SIZE } from './limits';
  * Errors: non-2xx with an `ApiError` body.
  */
 
-export const Email = z.email().max(254).transform((s) => s.toLowerCase());
-export const Password = z.string().min(8, 'Password must be at least 8 characters.').max(200);
-export const DisplayName = z.string().trim().min(1).max(60);
+export const Email = z.pipe(
+  z.email().check(z.maxLength(254)),
+  z.transform((s: string) => s.toLowerCase()),
+);
+export const Password = z.string().check(z.minLength(8, 'Password must be at least 8 characters.'), z.maxLength(200));
+export const DisplayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
 
 // POST /v1/auth/signup
 export const SignUpBody = z.object({
@@ -19,15 +22,15 @@ export const SignUpBody = z.object({
   password: Password,
   display_name: DisplayName,
   /** A visitor session being upgraded: its threads become the new account's. */
-  visitor_session_token: z.string().optional(),
+  visitor_session_token: z.optional(z.string()),
 });
 export type SignUpBody = z.infer<typeof SignUpBody>;
 
 // POST /v1/auth/signin
 export const SignInBody = z.object({
   email: Email,
-  password: z.string().min(1).max(200),
-  visitor_session_token: z.string().optional(),
+  password: z.string().check(z.minLength(1), z.maxLength(200)),
+  visitor_session_token: z.optional(z.string()),
 });
 export type SignInBody = z.infer<typeof SignInBody>;
 
@@ -37,13 +40,13 @@ export const SessionResponse = z.object({
   expires_at: z.iso.datetime(),
   identity: Identity,
   /** How many visitor threads were moved into the account (sign up / sign in only). */
-  merged_threads: z.number().int().nonnegative().optional(),
+  merged_threads: z.optional(Count),
 });
 export type SessionResponse = z.infer<typeof SessionResponse>;
 
 // POST /v1/auth/signout -> 204
 // GET /v1/auth/me
-export const MeResponse = z.object({ identity: Identity, user: User.nullable() });
+export const MeResponse = z.object({ identity: Identity, user: z.nullable(User) });
 export type MeResponse = z.infer<typeof MeResponse>;
 
 // POST /v1/visitors -> SessionResponse (identity.kind === 'visitor')
@@ -67,7 +70,7 @@ export type PostResponse = z.infer<typeof PostResponse>;
 export const ThreadsResponse = z.object({ threads: z.array(Thread) });
 export type ThreadsResponse = z.infer<typeof ThreadsResponse>;
 // POST /v1/posts/:slug/threads (Bearer) -> 201
-export const CreateThreadBody = z.object({ title: z.string().trim().min(1).max(120).optional() });
+export const CreateThreadBody = z.object({ title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))) });
 export type CreateThreadBody = z.infer<typeof CreateThreadBody>;
 // GET /v1/threads/:id (Bearer, owner only; 404 for everyone else so ids are not probed)
 export const ThreadResponse = z.object({ thread: Thread });
@@ -75,17 +78,19 @@ export type ThreadResponse = z.infer<typeof ThreadResponse>;
 
 // GET /v1/conversations/:id/messages?before_seq=&after_seq=&limit=
 // Post conversations: anyone. Threads: owner only.
-export const HistoryQuery = z.object({
-  before_seq: z.coerce.number().int().positive().optional(),
-  after_seq: z.coerce.number().int().nonnegative().optional(),
-  limit: z.coerce.number().int().min(1).max(HISTORY_MAX_PAGE_SIZE).optional(),
-});
+export const HistoryQuery = z
+  .object({
+    before_seq: z.optional(z.coerce.number().check(z.int(), z.positive())),
+    after_seq: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+    limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(HISTORY_MAX_PAGE_SIZE))),
+  })
+  .check(z.refine((q) => q.before_seq === undefined || q.after_seq === undefined, 'Use before_seq or after_seq, not both.'));
 export type HistoryQuery = z.infer<typeof HistoryQuery>;
 export const HistoryResponse = z.object({
   messages: z.array(Message),
   /** Whether older (before_seq / default) or newer (after_seq) messages remain. */
   has_more: z.boolean(),
-  last_seq: z.number().int().nonnegative(),
+  last_seq: Count,
 });
 export type HistoryResponse = z.infer<typeof HistoryResponse>;
 
@@ -103,10 +108,10 @@ export type ThreadContextResponse = z.infer<typeof ThreadContextResponse>;
 // POST /v1/internal/threads/:id/messages -> 201 { message } ; broadcast live like any message
 export const InternalMessageBody = z.object({
   role: z.enum(['user', 'agent']),
-  content: MessageContent.min(1),
+  content: MessageContent.check(z.minLength(1)),
   source: z.literal('voice'),
   /** Idempotency key (e.g. the transcription segment id): the same key is stored once. */
-  client_message_id: z.string().min(1).max(128),
+  client_message_id: z.string().check(z.minLength(1), z.maxLength(128)),
 });
 export type InternalMessageBody = z.infer<typeof InternalMessageBody>;
 export const MessageResponse = z.object({ message: Message });
@@ -115,9 +120,22 @@ export type MessageResponse = z.infer<typeof MessageResponse>;
 // POST /v1/internal/threads/:id/voice-session { state: 'started' | 'ended', room_name } -> 204
 export const VoiceSessionBody = z.object({
   state: z.enum(['started', 'ended']),
-  room_name: z.string().min(1).max(200),
+  room_name: z.string().check(z.minLength(1), z.maxLength(200)),
 });
 export type VoiceSessionBody = z.infer<typeof VoiceSessionBody>;
+
+// ---------- the Next.js app's own routes (browser -> Next.js) ----------
+
+/** `GET /api/ws-ticket`: a ticket for one socket, and where to open it. */
+export const WsTicketResponse = z.object({
+  /** Short-lived JWT that opens one socket (WS_TICKET_TTL_S). */
+  ticket: z.string().check(z.minLength(1)),
+  /** Query parameter the chat service expects it in: `token` for users, `session_user` for visitors. */
+  param: z.enum(['token', 'session_user']),
+  /** Base of the chat service's WebSocket API, e.g. `ws://localhost:4000/ws/v1/`. */
+  ws_base: z.string().check(z.regex(/^wss?:\/\/[^\s]+$/, 'ws_base must be a ws:// or wss:// URL')),
+});
+export type WsTicketResponse = z.infer<typeof WsTicketResponse>;
 
 /** Voice room token answer, shaped for livekit-client's `TokenSource.endpoint`. */
 export const RoomTokenResponse = z.object({

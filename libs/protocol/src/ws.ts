@@ -1,6 +1,6 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ErrorCode } from './errors';
-import { Id, Identity, Message, MessageContent, MessageStatus, Usage } from './models';
+import { Count, Id, Identity, Message, MessageContent, Seq, Usage } from './models';
 
 /**
  * WebSocket protocol. Every frame is a JSON envelope `{ event, data }`.
@@ -11,10 +11,7 @@ import { Id, Identity, Message, MessageContent, MessageStatus, Usage } from './m
  * (react-use-websocket's heartbeat).
  */
 
-export const HEARTBEAT_PING = 'ping';
-export const HEARTBEAT_PONG = 'pong';
-
-export const ClientMessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$/, 'client_message_id must be URL-safe');
+export const ClientMessageId = z.string().check(z.minLength(8), z.maxLength(64), z.regex(/^[A-Za-z0-9_-]+$/, 'client_message_id must be URL-safe'));
 
 // ---------- client -> server ----------
 
@@ -22,7 +19,7 @@ export const ClientMessageId = z.string().min(8).max(64).regex(/^[A-Za-z0-9_-]+$
 export const NextAction = z.object({
   action: z.literal('next'),
   execution_type: z.literal('chat'),
-  message: MessageContent.refine((s) => s.trim().length > 0, 'A message cannot be empty.'),
+  message: MessageContent.check(z.refine((s) => s.trim().length > 0, 'A message cannot be empty.')),
   client_message_id: ClientMessageId,
 });
 export type NextAction = z.infer<typeof NextAction>;
@@ -30,7 +27,7 @@ export type NextAction = z.infer<typeof NextAction>;
 /** Stop the agent reply being streamed (the newest one when message_id is omitted). */
 export const StopAction = z.object({
   action: z.literal('stop'),
-  message_id: Id.optional(),
+  message_id: z.optional(Id),
 });
 export type StopAction = z.infer<typeof StopAction>;
 
@@ -38,8 +35,8 @@ export const ClientFrame = z.discriminatedUnion('event', [
   z.object({ event: z.literal('action'), data: z.discriminatedUnion('action', [NextAction, StopAction]) }),
   z.object({ event: z.literal('typing'), data: z.object({ state: z.enum(['start', 'stop']) }) }),
   /** Ask for every message after `after_seq` (on connect, and whenever the client sees a gap). */
-  z.object({ event: z.literal('sync'), data: z.object({ after_seq: z.number().int().nonnegative() }) }),
-  z.object({ event: z.literal('ping'), data: z.object({}).optional() }),
+  z.object({ event: z.literal('sync'), data: z.object({ after_seq: Count }) }),
+  z.object({ event: z.literal('ping'), data: z.optional(z.object({})) }),
 ]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
 
@@ -48,9 +45,9 @@ export type ClientFrame = z.infer<typeof ClientFrame>;
 export const ConnectedData = z.object({
   connection_id: z.string(),
   conversation_id: Id,
-  identity: Identity.nullable(),
+  identity: z.nullable(Identity),
   /** Highest seq stored in the conversation at connect time. */
-  last_seq: z.number().int().nonnegative(),
+  last_seq: Count,
   /** Whether this identity may post here (false for anonymous readers of a post's shared conversation). */
   can_write: z.boolean(),
   server_time: z.iso.datetime(),
@@ -60,14 +57,14 @@ export const ConnectedData = z.object({
 export const AckData = z.object({
   client_message_id: ClientMessageId,
   message_id: Id,
-  seq: z.number().int().positive(),
+  seq: Seq,
   duplicate: z.boolean(),
 });
 
 export const StreamData = z.object({
   message_id: Id,
   conversation_id: Id,
-  seq: z.number().int().positive(),
+  seq: Seq,
   delta: z.string(),
   /** Everything generated so far; a late joiner can render from this alone. */
   content: z.string(),
@@ -76,12 +73,13 @@ export const StreamData = z.object({
 export const DoneData = z.object({
   message_id: Id,
   conversation_id: Id,
-  seq: z.number().int().positive(),
-  status: MessageStatus.exclude(['streaming']),
+  seq: Seq,
+  /** How the reply ended: any MessageStatus but `streaming`. */
+  status: z.enum(['complete', 'stopped', 'interrupted', 'error']),
   content: z.string(),
-  finish_reason: z.string().nullable(),
-  usage: Usage.nullable(),
-  model: z.string().nullable(),
+  finish_reason: z.nullable(z.string()),
+  usage: z.nullable(Usage),
+  model: z.nullable(z.string()),
 });
 
 export const TypingData = z.object({
@@ -95,15 +93,15 @@ export const SyncData = z.object({
   messages: z.array(Message),
   /** True when more messages follow in another `sync` frame. */
   has_more: z.boolean(),
-  last_seq: z.number().int().nonnegative(),
+  last_seq: Count,
 });
 
 export const ErrorData = z.object({
   code: ErrorCode,
   message: z.string(),
-  retry_after_s: z.number().int().nonnegative().optional(),
+  retry_after_s: z.optional(Count),
   /** Set when the error concerns one sent message, so the client can mark that message failed. */
-  client_message_id: z.string().optional(),
+  client_message_id: z.optional(z.string()),
 });
 
 export const ServerFrame = z.discriminatedUnion('event', [
@@ -116,7 +114,7 @@ export const ServerFrame = z.discriminatedUnion('event', [
   z.object({ event: z.literal('typing'), data: TypingData }),
   z.object({ event: z.literal('sync'), data: SyncData }),
   z.object({ event: z.literal('error'), data: ErrorData }),
-  z.object({ event: z.literal('pong'), data: z.object({}).optional() }),
+  z.object({ event: z.literal('pong'), data: z.optional(z.object({})) }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
 export type ServerEvent = ServerFrame['event'];
@@ -131,7 +129,7 @@ export type ErrorData = z.infer<typeof ErrorData>;
 
 export type ParseResult<T> = { ok: true; frame: T } | { ok: false; message: string };
 
-function parseJsonFrame<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
+function parseJsonFrame<T>(schema: z.ZodMiniType<T>, raw: string): ParseResult<T> {
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -149,6 +147,3 @@ function parseJsonFrame<T>(schema: z.ZodType<T>, raw: string): ParseResult<T> {
 
 export const parseClientFrame = (raw: string): ParseResult<ClientFrame> => parseJsonFrame(ClientFrame, raw);
 export const parseServerFrame = (raw: string): ParseResult<ServerFrame> => parseJsonFrame(ServerFrame, raw);
-
-/** Path of a conversation's socket relative to the chat API base (`chatApiUrl`, ending in `/ws/v1/`). */
-export const conversationSocketPath = (conversationId: string): string => `conversation/${conversationId}/`;

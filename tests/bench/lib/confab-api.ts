@@ -9,14 +9,14 @@ export interface Session {
   kind: 'user' | 'visitor';
 }
 
-async function call<T>(schema: z.ZodType<T>, url: string, init: RequestInit & { bearer?: string; json?: unknown } = {}): Promise<T> {
+async function call<T>(schema: z.core.$ZodType<T>, url: string, init: RequestInit & { bearer?: string; json?: unknown } = {}): Promise<T> {
   const headers: Record<string, string> = {};
   if (init.bearer) headers.authorization = `Bearer ${init.bearer}`;
   if (init.json !== undefined) headers['content-type'] = 'application/json';
   const res = await fetch(url, { ...init, headers, body: init.json === undefined ? undefined : JSON.stringify(init.json) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${new URL(url).pathname}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return schema.parse(JSON.parse(text));
+  return z.parse(schema, JSON.parse(text));
 }
 
 /** Runs `count` tasks with at most `concurrency` at once. */

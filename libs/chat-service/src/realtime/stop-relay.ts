@@ -26,7 +26,7 @@ export const STOP_CHANNEL = 'confab:control:stop';
 const StopRequest = z.object({
   origin: z.string().min(1),
   conversation_id: Id,
-  message_id: Id.optional(),
+  message_id: z.optional(Id),
 });
 type StopRequest = z.infer<typeof StopRequest>;
 

@@ -6,9 +6,6 @@ import { optionalPrincipal, parseInput, requirePrincipal } from '../request';
 
 const SlugParams = z.object({ slug: z.string().min(1).max(100) });
 const IdParams = z.object({ id: Id });
-const PagedHistoryQuery = HistoryQuery.refine((q) => q.before_seq === undefined || q.after_seq === undefined, {
-  message: 'Use before_seq or after_seq, not both.',
-});
 
 /** Posts, threads and message history: what people browse. */
 export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
@@ -48,7 +45,7 @@ export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
 
   app.get('/v1/conversations/:id/messages', async (request): Promise<HistoryResponse> => {
     const { id } = parseInput(IdParams, request.params);
-    const query = parseInput(PagedHistoryQuery, request.query);
+    const query = parseInput(HistoryQuery, request.query);
     const principal = await optionalPrincipal(auth, request);
     const conversation = await store.getConversation(id);
     // Unknown and not-yours look the same, so conversation ids cannot be probed.

@@ -1,0 +1,24 @@
+import type * as Wire from './wire';
+
+/**
+ * Loads the client's zod validation (`wire.ts`) once, on first use: the ticket request, the
+ * first frame, an outbox restore or a history page, whichever comes first. `loadedWire()` is
+ * the module once loaded, for code that must stay synchronous (reading a frame).
+ */
+export type WireModule = typeof Wire;
+
+let loading: Promise<WireModule> | null = null;
+let loaded: WireModule | null = null;
+
+export function loadWire(): Promise<WireModule> {
+  loading ??= import('./wire').then(
+    (module) => (loaded = module),
+    (error: unknown) => {
+      loading = null; // a chunk that failed to load (offline) is asked for again next time
+      throw error;
+    },
+  );
+  return loading;
+}
+
+export const loadedWire = (): WireModule | null => loaded;
