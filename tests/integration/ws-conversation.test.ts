@@ -279,6 +279,26 @@ describe('limits and delivery guarantees', () => {
     expect(history.messages.filter((m) => m.client_message_id === clientMessageId)).toHaveLength(1);
   });
 
+  it('re-acks resends without spending the rate budget, and even when the budget is spent', async () => {
+    const alice = await signUp(service);
+    const a = await join(post.conversation_id, alice);
+    const resent = sendNext(a.socket, 'message 1');
+    await a.socket.next('ack');
+    for (let i = 0; i < 3; i += 1) {
+      sendNext(a.socket, 'message 1', resent); // an outbox flushed again after a lost ack
+      expect((await a.socket.next('ack')).data).toMatchObject({ client_message_id: resent, duplicate: true });
+    }
+    // 1 message stored so far: 9 new ones still fit in the 10-per-minute budget.
+    for (let i = 2; i <= 10; i += 1) {
+      sendNext(a.socket, `message ${i}`);
+      expect((await a.socket.next('ack')).data.duplicate).toBe(false);
+    }
+    sendNext(a.socket, 'message 11');
+    expect((await a.socket.next('error')).data.code).toBe('RATE_LIMIT');
+    sendNext(a.socket, 'message 1', resent);
+    expect((await a.socket.next('ack')).data).toMatchObject({ client_message_id: resent, duplicate: true });
+  });
+
   it('sends the messages missed while disconnected when the client syncs after reconnecting', async () => {
     const alice = await signUp(service);
     const bob = await signUp(service);

@@ -51,7 +51,9 @@ export async function startChatService(options: ChatServiceOptions = {}): Promis
   };
   // One process (tsx as a loader, not the tsx CLI, which runs the service in a grandchild): a signal,
   // SIGKILL included, reaches the service itself, so a "kill -9" really kills it and frees its port.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'libs/chat-service/src/main.ts')], {
+  // CHAT_SERVICE_CPU_PROF=<dir>: the service writes a V8 CPU profile there when it exits (for `npm run bench`).
+  const profile = process.env.CHAT_SERVICE_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.CHAT_SERVICE_CPU_PROF}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', path.join(ROOT, 'libs/chat-service/src/main.ts')], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', NODE_ENV: 'test', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -44,8 +44,8 @@ describe('metrics observer', () => {
     observer.connectionOpened();
     observer.connectionOpened();
     observer.connectionClosed('x');
-    observer.frameSent({ event: 'error', data: { code: 'RATE_LIMIT', message: 'slow down', retry_after_s: 3 } });
-    observer.frameSent({ event: 'message', data: { message: message(new Date(Date.now() - 250).toISOString()) } });
+    observer.frameSent({ event: 'error', data: { code: 'RATE_LIMIT', message: 'slow down', retry_after_s: 3 } }, 1);
+    observer.frameSent({ event: 'message', data: { message: message(new Date(Date.now() - 250).toISOString()) } }, 1);
     observer.frameReceived({ kind: 'frame', frame: { event: 'action', data: { action: 'stop' } } });
     observer.frameReceived({ kind: 'heartbeat' });
     expect(await value(metrics, 'confab_ws_connections')).toBe(1);
@@ -57,6 +57,16 @@ describe('metrics observer', () => {
     const sum = Number(/^confab_delivery_latency_seconds_sum (\S+)$/m.exec(text)?.[1]);
     expect(sum).toBeGreaterThanOrEqual(0.25);
     expect(sum).toBeLessThan(5);
+  });
+
+  it('counts a broadcast to N sockets as N frames sent and one delivery (the room written to its last socket)', async () => {
+    const metrics = createMetrics('test');
+    const observer = metricsObserver(metrics);
+    observer.frameSent({ event: 'message', data: { message: message(new Date().toISOString()) } }, 3);
+    observer.frameSent({ event: 'message', data: { message: message(new Date().toISOString()) } }, 0);
+    expect(await value(metrics, 'confab_ws_frames_sent_total', { event: 'message' })).toBe(3);
+    const text = await metrics.registry.getSingleMetricAsString('confab_delivery_latency_seconds');
+    expect(Number(/^confab_delivery_latency_seconds_count (\S+)$/m.exec(text)?.[1])).toBe(1);
   });
 
   it('reads created_at defensively: never negative, null when unreadable', () => {

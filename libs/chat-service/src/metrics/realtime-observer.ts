@@ -28,9 +28,10 @@ export function metricsObserver(metrics: ChatMetrics): RealtimeObserver {
       metrics.connections.dec();
     },
     frameReceived: (incoming) => metrics.framesReceived.inc({ event: incomingLabel(incoming) }),
-    frameSent(frame: ServerFrame) {
-      metrics.framesSent.inc({ event: frame.event });
-      if (frame.event === 'error') metrics.errors.inc({ code: frame.data.code, transport: 'ws' });
+    frameSent(frame: ServerFrame, sockets: number) {
+      if (sockets === 0) return;
+      metrics.framesSent.inc({ event: frame.event }, sockets);
+      if (frame.event === 'error') metrics.errors.inc({ code: frame.data.code, transport: 'ws' }, sockets);
       else if (frame.event === 'message') {
         const seconds = secondsSince(frame.data.message.created_at, Date.now());
         if (seconds !== null) metrics.deliveryLatency.observe(seconds);

@@ -46,7 +46,7 @@ export function createMetrics(instanceId: string): ChatMetrics {
     }),
     deliveryLatency: new Histogram({
       name: 'confab_delivery_latency_seconds',
-      help: 'From a message being stored (its created_at) to its `message` frame being written to a socket, once per receiving socket.',
+      help: 'From a message being stored (its created_at) to its `message` frame written to the sockets of its conversation on this instance: once per broadcast, after the last socket (the fan-out tail).',
       buckets: LATENCY_BUCKETS_S,
       registers: [registry],
     }),

@@ -1,3 +1,4 @@
+import type { Duplex } from 'node:stream';
 import { WebSocket } from 'ws';
 import { CloseCode, type ErrorData, type Identity, type ServerFrame } from '@confab/protocol';
 import type { ConversationRecord, Principal } from '../contracts';
@@ -10,9 +11,6 @@ export function identityKey(identity: Identity): string {
   return `${identity.kind}:${identity.id}`;
 }
 
-/** Options for every send: text frames (the default for a Buffer would be binary). Shared, never mutated. */
-const TEXT_FRAME = { binary: false } as const;
-
 /** One open, admitted socket on one conversation. */
 export class ClientConnection {
   /** Frames are handled one after another per connection, so acks come back in the order messages were sent. */
@@ -24,6 +22,8 @@ export class ClientConnection {
   constructor(
     readonly id: string,
     readonly ws: WebSocket,
+    /** The TCP socket under `ws` (from the HTTP upgrade): broadcasts write prepared frames to it. */
+    private readonly transport: Duplex,
     readonly conversation: ConversationRecord,
     readonly principal: Principal | null,
     readonly canWrite: boolean,
@@ -41,32 +41,40 @@ export class ClientConnection {
 
   /** Sends unless the socket is backed up: typing frames are dropped first, then the socket is closed. */
   send(frame: ServerFrame): void {
-    if (this.isOpen) this.write(frame, JSON.stringify(frame));
+    if (!this.mayWrite(frame)) return;
+    this.ws.send(JSON.stringify(frame));
+    this.written?.(frame);
   }
 
   /**
-   * Sends `frame` already serialized as `payload` (UTF-8 JSON text). Broadcasts serialize a frame once
-   * and hand every socket the same Buffer: ws frames it without copying (server frames are not masked).
+   * Writes a broadcast: `framed` is the whole WebSocket frame (`textFrame`), built once for the room,
+   * written as is to this socket's TCP stream. Ordered with `send`: without permessage-deflate ws
+   * writes synchronously too. Returns whether it was written (the hub counts them for metrics).
    */
-  write(frame: ServerFrame, payload: string | Buffer): void {
-    if (!this.isOpen) return;
+  writeFramed(frame: ServerFrame, framed: Buffer): boolean {
+    if (!this.mayWrite(frame)) return false;
+    this.transport.write(framed);
+    return true;
+  }
+
+  /** Open and keeping up; a backed-up socket sheds typing frames first, then is closed. */
+  private mayWrite(frame: ServerFrame): boolean {
+    if (!this.isOpen) return false;
     const decision = deliveryDecision(this.ws.bufferedAmount, frame.event);
     if (decision === 'drop') {
       if (!this.shedding) this.log.warn({ bufferedAmount: this.ws.bufferedAmount }, 'slow consumer: shedding typing frames');
       this.shedding = true;
-      return;
+      return false;
     }
     if (decision === 'close') {
       this.log.warn({ bufferedAmount: this.ws.bufferedAmount }, 'closing a slow consumer');
       this.close(CloseCode.TRY_AGAIN_LATER, 'Too far behind: reconnect and sync');
-      return;
+      return false;
     }
-    // A Buffer would go out as a binary frame unless told otherwise.
-    this.ws.send(payload, TEXT_FRAME);
-    this.written?.(frame);
+    return true;
   }
 
-  /** Called after each frame really written (not shed, not refused); a hook for metrics (ObservedConnection). */
+  /** Called after each frame sent to this socket alone (broadcasts are counted by the hub); a hook for metrics. */
   protected written?(frame: ServerFrame): void;
 
   sendError(error: ErrorData): void {

@@ -10,33 +10,36 @@ const bob: Identity = { kind: 'user', id: 'u-bob', display_name: 'Bob' };
 
 interface FakeConnection {
   connection: ClientConnection;
-  writes: Array<string | Buffer>;
+  writes: Buffer[];
 }
 
-/** Only what the hub touches: conversation, identity, write. */
+/** Only what the hub touches: conversation, identity, writeFramed. */
 function fake(identity: Identity | null): FakeConnection {
-  const writes: Array<string | Buffer> = [];
+  const writes: Buffer[] = [];
   const principal: Principal | null = identity ? { identity, sessionId: `s-${identity.id}`, sessionExpiresAt: Infinity } : null;
   const connection = {
     conversation,
     principal,
     identity: principal?.identity ?? null,
-    write: (_frame: ServerFrame, payload: string | Buffer) => writes.push(payload),
+    writeFramed: (_frame: ServerFrame, framed: Buffer) => writes.push(framed) > 0,
   } as unknown as ClientConnection;
   return { connection, writes };
 }
 
-it('serializes a broadcast once and hands every socket the same bytes', () => {
+it('frames a broadcast once, hands every socket the same bytes and reports how many got it', () => {
   const bus = new InProcessBus();
-  const hub = new ConversationHub(bus);
+  const reports: Array<[string, number]> = [];
+  const hub = new ConversationHub(bus, (frame, sockets) => reports.push([frame.event, sockets]));
   const sockets = [fake(ada), fake(bob), fake(null)];
   for (const s of sockets) hub.join(s.connection);
   const frame: ServerFrame = { event: 'pong', data: {} };
   bus.publish(conversation.id, frame);
-  const payloads = sockets.map((s) => s.writes[0]);
-  expect(payloads[0]).toBeInstanceOf(Buffer);
-  expect(payloads.every((p) => p === payloads[0])).toBe(true);
-  expect(JSON.parse(String(payloads[0]))).toEqual(frame);
+  const framed = sockets.map((s) => s.writes[0]);
+  expect(framed.every((p) => p === framed[0])).toBe(true);
+  const bytes = framed[0] ?? Buffer.alloc(0);
+  expect(bytes[0]).toBe(0x81); // one final text frame
+  expect(JSON.parse(bytes.subarray(2).toString())).toEqual(frame);
+  expect(reports).toEqual([['pong', 3]]);
 });
 
 it('skips the typist on typing frames and tracks who is still here', () => {

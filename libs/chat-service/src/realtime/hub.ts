@@ -1,6 +1,10 @@
 import type { Identity, ServerFrame } from '@confab/protocol';
 import type { Bus, BusHandler } from './bus';
 import { identityKey, type ClientConnection } from './connection';
+import { textFrame } from './text-frame';
+
+/** Told once per broadcast how many local sockets got the frame (metrics). */
+export type DeliveredHook = (frame: ServerFrame, sockets: number) => void;
 
 interface Room {
   connections: Set<ClientConnection>;
@@ -16,14 +20,17 @@ interface Room {
 export class ConversationHub {
   private readonly rooms = new Map<string, Room>();
 
-  constructor(private readonly bus: Bus) {}
+  constructor(
+    private readonly bus: Bus,
+    private readonly delivered: DeliveredHook = () => undefined,
+  ) {}
 
   join(connection: ClientConnection): void {
     const conversationId = connection.conversation.id;
     let room = this.rooms.get(conversationId);
     if (!room) {
       const connections = new Set<ClientConnection>();
-      const handler: BusHandler = (frame) => deliver(connections, frame);
+      const handler: BusHandler = (frame) => this.delivered(frame, deliver(connections, frame));
       room = { connections, identities: new Map(), handler };
       this.rooms.set(conversationId, room);
       this.bus.subscribe(conversationId, handler);
@@ -63,18 +70,21 @@ function countIdentity(room: Room, connection: ClientConnection, delta: 1 | -1):
 }
 
 /**
- * Serializes the frame once for the whole room (not once per socket): with thousands of sockets the
- * JSON and UTF-8 encoding would otherwise dominate a broadcast. The frame was validated where it
- * entered (built by this service, or parsed from Redis), so nothing is checked per socket here.
- * Typing frames skip every connection of the identity that is typing (its own tabs know already).
+ * Serializes and frames the frame once for the whole room (not once per socket): with thousands of
+ * sockets, JSON, UTF-8 encoding and WebSocket framing would otherwise dominate a broadcast; each
+ * socket gets one write of the same bytes. The frame was validated where it entered (built by this
+ * service, or parsed from Redis), so nothing is checked per socket here. Typing frames skip every
+ * connection of the identity that is typing (its own tabs know already). Returns the sockets written.
  */
-function deliver(connections: Set<ClientConnection>, frame: ServerFrame): void {
-  const payload = Buffer.from(JSON.stringify(frame));
+function deliver(connections: Set<ClientConnection>, frame: ServerFrame): number {
+  const framed = textFrame(Buffer.from(JSON.stringify(frame)));
   const typist = frame.event === 'typing' ? frame.data.who : null;
+  let written = 0;
   for (const connection of connections) {
     if (typist !== null && isIdentity(connection.identity, typist)) continue;
-    connection.write(frame, payload);
+    if (connection.writeFramed(frame, framed)) written += 1;
   }
+  return written;
 }
 
 function isIdentity(identity: Identity | null, other: Identity): boolean {

@@ -10,6 +10,6 @@ export class ObservedConnection extends ClientConnection {
   observer: RealtimeObserver | undefined;
 
   protected override written(frame: ServerFrame): void {
-    this.observer?.frameSent(frame);
+    this.observer?.frameSent(frame, 1);
   }
 }

@@ -12,8 +12,11 @@ export interface RealtimeObserver {
   connectionClosed(connectionId: string): void;
   /** A frame arrived from a client and was decoded (frames refused by the per-socket rate limit are not). */
   frameReceived(incoming: IncomingFrame): void;
-  /** A frame is being written to a client socket (not called for frames shed under backpressure). */
-  frameSent(frame: ServerFrame): void;
+  /**
+   * A frame was written to `sockets` client sockets (a broadcast reports once for the whole room;
+   * frames shed under backpressure are not counted).
+   */
+  frameSent(frame: ServerFrame, sockets: number): void;
   /** A client asked for the messages after `afterSeq`. */
   syncRequested(connectionId: string, afterSeq: number): void;
   /** How many agent replies this instance is streaming now. */

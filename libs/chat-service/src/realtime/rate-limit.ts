@@ -10,6 +10,8 @@ export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterS:
 export interface MessageRateLimiter {
   /** Takes one message from `key`'s allowance; rejects only when the limiter's store fails. */
   consume(key: string): Promise<RateLimitResult>;
+  /** Gives one message back (it turned out to be a resend of a message stored before). */
+  refund(key: string): Promise<void>;
 }
 
 /** Adapts any rate-limiter-flexible limiter (memory, Redis, …). */
@@ -26,6 +28,9 @@ export function rateLimiterFrom(limiter: RateLimiterAbstract): MessageRateLimite
         }
         throw rejection;
       }
+    },
+    async refund(key) {
+      await limiter.reward(key, 1);
     },
   };
 }

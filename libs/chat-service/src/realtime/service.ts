@@ -87,7 +87,8 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 
 export class RealtimeService implements Realtime {
   // UTF-8 is checked per frame in onFrame: ws would close with 1007 instead of a typed error.
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true });
+  // No permessage-deflate: broadcasts write prepared frames (text-frame.ts), which only holds uncompressed.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true, perMessageDeflate: false });
   private readonly hub: ConversationHub;
   private readonly replies: AgentReplies;
   private readonly typing = new TypingRelay((conversationId, frame) => this.publish(conversationId, frame));
@@ -112,7 +113,7 @@ export class RealtimeService implements Realtime {
       maxStrikes: Math.max(limits.frameBurst, OUTBOX_CAPACITY),
       strikeWindowMs: FRAME_STRIKE_WINDOW_MS,
     };
-    this.hub = new ConversationHub(deps.bus);
+    this.hub = new ConversationHub(deps.bus, (frame, sockets) => deps.observer?.frameSent(frame, sockets));
     this.replies = new AgentReplies({
       store: deps.store,
       provider: deps.provider,
@@ -166,7 +167,7 @@ export class RealtimeService implements Realtime {
     void admitted.then((admission) => {
       socket.off('error', onEarlyError);
       if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws, admission, params));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws, socket, admission, params));
     });
   }
 
@@ -195,9 +196,9 @@ export class RealtimeService implements Realtime {
     }
   }
 
-  private onOpen(ws: WebSocket, admission: Admission, params: UpgradeParams): void {
+  private onOpen(ws: WebSocket, socket: Duplex, admission: Admission, params: UpgradeParams): void {
     const refuse = (frame: ServerFrame, code: number, reason: string) => {
-      this.deps.observer?.frameSent(frame);
+      this.deps.observer?.frameSent(frame, 1);
       ws.send(JSON.stringify(frame));
       ws.close(code, reason);
     };
@@ -215,15 +216,15 @@ export class RealtimeService implements Realtime {
       case 'failed':
         return refuse({ event: 'error', data: { code: 'INTERNAL_ERROR', message: 'The server could not open this conversation.' } }, 1011, 'Internal error');
       case 'admitted':
-        return this.attach(ws, admission, params);
+        return this.attach(ws, socket, admission, params);
     }
   }
 
-  private attach(ws: WebSocket, admission: Extract<Admission, { kind: 'admitted' }>, params: UpgradeParams): void {
+  private attach(ws: WebSocket, socket: Duplex, admission: Extract<Admission, { kind: 'admitted' }>, params: UpgradeParams): void {
     const { conversation, principal, canWrite } = admission;
     const connectionId = randomUUID();
     const log = this.log.child({ connectionId, conversationId: conversation.id });
-    const connection = new ObservedConnection(connectionId, ws, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
+    const connection = new ObservedConnection(connectionId, ws, socket, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
     connection.observer = this.deps.observer;
     log.info(
       { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, productId: params.productId, ticketParam: params.ticket?.param, canWrite },
@@ -343,15 +344,17 @@ export class RealtimeService implements Realtime {
       return;
     }
     const identity = principal.identity;
-    // A resend of a message stored before (its ack was lost with the connection) is re-acked at once and
-    // costs no rate budget: an outbox flushed after a network cut must not be refused for messages delivered.
-    const stored = await this.deps.store.findByClientMessageId(conversation.id, clientMessageId);
-    if (stored) {
-      connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: stored.id, seq: stored.seq, duplicate: true } });
-      return;
-    }
-    const limit = await this.deps.rateLimiter.consume(identityKey(identity));
+    const rateKey = identityKey(identity);
+    // A resend of a message stored before (its ack was lost with the connection) is re-acked and costs
+    // no rate budget: an outbox flushed after a network cut must not be refused for messages delivered.
+    // Looked up only when the budget is spent; otherwise the append finds it and the budget is refunded.
+    const limit = await this.deps.rateLimiter.consume(rateKey);
     if (!limit.allowed) {
+      const stored = await this.deps.store.findByClientMessageId(conversation.id, clientMessageId);
+      if (stored) {
+        connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: stored.id, seq: stored.seq, duplicate: true } });
+        return;
+      }
       connection.sendError({
         code: 'RATE_LIMIT',
         message: `You're sending messages too fast. Try again in ${limit.retryAfterS} s.`,
@@ -370,7 +373,7 @@ export class RealtimeService implements Realtime {
     });
     connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: message.id, seq: message.seq, duplicate } });
     // A resend after a lost ack: already delivered and answered the first time.
-    if (duplicate) return;
+    if (duplicate) return this.deps.rateLimiter.refund(rateKey);
     this.typing.update(conversation.id, identity, 'stop');
     this.publish(conversation.id, { event: 'message', data: { message } });
     if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.startAgentReply(conversation, message);
