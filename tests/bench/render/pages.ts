@@ -5,9 +5,9 @@ import { build } from 'esbuild';
 import { ROOT } from '../lib/child';
 
 /**
- * Serves the two pages of the streaming-render benchmark from one loopback origin:
- * `/naive` (naive-page.tsx) and `/confab` (confab-page.tsx, Confab's real UI), each a production
- * esbuild bundle, plus `/api/ws-ticket` answered like the Next.js route (a fresh ticket per call).
+ * Serves the pages of the streaming-render benchmark from one loopback origin:
+ * `/naive` (naive-page.tsx), `/confab` (confab-page.tsx, Confab's real UI) and `/floor`
+ * (floor-page.ts, one line replaced per token), each a production esbuild bundle, plus `/api/ws-ticket` answered like the Next.js route (a fresh ticket per call).
  */
 
 export interface PageServer {
@@ -51,11 +51,15 @@ function html(name: string, css: boolean): string {
 }
 
 export async function startPageServer(ticket: () => Promise<unknown>): Promise<PageServer> {
-  const assets = new Map([...(await bundle('naive-page.tsx', 'naive')), ...(await bundle('confab-page.tsx', 'confab'))]);
+  const assets = new Map([
+    ...(await bundle('naive-page.tsx', 'naive')),
+    ...(await bundle('confab-page.tsx', 'confab')),
+    ...(await bundle('floor-page.ts', 'floor')),
+  ]);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const page = url.pathname.slice(1);
-    if (page === 'naive' || page === 'confab') {
+    if (page === 'naive' || page === 'confab' || page === 'floor') {
       res.writeHead(200, { 'content-type': 'text/html' }).end(html(page, assets.has(`/${page}.css`)));
       return;
     }
