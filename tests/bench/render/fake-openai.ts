@@ -24,7 +24,7 @@ export function tokenAt(i: number): string {
   if (i > 0 && i % 40 === 0) return '\n\n';
   if (i % 97 === 5) return '\n- item';
   const word = WORDS[i % WORDS.length];
-  return i > 0 && i % 40 === 1 ? `${word}` : ` ${word}`;
+  return i === 0 || i % 40 === 1 ? `${word}` : ` ${word}`;
 }
 
 export async function startPacedModel(tokens: number, perSecond: number): Promise<PacedModel> {
