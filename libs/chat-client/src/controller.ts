@@ -9,7 +9,7 @@ import {
 } from '@confab/protocol';
 import { RECONNECT_ATTEMPTS, reconnectDelay } from './backoff';
 import { fetchOlderMessages } from './history';
-import { loadWire, loadedWire, type WireModule } from './load-wire';
+import { loadedWire, wireWhenLoaded, type WireModule } from './load-wire';
 import { lowestSeq, type OutboxEntry } from './message-list';
 import type { Outbox } from './outbox';
 import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './reducer';
@@ -187,12 +187,13 @@ export function createConversationController(deps: ControllerDeps) {
     if (parsed.ok) handleFrame(parsed.frame);
   };
 
-  // Frames that came before the validation module (it loads with the ticket, so this is rare), in order.
-  let unread: string[] = [];
+  // Frames that came before the validation module (it loads with the ticket, so this is rare): read
+  // in order once it is there, unless their socket has been replaced meanwhile.
+  let unread: Array<{ data: string; socket: EventTarget | null }> = [];
   const readUnread = (wire: WireModule): void => {
     const frames = unread;
     unread = [];
-    for (const raw of frames) readFrame(raw, wire);
+    for (const frame of frames) if (!isStale(frame.socket)) readFrame(frame.data, wire);
   };
 
   const onMessage = (event: MessageEvent): void => {
@@ -202,8 +203,8 @@ export function createConversationController(deps: ControllerDeps) {
       readFrame(event.data, wire);
       return;
     }
-    unread.push(event.data);
-    if (unread.length === 1) void loadWire().then(readUnread, () => (unread = []));
+    unread.push({ data: event.data, socket: event.target });
+    if (unread.length === 1) void wireWhenLoaded().then(readUnread);
   };
 
   // ---------- connection ----------

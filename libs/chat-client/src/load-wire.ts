@@ -12,7 +12,10 @@ let loaded: WireModule | null = null;
 
 export function loadWire(): Promise<WireModule> {
   loading ??= import('./wire').then(
-    (module) => (loaded = module),
+    (module) => {
+      announceLoaded(module);
+      return (loaded = module);
+    },
     (error: unknown) => {
       loading = null; // a chunk that failed to load (offline) is asked for again next time
       throw error;
@@ -22,3 +25,15 @@ export function loadWire(): Promise<WireModule> {
 }
 
 export const loadedWire = (): WireModule | null => loaded;
+
+let announceLoaded: (module: WireModule) => void = () => undefined;
+const whenLoaded = new Promise<WireModule>((resolve) => (announceLoaded = resolve));
+
+/**
+ * The module, once any load succeeds: a load that fails (offline) is not the end, the connection's
+ * retries load it again. For work that must not give up (restoring the outbox, reading frames).
+ */
+export function wireWhenLoaded(): Promise<WireModule> {
+  loadWire().catch(() => undefined);
+  return whenLoaded;
+}

@@ -94,6 +94,32 @@ describe('outbox', () => {
     expect(storage.data.has(outboxStorageKey(CONVERSATION))).toBe(false);
   });
 
+  it('when the validation module fails to load (offline), overwrites nothing stored and restores once it loads', async () => {
+    const storage = new MemoryStorage();
+    createOutbox(CONVERSATION, storage).add(entry(1));
+    const stored = (): unknown => JSON.parse(storage.getItem(outboxStorageKey(CONVERSATION)) ?? 'null');
+    await jest.isolateModulesAsync(async () => {
+      let offline = true;
+      jest.doMock('./wire', () => {
+        if (offline) throw new Error('Loading chunk failed');
+        return jest.requireActual('./wire');
+      });
+      const fresh = await import('./outbox');
+      const { loadWire } = await import('./load-wire');
+      const reloaded = fresh.createOutbox(CONVERSATION, storage);
+      expect(reloaded.add(entry(2))).toEqual({ ok: true });
+      await expect(loadWire()).rejects.toThrow('Loading chunk failed');
+      expect(reloaded.isPersisted()).toBe(false);
+      expect(stored()).toEqual([entry(1)]);
+      offline = false;
+      await loadWire(); // the connection's next attempt
+      await reloaded.ready;
+      expect(reloaded.entries()).toEqual([entry(1), entry(2)]);
+      expect(stored()).toEqual([entry(1), entry(2)]);
+      expect(reloaded.isPersisted()).toBe(true);
+    });
+  });
+
   it('ignores (and clears) stored data that does not validate', async () => {
     const storage = new MemoryStorage();
     storage.setItem(outboxStorageKey(CONVERSATION), JSON.stringify([{ client_message_id: 'bad id!', content: 1 }]));

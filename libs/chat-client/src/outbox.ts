@@ -1,5 +1,5 @@
 import { OUTBOX_CAPACITY } from '@confab/protocol';
-import { loadWire } from './load-wire';
+import { wireWhenLoaded } from './load-wire';
 import type { OutboxEntry } from './message-list';
 
 /**
@@ -8,8 +8,9 @@ import type { OutboxEntry } from './message-list';
  * - sessionStorage is per tab, so two tabs of one conversation never both resend the same queue;
  * - what a previous page load stored is read back once the validation module has loaded
  *   (`ready`, which resolves before the first socket can open: the ticket waits for the same
- *   module); entries added before that are kept after the restored ones and nothing is
- *   overwritten;
+ *   module, and a failed load is retried with the connection); entries added before that are
+ *   kept in memory (`isPersisted()` is false meanwhile), written after the restored ones, and
+ *   nothing stored is overwritten;
  * - entries leave only when acknowledged (or failed for good); resending after an uncertain
  *   disconnect is safe because the server is idempotent on client_message_id.
  * When storage is unavailable (SSR, privacy mode, quota) the outbox keeps working in memory.
@@ -98,7 +99,7 @@ export function createOutbox(
       save();
       return true;
     },
-    isPersisted: () => persisted,
+    isPersisted: () => persisted && restored,
   };
 }
 
@@ -111,8 +112,10 @@ function readStored(storage: KeyValueStorage | null, key: string): string | null
 }
 
 async function parseStored(storage: KeyValueStorage, key: string, raw: string): Promise<OutboxEntry[]> {
+  // Waits for the validation module however long it takes (it loads with the connection): giving up
+  // here would let the next write overwrite what the last page load left unsent.
+  const { StoredOutbox } = await wireWhenLoaded();
   try {
-    const { StoredOutbox } = await loadWire();
     const parsed = StoredOutbox.safeParse(JSON.parse(raw));
     if (parsed.success) return parsed.data;
     storage.removeItem(key); // written by an incompatible version: unusable, do not resend garbage

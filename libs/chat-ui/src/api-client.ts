@@ -9,6 +9,8 @@ import type * as Answers from './answers';
 export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
 
 const NETWORK_MESSAGE = "Couldn't reach the server. Check your connection and try again.";
+const DONE_BUT_NOT_LOADED = 'The server did it, but this page could not finish loading. Reload the page to see the result.';
+const NOT_LOADED = 'This page could not finish loading. Reload the page and try again.';
 
 export async function callApi<T>(
   path: string,
@@ -20,7 +22,6 @@ export async function callApi<T>(
   const loadingAnswers = import('./answers');
   loadingAnswers.catch(() => undefined);
   let response: Response;
-  let answers: typeof Answers;
   try {
     response = await fetch(path, {
       method: init.method,
@@ -28,9 +29,16 @@ export async function callApi<T>(
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
       credentials: 'same-origin',
     });
-    answers = await loadingAnswers;
   } catch {
     return { ok: false, status: 0, code: 'NETWORK', message: NETWORK_MESSAGE };
+  }
+  let answers: typeof Answers;
+  try {
+    // Asked for again once if the first load failed (a network blip between the two requests).
+    answers = await loadingAnswers.catch(() => import('./answers'));
+  } catch {
+    // The server has answered (and may have done what was asked): say so, not "couldn't reach".
+    return { ok: false, status: response.status, code: 'APP_NOT_LOADED', message: response.ok ? DONE_BUT_NOT_LOADED : NOT_LOADED };
   }
   const json: unknown = response.status === 204 ? undefined : await response.json().catch(() => undefined);
   if (!response.ok) {
