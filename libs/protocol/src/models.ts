@@ -81,7 +81,9 @@ export type AuthorKind = z.infer<typeof AuthorKind>;
  * `complete`, `stopped` (the user pressed stop), `interrupted` (the server went away
  * mid-reply) or `error` (the model failed).
  */
-export const MessageStatus = z.enum(['complete', 'streaming', 'stopped', 'interrupted', 'error']);
+export const FinalStatus = z.enum(['complete', 'stopped', 'interrupted', 'error']);
+export type FinalStatus = z.infer<typeof FinalStatus>;
+export const MessageStatus = z.enum(['streaming', ...FinalStatus.options]);
 export type MessageStatus = z.infer<typeof MessageStatus>;
 
 export const MessageSource = z.enum(['text', 'voice']);

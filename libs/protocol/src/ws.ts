@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ErrorCode } from './errors';
-import { Count, Id, Identity, Message, MessageContent, Seq, Usage } from './models';
+import { Count, FinalStatus, Id, Identity, Message, MessageContent, Seq, Usage } from './models';
 
 /**
  * WebSocket protocol. Every frame is a JSON envelope `{ event, data }`.
@@ -74,8 +74,8 @@ export const DoneData = z.object({
   message_id: Id,
   conversation_id: Id,
   seq: Seq,
-  /** How the reply ended: any MessageStatus but `streaming`. */
-  status: z.enum(['complete', 'stopped', 'interrupted', 'error']),
+  /** How the reply ended. */
+  status: FinalStatus,
   content: z.string(),
   finish_reason: z.nullable(z.string()),
   usage: z.nullable(Usage),
