@@ -1,15 +1,7 @@
-import debounce from 'lodash/debounce';
-import throttle from 'lodash/throttle';
-import {
-  CloseCode,
-  HEARTBEAT_PONG,
-  TYPING_MIN_INTERVAL_MS,
-  type ClientFrame,
-  type ServerFrame,
-} from '@confab/protocol';
+import { CloseCode, type ClientFrame, type ServerFrame } from '@confab/protocol';
 import { RECONNECT_ATTEMPTS, reconnectDelay } from './backoff';
+import { createFrameReader } from './frame-reader';
 import { fetchOlderMessages } from './history';
-import { loadedWire, wireWhenLoaded, type WireModule } from './load-wire';
 import { lowestSeq, type OutboxEntry } from './message-list';
 import type { Outbox } from './outbox';
 import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './reducer';
@@ -21,6 +13,7 @@ import {
 } from './socket-policy';
 import type { ConversationStore } from './store';
 import { buildConversationSocketUrl, fetchWsTicket, type FetchLike } from './ticket';
+import { createTypingNotifier } from './typing-notifier';
 import type { SendResult } from './types';
 
 /**
@@ -29,8 +22,6 @@ import type { SendResult } from './types';
  * The hook owns the lifecycle (mount/unmount) and the socket; this owns the decisions.
  */
 
-/** `typing stop` goes out this long after the last keystroke. */
-export const TYPING_STOP_AFTER_MS = 2_000;
 /** Typing expiry and rate-limit expiry are checked this often. */
 export const CLOCK_TICK_MS = 1_000;
 
@@ -84,7 +75,6 @@ export function createConversationController(deps: ControllerDeps) {
   let signInRequired = false;
   let lastCloseCode: number | null = null;
   let lastFastRetryAt: number | null = null;
-  let typingActive = false;
   let loadingOlder = false;
 
   const later = (callback: () => void, ms: number): void => {
@@ -181,39 +171,13 @@ export function createConversationController(deps: ControllerDeps) {
     afterFrame(frame);
   };
 
-  const readFrame = (raw: string, wire: WireModule): void => {
-    const parsed = wire.parseServerFrame(raw);
-    // A frame we cannot read is dropped: one bad frame must not take the conversation down.
-    if (parsed.ok) handleFrame(parsed.frame);
-  };
-
-  // Frames that came before the validation module (it loads with the ticket, so this is rare): read
-  // in order once it is there, unless their socket has been replaced meanwhile.
-  let unread: Array<{ data: string; socket: EventTarget | null }> = [];
-  const readUnread = (wire: WireModule): void => {
-    const frames = unread;
-    unread = [];
-    for (const frame of frames) if (!isStale(frame.socket)) readFrame(frame.data, wire);
-  };
-
-  const onMessage = (event: MessageEvent): void => {
-    if (typeof event.data !== 'string' || event.data === HEARTBEAT_PONG || isStale(event.target)) return;
-    const wire = loadedWire();
-    if (wire && unread.length === 0) {
-      readFrame(event.data, wire);
-      return;
-    }
-    unread.push({ data: event.data, socket: event.target });
-    if (unread.length === 1) void wireWhenLoaded().then(readUnread);
-  };
+  const onMessage = createFrameReader(handleFrame, isStale);
 
   // ---------- connection ----------
 
   const resetSocketSession = (): void => {
     inFlight.clear();
-    typingStart.cancel();
-    typingStop.cancel();
-    typingActive = false;
+    typing.reset();
   };
 
   const onClose = (event: CloseEvent): void => {
@@ -308,36 +272,7 @@ export function createConversationController(deps: ControllerDeps) {
 
   // ---------- typing ----------
 
-  const canWriteNow = (): boolean => isOpen() && store.getState().canWrite;
-
-  // At most one start per TYPING_MIN_INTERVAL_MS (the server relays no more anyway).
-  const typingStart = throttle(
-    () => {
-      if (!canWriteNow()) return;
-      socket.send({ event: 'typing', data: { state: 'start' } });
-      typingActive = true;
-    },
-    TYPING_MIN_INTERVAL_MS,
-    { leading: true, trailing: false },
-  );
-  const sendTypingStop = (): void => {
-    if (!typingActive) return;
-    typingActive = false;
-    if (isOpen()) socket.send({ event: 'typing', data: { state: 'stop' } });
-  };
-  const typingStop = debounce(sendTypingStop, TYPING_STOP_AFTER_MS);
-
-  const notifyTyping = (): void => {
-    typingStart();
-    typingStop();
-  };
-
-  /** Sending ends typing at once; the next keystroke may start again immediately. */
-  const endTyping = (): void => {
-    typingStop.cancel();
-    typingStart.cancel();
-    sendTypingStop();
-  };
+  const typing = createTypingNotifier({ isOpen, canWrite: () => store.getState().canWrite, send: (frame) => socket.send(frame) });
 
   // ---------- commands ----------
 
@@ -358,7 +293,7 @@ export function createConversationController(deps: ControllerDeps) {
     const added = outbox.add(entry);
     if (!added.ok) return added;
     store.dispatch({ type: 'localAdded', entry, status: 'queued' });
-    endTyping();
+    typing.end();
     flushOutbox(); // goes out now when connected, after anything older still waiting
     return { ok: true, clientMessageId: entry.client_message_id };
   };
@@ -438,8 +373,7 @@ export function createConversationController(deps: ControllerDeps) {
       clock = null;
       timers.forEach((handle) => clearTimeout(handle));
       timers.clear();
-      typingStart.cancel();
-      typingStop.cancel();
+      typing.reset();
     },
     // react-use-websocket
     getSocketUrl,
@@ -453,7 +387,7 @@ export function createConversationController(deps: ControllerDeps) {
     retry,
     discard,
     stop,
-    notifyTyping,
+    notifyTyping: typing.notify,
     loadOlder,
     beginManualReconnect,
     handleFrame,

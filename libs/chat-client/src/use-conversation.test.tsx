@@ -3,7 +3,7 @@ import { act, renderHook } from '@testing-library/react';
 import useWebSocket, { ReadyState, type Options } from 'react-use-websocket';
 import { ClientFrame, MAX_MESSAGE_CHARS, type ServerFrame } from '@confab/protocol';
 import { RECONNECT_MAX_DELAY_MS } from './backoff';
-import { TYPING_STOP_AFTER_MS } from './controller';
+import { TYPING_STOP_AFTER_MS } from './typing-notifier';
 import { outboxStorageKey } from './outbox';
 import { CONVERSATION_ID, ME, agentMessage, frames, message, uuid } from './test-fixtures';
 import { useConversation } from './use-conversation';
