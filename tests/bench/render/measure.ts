@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { z } from 'zod';
-import { summarize, type Summary } from '../lib/stats';
-import { frameStats, TRACE_CATEGORIES, type FrameStats } from './trace';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { readFrames, TRACE_CATEGORIES, type TraceFrames } from './trace';
 
 /**
  * Loads a page in Chromium, waits until it holds the whole thread, then records while a reply
@@ -50,10 +51,11 @@ export interface PageRun {
   domRowsBefore: number;
   domRowsAfter: number;
   /** Main-thread time per frame (trace); null when the trace had no frames. */
-  frames: FrameStats | null;
+  frames: TraceFrames | null;
   /** Intervals between requestAnimationFrame callbacks (ms). */
-  rafIntervalMs: Summary;
-  longTasks: { count: number; totalMs: number; maxMs: number };
+  rafIntervalsMs: number[];
+  /** Durations of the long tasks seen (ms). */
+  longTasksMs: number[];
   streamSeconds: number;
   loadSeconds: number;
 }
@@ -97,6 +99,7 @@ export async function measurePage(
     await page.waitForTimeout(500);
     const collected = Collected.parse(await page.evaluate('window.__bench.recording = false, window.__bench'));
     const trace = await browser.stopTracing();
+    saveTrace(name, trace);
     const [rowsAfter, domRowsAfter] = Counted.parse(await page.evaluate(count));
     const intervals = collected.frames.slice(1).map((t, i) => t - collected.frames[i]!);
     return {
@@ -105,17 +108,21 @@ export async function measurePage(
       rowsAfter,
       domRowsBefore,
       domRowsAfter,
-      frames: frameStats(trace.toString('utf8')),
-      rafIntervalMs: summarize(intervals),
-      longTasks: {
-        count: collected.longTasks.length,
-        totalMs: collected.longTasks.reduce((a, b) => a + b, 0),
-        maxMs: collected.longTasks.reduce((a, b) => Math.max(a, b), 0),
-      },
+      frames: readFrames(trace.toString('utf8')),
+      rafIntervalsMs: intervals,
+      longTasksMs: collected.longTasks,
       streamSeconds,
       loadSeconds,
     };
   } finally {
     await context.close();
   }
+}
+
+/** `BENCH_TRACE_DIR=<dir>` keeps each page's Chromium trace (open it in DevTools' Performance panel). */
+function saveTrace(name: string, trace: Buffer): void {
+  const dir = process.env.BENCH_TRACE_DIR;
+  if (!dir) return;
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, `${name.split(' ')[0]}.json`), trace);
 }

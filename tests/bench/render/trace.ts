@@ -4,7 +4,11 @@ import { summarize, type Summary } from '../lib/stats';
 /**
  * Main-thread time per animation frame, from a Chromium trace: frames are the intervals between
  * consecutive `BeginMainThreadFrame` (or `FireAnimationFrame`) events on the page's renderer main
- * thread; a frame's main-thread time is how much of its interval top-level tasks (`RunTask`) covered.
+ * thread; a frame's main-thread time is how much of its interval top-level tasks (`RunTask`)
+ * covered (wall time), and how much CPU those tasks used in it (thread time: what the main thread
+ * itself did, without the time another process held the core). Where the time goes is told by
+ * phase: every traced event's self time is counted to its phase (script, style and layout, paint,
+ * commit, GC, socket), nested events of no phase to their parent's.
  */
 
 export const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel', '__metadata'];
@@ -14,6 +18,7 @@ const TraceEvent = z.object({
   ph: z.string(),
   ts: z.number(),
   dur: z.number().optional(),
+  tdur: z.number().optional(),
   pid: z.number(),
   tid: z.number(),
   args: z.object({ name: z.string().optional() }).passthrough().optional(),
@@ -21,12 +26,55 @@ const TraceEvent = z.object({
 type TraceEvent = z.infer<typeof TraceEvent>;
 const TraceFile = z.union([z.object({ traceEvents: z.array(z.unknown()) }), z.array(z.unknown())]);
 
+export const PHASES = ['script', 'style & layout', 'paint', 'commit', 'GC', 'socket & IPC', 'other'] as const;
+export type Phase = (typeof PHASES)[number];
+
+const PHASE_OF: Record<string, Phase> = {
+  FunctionCall: 'script',
+  FireAnimationFrame: 'script',
+  EventDispatch: 'script',
+  TimerFire: 'script',
+  BlinkScheduler_PerformMicrotaskCheckpoint: 'script',
+  EvaluateScript: 'script',
+  UpdateLayoutTree: 'style & layout',
+  Layout: 'style & layout',
+  'IntersectionObserverController::computeIntersections': 'style & layout',
+  HitTest: 'style & layout',
+  PrePaint: 'paint',
+  Paint: 'paint',
+  Layerize: 'commit',
+  Commit: 'commit',
+  UpdateLayer: 'commit',
+  ScrollLayer: 'commit',
+  MinorGC: 'GC',
+  MajorGC: 'GC',
+  'Receive mojo message': 'socket & IPC',
+  'SimpleWatcher::OnHandleReady': 'socket & IPC',
+};
+
+function phaseOf(name: string): Phase | undefined {
+  return PHASE_OF[name] ?? (name.startsWith('V8.GC') || name.startsWith('BlinkGC') || name.startsWith('CppGC') ? 'GC' : undefined);
+}
+
+/** One recording: per-frame samples and the time spent by phase over all its frames. */
+export interface TraceFrames {
+  /** Main-thread busy ms per frame (wall time). */
+  busyMs: number[];
+  /** Main-thread CPU ms per frame (thread time). */
+  cpuMs: number[];
+  phaseMs: Record<Phase, number>;
+}
+
 export interface FrameStats {
   frames: number;
-  /** Main-thread busy ms per frame. */
   busyMs: Summary;
+  cpuMs: Summary;
   /** Frames whose main-thread time exceeded 16.7 ms (a missed 60 Hz frame). */
   over16ms: number;
+  /** Mean ms per frame by phase. */
+  phasePerFrame: Record<Phase, number>;
+  /** Each recording's own p99 (busy), to show how much one run varies from the next. */
+  runP99s: number[];
 }
 
 function parseEvents(json: string): TraceEvent[] {
@@ -40,20 +88,8 @@ function parseEvents(json: string): TraceEvent[] {
   return events;
 }
 
-/** Merges overlapping [start, end) intervals (nested tasks counted once). */
-function merge(intervals: Array<[number, number]>): Array<[number, number]> {
-  intervals.sort((a, b) => a[0] - b[0]);
-  const out: Array<[number, number]> = [];
-  for (const [s, e] of intervals) {
-    const last = out[out.length - 1];
-    if (last && s <= last[1]) last[1] = Math.max(last[1], e);
-    else out.push([s, e]);
-  }
-  return out;
-}
-
-export function frameStats(json: string): FrameStats | null {
-  const events = parseEvents(json);
+/** The page's renderer main thread: the CrRendererMain running the most animation frames. */
+function pageMainThread(events: TraceEvent[]): TraceEvent[] {
   const mains = new Set(events.filter((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'CrRendererMain').map((e) => `${e.pid}:${e.tid}`));
   const byThread = new Map<string, TraceEvent[]>();
   for (const e of events) {
@@ -63,26 +99,96 @@ export function frameStats(json: string): FrameStats | null {
     if (!list) byThread.set(key, (list = []));
     list.push(e);
   }
-  // The page's main thread is the one running our requestAnimationFrame loop.
+  const animationFrames = (list: TraceEvent[]): number => list.filter((e) => e.name === 'FireAnimationFrame').length;
   let best: TraceEvent[] = [];
-  for (const list of byThread.values()) {
-    const count = list.filter((e) => e.name === 'FireAnimationFrame').length;
-    if (count > best.filter((e) => e.name === 'FireAnimationFrame').length) best = list;
+  for (const list of byThread.values()) if (animationFrames(list) > animationFrames(best)) best = list;
+  return best;
+}
+
+interface Task {
+  start: number;
+  end: number;
+  /** CPU µs per wall µs of this task. */
+  cpuShare: number;
+}
+
+/** Top-level tasks, nested ones folded into their parent. */
+function topLevelTasks(thread: TraceEvent[]): Task[] {
+  const taskNames = thread.some((e) => e.name === 'RunTask') ? ['RunTask'] : ['ThreadControllerImpl::RunTask'];
+  const tasks = thread
+    .filter((e) => e.ph === 'X' && taskNames.includes(e.name) && e.dur !== undefined)
+    .map((e): Task => ({ start: e.ts, end: e.ts + (e.dur ?? 0), cpuShare: e.dur && e.tdur !== undefined ? Math.min(1, e.tdur / e.dur) : 1 }))
+    .sort((a, b) => a.start - b.start);
+  const out: Task[] = [];
+  for (const task of tasks) {
+    const last = out[out.length - 1];
+    if (last && task.start <= last.end) last.end = Math.max(last.end, task.end);
+    else out.push(task);
   }
-  if (best.length === 0) return null;
-  const begin = best.filter((e) => e.name === 'BeginMainThreadFrame');
-  const marks = (begin.length > 10 ? begin : best.filter((e) => e.name === 'FireAnimationFrame')).map((e) => e.ts).sort((a, b) => a - b);
-  const taskNames = best.some((e) => e.name === 'RunTask') ? ['RunTask'] : ['ThreadControllerImpl::RunTask'];
-  const tasks = merge(best.filter((e) => e.ph === 'X' && taskNames.includes(e.name) && e.dur !== undefined).map((e): [number, number] => [e.ts, e.ts + (e.dur ?? 0)]));
-  const busy: number[] = [];
+  return out;
+}
+
+/** Self time of every complete event between `from` and `to`, counted to its phase (or its nearest ancestor's). */
+function timeByPhase(thread: TraceEvent[], from: number, to: number): Record<Phase, number> {
+  const totals = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+  const events = thread.filter((e) => e.ph === 'X' && e.dur !== undefined && e.ts >= from && e.ts < to).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
+  const stack: Array<{ end: number; phase: Phase; self: number }> = [];
+  const close = (until: number): void => {
+    while (stack.length > 0 && stack[stack.length - 1]!.end <= until) {
+      const done = stack.pop()!;
+      totals[done.phase] += done.self / 1000;
+    }
+  };
+  for (const e of events) {
+    close(e.ts);
+    const dur = e.dur ?? 0;
+    const parent = stack[stack.length - 1];
+    if (parent) parent.self -= dur;
+    stack.push({ end: e.ts + dur, phase: phaseOf(e.name) ?? parent?.phase ?? 'other', self: dur });
+  }
+  close(Number.POSITIVE_INFINITY);
+  return totals;
+}
+
+export function readFrames(json: string): TraceFrames | null {
+  const thread = pageMainThread(parseEvents(json));
+  if (thread.length === 0) return null;
+  const begin = thread.filter((e) => e.name === 'BeginMainThreadFrame');
+  const marks = (begin.length > 10 ? begin : thread.filter((e) => e.name === 'FireAnimationFrame')).map((e) => e.ts).sort((a, b) => a - b);
+  if (marks.length < 2) return null;
+  const tasks = topLevelTasks(thread);
+  const busyMs: number[] = [];
+  const cpuMs: number[] = [];
   let t = 0;
   for (let i = 0; i + 1 < marks.length; i++) {
     const start = marks[i]!;
     const end = marks[i + 1]!;
-    while (t < tasks.length && tasks[t]![1] <= start) t++;
-    let sum = 0;
-    for (let j = t; j < tasks.length && tasks[j]![0] < end; j++) sum += Math.min(end, tasks[j]![1]) - Math.max(start, tasks[j]![0]);
-    busy.push(Math.max(0, sum) / 1000);
+    while (t < tasks.length && tasks[t]!.end <= start) t++;
+    let wall = 0;
+    let cpu = 0;
+    for (let j = t; j < tasks.length && tasks[j]!.start < end; j++) {
+      const overlap = Math.max(0, Math.min(end, tasks[j]!.end) - Math.max(start, tasks[j]!.start));
+      wall += overlap;
+      cpu += overlap * tasks[j]!.cpuShare;
+    }
+    busyMs.push(wall / 1000);
+    cpuMs.push(cpu / 1000);
   }
-  return { frames: busy.length, busyMs: summarize(busy), over16ms: busy.filter((b) => b > 16.7).length };
+  return { busyMs, cpuMs, phaseMs: timeByPhase(thread, marks[0]!, marks[marks.length - 1]!) };
+}
+
+/** Frames of several recordings of the same page, pooled: a p99 over thousands of frames, not one run's dozen worst. */
+export function poolFrames(recordings: readonly TraceFrames[]): FrameStats | null {
+  if (recordings.length === 0) return null;
+  const busy = recordings.flatMap((r) => r.busyMs);
+  const frames = busy.length;
+  const phasePerFrame = Object.fromEntries(PHASES.map((p) => [p, recordings.reduce((sum, r) => sum + r.phaseMs[p], 0) / frames])) as Record<Phase, number>;
+  return {
+    frames,
+    busyMs: summarize(busy),
+    cpuMs: summarize(recordings.flatMap((r) => r.cpuMs)),
+    over16ms: busy.filter((b) => b > 16.7).length,
+    phasePerFrame,
+    runP99s: recordings.map((r) => summarize(r.busyMs).p99),
+  };
 }
