@@ -4,16 +4,12 @@ export { useConversation, HEARTBEAT } from './src/use-conversation';
 export {
   conversationReducer,
   createInitialState,
-  resyncAfterSeq,
-  isRateLimited,
-  streamingReply,
-  checkSendable,
   rateLimitWords,
   type ConversationAction,
   type ConversationStoreState,
   type InitialStateInput,
-  type SendCheck,
 } from './src/reducer';
+export { resyncAfterSeq, isRateLimited, streamingReply, checkSendable, type SendCheck } from './src/selectors';
 export {
   reconnectDelay,
   backoffCeiling,

@@ -4,7 +4,7 @@ import { createFrameReader } from './frame-reader';
 import { fetchOlderMessages } from './history';
 import { lowestSeq, type OutboxEntry } from './message-list';
 import type { Outbox } from './outbox';
-import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './reducer';
+import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './selectors';
 import {
   GAVE_UP_REASON,
   closeReasonWords,

@@ -1,12 +1,6 @@
 import { MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type ServerFrame } from '@confab/protocol';
-import {
-  checkSendable,
-  conversationReducer,
-  createInitialState,
-  resyncAfterSeq,
-  type ConversationAction,
-  type ConversationStoreState,
-} from './reducer';
+import { conversationReducer, createInitialState, type ConversationAction, type ConversationStoreState } from './reducer';
+import { checkSendable, resyncAfterSeq } from './selectors';
 import { CONVERSATION_ID, ME, OTHER, T0, agentMessage, cid, frames, message, uuid } from './test-fixtures';
 import type { ChatMessage } from './types';
 
@@ -170,6 +164,17 @@ describe('conversationReducer', () => {
       expect(state.lastSeq).toBe(3);
       expect(state.messages.map((m) => m.seq)).toEqual([1, 2, 3, 6]); // shown, not hidden
       expect(resyncAfterSeq(state)).toBe(3);
+    });
+
+    it('a reply first heard of by its stream frames, beyond a gap, asks for the resync too', () => {
+      let state = reduceAll(connectedWith(3), [frame(frames.stream(6, 'Half'))]);
+      expect({ lastSeq: state.lastSeq, resync: resyncAfterSeq(state) }).toEqual({ lastSeq: 3, resync: 3 });
+      state = reduceAll(state, [frame(frames.stream(6, 'Half a reply'))]);
+      expect({ lastSeq: state.lastSeq, resync: resyncAfterSeq(state), content: state.messages.at(-1)?.content }).toEqual({
+        lastSeq: 3,
+        resync: 3,
+        content: 'Half a reply',
+      });
     });
 
     it('no resync is asked while one is in flight, and the last sync page closes the gap', () => {

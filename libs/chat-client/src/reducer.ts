@@ -1,5 +1,4 @@
 import {
-  MAX_MESSAGE_CHARS,
   MESSAGE_RATE_WINDOW_S,
   TYPING_AUTO_STOP_MS,
   type AckData,
@@ -35,7 +34,6 @@ import {
   sortMessages,
   type OutboxEntry,
 } from './message-list';
-import { outboxFullReason } from './outbox';
 import type { ChatMessage, ConnectionState, ConversationError, ConversationState } from './types';
 
 /**
@@ -156,7 +154,7 @@ function reduceFrame(state: ConversationStoreState, frame: ServerFrame, now: num
     case 'message':
       return withSeqBookkeeping(clearTypingOf(applyStored(state, [frame.data.message]), frame.data.message.author));
     case 'stream':
-      return withSeqBookkeeping(applyStream(state, frame.data, now));
+      return applyStream(state, frame.data, now);
     case 'done':
       return withSeqBookkeeping(applyDone(state, frame.data, now));
     case 'typing':
@@ -248,8 +246,9 @@ function applyStream(state: ConversationStoreState, data: StreamData, now: numbe
       content: data.content,
       createdAt: new Date(now).toISOString(),
     });
-    return { ...state, messages: sortMessages([...state.messages, placeholder]) };
+    return withSeqBookkeeping({ ...state, messages: sortMessages([...state.messages, placeholder]) });
   }
+  // A reply we already hold keeps its seq: no seq bookkeeping (two passes over the whole thread) per token.
   const existing = state.messages[index] as ChatMessage;
   // A frame that is older than what we show (final already, or shorter) must not roll it back.
   if (isFinal(existing) || existing.content.length > data.content.length) return state;
@@ -413,75 +412,4 @@ function expireByClock(state: ConversationStoreState, now: number): Conversation
 function applyHistory(state: ConversationStoreState, history: HistoryResponse): ConversationStoreState {
   const merged = withSeqBookkeeping(applyStored(state, history.messages));
   return { ...merged, hasOlder: history.has_more, highestSeqSeen: Math.max(merged.highestSeqSeen, history.last_seq) };
-}
-
-// ---------- selectors ----------
-
-/**
- * The seq to resync from when we know of messages we do not hold (a gap after lastSeq), else
- * null. The hook sends `sync {after_seq}` for it: a hole is filled, never skipped silently.
- */
-export function resyncAfterSeq(state: ConversationStoreState): number | null {
-  if (state.connection.status !== 'open' || state.syncInFlight) return null;
-  return state.highestSeqSeen > state.lastSeq ? state.lastSeq : null;
-}
-
-/**
- * Where to resume from on (re)connect. Normally the last seq we hold; but a reply we still show as
- * streaming may have ended while we were away (stopped, finished, interrupted by a restart), and
- * only a stored copy tells us so — so resume from just before the oldest such reply.
- */
-export function resumeAfterSeq(state: ConversationState): number {
-  let from = state.lastSeq;
-  for (const m of state.messages) {
-    if (m.status === 'streaming' && m.seq !== null) from = Math.min(from, m.seq - 1);
-  }
-  return Math.max(0, from);
-}
-
-export function isRateLimited(state: ConversationState, now: number): boolean {
-  return state.error !== null && state.error.until !== null && state.error.until > now;
-}
-
-/** The reply still being generated, newest first: what "Stop" stops. */
-export function streamingReply(state: ConversationState): ChatMessage | null {
-  for (let i = state.messages.length - 1; i >= 0; i -= 1) {
-    const m = state.messages[i] as ChatMessage;
-    if (m.status === 'streaming') return m;
-  }
-  return null;
-}
-
-export type SendCheck = { ok: true; content: string } | { ok: false; reason: string };
-
-/** Whether `text` may be sent now, with the refusal in words the composer can show as is. */
-export function checkSendable(input: {
-  text: string;
-  state: ConversationState;
-  now: number;
-  outboxFull: boolean;
-  outboxCapacity: number;
-}): SendCheck {
-  const content = input.text.trim();
-  if (content.length === 0) return { ok: false, reason: 'Write a message first.' };
-  if (content.length > MAX_MESSAGE_CHARS) {
-    return {
-      ok: false,
-      reason: `A message can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters (this one has ${content.length.toLocaleString('en-US')}).`,
-    };
-  }
-  if (input.state.signInRequired) return { ok: false, reason: 'Your session has ended. Sign in again to send messages.' };
-  if (!input.state.canWrite) return { ok: false, reason: "You can't write in this conversation." };
-  if (input.state.connection.status === 'closed') {
-    // Closed for good (not found, forbidden…): queuing would promise a delivery that cannot happen.
-    return { ok: false, reason: input.state.connection.reason ?? 'This conversation is closed.' };
-  }
-  const { error } = input.state;
-  if (error !== null && error.until !== null && error.until > input.now) {
-    return { ok: false, reason: rateLimitWords(Math.ceil((error.until - input.now) / 1000)) };
-  }
-  if (input.outboxFull) {
-    return { ok: false, reason: outboxFullReason(input.outboxCapacity) };
-  }
-  return { ok: true, content };
 }

@@ -1,0 +1,75 @@
+import { MAX_MESSAGE_CHARS } from '@confab/protocol';
+import { outboxFullReason } from './outbox';
+import { rateLimitWords, type ConversationStoreState } from './reducer';
+import type { ChatMessage, ConversationState } from './types';
+
+/** Questions asked of the conversation state (by the controller and the UI); pure, like the reducer. */
+
+/**
+ * The seq to resync from when we know of messages we do not hold (a gap after lastSeq), else
+ * null. The hook sends `sync {after_seq}` for it: a hole is filled, never skipped silently.
+ */
+export function resyncAfterSeq(state: ConversationStoreState): number | null {
+  if (state.connection.status !== 'open' || state.syncInFlight) return null;
+  return state.highestSeqSeen > state.lastSeq ? state.lastSeq : null;
+}
+
+/**
+ * Where to resume from on (re)connect. Normally the last seq we hold; but a reply we still show as
+ * streaming may have ended while we were away (stopped, finished, interrupted by a restart), and
+ * only a stored copy tells us so — so resume from just before the oldest such reply.
+ */
+export function resumeAfterSeq(state: ConversationState): number {
+  let from = state.lastSeq;
+  for (const m of state.messages) {
+    if (m.status === 'streaming' && m.seq !== null) from = Math.min(from, m.seq - 1);
+  }
+  return Math.max(0, from);
+}
+
+export function isRateLimited(state: ConversationState, now: number): boolean {
+  return state.error !== null && state.error.until !== null && state.error.until > now;
+}
+
+/** The reply still being generated, newest first: what "Stop" stops. */
+export function streamingReply(state: ConversationState): ChatMessage | null {
+  for (let i = state.messages.length - 1; i >= 0; i -= 1) {
+    const m = state.messages[i] as ChatMessage;
+    if (m.status === 'streaming') return m;
+  }
+  return null;
+}
+
+export type SendCheck = { ok: true; content: string } | { ok: false; reason: string };
+
+/** Whether `text` may be sent now, with the refusal in words the composer can show as is. */
+export function checkSendable(input: {
+  text: string;
+  state: ConversationState;
+  now: number;
+  outboxFull: boolean;
+  outboxCapacity: number;
+}): SendCheck {
+  const content = input.text.trim();
+  if (content.length === 0) return { ok: false, reason: 'Write a message first.' };
+  if (content.length > MAX_MESSAGE_CHARS) {
+    return {
+      ok: false,
+      reason: `A message can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters (this one has ${content.length.toLocaleString('en-US')}).`,
+    };
+  }
+  if (input.state.signInRequired) return { ok: false, reason: 'Your session has ended. Sign in again to send messages.' };
+  if (!input.state.canWrite) return { ok: false, reason: "You can't write in this conversation." };
+  if (input.state.connection.status === 'closed') {
+    // Closed for good (not found, forbidden…): queuing would promise a delivery that cannot happen.
+    return { ok: false, reason: input.state.connection.reason ?? 'This conversation is closed.' };
+  }
+  const { error } = input.state;
+  if (error !== null && error.until !== null && error.until > input.now) {
+    return { ok: false, reason: rateLimitWords(Math.ceil((error.until - input.now) / 1000)) };
+  }
+  if (input.outboxFull) {
+    return { ok: false, reason: outboxFullReason(input.outboxCapacity) };
+  }
+  return { ok: true, content };
+}
