@@ -2,7 +2,7 @@
 
 import { memo } from 'react';
 import type { ChatMessage } from '@confab/chat-client';
-import { Markdown } from './Markdown';
+import { Markdown, type LiveTail } from './Markdown';
 import { statusNote } from './words';
 import styles from './conversation.module.css';
 
@@ -15,6 +15,12 @@ export interface MessageItemProps {
   measureRef?: (element: HTMLLIElement | null) => void;
   onRetry?: (message: ChatMessage) => void;
 }
+
+/** A streaming reply's live end: its last block and the caret (see `LiveTail`). */
+const STREAMING_TAIL: LiveTail = {
+  className: styles.live,
+  after: <span className={styles.caret} aria-hidden="true" data-testid="streaming-caret" />,
+};
 
 function initials(name: string): string {
   return name.trim().charAt(0).toUpperCase() || '?';
@@ -52,8 +58,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry }: Messa
         </div>
         <div className={styles.bubble}>
           <div className={styles.markdown}>
-            <Markdown content={message.content} />
-            {status === 'streaming' && <span className={styles.caret} aria-hidden="true" data-testid="streaming-caret" />}
+            <Markdown content={message.content} liveTail={status === 'streaming' ? STREAMING_TAIL : undefined} />
           </div>
         </div>
         {note && (
