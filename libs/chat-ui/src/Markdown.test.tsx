@@ -137,22 +137,3 @@ describe('safeUrl', () => {
     expect(safeUrl(url)).toBe(url);
   });
 });
-
-describe('Markdown: a streaming reply', () => {
-  const tail = { className: 'live', after: <span data-testid="caret" /> };
-
-  it('keeps its last block and the caret together in the live container, earlier blocks before it', () => {
-    const { container } = render(<Markdown content={'# Title\n\nFirst paragraph.\n\nStill being writ'} liveTail={tail} />);
-    const live = container.querySelector('.live');
-    expect(Array.from(container.children, (el) => el.tagName.toLowerCase())).toEqual(['h1', 'p', 'div']);
-    expect(Array.from(live?.children ?? [], (el) => el.tagName.toLowerCase())).toEqual(['p', 'span']);
-    expect(text(live)).toBe('Still being writ');
-  });
-
-  it('renders the same blocks, with no container, once the reply is done', () => {
-    const content = '# Title\n\nFirst paragraph.\n\nAll written.';
-    const { container } = render(<Markdown content={content} />);
-    expect(container.querySelector('.live')).toBeNull();
-    expect(Array.from(container.children, (el) => text(el))).toEqual(['Title', 'First paragraph.', 'All written.']);
-  });
-});

@@ -1,6 +1,6 @@
 'use client';
 
-import { Fragment, memo, type ComponentProps, type ReactNode } from 'react';
+import { Fragment, memo, type ComponentProps } from 'react';
 import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
 import { splitMarkdownBlocks } from './markdown-blocks';
 
@@ -74,27 +74,6 @@ const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
  * (measured by `npm run bench -- render`). Memoized on the text, so a row re-rendering for
  * other reasons (status, measuring) does not split again.
  */
-export const Markdown = memo(function Markdown({ content, liveTail }: { content: string; liveTail?: LiveTail }) {
-  const blocks = splitMarkdownBlocks(content).map((block, index) => <MarkdownBlock key={index} text={block} />);
-  if (!liveTail) return blocks;
-  const last = blocks.pop();
-  return (
-    <>
-      {blocks}
-      <div className={liveTail.className}>
-        {last}
-        {liveTail.after}
-      </div>
-    </>
-  );
+export const Markdown = memo(function Markdown({ content }: { content: string }) {
+  return splitMarkdownBlocks(content).map((block, index) => <MarkdownBlock key={index} text={block} />);
 });
-
-/**
- * While a reply streams, its last block (the only one a token changes) and what follows it (the
- * caret) sit in a container of their own, which the CSS puts on its own compositor layer: a token
- * then re-records that small layer, not the whole reply with every row around it.
- */
-export interface LiveTail {
-  className: string | undefined;
-  after: ReactNode;
-}

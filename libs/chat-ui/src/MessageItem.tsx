@@ -2,7 +2,7 @@
 
 import { memo } from 'react';
 import type { ChatMessage } from '@confab/chat-client';
-import { Markdown, type LiveTail } from './Markdown';
+import { Markdown } from './Markdown';
 import { statusNote } from './words';
 import styles from './conversation.module.css';
 
@@ -15,12 +15,6 @@ export interface MessageItemProps {
   measureRef?: (element: HTMLLIElement | null) => void;
   onRetry?: (message: ChatMessage) => void;
 }
-
-/** A streaming reply's live end: its last block and the caret (see `LiveTail`). */
-const STREAMING_TAIL: LiveTail = {
-  className: styles.live,
-  after: <span className={styles.caret} aria-hidden="true" data-testid="streaming-caret" />,
-};
 
 function initials(name: string): string {
   return name.trim().charAt(0).toUpperCase() || '?';
@@ -58,7 +52,8 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry }: Messa
         </div>
         <div className={styles.bubble}>
           <div className={styles.markdown}>
-            <Markdown content={message.content} liveTail={status === 'streaming' ? STREAMING_TAIL : undefined} />
+            <Markdown content={message.content} />
+            {status === 'streaming' && <span className={styles.caret} aria-hidden="true" data-testid="streaming-caret" />}
           </div>
         </div>
         {note && (
