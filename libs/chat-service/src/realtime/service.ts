@@ -3,26 +3,16 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import {
-  CloseCode,
-  HEARTBEAT_PONG,
-  HISTORY_MAX_PAGE_SIZE,
-  MAX_FRAME_BYTES,
-  OUTBOX_CAPACITY,
-  type ClientFrame,
-  type Message,
-  type NextAction,
-  type ServerFrame,
-  type StopAction,
-} from '@confab/protocol';
+import { CloseCode, HEARTBEAT_PONG, MAX_FRAME_BYTES, OUTBOX_CAPACITY, type Message, type ServerFrame } from '@confab/protocol';
 import type { ChatServiceConfig } from '../config';
 import type { Access, Auth, ConversationRecord, Principal, Realtime, Store } from '../contracts';
 import type { Logger } from '../logger';
 import type { AgentProvider } from '../agents';
 import { AgentReplies } from './agent-replies';
 import type { Bus } from './bus';
+import { ConversationCommands } from './commands';
 import { ClientConnection, identityKey } from './connection';
-import { clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, shouldAgentReply, type UpgradeParams } from './frames';
+import { clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, type UpgradeParams } from './frames';
 import { ConversationHub } from './hub';
 import { ObservedConnection } from './observed-connection';
 import type { RealtimeObserver } from './observer';
@@ -92,6 +82,7 @@ export class RealtimeService implements Realtime {
   private readonly hub: ConversationHub;
   private readonly replies: AgentReplies;
   private readonly typing = new TypingRelay((conversationId, frame) => this.publish(conversationId, frame));
+  private readonly commands: ConversationCommands;
   private readonly sessions: SessionWatch;
   private readonly log: Logger;
   private readonly perAddress: ConnectionCounter;
@@ -127,6 +118,14 @@ export class RealtimeService implements Realtime {
       flushPublished: deps.flushBus,
     });
     this.sessions = new SessionWatch(deps.auth, this.log, () => this.hub.all(), deps.sessionCheckIntervalMs);
+    this.commands = new ConversationCommands({
+      store: deps.store,
+      rateLimiter: deps.rateLimiter,
+      replies: this.replies,
+      typing: this.typing,
+      publish: (conversationId, frame) => this.publish(conversationId, frame),
+      observer: deps.observer,
+    });
   }
 
   // ---------- Realtime contract ----------
@@ -292,7 +291,7 @@ export class RealtimeService implements Realtime {
       case 'typing':
         return this.onTyping(connection, frame.data.state);
       default:
-        this.enqueue(connection, frame);
+        this.commands.enqueue(connection, frame);
     }
   }
 
@@ -322,91 +321,6 @@ export class RealtimeService implements Realtime {
   }
 
   /** Actions and syncs run in arrival order per connection. */
-  private enqueue(connection: ClientConnection, frame: Exclude<ClientFrame, { event: 'ping' | 'typing' }>): void {
-    connection.queue = connection.queue.then(async () => {
-      try {
-        if (frame.event === 'sync') await this.onSync(connection, frame.data.after_seq);
-        else if (frame.data.action === 'next') await this.onNext(connection, frame.data);
-        else this.onStop(connection, frame.data);
-      } catch (error) {
-        connection.log.error({ err: error, event: frame.event }, 'frame handling failed');
-        const clientMessageId = frame.event === 'action' && frame.data.action === 'next' ? { client_message_id: frame.data.client_message_id } : {};
-        connection.sendError({ code: 'INTERNAL_ERROR', message: 'Something went wrong on the server. Try again.', ...clientMessageId });
-      }
-    });
-  }
-
-  private async onNext(connection: ClientConnection, action: NextAction): Promise<void> {
-    const { conversation, principal } = connection;
-    const clientMessageId = action.client_message_id;
-    if (!connection.canWrite || !principal) {
-      connection.sendError({ code: 'FORBIDDEN', message: 'Sign in to join the conversation.', client_message_id: clientMessageId });
-      return;
-    }
-    const identity = principal.identity;
-    const rateKey = identityKey(identity);
-    // A resend of a message stored before (its ack was lost with the connection) is re-acked and costs
-    // no rate budget: an outbox flushed after a network cut must not be refused for messages delivered.
-    // Looked up only when the budget is spent; otherwise the append finds it and the budget is refunded.
-    const limit = await this.deps.rateLimiter.consume(rateKey);
-    if (!limit.allowed) {
-      const stored = await this.deps.store.findByClientMessageId(conversation.id, clientMessageId);
-      if (stored) {
-        connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: stored.id, seq: stored.seq, duplicate: true } });
-        return;
-      }
-      connection.sendError({
-        code: 'RATE_LIMIT',
-        message: `You're sending messages too fast. Try again in ${limit.retryAfterS} s.`,
-        retry_after_s: limit.retryAfterS,
-        client_message_id: clientMessageId,
-      });
-      return;
-    }
-    const { message, duplicate } = await this.deps.store.appendMessage({
-      conversationId: conversation.id,
-      clientMessageId,
-      author: { kind: identity.kind, id: identity.id, display_name: identity.display_name },
-      content: action.message,
-      status: 'complete',
-      source: 'text',
-    });
-    connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: message.id, seq: message.seq, duplicate } });
-    // A resend after a lost ack: already delivered and answered the first time.
-    if (duplicate) return this.deps.rateLimiter.refund(rateKey);
-    this.typing.update(conversation.id, identity, 'stop');
-    this.publish(conversation.id, { event: 'message', data: { message } });
-    if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.startAgentReply(conversation, message);
-  }
-
-  private onStop(connection: ClientConnection, action: StopAction): void {
-    // Threads are writable by their owner only, posts by signed-in users: the same rule decides who may stop.
-    if (!connection.canWrite) {
-      connection.sendError({ code: 'FORBIDDEN', message: 'You cannot stop replies in this conversation.' });
-      return;
-    }
-    // With several instances the reply may run elsewhere: then AgentReplies relays the request (StopRelay).
-    const stopped = this.replies.stop(connection.conversation.id, action.message_id);
-    connection.log.debug({ stopped, messageId: action.message_id }, 'stop requested');
-  }
-
-  private async onSync(connection: ClientConnection, afterSeq: number): Promise<void> {
-    const conversationId = connection.conversation.id;
-    this.deps.observer?.syncRequested(connection.id, afterSeq);
-    let cursor = afterSeq;
-    for (;;) {
-      const page = await this.deps.store.listMessages(conversationId, { afterSeq: cursor, limit: HISTORY_MAX_PAGE_SIZE });
-      connection.send({
-        event: 'sync',
-        data: { conversation_id: conversationId, messages: page.messages, has_more: page.hasMore, last_seq: page.lastSeq },
-      });
-      const last = page.messages.at(-1);
-      if (!page.hasMore || !last) break;
-      cursor = last.seq;
-    }
-    for (const snapshot of await this.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
-  }
-
   // ---------- typing ----------
 
   private onTyping(connection: ClientConnection, state: 'start' | 'stop'): void {

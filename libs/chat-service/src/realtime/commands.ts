@@ -1,0 +1,111 @@
+import { HISTORY_MAX_PAGE_SIZE, type ClientFrame, type NextAction, type ServerFrame, type StopAction } from '@confab/protocol';
+import type { Store } from '../contracts';
+import type { AgentReplies } from './agent-replies';
+import { identityKey, type ClientConnection } from './connection';
+import { shouldAgentReply } from './frames';
+import type { RealtimeObserver } from './observer';
+import type { MessageRateLimiter } from './rate-limit';
+import type { TypingRelay } from './typing-relay';
+
+export interface ConversationCommandsDeps {
+  store: Store;
+  rateLimiter: MessageRateLimiter;
+  replies: AgentReplies;
+  typing: TypingRelay;
+  publish(conversationId: string, frame: ServerFrame): void;
+  observer?: RealtimeObserver;
+}
+
+/**
+ * What a client asks of its conversation once its socket is open: send a message (`next`), stop a
+ * reply (`stop`), catch up (`sync`). The connection lifecycle and frame decoding stay in service.ts.
+ */
+export class ConversationCommands {
+  constructor(private readonly deps: ConversationCommandsDeps) {}
+
+  /** Handles `next`, `stop` and `sync` one at a time per socket, in the order they arrived. */
+  enqueue(connection: ClientConnection, frame: Exclude<ClientFrame, { event: 'ping' | 'typing' }>): void {
+    connection.queue = connection.queue.then(async () => {
+      try {
+        if (frame.event === 'sync') await this.sync(connection, frame.data.after_seq);
+        else if (frame.data.action === 'next') await this.next(connection, frame.data);
+        else this.stop(connection, frame.data);
+      } catch (error) {
+        connection.log.error({ err: error, event: frame.event }, 'frame handling failed');
+        const clientMessageId = frame.event === 'action' && frame.data.action === 'next' ? { client_message_id: frame.data.client_message_id } : {};
+        connection.sendError({ code: 'INTERNAL_ERROR', message: 'Something went wrong on the server. Try again.', ...clientMessageId });
+      }
+    });
+  }
+
+  private async next(connection: ClientConnection, action: NextAction): Promise<void> {
+    const { conversation, principal } = connection;
+    const clientMessageId = action.client_message_id;
+    if (!connection.canWrite || !principal) {
+      connection.sendError({ code: 'FORBIDDEN', message: 'Sign in to join the conversation.', client_message_id: clientMessageId });
+      return;
+    }
+    const identity = principal.identity;
+    const rateKey = identityKey(identity);
+    // A resend of a message stored before (its ack was lost with the connection) is re-acked and costs
+    // no rate budget: an outbox flushed after a network cut must not be refused for messages delivered.
+    // Looked up only when the budget is spent; otherwise the append finds it and the budget is refunded.
+    const limit = await this.deps.rateLimiter.consume(rateKey);
+    if (!limit.allowed) {
+      const stored = await this.deps.store.findByClientMessageId(conversation.id, clientMessageId);
+      if (stored) {
+        connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: stored.id, seq: stored.seq, duplicate: true } });
+        return;
+      }
+      connection.sendError({
+        code: 'RATE_LIMIT',
+        message: `You're sending messages too fast. Try again in ${limit.retryAfterS} s.`,
+        retry_after_s: limit.retryAfterS,
+        client_message_id: clientMessageId,
+      });
+      return;
+    }
+    const { message, duplicate } = await this.deps.store.appendMessage({
+      conversationId: conversation.id,
+      clientMessageId,
+      author: { kind: identity.kind, id: identity.id, display_name: identity.display_name },
+      content: action.message,
+      status: 'complete',
+      source: 'text',
+    });
+    connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: message.id, seq: message.seq, duplicate } });
+    // A resend after a lost ack: already delivered and answered the first time.
+    if (duplicate) return this.deps.rateLimiter.refund(rateKey);
+    this.deps.typing.update(conversation.id, identity, 'stop');
+    this.deps.publish(conversation.id, { event: 'message', data: { message } });
+    if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.deps.replies.start(conversation, message);
+  }
+
+  private stop(connection: ClientConnection, action: StopAction): void {
+    // Threads are writable by their owner only, posts by signed-in users: the same rule decides who may stop.
+    if (!connection.canWrite) {
+      connection.sendError({ code: 'FORBIDDEN', message: 'You cannot stop replies in this conversation.' });
+      return;
+    }
+    // With several instances the reply may run elsewhere: then AgentReplies relays the request (StopRelay).
+    const stopped = this.deps.replies.stop(connection.conversation.id, action.message_id);
+    connection.log.debug({ stopped, messageId: action.message_id }, 'stop requested');
+  }
+
+  private async sync(connection: ClientConnection, afterSeq: number): Promise<void> {
+    const conversationId = connection.conversation.id;
+    this.deps.observer?.syncRequested(connection.id, afterSeq);
+    let cursor = afterSeq;
+    for (;;) {
+      const page = await this.deps.store.listMessages(conversationId, { afterSeq: cursor, limit: HISTORY_MAX_PAGE_SIZE });
+      connection.send({
+        event: 'sync',
+        data: { conversation_id: conversationId, messages: page.messages, has_more: page.hasMore, last_seq: page.lastSeq },
+      });
+      const last = page.messages.at(-1);
+      if (!page.hasMore || !last) break;
+      cursor = last.seq;
+    }
+    for (const snapshot of await this.deps.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
+  }
+}
