@@ -17,7 +17,6 @@ import {
 import {
   advanceContiguous,
   agentPlaceholder,
-  fromOutbox,
   highestSeq,
   indexByClientMessageId,
   indexById,
@@ -34,6 +33,7 @@ import {
   sortMessages,
   type OutboxEntry,
 } from './message-list';
+import { addLocal, discardLocal, markLocalFailed, setLocalStatus } from './local-messages';
 import type { ChatMessage, ConnectionState, ConversationError, ConversationState } from './types';
 
 /**
@@ -344,50 +344,6 @@ function applyError(state: ConversationStoreState, data: ErrorData, now: number)
     return markLocalFailed(state, data.client_message_id, { code: data.code, message: data.message });
   }
   return { ...state, error: { code: data.code, message: data.message, until: null } };
-}
-
-// ---------- local messages ----------
-
-function addLocal(state: ConversationStoreState, entry: OutboxEntry, status: 'queued' | 'sending'): ConversationStoreState {
-  const existing = state.messages.findIndex((m) => m.client_message_id === entry.client_message_id);
-  if (existing >= 0) {
-    const current = state.messages[existing] as ChatMessage;
-    // Retrying a failed message keeps its bubble; a stored one is already delivered.
-    if (!isLocal(current)) return state;
-    return { ...state, messages: replaceAt(state.messages, existing, { ...current, status, error: null }) };
-  }
-  return { ...state, messages: [...state.messages, fromOutbox(entry, state.identity, status)] };
-}
-
-function setLocalStatus(
-  state: ConversationStoreState,
-  clientMessageIds: readonly string[],
-  status: 'queued' | 'sending',
-): ConversationStoreState {
-  const wanted = new Set(clientMessageIds);
-  let changed = false;
-  const messages = state.messages.map((m) => {
-    if (!isLocal(m) || m.client_message_id === null || !wanted.has(m.client_message_id) || m.status === status) return m;
-    changed = true;
-    return { ...m, status, error: null };
-  });
-  return changed ? { ...state, messages } : state;
-}
-
-function markLocalFailed(
-  state: ConversationStoreState,
-  clientMessageId: string,
-  error: { code: ErrorCode; message: string },
-): ConversationStoreState {
-  const index = indexOfLocal(state.messages, clientMessageId);
-  if (index < 0) return state;
-  const local = state.messages[index] as ChatMessage;
-  return { ...state, messages: replaceAt(state.messages, index, { ...local, status: 'failed', error }) };
-}
-
-function discardLocal(state: ConversationStoreState, clientMessageId: string): ConversationStoreState {
-  const index = indexOfLocal(state.messages, clientMessageId);
-  return index < 0 ? state : { ...state, messages: removeAt(state.messages, index) };
 }
 
 // ---------- connection, clock, history ----------
