@@ -21,9 +21,13 @@ const SIZES = {
   quick: { messages: 500, tokens: 300, loadTimeoutMs: 45_000, rounds: 1 },
 };
 const TOKENS_PER_SECOND = 100;
-const NAIVE = 'naive (lastMessage + array)';
-const CONFAB = 'Confab (chat-ui + useConversation)';
-const FLOOR = 'floor (one line replaced per token)';
+/** The pages, in the order each round measures them, and their names in the tables. */
+const PAGE_NAMES = {
+  naive: 'naive (lastMessage + array)',
+  confab: 'Confab (chat-ui + useConversation)',
+  floor: 'floor (one line replaced per token)',
+} as const;
+type PageId = keyof typeof PAGE_NAMES;
 const TITLE = '3. Streaming render in Chromium (5,000-message thread, 2,000 tokens at 100 tok/s)';
 
 /** One page's recordings over every round, pooled. */
@@ -98,33 +102,28 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
   try {
     wsBase = server.service.wsBase;
     const streamTimeout = (size.tokens / TOKENS_PER_SECOND + 60) * 1000;
-    /** Each measurement gets a thread of its own, so every run streams into the same 5,000 messages. */
-    const measureOnFreshThread = async (page: 'naive' | 'confab' | 'floor', name: string, label: string): Promise<PageRun> => {
+    /** Each measurement fills a thread of its own, so every run streams into a thread of exactly `size.messages`. */
+    const measureOnFreshThread = async (page: PageId, label: string): Promise<PageRun> => {
       log(`render: ${label}: filling a thread with ${size.messages} messages`);
       const bench = await prepareThread(server, size.messages);
       thread = bench;
       const trigger = (): Promise<void> => bench.askForReply(streamTimeout);
       log(`render: ${label}: ${page} page`);
       if (page === 'confab') {
-        return measurePage(browser, name, `${pages.origin}/confab?conversation=${bench.id}`, size.messages, trigger, size.loadTimeoutMs, 'aria-setsize');
+        return measurePage(browser, PAGE_NAMES.confab, `${pages.origin}/confab?conversation=${bench.id}`, size.messages, trigger, size.loadTimeoutMs, 'aria-setsize');
       }
       const { ticket } = await bench.ticket();
       const ws = `${wsBase}conversation/${bench.id}/?token=${encodeURIComponent(ticket)}&app_type=social`;
-      return measurePage(browser, name, `${pages.origin}/${page}?ws=${encodeURIComponent(ws)}`, page === 'naive' ? size.messages : 1, trigger, size.loadTimeoutMs);
+      return measurePage(browser, PAGE_NAMES[page], `${pages.origin}/${page}?ws=${encodeURIComponent(ws)}`, page === 'naive' ? size.messages : 1, trigger, size.loadTimeoutMs);
     };
-    const naiveRuns: PageRun[] = [];
-    const confabRuns: PageRun[] = [];
-    const floorRuns: PageRun[] = [];
+    const runs: Record<PageId, PageRun[]> = { naive: [], confab: [], floor: [] };
     // Rounds interleave the pages, so a slow spell of this shared machine falls on all of them.
     for (let round = 1; round <= size.rounds; round++) {
-      const label = `round ${round}/${size.rounds}`;
-      naiveRuns.push(await measureOnFreshThread('naive', NAIVE, label));
-      confabRuns.push(await measureOnFreshThread('confab', CONFAB, label));
-      floorRuns.push(await measureOnFreshThread('floor', FLOOR, label));
+      for (const page of Object.keys(runs) as PageId[]) runs[page].push(await measureOnFreshThread(page, `round ${round}/${size.rounds}`));
     }
-    const naive = pool(NAIVE, naiveRuns);
-    const confab = pool(CONFAB, confabRuns);
-    const floor = pool(FLOOR, floorRuns);
+    const naive = pool(PAGE_NAMES.naive, runs.naive);
+    const confab = pool(PAGE_NAMES.confab, runs.confab);
+    const floor = pool(PAGE_NAMES.floor, runs.floor);
     const table: Table = {
       header: ['page', 'messages', 'rows in DOM', 'main-thread ms/frame p50', 'p99', 'p99 of each run', 'CPU p99', 'max', 'frames > 16.7 ms', 'rAF interval p99 ms', 'long tasks (total, max)', 'load s'],
       rows: [naive, confab, floor].map(row),
@@ -139,7 +138,7 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
       table.rows.push(['**Confab / floor**', '', '', ratio(confab.frames.busyMs.p50, floor.frames.busyMs.p50), ratio(confab.frames.busyMs.p99, floor.frames.busyMs.p99), '', ratio(confab.frames.cpuMs.p99, floor.frames.cpuMs.p99), ratio(confab.frames.busyMs.max, floor.frames.busyMs.max), '', '', '', '']);
     }
     result.notes.push(
-      `Main-thread time per frame: share of each interval between two \`BeginMainThreadFrame\`s covered by top-level tasks on the page's renderer main thread (Chromium trace), over the whole stream (${fmt(confabRuns[0]?.streamSeconds ?? Number.NaN, 1)} s), frames of all ${size.rounds} rounds pooled (rounds interleave the pages; every run streams into a fresh thread of ${count(size.messages)} messages); "p99 of each run" shows how much one run differs from the next. CPU p99: the same frames counted in the main thread's CPU time (time another process held the core left out). rAF interval: the page's own requestAnimationFrame loop; long tasks: PerformanceObserver \`longtask\`.`,
+      `Main-thread time per frame: share of each interval between two \`BeginMainThreadFrame\`s covered by top-level tasks on the page's renderer main thread (Chromium trace), over the whole stream (${fmt(runs.confab[0]?.streamSeconds ?? Number.NaN, 1)} s), frames of all ${size.rounds} rounds pooled (rounds interleave the pages; every run streams into a fresh thread of ${count(size.messages)} messages); "p99 of each run" shows how much one run differs from the next. CPU p99: the same frames counted in the main thread's CPU time (time another process held the core left out). rAF interval: the page's own requestAnimationFrame loop; long tasks: PerformanceObserver \`longtask\`.`,
       'Phases (second table): self time (wall) of every traced event on the main thread, counted to its phase (script: JS, rAF callbacks, events, and the DOM work they cause; style & layout; paint: pre-paint and paint; commit: layerize and hand-off to the compositor, mostly the main thread waiting for the compositor thread, so it grows when the 2 cores are busy; GC; socket & IPC: WebSocket data arriving from the network process), divided by the frames.',
       "Messages held: the naive page's rows in the DOM; Confab's list is virtualized (only rows near the viewport are in the DOM), so its count is the rows' `aria-setsize`, which the load waits for.",
       'Both pages hold the same thread (sync from seq 0) and get the same frames from the same chat service; the naive page renders plain-text rows (no markdown), which favours it. Headless Chromium with --disable-gpu: software compositing.',

@@ -141,10 +141,12 @@ function timeByPhase(thread: TraceEvent[], from: number, to: number): Record<Pha
   };
   for (const e of events) {
     close(e.ts);
-    const dur = e.dur ?? 0;
     const parent = stack[stack.length - 1];
+    // A child never outlasts its parent (clamped, so a malformed event cannot swallow the next task).
+    const end = Math.min(e.ts + (e.dur ?? 0), parent?.end ?? Number.POSITIVE_INFINITY);
+    const dur = Math.max(0, end - e.ts);
     if (parent) parent.self -= dur;
-    stack.push({ end: e.ts + dur, phase: phaseOf(e.name) ?? parent?.phase ?? 'other', self: dur });
+    stack.push({ end, phase: phaseOf(e.name) ?? parent?.phase ?? 'other', self: dur });
   }
   close(Number.POSITIVE_INFINITY);
   return totals;
