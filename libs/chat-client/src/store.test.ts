@@ -22,40 +22,64 @@ function manualFrames(): { schedule: FrameScheduler; fire: () => void; pending: 
 }
 
 describe('conversation store', () => {
-  it('reduces every frame at once but publishes once per animation frame', () => {
+  it('publishes the first change at the end of its task, then at most once per animation frame', () => {
     const frame = manualFrames();
-    const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), frame.schedule);
+    const task = manualFrames();
+    const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), frame.schedule, task.schedule);
     const listener = jest.fn();
     store.subscribe(listener);
 
+    // One task delivers the reply's first frames: React hears of them once, when the task ends.
     store.dispatch({ type: 'frame', frame: frames.message(agentMessage(1)), now: T0 });
-    for (let i = 1; i <= 30; i += 1) store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'.repeat(i)), now: T0 });
-
-    expect(store.getState().messages[0]?.content).toBe('x'.repeat(30)); // current for the hook's decisions
-    expect(store.getSnapshot().messages).toHaveLength(0); // React has not been told yet
-    expect(frame.pending()).toBe(1);
-    expect(listener).not.toHaveBeenCalled();
-
-    frame.fire();
+    store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'), now: T0 });
+    expect(store.getSnapshot().messages).toHaveLength(0);
+    task.fire();
     expect(listener).toHaveBeenCalledTimes(1);
+    expect(store.getSnapshot().messages[0]?.content).toBe('x');
+
+    // A burst in the same frame: every frame is reduced at once, published at the next frame.
+    for (let i = 2; i <= 30; i += 1) store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'.repeat(i)), now: T0 });
+    expect(store.getState().messages[0]?.content).toBe('x'.repeat(30)); // current for the hook's decisions
+    expect(task.pending()).toBe(0);
+    expect(listener).toHaveBeenCalledTimes(1);
+    frame.fire();
+    expect(listener).toHaveBeenCalledTimes(2);
     expect(store.getSnapshot().messages[0]?.content).toBe('x'.repeat(30));
+
+    // That frame published, so a change arriving after it waits for the following frame.
+    store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'.repeat(31)), now: T0 });
+    expect(task.pending()).toBe(0);
+    frame.fire();
+    expect(listener).toHaveBeenCalledTimes(3);
+
+    // A frame with nothing new ends the window: the next change is published when its task ends.
+    frame.fire();
+    expect(frame.pending()).toBe(0);
+    store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'.repeat(32)), now: T0 });
+    expect(task.pending()).toBe(1);
+    task.fire();
+    expect(listener).toHaveBeenCalledTimes(4);
+    expect(store.getSnapshot().messages[0]?.content).toBe('x'.repeat(32));
   });
 
   it('schedules nothing for actions that change nothing', () => {
     const frame = manualFrames();
-    const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), frame.schedule);
+    const task = manualFrames();
+    const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), frame.schedule, task.schedule);
     store.dispatch({ type: 'tick', now: T0 });
-    expect(frame.pending()).toBe(0);
+    expect(frame.pending() + task.pending()).toBe(0);
   });
 
   it('flush publishes immediately and dispose cancels a pending frame', () => {
     const frame = manualFrames();
-    const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), frame.schedule);
+    const task = manualFrames();
+    const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), frame.schedule, task.schedule);
     store.dispatch({ type: 'signInRequired' });
     store.flush();
     expect(store.getSnapshot().signInRequired).toBe(true);
     store.dispatch({ type: 'errorShown', error: { code: 'INTERNAL_ERROR', message: 'x', until: null } });
     store.dispose();
-    expect(frame.pending()).toBe(0);
+    expect(frame.pending() + task.pending()).toBe(0);
+    expect(store.getSnapshot().error).toBeNull();
   });
 });

@@ -6,6 +6,12 @@ import { conversationReducer, type ConversationAction, type ConversationStoreSta
  *   side effects (sync, outbox flush) decide on exact state;
  * - `getSnapshot()`: what React renders; published at most once per animation frame, so a burst
  *   of `stream` frames costs one render per frame instead of one per frame received.
+ *
+ * When it is published: a change after a quiet frame goes out at the end of the task that made
+ * it (a microtask), so React renders it in that task, between frames, and the next frame only
+ * lays out and paints it; changes arriving after that wait for the next animation frame. A reply
+ * streamed at ~30 frames a second thus splits each token's work over two frames instead of
+ * piling script, layout and paint into one (`npm run bench -- render`).
  */
 
 export type Unschedule = () => void;
@@ -31,21 +37,52 @@ export interface ConversationStore {
   dispose(): void;
 }
 
+/** The end of the current task (a microtask), cancellable. */
+export const scheduleEndOfTask: FrameScheduler = (callback) => {
+  let cancelled = false;
+  queueMicrotask(() => {
+    if (!cancelled) callback();
+  });
+  return () => {
+    cancelled = true;
+  };
+};
+
 export function createConversationStore(
   initial: ConversationStoreState,
-  schedule: FrameScheduler = scheduleAnimationFrame,
+  nextFrame: FrameScheduler = scheduleAnimationFrame,
+  endOfTask: FrameScheduler = scheduleEndOfTask,
 ): ConversationStore {
   let current = initial;
   let published = initial;
   let pending: Unschedule | null = null;
+  /** Whether something was published since the last animation frame began. */
+  let publishedThisFrame = false;
   const listeners = new Set<() => void>();
+
+  const publish = (): void => {
+    published = current;
+    publishedThisFrame = true;
+    // The next frame ends this one's window (and publishes what arrived in between).
+    pending = nextFrame(onFrame);
+    listeners.forEach((listener) => listener());
+  };
+
+  function onFrame(): void {
+    pending = null;
+    publishedThisFrame = false;
+    if (published !== current) publish();
+  }
+
+  const publishAtEndOfTask = (): void => {
+    pending = null;
+    if (published !== current) publish();
+  };
 
   const flush = (): void => {
     pending?.();
     pending = null;
-    if (published === current) return;
-    published = current;
-    listeners.forEach((listener) => listener());
+    if (published !== current) publish();
   };
 
   return {
@@ -56,7 +93,7 @@ export function createConversationStore(
       // Reducers return the same object when nothing changed: no render is scheduled for those.
       if (next !== current) {
         current = next;
-        pending ??= schedule(flush);
+        pending ??= publishedThisFrame ? nextFrame(onFrame) : endOfTask(publishAtEndOfTask);
       }
       return current;
     },
