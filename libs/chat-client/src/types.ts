@@ -1,4 +1,5 @@
 import type { ErrorCode, Identity, Message, Usage } from '@confab/protocol';
+import type { LiveContent } from './live-content';
 
 /**
  * A message as the UI shows it: a stored message, or one of ours not yet acknowledged.
@@ -98,6 +99,8 @@ export interface UseConversationOptions {
 
 export interface UseConversationResult {
   state: ConversationState;
+  /** A streaming reply's text for its own row (`useLiveContent`), so the list need not re-render per token. */
+  liveContent: LiveContent;
   send: (text: string) => SendResult;
   /** Send a `failed` message again, with its original client_message_id (the server is idempotent on it). */
   retry: (clientMessageId: string) => SendResult;

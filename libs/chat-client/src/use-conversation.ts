@@ -5,6 +5,7 @@ import useWebSocket, { type Options } from 'react-use-websocket';
 import { HEARTBEAT_PING, HEARTBEAT_PONG, type ClientFrame } from '@confab/protocol';
 import { RECONNECT_ATTEMPTS } from './backoff';
 import { createConversationController, type ConversationController } from './controller';
+import { liveContentOf, type LiveContent } from './live-content';
 import { createOutbox, defaultOutboxStorage } from './outbox';
 import { createInitialState } from './reducer';
 import { createConversationStore, type ConversationStore } from './store';
@@ -26,6 +27,7 @@ interface Resources {
   conversationId: string;
   store: ConversationStore;
   controller: ConversationController;
+  liveContent: LiveContent;
 }
 
 /** Creating these touches no timers or sockets (mount() does), so it is safe during render and SSR. */
@@ -39,7 +41,7 @@ function createResources(options: UseConversationOptions, didUnmount: RefObject<
     productId: process.env.productId,
     isUnmounted: () => didUnmount.current,
   });
-  return { conversationId: options.conversationId, store, controller };
+  return { conversationId: options.conversationId, store, controller, liveContent: liveContentOf(store) };
 }
 
 /** New resources when the conversation changes (prefer `key={conversationId}` on the component). */
@@ -58,7 +60,7 @@ const notReady = { ok: false, reason: 'The conversation is still loading. Try ag
 export function useConversation(options: UseConversationOptions): UseConversationResult {
   // Set on unmount and read by shouldReconnect: a socket closing after unmount must not reconnect.
   const didUnmount = useRef(false);
-  const { store, controller } = useResourcesPerConversation(options, didUnmount);
+  const { store, controller, liveContent } = useResourcesPerConversation(options, didUnmount);
   const state = useSyncExternalStore(store.subscribe, store.getSnapshot, store.getSnapshot);
   const [connect, setConnect] = useState(true);
 
@@ -123,6 +125,7 @@ export function useConversation(options: UseConversationOptions): UseConversatio
 
   return {
     state,
+    liveContent,
     send,
     retry: controller.retry,
     discard: controller.discard,

@@ -1,5 +1,6 @@
 'use client';
 
+import { memo } from 'react';
 import type { ConnectionState } from '@confab/chat-client';
 import { useNow, useOnline } from './hooks';
 import { connectionWords, secondsUntil } from './words';
@@ -10,8 +11,11 @@ export interface ConnectionStatusProps {
   onReconnect: () => void;
 }
 
-/** The socket's state in words, with a manual "Reconnect" once automatic retries gave up. */
-export function ConnectionStatus({ connection, onReconnect }: ConnectionStatusProps) {
+/**
+ * The socket's state in words, with a manual "Reconnect" once automatic retries gave up.
+ * Memoized: the conversation re-renders for every streamed token, the connection rarely changes.
+ */
+export const ConnectionStatus = memo(function ConnectionStatus({ connection, onReconnect }: ConnectionStatusProps) {
   const online = useOnline();
   const now = useNow(connection.status === 'reconnecting' && connection.nextRetryAt !== null);
   const words = connectionWords({
@@ -35,4 +39,4 @@ export function ConnectionStatus({ connection, onReconnect }: ConnectionStatusPr
       )}
     </div>
   );
-}
+});

@@ -1,10 +1,10 @@
 /** @jest-environment jsdom */
 import { act, fireEvent, render, screen, within } from '@testing-library/react';
 import type { ChatMessage, ConversationState, SendResult, UseConversationResult } from '@confab/chat-client';
-import { useConversation } from '@confab/chat-client';
+import { liveContentOf, useConversation } from '@confab/chat-client';
 import { Conversation } from './Conversation';
 
-jest.mock('@confab/chat-client', () => ({ useConversation: jest.fn() }));
+jest.mock('@confab/chat-client', () => ({ ...jest.requireActual<object>('@confab/chat-client'), useConversation: jest.fn() }));
 
 const mockedUseConversation = jest.mocked(useConversation);
 const CONVERSATION_ID = '6c7c1cbc-5fec-43e2-8349-929a59fa7592';
@@ -53,8 +53,10 @@ function state(overrides: Partial<ConversationState> = {}): ConversationState {
 }
 
 function hook(overrides: Partial<ConversationState> = {}): jest.Mocked<UseConversationResult> {
+  const current = state(overrides);
   const result: jest.Mocked<UseConversationResult> = {
-    state: state(overrides),
+    state: current,
+    liveContent: liveContentOf({ subscribe: () => () => undefined, getSnapshot: () => current }),
     send: jest.fn<SendResult, [string]>(() => ({ ok: true, clientMessageId: 'client-1' })),
     retry: jest.fn<SendResult, [string]>(() => ({ ok: true, clientMessageId: 'client-1' })),
     discard: jest.fn(),
@@ -328,6 +330,35 @@ describe('Conversation with useConversation mocked', () => {
     expect(within(mine!).queryByText('Grace')).toBeNull();
     expect(theirs?.getAttribute('data-mine')).toBeNull();
     expect(within(theirs!).getByText('Bo')).toBeTruthy();
+  });
+
+  it("shows each token of a streaming reply from its live text, with no new conversation state, and the finished text from the state", () => {
+    const reply = message({ author: ada, content: 'Once', status: 'streaming' });
+    const result = hook({ messages: [message({ content: 'Tell me a story' }), reply] });
+    let text = 'Once';
+    const listeners = new Set<() => void>();
+    result.liveContent = {
+      subscribe: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      get: (key) => (key === reply.key ? text : undefined),
+    };
+    const { rerender } = renderConversation();
+    expect(screen.getByText('Once')).toBeTruthy();
+
+    act(() => {
+      text = 'Once upon a time';
+      listeners.forEach((listener) => listener());
+    });
+    expect(screen.getByText('Once upon a time')).toBeTruthy();
+
+    // Done: the row shows the stored text, whatever the live source last said.
+    hook({ messages: [message({ content: 'Tell me a story' }), { ...reply, status: 'complete', content: 'The end.' }] });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(screen.getByText('The end.')).toBeTruthy();
+    expect(screen.queryByText('Once upon a time')).toBeNull();
+    expect(screen.queryByTestId('streaming-caret')).toBeNull();
   });
 
   it('renders a window of a long conversation — the newest messages — and says where each row is in the whole', () => {

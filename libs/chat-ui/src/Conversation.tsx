@@ -48,7 +48,7 @@ export function Conversation({
   aboveComposer,
   viewer = null,
 }: ConversationProps) {
-  const { state, send, retry, stop, notifyTyping, reconnect, loadOlder } = useConversation({
+  const { state, liveContent, send, retry, stop, notifyTyping, reconnect, loadOlder } = useConversation({
     conversationId,
     initialMessages,
     initialHasOlder,
@@ -61,7 +61,8 @@ export function Conversation({
     () => findLast(state.messages, (m) => m.status === 'streaming' && m.author.kind === 'agent'),
     [state.messages],
   );
-  const typingNames = useMemo(() => state.typing.map((t) => t.who.display_name), [state.typing]);
+  // Memoized, so the list (memoized too) is not re-rendered by a new footer element per token.
+  const typingFooter = useMemo(() => <TypingIndicator names={state.typing.map((t) => t.who.display_name)} />, [state.typing]);
 
   // Stable across renders so memoized rows are not re-rendered by a new callback identity.
   const retryRef = useRef(retry);
@@ -90,7 +91,8 @@ export function Conversation({
         onLoadOlder={loadOlder}
         onRetry={canWrite ? onRetry : undefined}
         emptyText={emptyText}
-        footer={<TypingIndicator names={typingNames} />}
+        footer={typingFooter}
+        liveContent={liveContent}
       />
       <div className={styles.bottom}>
         <ErrorAlert error={state.error} signInRequired={state.signInRequired} signInHref={signInHref} />

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo } from 'react';
-import type { ChatMessage } from '@confab/chat-client';
+import { useLiveContent, type ChatMessage, type LiveContent } from '@confab/chat-client';
 import { Markdown } from './Markdown';
 import { statusNote } from './words';
 import styles from './conversation.module.css';
@@ -14,13 +14,15 @@ export interface MessageItemProps {
   /** The virtualizer's measuring ref: rows have the height their content needs. */
   measureRef?: (element: HTMLLIElement | null) => void;
   onRetry?: (message: ChatMessage) => void;
+  /** Where a streaming reply's text is read from, so a token re-renders the text alone. */
+  liveContent?: LiveContent;
 }
 
 function initials(name: string): string {
   return name.trim().charAt(0).toUpperCase() || '?';
 }
 
-function MessageItemView({ message, index, setSize, measureRef, onRetry }: MessageItemProps) {
+function MessageItemView({ message, index, setSize, measureRef, onRetry, liveContent }: MessageItemProps) {
   // "You" is decided once, in the chat-client reducer (local copies and the viewer's stored messages).
   const { author, status, mine } = message;
   const isAgent = author.kind === 'agent';
@@ -52,7 +54,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry }: Messa
         </div>
         <div className={styles.bubble}>
           <div className={styles.markdown}>
-            <Markdown content={message.content} />
+            <MessageText live={liveContent} messageKey={message.key} content={message.content} status={status} />
             {status === 'streaming' && <span className={styles.caret} aria-hidden="true" data-testid="streaming-caret" />}
           </div>
         </div>
@@ -72,25 +74,51 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry }: Messa
   );
 }
 
+/** A message's text: a streaming reply's follows `live` and re-renders on its own per token. */
+const MessageText = memo(function MessageText({
+  live,
+  messageKey,
+  content,
+  status,
+}: {
+  live: LiveContent | undefined;
+  messageKey: string;
+  content: string;
+  status: ChatMessage['status'];
+}) {
+  return <Markdown content={useLiveContent(live, { key: messageKey, content, status })} />;
+});
+
+/**
+ * Whether a row shows the same thing for both messages. With `liveText`, a streaming reply's
+ * text does not count: its row reads that text itself (`MessageText`).
+ */
+export function sameRow(x: ChatMessage, y: ChatMessage, liveText: boolean): boolean {
+  return (
+    x === y ||
+    (x.key === y.key &&
+      x.mine === y.mine &&
+      x.source === y.source &&
+      x.status === y.status &&
+      (x.content === y.content || (liveText && x.status === 'streaming')) &&
+      x.model === y.model &&
+      x.author.display_name === y.author.display_name &&
+      x.error?.message === y.error?.message)
+  );
+}
+
 /**
  * Rows re-render only when what they show changes, so a streaming reply re-renders its own
- * row and not the hundreds above it (the store may hand out new objects for unchanged rows).
+ * row and not the hundreds above it (the store may hand out new objects for unchanged rows);
+ * with `liveContent`, its tokens re-render only its text.
  */
-export const MessageItem = memo(MessageItemView, (a, b) => {
-  const x = a.message;
-  const y = b.message;
-  return (
+export const MessageItem = memo(
+  MessageItemView,
+  (a, b) =>
     a.onRetry === b.onRetry &&
     a.index === b.index &&
     a.setSize === b.setSize &&
     a.measureRef === b.measureRef &&
-    x.key === y.key &&
-    x.mine === y.mine &&
-    x.source === y.source &&
-    x.content === y.content &&
-    x.status === y.status &&
-    x.model === y.model &&
-    x.author.display_name === y.author.display_name &&
-    x.error?.message === y.error?.message
-  );
-});
+    a.liveContent === b.liveContent &&
+    sameRow(a.message, b.message, a.liveContent !== undefined),
+);

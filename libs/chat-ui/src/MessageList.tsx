@@ -1,9 +1,9 @@
 'use client';
 
-import { useCallback, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
-import { useVirtualizer } from '@tanstack/react-virtual';
-import type { ChatMessage } from '@confab/chat-client';
-import { MessageItem } from './MessageItem';
+import { memo, useCallback, useLayoutEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import type { ChatMessage, LiveContent } from '@confab/chat-client';
+import { MessageItem, sameRow } from './MessageItem';
 import styles from './conversation.module.css';
 
 export interface MessageListProps {
@@ -14,6 +14,8 @@ export interface MessageListProps {
   emptyText?: string;
   /** Rendered at the end of the scroll area (the typing indicator), so it scrolls with the list. */
   footer?: ReactNode;
+  /** A streaming reply's text, read by its row (`useLiveContent`): a token does not re-render the list. */
+  liveContent?: LiveContent;
 }
 
 /** How close to the bottom (px) still counts as "reading the latest". */
@@ -38,7 +40,7 @@ const INITIAL_RECT = { width: 760, height: 800 };
  * Every rendered row is a `listitem` with aria-posinset/aria-setsize, so assistive technology
  * knows where it is in the whole conversation.
  */
-export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyText, footer }: MessageListProps) {
+function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, footer, liveContent }: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const [listTop, setListTop] = useState(0);
@@ -49,6 +51,8 @@ export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyTex
   const empty = count === 0;
   const keys = useRowKeys(messages);
   const getItemKey = useCallback((index: number) => keys[index] ?? index, [keys]);
+  const [, showNewWindow] = useReducer((n: number) => n + 1, 0);
+  const renderedShape = useRef('');
   // The virtualizer instance is mutable by design (React Compiler cannot memoize around it; this
   // app does not use the compiler). Rows get only its stable `measureElement`.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -70,6 +74,14 @@ export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyTex
     scrollEndThreshold: STICK_THRESHOLD_PX,
     // Scroll updates render in React's normal batching, not in a synchronous flush per event.
     useFlushSync: false,
+    // Re-render only when what the list shows changes (`onChange`), not for every measurement: a
+    // streaming reply's row grows with each token, and rows flow in the list (no positions to
+    // write), so growth alone changes neither the rows to show nor the padding around them.
+    // (No `containerRef` is attached, so the library writes no styles itself.)
+    directDomUpdates: true,
+    onChange: (instance) => {
+      if (windowOf(instance, listTop).shape !== renderedShape.current) showNewWindow();
+    },
   });
 
   // The list sits below the "Load older" control: the virtualizer needs its offset in the scroller.
@@ -107,10 +119,10 @@ export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyTex
     }
   };
 
-  const items = virtualizer.getVirtualItems();
-  const first = items[0];
-  const last = items[items.length - 1];
-  const total = virtualizer.getTotalSize();
+  const { items, paddingTop, paddingBottom, shape } = windowOf(virtualizer, listTop);
+  useLayoutEffect(() => {
+    renderedShape.current = shape;
+  });
 
   return (
     <div className={styles.listWrap}>
@@ -132,10 +144,7 @@ export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyTex
               className={styles.list}
               aria-label="Messages"
               // Rows not rendered are stood in for by padding, so the scrollbar is the whole thread's.
-              style={{
-                paddingTop: first ? first.start - listTop : 0,
-                paddingBottom: last ? Math.max(0, total - (last.end - listTop)) : 0,
-              }}
+              style={{ paddingTop, paddingBottom }}
             >
               {items.map((item) => {
                 const message = messages[item.index];
@@ -147,6 +156,7 @@ export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyTex
                     setSize={count}
                     measureRef={virtualizer.measureElement}
                     onRetry={onRetry}
+                    liveContent={liveContent}
                   />
                 ) : null;
               })}
@@ -162,6 +172,43 @@ export function MessageList({ messages, hasOlder, onLoadOlder, onRetry, emptyTex
       )}
     </div>
   );
+}
+
+/** What the list renders from the virtualizer: the rows, and the padding standing in for the others. */
+function windowOf(virtualizer: Virtualizer<HTMLDivElement, Element>, listTop: number) {
+  const items = virtualizer.getVirtualItems();
+  const first = items[0];
+  const last = items[items.length - 1];
+  const paddingTop = first ? first.start - listTop : 0;
+  const paddingBottom = last ? Math.max(0, virtualizer.getTotalSize() - (last.end - listTop)) : 0;
+  return { items, paddingTop, paddingBottom, shape: `${first?.index}-${last?.index}/${paddingTop}/${paddingBottom}` };
+}
+
+/**
+ * The list re-renders when a row would show something new. A stream frame changes only the
+ * streaming reply's text; with `liveContent` that row follows its text itself, so the list, its
+ * virtualizer and every other row skip the token (one pass over the array, no render).
+ */
+export const MessageList = memo(
+  MessageListView,
+  // Every prop but `messages` by identity (a new prop must be added here).
+  (a, b) =>
+    a.hasOlder === b.hasOlder &&
+    a.onLoadOlder === b.onLoadOlder &&
+    a.onRetry === b.onRetry &&
+    a.emptyText === b.emptyText &&
+    a.footer === b.footer &&
+    a.liveContent === b.liveContent &&
+    sameRows(a.messages, b.messages, a.liveContent !== undefined),
+);
+
+function sameRows(x: readonly ChatMessage[], y: readonly ChatMessage[], liveText: boolean): boolean {
+  if (x === y) return true;
+  if (!liveText || x.length !== y.length) return false;
+  return x.every((message, i) => {
+    const other = y[i];
+    return other !== undefined && sameRow(message, other, true);
+  });
 }
 
 /**
