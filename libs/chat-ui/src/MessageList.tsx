@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useCallback, useLayoutEffect, useReducer, useRef, useState, type ReactNode } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
 import { MessageItem, sameRow } from './MessageItem';
@@ -51,8 +51,6 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   const empty = count === 0;
   const keys = useRowKeys(messages);
   const getItemKey = useCallback((index: number) => keys[index] ?? index, [keys]);
-  const [, showNewWindow] = useReducer((n: number) => n + 1, 0);
-  const renderedShape = useRef('');
   // The virtualizer instance is mutable by design (React Compiler cannot memoize around it; this
   // app does not use the compiler). Rows get only its stable `measureElement`.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -74,14 +72,6 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
     scrollEndThreshold: STICK_THRESHOLD_PX,
     // Scroll updates render in React's normal batching, not in a synchronous flush per event.
     useFlushSync: false,
-    // Re-render only when what the list shows changes (`onChange`), not for every measurement: a
-    // streaming reply's row grows with each token, and rows flow in the list (no positions to
-    // write), so growth alone changes neither the rows to show nor the padding around them.
-    // (No `containerRef` is attached, so the library writes no styles itself.)
-    directDomUpdates: true,
-    onChange: (instance) => {
-      if (windowOf(instance, listTop).shape !== renderedShape.current) showNewWindow();
-    },
   });
 
   // The list sits below the "Load older" control: the virtualizer needs its offset in the scroller.
@@ -107,6 +97,8 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   }, []);
   const jumpToLatest = useCallback(() => virtualizer.scrollToEnd(), [virtualizer]);
 
+  useStayAtEndWhenRowsShrink(scrollRef, listRef, atEnd, !empty);
+
   const loadOlder = async () => {
     setLoadingOlder(true);
     setOlderError(null);
@@ -119,10 +111,7 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
     }
   };
 
-  const { items, paddingTop, paddingBottom, shape } = windowOf(virtualizer, listTop);
-  useLayoutEffect(() => {
-    renderedShape.current = shape;
-  });
+  const { items, paddingTop, paddingBottom } = windowOf(virtualizer, listTop);
 
   return (
     <div className={styles.listWrap}>
@@ -174,6 +163,48 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   );
 }
 
+/**
+ * Rows at the end can shrink (a finished reply loses its caret line, a sent message its
+ * "Sending…" note). The browser then clamps the scroll to the new end, and the virtualizer's own
+ * end-following may subtract the shrink a second time (when the clamp's scroll event reaches it
+ * before the resize does), leaving a reader who was at the end a few dozen pixels short of it.
+ * After such a shrink, a reader at the end is put back at the very end (one frame later, after
+ * the virtualizer's correction).
+ */
+function useStayAtEndWhenRowsShrink(
+  scrollRef: RefObject<HTMLDivElement | null>,
+  listRef: RefObject<HTMLOListElement | null>,
+  atEnd: boolean,
+  hasRows: boolean,
+): void {
+  const following = useRef(atEnd);
+  useLayoutEffect(() => {
+    following.current = atEnd;
+  }, [atEnd]);
+  useEffect(() => {
+    const list = listRef.current;
+    const scroller = scrollRef.current;
+    if (!hasRows || !list || !scroller || typeof ResizeObserver === 'undefined') return;
+    let lastHeight = list.getBoundingClientRect().height;
+    let frame = 0;
+    const observer = new ResizeObserver(([entry]) => {
+      const height = entry?.contentRect.height ?? lastHeight;
+      const shrank = height < lastHeight;
+      lastHeight = height;
+      if (!shrank || !following.current) return;
+      cancelAnimationFrame(frame);
+      frame = requestAnimationFrame(() => {
+        if (following.current) scroller.scrollTop = scroller.scrollHeight;
+      });
+    });
+    observer.observe(list);
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame);
+    };
+  }, [scrollRef, listRef, hasRows]);
+}
+
 /** What the list renders from the virtualizer: the rows, and the padding standing in for the others. */
 function windowOf(virtualizer: Virtualizer<HTMLDivElement, Element>, listTop: number) {
   const items = virtualizer.getVirtualItems();
@@ -181,7 +212,7 @@ function windowOf(virtualizer: Virtualizer<HTMLDivElement, Element>, listTop: nu
   const last = items[items.length - 1];
   const paddingTop = first ? first.start - listTop : 0;
   const paddingBottom = last ? Math.max(0, virtualizer.getTotalSize() - (last.end - listTop)) : 0;
-  return { items, paddingTop, paddingBottom, shape: `${first?.index}-${last?.index}/${paddingTop}/${paddingBottom}` };
+  return { items, paddingTop, paddingBottom };
 }
 
 /**
