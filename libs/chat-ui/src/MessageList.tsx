@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
 import { MessageItem, sameRow } from './MessageItem';
@@ -51,6 +51,8 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   const empty = count === 0;
   const keys = useRowKeys(messages);
   const getItemKey = useCallback((index: number) => keys[index] ?? index, [keys]);
+  const [, showNewWindow] = useReducer((n: number) => n + 1, 0);
+  const renderedShape = useRef('');
   // The virtualizer instance is mutable by design (React Compiler cannot memoize around it; this
   // app does not use the compiler). Rows get only its stable `measureElement`.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -72,6 +74,15 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
     scrollEndThreshold: STICK_THRESHOLD_PX,
     // Scroll updates render in React's normal batching, not in a synchronous flush per event.
     useFlushSync: false,
+    // Re-render only when what the list shows changes (`onChange`), not for every measurement: a
+    // streaming reply's row grows with each token, and rows flow in the list (no positions to
+    // write), so growth alone changes neither the rows to show nor the padding around them.
+    // (No `containerRef` is attached, so the library writes no styles itself; its scroll
+    // corrections after a resize run in its ResizeObserver callback, not in a render.)
+    directDomUpdates: true,
+    onChange: (instance) => {
+      if (windowOf(instance, listTop).shape !== renderedShape.current) showNewWindow();
+    },
   });
 
   // The list sits below the "Load older" control: the virtualizer needs its offset in the scroller.
@@ -111,7 +122,10 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
     }
   };
 
-  const { items, paddingTop, paddingBottom } = windowOf(virtualizer, listTop);
+  const { items, paddingTop, paddingBottom, shape } = windowOf(virtualizer, listTop);
+  useLayoutEffect(() => {
+    renderedShape.current = shape;
+  });
 
   return (
     <div className={styles.listWrap}>
@@ -212,7 +226,7 @@ function windowOf(virtualizer: Virtualizer<HTMLDivElement, Element>, listTop: nu
   const last = items[items.length - 1];
   const paddingTop = first ? first.start - listTop : 0;
   const paddingBottom = last ? Math.max(0, virtualizer.getTotalSize() - (last.end - listTop)) : 0;
-  return { items, paddingTop, paddingBottom };
+  return { items, paddingTop, paddingBottom, shape: `${first?.index}-${last?.index}/${paddingTop}/${paddingBottom}` };
 }
 
 /**
