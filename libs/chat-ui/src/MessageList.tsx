@@ -22,7 +22,7 @@ export interface MessageListProps {
 const STICK_THRESHOLD_PX = 80;
 /** A first guess of a row's height; every rendered row is then measured. */
 const ESTIMATED_ROW_PX = 88;
-/** The gap between rows: must match `.list { gap }` in conversation.module.css. */
+/** The space between rows: must match `.list > li + li { margin-top }` in conversation.module.css. */
 const ROW_GAP_PX = 18;
 /** What the server render (and the first client render) assumes the viewport is. */
 const INITIAL_RECT = { width: 760, height: 800 };
