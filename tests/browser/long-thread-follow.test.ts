@@ -114,6 +114,15 @@ it(
     await sample(() => readView(page), (v) => v.fromEnd <= 2 && v.replyBottomBelowView <= 2, { intervalMs: 50, timeoutMs: 5_000 });
     await jump.waitFor({ state: 'detached' });
     await screenshot(page, 'long-thread-3-latest');
+
+    // The finished replies show exactly what the server stored (a reload renders them from it).
+    const lastTwoReplies = () => agentMessages(page).evaluateAll((rows) => rows.slice(-2).map((row) => row.textContent ?? ''));
+    const shown = await lastTwoReplies();
+    await page.reload();
+    await waitForConnection(page);
+    await page.getByText('And another long answer, while I read further up.').first().waitFor();
+    expect(await lastTwoReplies()).toEqual(shown);
+    expect(shown.every((text) => text.includes('demo agent'))).toBe(true);
     expect(dialogs).toEqual([]);
   }),
 );

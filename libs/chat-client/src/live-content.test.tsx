@@ -3,46 +3,55 @@ import { act, renderHook } from '@testing-library/react';
 import { liveContentOf, useLiveContent } from './live-content';
 import { createInitialState } from './reducer';
 import { createConversationStore } from './store';
-import { CONVERSATION_ID, T0, agentMessage, frames, uuid } from './test-fixtures';
+import { CONVERSATION_ID, T0, agentMessage, frames, manualFrames, uuid } from './test-fixtures';
 
-/** A store publishing at once (no frames to wait for), holding one streaming agent reply. */
+/** A store holding one streaming agent reply, published; `publish()` delivers what was dispatched since. */
 function storeWithReply() {
-  const now = (callback: () => void) => {
-    callback();
-    return () => undefined;
+  const frame = manualFrames();
+  const task = manualFrames();
+  const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), frame.schedule, task.schedule);
+  const publish = (): void => {
+    task.fire();
+    frame.fire();
   };
-  const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), () => () => undefined, now);
   store.dispatch({ type: 'frame', frame: frames.message(agentMessage(1, { content: 'Once' })), now: T0 });
-  return store;
+  publish();
+  return { store, publish };
 }
 
 describe('live content of a streaming reply', () => {
   it('reads the published text of a message by key, and nothing for a message it does not hold', () => {
-    const store = storeWithReply();
+    const { store, publish } = storeWithReply();
     const live = liveContentOf(store);
     expect(live.get(uuid(1))).toBe('Once');
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon'), now: T0 });
-    store.flush();
+    expect(live.get(uuid(1))).toBe('Once'); // what React was last told
+    publish();
     expect(live.get(uuid(1))).toBe('Once upon');
     expect(live.get(uuid(99))).toBeUndefined();
   });
 
   it("follows a streaming reply's tokens without its caller re-rendering", () => {
-    const store = storeWithReply();
+    const { store, publish } = storeWithReply();
     const live = liveContentOf(store);
     const reply = store.getSnapshot().messages[0]!;
     const { result } = renderHook(() => useLiveContent(live, reply));
     expect(result.current).toBe('Once');
     act(() => {
+      store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon'), now: T0 });
+      publish();
+    });
+    expect(result.current).toBe('Once upon');
+    act(() => {
       store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time'), now: T0 });
-      store.flush();
+      publish();
     });
     // `reply` (the caller's prop) still says "Once": the text came from the store.
     expect(result.current).toBe('Once upon a time');
   });
 
   it('shows a finished message as given, without subscribing to the store', () => {
-    const store = storeWithReply();
+    const { store } = storeWithReply();
     const subscribe = jest.spyOn(store, 'subscribe');
     const live = liveContentOf(store);
     const { result } = renderHook(() => useLiveContent(live, { key: uuid(1), content: 'Done text', status: 'complete' }));

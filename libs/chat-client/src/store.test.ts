@@ -1,25 +1,6 @@
-import { createConversationStore, type FrameScheduler } from './store';
+import { createConversationStore } from './store';
 import { createInitialState } from './reducer';
-import { CONVERSATION_ID, T0, agentMessage, frames } from './test-fixtures';
-
-/** A scheduler the test fires by hand: "the next animation frame". */
-function manualFrames(): { schedule: FrameScheduler; fire: () => void; pending: () => number } {
-  let queue: Array<() => void> = [];
-  return {
-    schedule: (callback) => {
-      queue.push(callback);
-      return () => {
-        queue = queue.filter((c) => c !== callback);
-      };
-    },
-    fire: () => {
-      const due = queue;
-      queue = [];
-      due.forEach((c) => c());
-    },
-    pending: () => queue.length,
-  };
-}
+import { CONVERSATION_ID, T0, agentMessage, frames, manualFrames } from './test-fixtures';
 
 describe('conversation store', () => {
   it('publishes the first change at the end of its task, then at most once per animation frame', () => {

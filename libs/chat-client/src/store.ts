@@ -4,14 +4,16 @@ import { conversationReducer, type ConversationAction, type ConversationStoreSta
  * The reducer behind a tiny external store with two views of the state:
  * - `getState()`: always current; every frame is reduced the moment it arrives, so the hook's
  *   side effects (sync, outbox flush) decide on exact state;
- * - `getSnapshot()`: what React renders; published at most once per animation frame, so a burst
- *   of `stream` frames costs one render per frame instead of one per frame received.
+ * - `getSnapshot()`: what React renders; published at most once per frame interval (from one
+ *   animation frame to the next), so a burst of `stream` frames costs one render per frame
+ *   instead of one per frame received.
  *
  * When it is published: a change after a quiet frame goes out at the end of the task that made
  * it (a microtask), so React renders it in that task, between frames, and the next frame only
- * lays out and paints it; changes arriving after that wait for the next animation frame. A reply
- * streamed at ~30 frames a second thus splits each token's work over two frames instead of
- * piling script, layout and paint into one (`npm run bench -- render`).
+ * lays out and paints it; changes arriving after that wait for the next animation frame (so at
+ * the start of a burst, two renders may precede one paint; streaming settles into one publish per
+ * frame). A reply streamed at ~30 frames a second thus splits each token's work over two frames
+ * instead of piling script, layout and paint into one (`npm run bench -- render`).
  */
 
 export type Unschedule = () => void;

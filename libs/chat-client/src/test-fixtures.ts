@@ -1,4 +1,5 @@
 import type { Identity, Message, ServerFrame } from '@confab/protocol';
+import type { FrameScheduler } from './store';
 
 /** Builders for protocol frames in tests; every frame is valid per the protocol's zod schemas. */
 
@@ -88,3 +89,22 @@ export const frames = {
     data: { code, message: extra.message ?? `${code} happened`, retry_after_s: extra.retry_after_s, client_message_id: extra.client_message_id },
   }),
 };
+
+/** A scheduler a test fires by hand ("the next animation frame", "the end of this task"). */
+export function manualFrames(): { schedule: FrameScheduler; fire: () => void; pending: () => number } {
+  let queue: Array<() => void> = [];
+  return {
+    schedule: (callback) => {
+      queue.push(callback);
+      return () => {
+        queue = queue.filter((c) => c !== callback);
+      };
+    },
+    fire: () => {
+      const due = queue;
+      queue = [];
+      due.forEach((c) => c());
+    },
+    pending: () => queue.length,
+  };
+}

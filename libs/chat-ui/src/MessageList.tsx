@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
+import { memo, useCallback, useEffect, useInsertionEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
 import { MessageItem, sameRow } from './MessageItem';
@@ -108,7 +108,7 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   }, []);
   const jumpToLatest = useCallback(() => virtualizer.scrollToEnd(), [virtualizer]);
 
-  useStayAtEndWhenRowsShrink(scrollRef, listRef, atEnd, !empty);
+  useStayAtEndWhenRowsShrink(scrollRef, listRef, jumpToLatest, !empty);
 
   const loadOlder = async () => {
     setLoadingOlder(true);
@@ -123,7 +123,9 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   };
 
   const { items, paddingTop, paddingBottom, shape } = windowOf(virtualizer, listTop);
-  useLayoutEffect(() => {
+  // The window this render shows, known to `onChange` before the rows' refs measure them (an
+  // insertion effect runs before refs attach; a layout effect would run after).
+  useInsertionEffect(() => {
     renderedShape.current = shape;
   });
 
@@ -177,46 +179,52 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   );
 }
 
+/** How close to the very end (px) a reader must be for a shrink to put them back there. */
+const AT_VERY_END_PX = 2;
+
 /**
  * Rows at the end can shrink (a finished reply loses its caret line, a sent message its
  * "Sending…" note). The browser then clamps the scroll to the new end, and the virtualizer's own
  * end-following may subtract the shrink a second time (when the clamp's scroll event reaches it
- * before the resize does), leaving a reader who was at the end a few dozen pixels short of it.
- * After such a shrink, a reader at the end is put back at the very end (one frame later, after
- * the virtualizer's correction).
+ * before the resize does), leaving a reader who was at the end a few dozen pixels short of it
+ * (browser test `long-thread-follow`). After the list's border box shrinks, a reader who was at
+ * the very end at their last scroll is put back there, one frame later (after the virtualizer's
+ * own correction). The border box, as the padding standing in for unrendered rows is part of it:
+ * a window shift that trades rows for padding is not a shrink.
  */
 function useStayAtEndWhenRowsShrink(
   scrollRef: RefObject<HTMLDivElement | null>,
   listRef: RefObject<HTMLOListElement | null>,
-  atEnd: boolean,
+  scrollToEnd: () => void,
   hasRows: boolean,
 ): void {
-  const following = useRef(atEnd);
-  useLayoutEffect(() => {
-    following.current = atEnd;
-  }, [atEnd]);
   useEffect(() => {
     const list = listRef.current;
     const scroller = scrollRef.current;
     if (!hasRows || !list || !scroller || typeof ResizeObserver === 'undefined') return;
+    const atVeryEnd = (): boolean => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= AT_VERY_END_PX;
+    let wasAtEnd = atVeryEnd();
+    const onScroll = (): void => {
+      wasAtEnd = atVeryEnd();
+    };
     let lastHeight = list.getBoundingClientRect().height;
     let frame = 0;
     const observer = new ResizeObserver(([entry]) => {
-      const height = entry?.contentRect.height ?? lastHeight;
-      const shrank = height < lastHeight;
+      const height = entry?.borderBoxSize?.[0]?.blockSize ?? list.getBoundingClientRect().height;
+      const shrank = height < lastHeight - 0.5;
       lastHeight = height;
-      if (!shrank || !following.current) return;
+      if (!shrank || !wasAtEnd) return;
       cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(() => {
-        if (following.current) scroller.scrollTop = scroller.scrollHeight;
-      });
+      frame = requestAnimationFrame(scrollToEnd);
     });
-    observer.observe(list);
+    scroller.addEventListener('scroll', onScroll, { passive: true });
+    observer.observe(list, { box: 'border-box' });
     return () => {
+      scroller.removeEventListener('scroll', onScroll);
       observer.disconnect();
       cancelAnimationFrame(frame);
     };
-  }, [scrollRef, listRef, hasRows]);
+  }, [scrollRef, listRef, scrollToEnd, hasRows]);
 }
 
 /** What the list renders from the virtualizer: the rows, and the padding standing in for the others. */
