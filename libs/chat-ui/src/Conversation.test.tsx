@@ -361,6 +361,22 @@ describe('Conversation with useConversation mocked', () => {
     expect(screen.queryByTestId('streaming-caret')).toBeNull();
   });
 
+  it('blinks the streaming caret every half second, by an attribute (no per-frame animation)', () => {
+    jest.useFakeTimers();
+    try {
+      hook({ messages: [message({ author: ada, content: 'Thinking', status: 'streaming' })] });
+      renderConversation();
+      const caret = screen.getByTestId('streaming-caret');
+      expect(caret.hasAttribute('data-blink-off')).toBe(false);
+      act(() => jest.advanceTimersByTime(500));
+      expect(caret.hasAttribute('data-blink-off')).toBe(true);
+      act(() => jest.advanceTimersByTime(500));
+      expect(caret.hasAttribute('data-blink-off')).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
   it('renders a window of a long conversation — the newest messages — and says where each row is in the whole', () => {
     const messages = Array.from({ length: 5_000 }, (_, i) => message({ content: `Message number ${i + 1}` }));
     hook({ messages });
