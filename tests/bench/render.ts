@@ -5,6 +5,7 @@ import { chatServiceMissing, startConfab } from './lib/servers';
 import { fmt, ratio, summarize, type Summary } from './lib/stats';
 import { startPacedModel } from './render/fake-openai';
 import { measurePage, type PageRun } from './render/measure';
+import { checkOutBaseline, type BaselineCheckout } from './render/baseline-rev';
 import { startPageServer } from './render/pages';
 import { prepareThread, type BenchThread } from './render/thread';
 import { PHASES, poolFrames, type FrameStats } from './render/trace';
@@ -25,6 +26,7 @@ const TOKENS_PER_SECOND = 100;
 const PAGE_NAMES = {
   naive: 'naive (lastMessage + array)',
   confab: 'Confab (chat-ui + useConversation)',
+  baseline: 'Confab at BENCH_BASELINE_REV',
   floor: 'floor (one line replaced per token)',
 } as const;
 type PageId = keyof typeof PAGE_NAMES;
@@ -89,6 +91,9 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
   if (missing) return notRun('render', TITLE, missing);
   const started = Date.now();
   const size = SIZES[scale];
+  const baselineRev = process.env.BENCH_BASELINE_REV;
+  const baseline: BaselineCheckout | null = baselineRev ? checkOutBaseline(baselineRev) : null;
+  const pageName = (page: PageId): string => (page === 'baseline' ? `Confab at ${baseline?.rev ?? '?'} (same run)` : PAGE_NAMES[page]);
   const model = await startPacedModel(size.tokens, TOKENS_PER_SECOND);
   let thread: BenchThread | null = null;
   let wsBase = '';
@@ -96,7 +101,7 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
     if (!thread) throw new Error('thread not ready');
     const t = await thread.ticket();
     return { ticket: t.ticket, param: 'token', ws_base: wsBase };
-  });
+  }, baseline?.root);
   const server = await startConfab({ OPENAI_BASE_URL: model.baseUrl, OPENAI_API_KEY: 'bench', ALLOWED_ORIGINS: `http://localhost:3000,${pages.origin}` });
   const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
   try {
@@ -109,30 +114,36 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
       thread = bench;
       const trigger = (): Promise<void> => bench.askForReply(streamTimeout);
       log(`render: ${label}: ${page} page`);
-      if (page === 'confab') {
-        return measurePage(browser, PAGE_NAMES.confab, `${pages.origin}/confab?conversation=${bench.id}`, size.messages, trigger, size.loadTimeoutMs, 'aria-setsize');
+      if (page === 'confab' || page === 'baseline') {
+        return measurePage(browser, pageName(page), `${pages.origin}/${page}?conversation=${bench.id}`, size.messages, trigger, size.loadTimeoutMs, 'aria-setsize');
       }
       const { ticket } = await bench.ticket();
       const ws = `${wsBase}conversation/${bench.id}/?token=${encodeURIComponent(ticket)}&app_type=social`;
-      return measurePage(browser, PAGE_NAMES[page], `${pages.origin}/${page}?ws=${encodeURIComponent(ws)}`, page === 'naive' ? size.messages : 1, trigger, size.loadTimeoutMs);
+      return measurePage(browser, pageName(page), `${pages.origin}/${page}?ws=${encodeURIComponent(ws)}`, page === 'naive' ? size.messages : 1, trigger, size.loadTimeoutMs);
     };
-    const runs: Record<PageId, PageRun[]> = { naive: [], confab: [], floor: [] };
+    const pageIds: PageId[] = baseline ? ['naive', 'confab', 'baseline', 'floor'] : ['naive', 'confab', 'floor'];
+    const runs: Record<PageId, PageRun[]> = { naive: [], confab: [], baseline: [], floor: [] };
     // Rounds interleave the pages, so a slow spell of this shared machine falls on all of them.
     for (let round = 1; round <= size.rounds; round++) {
-      for (const page of Object.keys(runs) as PageId[]) runs[page].push(await measureOnFreshThread(page, `round ${round}/${size.rounds}`));
+      for (const page of pageIds) runs[page].push(await measureOnFreshThread(page, `round ${round}/${size.rounds}`));
     }
     const naive = pool(PAGE_NAMES.naive, runs.naive);
     const confab = pool(PAGE_NAMES.confab, runs.confab);
+    const before = baseline ? pool(pageName('baseline'), runs.baseline) : null;
     const floor = pool(PAGE_NAMES.floor, runs.floor);
+    const measured = before ? [naive, confab, before, floor] : [naive, confab, floor];
     const table: Table = {
       header: ['page', 'messages', 'rows in DOM', 'main-thread ms/frame p50', 'p99', 'p99 of each run', 'CPU p99', 'max', 'frames > 16.7 ms', 'rAF interval p99 ms', 'long tasks (total, max)', 'load s'],
-      rows: [naive, confab, floor].map(row),
+      rows: measured.map(row),
     };
-    const result: BenchResult = { id: 'render', title: TITLE, status: 'ok', tables: [table, phaseTable([naive, confab, floor])], targets: [], notes: [], seconds: 0 };
+    const result: BenchResult = { id: 'render', title: TITLE, status: 'ok', tables: [table, phaseTable(measured)], targets: [], notes: [], seconds: 0 };
     if (naive.frames && confab.frames) {
       table.rows.push(['**Confab / naive**', '', '', ratio(confab.frames.busyMs.p50, naive.frames.busyMs.p50), `**${ratio(confab.frames.busyMs.p99, naive.frames.busyMs.p99)}**`, '', ratio(confab.frames.cpuMs.p99, naive.frames.cpuMs.p99), ratio(confab.frames.busyMs.max, naive.frames.busyMs.max), '', ratio(confab.rafIntervalMs.p99, naive.rafIntervalMs.p99), '', '']);
       const floorP99 = floor.frames ? `; floor ${fmt(floor.frames.busyMs.p99, 2)} ms` : '';
       result.targets.push({ label: 'main-thread p99 < 4 ms per frame', met: confab.frames.busyMs.p99 < 4, detail: `${fmt(confab.frames.busyMs.p99, 2)} ms over ${count(confab.frames.frames)} frames of ${confab.frames.runP99s.length} run${confab.frames.runP99s.length === 1 ? '' : 's'} (naive ${fmt(naive.frames.busyMs.p99, 2)} ms${floorP99})` });
+    }
+    if (before?.frames && confab.frames) {
+      table.rows.push([`**Confab / Confab at ${baseline?.rev ?? '?'}**`, '', '', ratio(confab.frames.busyMs.p50, before.frames.busyMs.p50), `**${ratio(confab.frames.busyMs.p99, before.frames.busyMs.p99)}**`, '', ratio(confab.frames.cpuMs.p99, before.frames.cpuMs.p99), ratio(confab.frames.busyMs.max, before.frames.busyMs.max), '', '', '', '']);
     }
     if (floor.frames && confab.frames) {
       table.rows.push(['**Confab / floor**', '', '', ratio(confab.frames.busyMs.p50, floor.frames.busyMs.p50), ratio(confab.frames.busyMs.p99, floor.frames.busyMs.p99), '', ratio(confab.frames.cpuMs.p99, floor.frames.cpuMs.p99), ratio(confab.frames.busyMs.max, floor.frames.busyMs.max), '', '', '', '']);
@@ -144,6 +155,9 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
       'Both pages hold the same thread (sync from seq 0) and get the same frames from the same chat service; the naive page renders plain-text rows (no markdown), which favours it. Headless Chromium with --disable-gpu: software compositing.',
       "The floor page gets the same frames and parses them the same way but only replaces one short line's text per token (no growing text, no list, no markdown, no framework): what a frame costs on this machine and browser before any chat UI does anything.",
     );
+    if (baseline) {
+      result.notes.push(`Confab at ${baseline.rev}: the UI as it was at that revision (\`BENCH_BASELINE_REV\`; a git worktree, bundled and measured the same way), interleaved with today's in every round: the one comparison that run-to-run noise cannot fake.`);
+    }
     result.seconds = (Date.now() - started) / 1000;
     return result;
   } finally {
@@ -151,5 +165,6 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
     await server.stop();
     await pages.close();
     await model.close();
+    baseline?.remove();
   }
 }

@@ -20,9 +20,10 @@ interface Asset {
   body: Uint8Array;
 }
 
-async function bundle(entry: string, name: string): Promise<Map<string, Asset>> {
+async function bundle(entry: string, name: string, root = ROOT): Promise<Map<string, Asset>> {
   const result = await build({
-    entryPoints: { [name]: path.join(ROOT, 'tests/bench/render', entry) },
+    entryPoints: { [name]: path.join(root, 'tests/bench/render', entry) },
+    absWorkingDir: root,
     bundle: true,
     minify: process.env.BENCH_MINIFY !== '0',
     format: 'esm',
@@ -31,7 +32,7 @@ async function bundle(entry: string, name: string): Promise<Map<string, Asset>> 
     jsx: 'automatic',
     write: false,
     outdir: '/bench',
-    tsconfig: path.join(ROOT, 'tsconfig.json'),
+    tsconfig: path.join(root, 'tsconfig.json'),
     define: { 'process.env.NODE_ENV': '"production"', 'process.env.appType': '"social"', 'process.env.productId': '"confab"' },
     loader: { '.svg': 'dataurl', '.png': 'dataurl' },
     // Next.js inlines next.config.mjs `env`; outside Next any other `process.env.X` reads undefined.
@@ -50,16 +51,20 @@ function html(name: string, css: boolean): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name}</title>${css ? `<link rel="stylesheet" href="/${name}.css">` : ''}</head><body><div id="root"></div><script type="module" src="/${name}.js"></script></body></html>`;
 }
 
-export async function startPageServer(ticket: () => Promise<unknown>): Promise<PageServer> {
+const PAGES = new Set(['naive', 'confab', 'floor', 'baseline']);
+
+/** `baselineRoot`: a checkout of another revision, whose Confab page is served as `/baseline`. */
+export async function startPageServer(ticket: () => Promise<unknown>, baselineRoot?: string): Promise<PageServer> {
   const assets = new Map([
     ...(await bundle('naive-page.tsx', 'naive')),
     ...(await bundle('confab-page.tsx', 'confab')),
     ...(await bundle('floor-page.ts', 'floor')),
+    ...(baselineRoot ? await bundle('confab-page.tsx', 'baseline', baselineRoot) : []),
   ]);
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const page = url.pathname.slice(1);
-    if (page === 'naive' || page === 'confab' || page === 'floor') {
+    if (PAGES.has(page) && assets.has(`/${page}.js`)) {
       res.writeHead(200, { 'content-type': 'text/html' }).end(html(page, assets.has(`/${page}.css`)));
       return;
     }
