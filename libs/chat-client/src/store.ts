@@ -76,11 +76,6 @@ export function createConversationStore(
     if (published !== current) publish();
   }
 
-  const publishAtEndOfTask = (): void => {
-    pending = null;
-    if (published !== current) publish();
-  };
-
   const flush = (): void => {
     pending?.();
     pending = null;
@@ -95,7 +90,7 @@ export function createConversationStore(
       // Reducers return the same object when nothing changed: no render is scheduled for those.
       if (next !== current) {
         current = next;
-        pending ??= publishedThisFrame ? nextFrame(onFrame) : endOfTask(publishAtEndOfTask);
+        pending ??= publishedThisFrame ? nextFrame(onFrame) : endOfTask(flush);
       }
       return current;
     },
