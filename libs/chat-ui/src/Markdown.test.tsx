@@ -78,6 +78,12 @@ describe('Markdown: untrusted text stays text', () => {
 });
 
 describe('Markdown: formatting', () => {
+  it('reads "#1 priority" and "#hashtags" as text: a heading needs a space after its #s', () => {
+    const container = show('#1 priority is the fix\n\n#confab rocks\n\n## Real heading');
+    expect(screen.getAllByRole('heading').map(text)).toEqual(['Real heading']);
+    expect([...container.querySelectorAll('p')].map(text)).toEqual(['#1 priority is the fix', '#confab rocks']);
+  });
+
   it('renders bold, emphasis and code spans (markdown inside a code span stays literal)', () => {
     const container = show('**bold** and *soft* and `a **b** <i>`');
     expect(container.querySelector('strong')?.textContent).toMatch(/^bold$/);

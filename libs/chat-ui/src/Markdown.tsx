@@ -46,6 +46,8 @@ const noId = { props: { id: undefined } };
 
 const OPTIONS: MarkdownToJSX.Options = {
   disableParsingRawHTML: true,
+  // A heading needs a space after its #s, as in CommonMark: "#1 priority" and "#hashtags" are text.
+  enforceAtxHeadings: true,
   // Always blocks (a one-line message is a paragraph too), side by side in the bubble: the
   // streaming caret's CSS relies on the blocks being the bubble's direct children.
   forceBlock: true,

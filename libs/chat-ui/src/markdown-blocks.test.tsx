@@ -10,7 +10,7 @@ function withoutNewlinesBetweenBlocks(html: string): string {
 
 /** HTML of markdown parsed in one piece. */
 function parsedAtOnce(content: string): string {
-  return withoutNewlinesBetweenBlocks(renderToStaticMarkup(<>{compiler(content, { forceBlock: true, disableParsingRawHTML: true, wrapper: null })}</>));
+  return withoutNewlinesBetweenBlocks(renderToStaticMarkup(<>{compiler(content, { forceBlock: true, disableParsingRawHTML: true, enforceAtxHeadings: true, wrapper: null })}</>));
 }
 
 const SAMPLES: Record<string, string> = {
