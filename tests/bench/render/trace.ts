@@ -11,7 +11,7 @@ import { summarize, type Summary } from '../lib/stats';
  * commit, GC, socket), nested events of no phase to their parent's.
  */
 
-export const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel', '__metadata'];
+export const TRACE_CATEGORIES = [...(process.env.BENCH_JS_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : []), 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel', '__metadata'];
 
 const TraceEvent = z.object({
   name: z.string(),
@@ -63,6 +63,8 @@ export interface TraceFrames {
   /** Main-thread CPU ms per frame (thread time). */
   cpuMs: number[];
   phaseMs: Record<Phase, number>;
+  /** The same, per frame (in the order of `busyMs`). */
+  phaseMsByFrame: Array<Record<Phase, number>>;
 }
 
 export interface FrameStats {
@@ -73,6 +75,8 @@ export interface FrameStats {
   over16ms: number;
   /** Mean ms per frame by phase. */
   phasePerFrame: Record<Phase, number>;
+  /** Mean ms per frame by phase over the slowest 1 % of frames (busy at or above the p99): what the tail is made of. */
+  tailPhasePerFrame: Record<Phase, number>;
   /** Each recording's own p99 (busy), to show how much one run varies from the next. */
   runP99s: number[];
 }
@@ -128,28 +132,37 @@ function topLevelTasks(thread: TraceEvent[]): Task[] {
   return out;
 }
 
-/** Self time of every complete event between `from` and `to`, counted to its phase (or its nearest ancestor's). */
-function timeByPhase(thread: TraceEvent[], from: number, to: number): Record<Phase, number> {
-  const totals = Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+const noTime = (): Record<Phase, number> => Object.fromEntries(PHASES.map((p) => [p, 0])) as Record<Phase, number>;
+
+/**
+ * Self time of every complete event in the frames between `marks`, counted to its phase (or its
+ * nearest ancestor's) and to the frame in which the event started.
+ */
+function timeByPhasePerFrame(thread: TraceEvent[], marks: readonly number[]): Array<Record<Phase, number>> {
+  const frames = marks.slice(1).map(noTime);
+  const from = marks[0] ?? 0;
+  const to = marks[marks.length - 1] ?? 0;
   const events = thread.filter((e) => e.ph === 'X' && e.dur !== undefined && e.ts >= from && e.ts < to).sort((a, b) => a.ts - b.ts || (b.dur ?? 0) - (a.dur ?? 0));
-  const stack: Array<{ end: number; phase: Phase; self: number }> = [];
+  const stack: Array<{ end: number; phase: Phase; self: number; frame: number }> = [];
   const close = (until: number): void => {
     while (stack.length > 0 && stack[stack.length - 1]!.end <= until) {
       const done = stack.pop()!;
-      totals[done.phase] += done.self / 1000;
+      frames[done.frame]![done.phase] += done.self / 1000;
     }
   };
+  let frame = 0;
   for (const e of events) {
     close(e.ts);
+    while (frame + 2 < marks.length && marks[frame + 1]! <= e.ts) frame++;
     const parent = stack[stack.length - 1];
     // A child never outlasts its parent (clamped, so a malformed event cannot swallow the next task).
     const end = Math.min(e.ts + (e.dur ?? 0), parent?.end ?? Number.POSITIVE_INFINITY);
     const dur = Math.max(0, end - e.ts);
     if (parent) parent.self -= dur;
-    stack.push({ end, phase: phaseOf(e.name) ?? parent?.phase ?? 'other', self: dur });
+    stack.push({ end, phase: phaseOf(e.name) ?? parent?.phase ?? 'other', self: dur, frame });
   }
   close(Number.POSITIVE_INFINITY);
-  return totals;
+  return frames;
 }
 
 export function readFrames(json: string): TraceFrames | null {
@@ -176,7 +189,10 @@ export function readFrames(json: string): TraceFrames | null {
     busyMs.push(wall / 1000);
     cpuMs.push(cpu / 1000);
   }
-  return { busyMs, cpuMs, phaseMs: timeByPhase(thread, marks[0]!, marks[marks.length - 1]!) };
+  const phaseMsByFrame = timeByPhasePerFrame(thread, marks);
+  const phaseMs = noTime();
+  for (const perFrame of phaseMsByFrame) for (const phase of PHASES) phaseMs[phase] += perFrame[phase];
+  return { busyMs, cpuMs, phaseMs, phaseMsByFrame };
 }
 
 /** Frames of several recordings of the same page, pooled: a p99 over thousands of frames, not one run's dozen worst. */
@@ -185,9 +201,14 @@ export function poolFrames(recordings: readonly TraceFrames[]): FrameStats | nul
   const busy = recordings.flatMap((r) => r.busyMs);
   const frames = busy.length;
   const phasePerFrame = Object.fromEntries(PHASES.map((p) => [p, recordings.reduce((sum, r) => sum + r.phaseMs[p], 0) / frames])) as Record<Phase, number>;
+  const busyMs = summarize(busy);
+  const tail = recordings.flatMap((r) => r.phaseMsByFrame.filter((_, i) => (r.busyMs[i] ?? 0) >= busyMs.p99));
+  const tailPhasePerFrame = noTime();
+  for (const perFrame of tail) for (const phase of PHASES) tailPhasePerFrame[phase] += perFrame[phase] / tail.length;
   return {
     frames,
-    busyMs: summarize(busy),
+    busyMs,
+    tailPhasePerFrame,
     cpuMs: summarize(recordings.flatMap((r) => r.cpuMs)),
     over16ms: busy.filter((b) => b > 16.7).length,
     phasePerFrame,
