@@ -13,6 +13,10 @@ export interface BenchThread {
   askForReply(timeoutMs: number): Promise<void>;
 }
 
+/**
+ * A stored row: one paragraph. Until session 5 rows began with "#<n> ", which the UI then showed as
+ * headings (markdown-to-jsx did not require a space after #), so earlier runs had taller rows.
+ */
 const SENTENCE = 'Here is a message with **some markdown**, a `code span` and a [link](https://example.com/docs) to make rows realistic.';
 
 export async function prepareThread(server: ConfabServer, messages: number): Promise<BenchThread> {
@@ -21,7 +25,7 @@ export async function prepareThread(server: ConfabServer, messages: number): Pro
   const post = (await api.posts())[0];
   if (!post) throw new Error('the chat service has no seeded post');
   const thread = await api.createThread(owner, post.slug, 'Render bench thread');
-  await pool(messages, 8, (i) => api.insertMessage(server.internalToken, thread.id, i % 2 === 0 ? 'user' : 'agent', `#${i} ${SENTENCE}`));
+  await pool(messages, 8, (i) => api.insertMessage(server.internalToken, thread.id, i % 2 === 0 ? 'user' : 'agent', `Message ${i}: ${SENTENCE}`));
   const ticket = async (): Promise<TicketResponse> => {
     const res = await fetch(`${server.service.httpUrl}/v1/tickets`, { method: 'POST', headers: { authorization: `Bearer ${owner.token}` } });
     if (!res.ok) throw new Error(`ticket: HTTP ${res.status}`);
