@@ -78,12 +78,11 @@ function row(page: PageResult): string[] {
 function phaseTable(pages: PageResult[]): Table {
   const withFrames = pages.filter((p): p is PageResult & { frames: FrameStats } => p.frames !== null);
   const short = (p: PageResult): string => p.name.split(' (')[0] ?? p.name;
-  const busyOf = (perPhase: Record<string, number>): number => Object.values(perPhase).reduce((a, b) => a + b, 0);
   return {
     header: ['mean ms per frame', ...withFrames.flatMap((p) => [short(p), `${short(p)}, slowest 1 %`])],
     rows: [
       ...PHASES.map((phase) => [phase, ...withFrames.flatMap((p) => [fmt(p.frames.phasePerFrame[phase], 2), fmt(p.frames.tailPhasePerFrame[phase], 2)])]),
-      ['**all (busy mean)**', ...withFrames.flatMap((p) => [`**${fmt(p.frames.busyMs.mean, 2)}**`, `**${fmt(busyOf(p.frames.tailPhasePerFrame), 2)}**`])],
+      ['**all (busy mean)**', ...withFrames.flatMap((p) => [`**${fmt(p.frames.busyMs.mean, 2)}**`, `**${fmt(p.frames.tailBusyMean, 2)}**`])],
     ],
   };
 }
@@ -152,7 +151,7 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
     }
     result.notes.push(
       `Main-thread time per frame: share of each interval between two \`BeginMainThreadFrame\`s covered by top-level tasks on the page's renderer main thread (Chromium trace), over the whole stream (${fmt(runs.confab[0]?.streamSeconds ?? Number.NaN, 1)} s), frames of all ${size.rounds} rounds pooled (rounds interleave the pages; every run streams into a fresh thread of ${count(size.messages)} messages); "p99 of each run" shows how much one run differs from the next. CPU p99: the same frames counted in the main thread's CPU time (time another process held the core left out). rAF interval: the page's own requestAnimationFrame loop; long tasks: PerformanceObserver \`longtask\`.`,
-      'Phases (second table): self time (wall) of every traced event on the main thread, counted to its phase (script: JS, rAF callbacks, events, and the DOM work they cause; style & layout; paint: pre-paint and paint; commit: layerize and hand-off to the compositor, mostly the main thread waiting for the compositor thread, so it grows when the 2 cores are busy; GC; socket & IPC: WebSocket data arriving from the network process), divided by the frames; "slowest 1 %": the same over the frames at or above the p99 only (what the tail is made of; there the busy time can exceed the sum of the phases when part of a task is in no traced event).',
+      'Phases (second table): self time (wall) of every traced event on the main thread, counted to its phase (script: JS, rAF callbacks, events, and the DOM work they cause; style & layout; paint: pre-paint and paint; commit: layerize and hand-off to the compositor, mostly the main thread waiting for the compositor thread, so it grows when the 2 cores are busy; GC; socket & IPC: WebSocket data arriving from the network process), divided by the frames; "slowest 1 %": the same over the frames at or above the p99 only (what the tail is made of). An event counts wholly to the frame it starts in while busy time is cut at frame edges, so the phases of a frame and its busy time differ a little, either way.',
       "Messages held: the naive page's rows in the DOM; Confab's list is virtualized (only rows near the viewport are in the DOM), so its count is the rows' `aria-setsize`, which the load waits for.",
       'Both pages hold the same thread (sync from seq 0) and get the same frames from the same chat service; the naive page renders plain-text rows (no markdown), which favours it. Headless Chromium with --disable-gpu: software compositing.',
       "The floor page gets the same frames and parses them the same way but only replaces one short line's text per token (no growing text, no list, no markdown, no framework): what a frame costs on this machine and browser before any chat UI does anything.",

@@ -9,7 +9,9 @@ const PID = 1;
 const TID = 7;
 const FRAME_US = 16_000;
 
-function syntheticTrace(): string {
+/** `crossing`: frame 9's task starts 1 ms before frame 10 begins and runs 3 ms (1 + 2 ms split over the two). */
+function syntheticTrace(options: { slowFrame?: number; crossing?: boolean } = {}): string {
+  const slowFrame = options.slowFrame ?? 5;
   const events: object[] = [
     { name: 'thread_name', ph: 'M', ts: 0, pid: PID, tid: TID, args: { name: 'CrRendererMain' } },
     // Another renderer's main thread, with fewer animation frames: not the page's.
@@ -20,10 +22,13 @@ function syntheticTrace(): string {
     const start = frame * FRAME_US;
     events.push({ name: 'BeginMainThreadFrame', ph: 'I', ts: start, pid: PID, tid: TID });
     if (frame === 20) break;
-    const slow = frame === 5;
-    const taskUs = slow ? 8_000 : 1_000;
-    events.push({ name: 'RunTask', ph: 'X', ts: start + 100, dur: taskUs, tdur: taskUs / 2, pid: PID, tid: TID });
-    events.push({ name: 'FireAnimationFrame', ph: 'X', ts: start + 100, dur: 500, pid: PID, tid: TID });
+    const slow = frame === slowFrame;
+    const crossing = options.crossing === true && frame === 9;
+    const taskUs = slow ? 8_000 : crossing ? 3_000 : 1_000;
+    // Tasks on one thread never overlap: after the crossing task, frame 10's own starts later.
+    const taskStart = crossing ? start + FRAME_US - 1_000 : options.crossing === true && frame === 10 ? start + 5_000 : start + 100;
+    events.push({ name: 'RunTask', ph: 'X', ts: taskStart, dur: taskUs, tdur: taskUs / 2, pid: PID, tid: TID });
+    events.push({ name: 'FireAnimationFrame', ph: 'X', ts: taskStart, dur: 500, pid: PID, tid: TID });
     if (slow) events.push({ name: 'MinorGC', ph: 'X', ts: start + 1_000, dur: 6_000, pid: PID, tid: TID });
   }
   return JSON.stringify({ traceEvents: events });
@@ -50,6 +55,24 @@ describe('render benchmark: main-thread time per frame from a Chromium trace', (
     const pooled = frames ? poolFrames([frames]) : null;
     expect(pooled?.busyMs.p99).toBeCloseTo(8, 5);
     expect(pooled?.tailPhasePerFrame.GC).toBeCloseTo(6, 5);
+    expect(pooled?.tailBusyMean).toBeCloseTo(8, 5);
     expect(pooled?.phasePerFrame.GC).toBeCloseTo(0.3, 5);
+  });
+
+  it('splits a task over the frames it spans, and counts its events to the frame they start in', () => {
+    const crossing = readFrames(syntheticTrace({ crossing: true }));
+    expect(crossing?.busyMs[9]).toBeCloseTo(1, 5);
+    expect(crossing?.busyMs[10]).toBeCloseTo(1 + 2, 5);
+    // The task's own time (2.5 ms, it has 0.5 ms of JS) counts to frame 9, where it started.
+    expect(crossing?.phaseMsByFrame[9]?.other).toBeCloseTo(2.5, 5);
+  });
+
+  it('pools recordings: the tail is the slowest frames of all of them', () => {
+    const other = readFrames(syntheticTrace({ slowFrame: 12 }));
+    const pooled = frames && other ? poolFrames([frames, other]) : null;
+    expect(pooled?.frames).toBe(40);
+    expect(pooled?.runP99s).toEqual([8, 8]);
+    expect(pooled?.tailBusyMean).toBeCloseTo(8, 5);
+    expect(pooled?.tailPhasePerFrame.GC).toBeCloseTo(6, 5);
   });
 });

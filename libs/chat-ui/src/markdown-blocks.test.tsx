@@ -50,7 +50,7 @@ describe('splitMarkdownBlocks: a message renders the same block by block', () =>
 
   it('renders 5,000 random texts (lists, fences, quotes, tables, indents, rules) the same split or whole', () => {
     const lines = ['Para **b** `c`.', 'text', '[link](https://x.y)', '```', '```ts', '~~~', '````', 'Use ``` mid', '- item', '* star', '1. one',
-      '2) two', '  - sub', '   3. three', '  indented', ' one space', '    code', '\t tab', '', '', '', '> quote', '> - q item', '# Head', '---',
+      '2) two', '  - sub', '   3. three', '  indented', ' one space', '    code', '\t tab', '', '', '', '> quote', '> - q item', '# Head', '#1 not a head', '---',
       '***', '| a | b |', '|---|---|', 'a\\'];
     let seed = 42;
     const random = (n: number): number => ((seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) % n);

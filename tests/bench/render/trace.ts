@@ -11,7 +11,7 @@ import { summarize, type Summary } from '../lib/stats';
  * commit, GC, socket), nested events of no phase to their parent's.
  */
 
-export const TRACE_CATEGORIES = [...(process.env.BENCH_JS_PROFILE ? ['disabled-by-default-v8.cpu_profiler'] : []), 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel', '__metadata'];
+export const TRACE_CATEGORIES = [...(process.env.BENCH_JS_PROFILE === '1' ? ['disabled-by-default-v8.cpu_profiler'] : []), 'devtools.timeline', 'disabled-by-default-devtools.timeline', 'disabled-by-default-devtools.timeline.frame', 'toplevel', '__metadata'];
 
 const TraceEvent = z.object({
   name: z.string(),
@@ -77,6 +77,8 @@ export interface FrameStats {
   phasePerFrame: Record<Phase, number>;
   /** Mean ms per frame by phase over the slowest 1 % of frames (busy at or above the p99): what the tail is made of. */
   tailPhasePerFrame: Record<Phase, number>;
+  /** Mean busy ms of those frames. */
+  tailBusyMean: number;
   /** Each recording's own p99 (busy), to show how much one run varies from the next. */
   runP99s: number[];
 }
@@ -202,13 +204,16 @@ export function poolFrames(recordings: readonly TraceFrames[]): FrameStats | nul
   const frames = busy.length;
   const phasePerFrame = Object.fromEntries(PHASES.map((p) => [p, recordings.reduce((sum, r) => sum + r.phaseMs[p], 0) / frames])) as Record<Phase, number>;
   const busyMs = summarize(busy);
-  const tail = recordings.flatMap((r) => r.phaseMsByFrame.filter((_, i) => (r.busyMs[i] ?? 0) >= busyMs.p99));
+  const inTail = (r: TraceFrames, i: number): boolean => (r.busyMs[i] ?? 0) >= busyMs.p99;
+  const tail = recordings.flatMap((r) => r.phaseMsByFrame.filter((_, i) => inTail(r, i)));
+  const tailBusy = recordings.flatMap((r) => r.busyMs.filter((_, i) => inTail(r, i)));
   const tailPhasePerFrame = noTime();
   for (const perFrame of tail) for (const phase of PHASES) tailPhasePerFrame[phase] += perFrame[phase] / tail.length;
   return {
     frames,
     busyMs,
     tailPhasePerFrame,
+    tailBusyMean: tailBusy.reduce((a, b) => a + b, 0) / Math.max(1, tailBusy.length),
     cpuMs: summarize(recordings.flatMap((r) => r.cpuMs)),
     over16ms: busy.filter((b) => b > 16.7).length,
     phasePerFrame,
