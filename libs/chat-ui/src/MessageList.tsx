@@ -104,7 +104,7 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   const [atEnd, setAtEnd] = useState(true);
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
-    if (el) setAtEnd(el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_THRESHOLD_PX);
+    if (el) setAtEnd(distanceToEnd(el) <= STICK_THRESHOLD_PX);
   }, []);
   const jumpToLatest = useCallback(() => virtualizer.scrollToEnd(), [virtualizer]);
 
@@ -179,6 +179,11 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
   );
 }
 
+/** How far (px) the scroller's view is from the end of its content. */
+function distanceToEnd(scroller: HTMLElement): number {
+  return scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight;
+}
+
 /** How close to the very end (px) a reader must be for a shrink to put them back there. */
 const AT_VERY_END_PX = 2;
 
@@ -202,7 +207,7 @@ function useStayAtEndWhenRowsShrink(
     const list = listRef.current;
     const scroller = scrollRef.current;
     if (!hasRows || !list || !scroller || typeof ResizeObserver === 'undefined') return;
-    const atVeryEnd = (): boolean => scroller.scrollHeight - scroller.scrollTop - scroller.clientHeight <= AT_VERY_END_PX;
+    const atVeryEnd = (): boolean => distanceToEnd(scroller) <= AT_VERY_END_PX;
     let wasAtEnd = atVeryEnd();
     const onScroll = (): void => {
       wasAtEnd = atVeryEnd();
