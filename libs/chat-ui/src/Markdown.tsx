@@ -1,8 +1,9 @@
 'use client';
 
-import { Fragment, memo, type ComponentProps } from 'react';
+import { Fragment, memo, type ComponentProps, type ReactNode } from 'react';
 import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
 import { splitMarkdownBlocks } from './markdown-blocks';
+import styles from './conversation.module.css';
 
 /**
  * Messages are untrusted (people and models write them). markdown-to-jsx turns them into React
@@ -48,8 +49,7 @@ const OPTIONS: MarkdownToJSX.Options = {
   disableParsingRawHTML: true,
   // A heading needs a space after its #s, as in CommonMark: "#1 priority" and "#hashtags" are text.
   enforceAtxHeadings: true,
-  // Always blocks (a one-line message is a paragraph too), side by side in the bubble: the
-  // streaming caret's CSS relies on the blocks being the bubble's direct children.
+  // Always blocks (a one-line message is a paragraph too), side by side in the bubble.
   forceBlock: true,
   wrapper: Fragment,
   sanitizer: (value) => safeUrl(value),
@@ -75,7 +75,28 @@ const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
  * re-parses and re-renders the reply's last block only, whatever the reply's length
  * (measured by `npm run bench -- render`). Memoized on the text, so a row re-rendering for
  * other reasons (status, measuring) does not split again.
+ *
+ * `caret` (a streaming reply's) goes at the end of the last paragraph, inside a wrapper holding
+ * only the last block: the CSS that puts it on that paragraph's last line then looks at the
+ * wrapper's two or three children, not at the reply's. A rule like `p:nth-last-child(2)` on the
+ * reply's own blocks made Chromium restyle every paragraph of the reply each time a block was
+ * added (`npm run bench -- render`).
  */
-export const Markdown = memo(function Markdown({ content }: { content: string }) {
-  return splitMarkdownBlocks(content).map((block, index) => <MarkdownBlock key={index} text={block} />);
+export const Markdown = memo(function Markdown({ content, caret }: { content: string; caret?: ReactNode }) {
+  const blocks = splitMarkdownBlocks(content);
+  const tail = caret === undefined ? null : (blocks.pop() ?? '');
+  // One shape whether or not a caret is shown, so the blocks above keep their DOM when it goes.
+  return (
+    <>
+      {blocks.map((block, index) => (
+        <MarkdownBlock key={index} text={block} />
+      ))}
+      {tail !== null && (
+        <div className={styles.streamingTail}>
+          <MarkdownBlock text={tail} />
+          {caret}
+        </div>
+      )}
+    </>
+  );
 });

@@ -55,7 +55,6 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, liveCon
         <div className={styles.bubble}>
           <div className={styles.markdown}>
             <MessageText live={liveContent} messageKey={message.key} content={message.content} status={status} />
-            {status === 'streaming' && <StreamingCaret />}
           </div>
         </div>
         {note && (
@@ -104,7 +103,8 @@ const MessageText = memo(function MessageText({
   content: string;
   status: ChatMessage['status'];
 }) {
-  return <Markdown content={useLiveContent(live, { key: messageKey, content, status })} />;
+  const text = useLiveContent(live, { key: messageKey, content, status });
+  return <Markdown content={text} caret={status === 'streaming' ? <StreamingCaret /> : undefined} />;
 });
 
 /**
