@@ -6,3 +6,4 @@ export * from './src/errors';
 export * from './src/models';
 export * from './src/ws';
 export * from './src/rest';
+export * from './src/stream-text';

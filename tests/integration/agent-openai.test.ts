@@ -164,7 +164,7 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
       model: 'gpt-test',
       usage: { prompt_tokens: 55, completion_tokens: 5 },
     });
-    expect(socket.all('stream').at(-1)?.data.content).toBe('Start with a question.');
+    expect(socket.replyText(reply.id)).toBe('Start with a question.');
 
     const request = fake.requests.at(-1)!;
     expect(request.headers.authorization).toBe('Bearer sk-service');

@@ -151,7 +151,7 @@ describe('stop relay', () => {
 describe('shared streams', () => {
   it('lists replies in flight from any instance, oldest first, until they end; ignores junk', async () => {
     const conversationId = randomUUID();
-    const data = (seq: number, content: string): StreamData => ({ message_id: randomUUID(), conversation_id: conversationId, seq, delta: 'x', content });
+    const data = (seq: number, content: string): StreamData => ({ message_id: randomUUID(), conversation_id: conversationId, seq, delta: '', offset: content.length, content });
     const later = data(9, 'Second reply');
     const earlier = data(4, 'First reply, longer by now');
     one.sharedStreams.update(later);
@@ -159,11 +159,8 @@ describe('shared streams', () => {
     await admin.hset(`${STREAMS_KEY_PREFIX}${conversationId}`, randomUUID(), '{"not":"stream data"}');
 
     const listed = await two.sharedStreams.list(conversationId);
-    // Snapshots carry no delta: a joiner renders the cumulative content.
-    expect(listed).toEqual([
-      { ...earlier, delta: '' },
-      { ...later, delta: '' },
-    ]);
+    // Snapshots carry the whole text (no delta): a joiner renders from it alone.
+    expect(listed).toEqual([earlier, later]);
     expect(await admin.pttl(`${STREAMS_KEY_PREFIX}${conversationId}`)).toBeGreaterThan(0);
 
     one.sharedStreams.end(conversationId, earlier.message_id);

@@ -66,12 +66,18 @@ describe('agent replies (demo agent)', () => {
     const done = await socket.next('done', (f) => f.data.message_id === reply.id);
     const streams = socket.all('stream').filter((f) => f.data.message_id === reply.id);
     expect(streams.length).toBeGreaterThan(3);
+    // The first frame carries the text so far; the others only what follows it, at its offset.
+    expect(streams[0]?.data.content).toBe(streams[0]?.data.delta);
     let previous = '';
     for (const frame of streams) {
-      expect(frame.data.content).toBe(previous + frame.data.delta);
+      expect(frame.data.offset).toBe(previous.length);
       expect(frame.data.delta.length).toBeGreaterThan(0);
-      previous = frame.data.content;
+      if (frame !== streams[0]) expect(frame.data.content).toBeUndefined();
+      previous += frame.data.delta;
     }
+    // So a viewer receives about the reply's size, not the sum of all its prefixes.
+    const streamedBytes = streams.reduce((sum, f) => sum + JSON.stringify(f).length, 0);
+    expect(streamedBytes).toBeLessThan(previous.length + streams.length * 250);
     expect(done.data).toMatchObject({ status: 'complete', finish_reason: 'stop', model: 'demo', content: previous, seq: reply.seq });
     expect(done.data.content).toContain('How should I open my essay?');
     expect(done.data.usage?.completion_tokens).toBeGreaterThan(0);
@@ -102,7 +108,7 @@ describe('agent replies (demo agent)', () => {
     const first = await join(service, thread.conversation_id, user.sessionToken);
     sendNext(first.socket, 'Something long please');
     const reply = (await first.socket.next('message', isAgentMessage)).data.message;
-    await first.socket.next('stream', (f) => f.data.message_id === reply.id && f.data.content.length > 20);
+    await first.socket.next('stream', (f) => f.data.message_id === reply.id && f.data.offset + f.data.delta.length > 20);
 
     const late = await join(service, thread.conversation_id, user.sessionToken);
     late.socket.send({ event: 'sync', data: { after_seq: 0 } });
@@ -113,12 +119,15 @@ describe('agent replies (demo agent)', () => {
     const snapshot = late.socket.frames[late.socket.frames.findIndex((f) => f.event === 'sync') + 1];
     expect(snapshot?.event).toBe('stream');
     if (snapshot?.event !== 'stream') return;
-    expect(snapshot.data).toMatchObject({ message_id: reply.id, seq: reply.seq, delta: '' });
-    expect(snapshot.data.content.length).toBeGreaterThan(20);
+    const snapshotText = snapshot.data.content ?? '';
+    expect(snapshot.data).toMatchObject({ message_id: reply.id, seq: reply.seq, delta: '', offset: snapshotText.length });
+    expect(snapshotText.length).toBeGreaterThan(20);
 
     const done = await late.socket.next('done', (f) => f.data.message_id === reply.id);
     expect(done.data.status).toBe('complete');
-    expect(done.data.content.startsWith(snapshot.data.content)).toBe(true);
+    expect(done.data.content.startsWith(snapshotText)).toBe(true);
+    // The late joiner's live frames, applied in order, rebuild exactly the stored reply.
+    expect(late.socket.replyText(reply.id)).toBe(done.data.content);
   });
 
   it('answers several messages one after another, in order', async () => {

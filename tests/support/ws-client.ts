@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import { parseServerFrame, type ServerEvent, type ServerFrame, type ServerFrameOf } from '@confab/protocol';
+import { parseServerFrame, streamedText, type ServerEvent, type ServerFrame, type ServerFrameOf } from '@confab/protocol';
 
 /**
  * A real WebSocket client for tests: records every frame the server sends and lets a test
@@ -45,6 +45,13 @@ export class TestSocket {
   /** Frames of one event received so far. */
   all<E extends ServerEvent>(event: E): Array<ServerFrameOf<E>> {
     return this.frames.filter((f): f is ServerFrameOf<E> => f.event === event);
+  }
+
+  /** A streaming reply's text as this socket's `stream` frames so far build it (as a client would). */
+  replyText(messageId: string): string | undefined {
+    return this.all('stream')
+      .filter((f) => f.data.message_id === messageId)
+      .reduce<string | undefined>((text, f) => streamedText(text, f.data) ?? text, undefined);
   }
 
   /**

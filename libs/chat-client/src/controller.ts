@@ -4,7 +4,7 @@ import { createFrameReader } from './frame-reader';
 import { fetchOlderMessages } from './history';
 import { lowestSeq, type OutboxEntry } from './message-list';
 import type { Outbox } from './outbox';
-import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './selectors';
+import { checkSendable, isRateLimited, isStreamGap, resumeAfterSeq, resyncAfterSeq, streamingReply } from './selectors';
 import {
   GAVE_UP_REASON,
   closeReasonWords,
@@ -167,8 +167,11 @@ export function createConversationController(deps: ControllerDeps) {
   };
 
   const handleFrame = (frame: ServerFrame): void => {
+    const streamGap = frame.event === 'stream' && isStreamGap(store.getState(), frame.data);
     store.dispatch({ type: 'frame', frame, now: now() });
     afterFrame(frame);
+    const state = store.getState();
+    if (streamGap && state.connection.status === 'open' && !state.syncInFlight) requestSync(state.lastSeq);
   };
 
   const onMessage = createFrameReader(handleFrame, isStale);

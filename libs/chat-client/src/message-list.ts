@@ -128,7 +128,7 @@ export function agentPlaceholder(fields: {
 /**
  * Merge one stored message (from `message`, `sync`, history or the server render) into the list.
  * - same server id: update it, but never let a stale copy undo progress (a `streaming` copy
- *   arriving after `done`, or a shorter cumulative content than one already shown);
+ *   arriving after `done`, or a shorter text than one already shown);
  * - else an entry with the same client_message_id (our local copy, or a copy stored under another
  *   id by a resend): the incoming copy replaces it, so one message is never two bubbles;
  * - else: a new message.

@@ -117,6 +117,34 @@ describe('conversationReducer', () => {
       expect(state.messages[1]).toMatchObject({ content: 'Hello', status: 'streaming' });
     });
 
+    it('appends delta-only frames at their offset; a repeated one does not double text', () => {
+      const state = reduceAll(connectedWith(1), [
+        frame(frames.stream(2, 'Hel', 'Hel')),
+        frame(frames.streamDelta(2, 'lo', 3)),
+        frame(frames.streamDelta(2, 'lo', 3)),
+        frame(frames.streamDelta(2, ' world', 5)),
+      ]);
+      expect(state.messages[1]).toMatchObject({ content: 'Hello world', status: 'streaming' });
+    });
+
+    it('a delta-only frame for a reply whose text we lack, or past its end, changes nothing', () => {
+      const joinedLate = reduceAll(connectedWith(1), [frame(frames.streamDelta(2, 'lo', 3))]);
+      expect(joinedLate.messages).toHaveLength(1);
+      const ahead = reduceAll(connectedWith(1), [frame(frames.stream(2, 'Hel')), frame(frames.streamDelta(2, 'world', 6))]);
+      expect(ahead.messages[1]?.content).toBe('Hel');
+    });
+
+    it('a snapshot ahead of the live frames is kept, and the deltas it already holds are skipped', () => {
+      const state = reduceAll(connectedWith(1), [
+        frame(frames.stream(2, 'Hel', 'Hel')),
+        frame(frames.stream(2, 'Hello wor')),
+        frame(frames.streamDelta(2, 'lo', 3)),
+        frame(frames.streamDelta(2, ' world', 5)),
+        frame(frames.streamDelta(2, '!', 11)),
+      ]);
+      expect(state.messages[1]?.content).toBe('Hello world!');
+    });
+
     it('creates the agent bubble from a stream frame when we joined late', () => {
       const state = reduceAll(connectedWith(1), [frame(frames.stream(2, 'Half a repl', 'repl'))]);
       expect(state.messages).toHaveLength(2);

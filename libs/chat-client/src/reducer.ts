@@ -13,6 +13,7 @@ import {
   type StreamData,
   type SyncData,
   type TypingData,
+  streamedText,
 } from '@confab/protocol';
 import {
   advanceContiguous,
@@ -236,27 +237,23 @@ function applyStored(state: ConversationStoreState, incoming: readonly Message[]
   return messages === state.messages ? state : { ...state, messages };
 }
 
-/** `stream` carries the cumulative content: replace, never append, so a repeated frame is harmless. */
+/**
+ * A `stream` frame brings a reply's whole text (a connection's first frame for it) or the delta
+ * after what we hold (`streamedText`): a repeated or older frame never rolls the text back.
+ */
 function applyStream(state: ConversationStoreState, data: StreamData, now: number): ConversationStoreState {
   const index = indexById(state.messages, data.message_id);
-  if (index < 0) {
-    const placeholder = agentPlaceholder({
-      id: data.message_id,
-      seq: data.seq,
-      content: data.content,
-      createdAt: new Date(now).toISOString(),
-    });
+  const existing = index < 0 ? undefined : (state.messages[index] as ChatMessage);
+  // A final reply is not streaming any more, whatever a late frame says.
+  if (existing && isFinal(existing)) return state;
+  const content = streamedText(existing?.content, data);
+  if (content === null) return state;
+  if (!existing) {
+    const placeholder = agentPlaceholder({ id: data.message_id, seq: data.seq, content, createdAt: new Date(now).toISOString() });
     return withSeqBookkeeping({ ...state, messages: sortMessages([...state.messages, placeholder]) });
   }
   // A reply we already hold keeps its seq: no seq bookkeeping (two passes over the whole thread) per token.
-  const existing = state.messages[index] as ChatMessage;
-  // A frame that is older than what we show (final already, or shorter) must not roll it back.
-  if (isFinal(existing) || existing.content.length > data.content.length) return state;
-  if (existing.content === data.content && existing.status === 'streaming') return state;
-  return {
-    ...state,
-    messages: replaceAt(state.messages, index, { ...existing, content: data.content, status: 'streaming' }),
-  };
+  return { ...state, messages: replaceAt(state.messages, index, { ...existing, content, status: 'streaming' }) };
 }
 
 function applyDone(state: ConversationStoreState, data: DoneData, now: number): ConversationStoreState {

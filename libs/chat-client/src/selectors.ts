@@ -1,4 +1,5 @@
-import { MAX_MESSAGE_CHARS } from '@confab/protocol';
+import { MAX_MESSAGE_CHARS, type StreamData } from '@confab/protocol';
+import { indexById, isFinal } from './message-list';
 import { outboxFullReason } from './outbox';
 import { rateLimitWords, type ConversationStoreState } from './reducer';
 import type { ChatMessage, ConversationState } from './types';
@@ -12,6 +13,18 @@ import type { ChatMessage, ConversationState } from './types';
 export function resyncAfterSeq(state: ConversationStoreState): number | null {
   if (state.connection.status !== 'open' || state.syncInFlight) return null;
   return state.highestSeqSeen > state.lastSeq ? state.lastSeq : null;
+}
+
+/**
+ * Whether a `stream` frame starts past the text we hold for its reply (a frame was lost on the way,
+ * e.g. while an instance's Redis subscription reconnected): its delta cannot be placed, and only a
+ * snapshot, which the server sends after `sync` pages, brings the reply's text back.
+ */
+export function isStreamGap(state: ConversationState, data: StreamData): boolean {
+  if (data.content !== undefined) return false;
+  const held = state.messages[indexById(state.messages, data.message_id)];
+  if (held && isFinal(held)) return false;
+  return held === undefined || held.content.length < data.offset;
 }
 
 /**

@@ -56,9 +56,15 @@ export const frames = {
     data: { client_message_id: clientMessageId, message_id: uuid(seq), seq, duplicate },
   }),
   message: (m: Message): ServerFrame => ({ event: 'message', data: { message: m } }),
+  /** A frame with the reply's whole text (a connection's first for the reply, or a snapshot). */
   stream: (seq: number, content: string, delta = ''): ServerFrame => ({
     event: 'stream',
-    data: { message_id: uuid(seq), conversation_id: CONVERSATION_ID, seq, delta, content },
+    data: { message_id: uuid(seq), conversation_id: CONVERSATION_ID, seq, delta, offset: content.length - delta.length, content },
+  }),
+  /** A frame with only the text after the first `offset` characters. */
+  streamDelta: (seq: number, delta: string, offset: number): ServerFrame => ({
+    event: 'stream',
+    data: { message_id: uuid(seq), conversation_id: CONVERSATION_ID, seq, delta, offset },
   }),
   done: (seq: number, content: string, status: 'complete' | 'stopped' | 'interrupted' | 'error' = 'complete'): ServerFrame => ({
     event: 'done',

@@ -361,6 +361,22 @@ describe('useConversation with react-use-websocket mocked', () => {
       deliver(frames.message(message(6))); // still in flight: no second request
       expect(sent).toHaveLength(1);
     });
+
+    it('a stream frame past the text held (one was lost) asks for a sync, whose snapshot fills the text', () => {
+      const { result } = renderConnected(2);
+      deliver(frames.sync([message(1), message(2)], 2));
+      deliver(frames.stream(3, 'Hello'));
+      deliver(frames.streamDelta(3, ' world', 5));
+      sent.length = 0;
+      deliver(frames.streamDelta(3, '!', 18)); // ' there,' (at 11) was lost
+      expect(sent).toEqual([{ event: 'sync', data: { after_seq: 3 } }]);
+      deliver(frames.sync([], 3));
+      deliver(frames.stream(3, 'Hello world there,'));
+      deliver(frames.streamDelta(3, '?', 18));
+      nextFrame();
+      expect(result.current.state.messages.at(-1)?.content).toBe('Hello world there,?');
+      expect(sent).toHaveLength(1);
+    });
   });
 
   describe('sending and the outbox', () => {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { createRoot } from 'react-dom/client';
 import useWebSocket, { ReadyState } from 'react-use-websocket';
-import { parseServerFrame, type Message } from '@confab/protocol';
+import { parseServerFrame, streamedText, type Message } from '@confab/protocol';
 
 /**
  * The baseline for the streaming-render benchmark: the naive way to build a chat page.
@@ -32,10 +32,12 @@ function NaiveThread() {
     else if (frame.event === 'message') {
       const m = frame.data.message;
       setMessages((prev) => (prev.some((p) => p.id === m.id) ? prev.map((p) => (p.id === m.id ? m : p)) : [...prev, m]));
-    } else if (frame.event === 'stream' || frame.event === 'done') {
+    } else if (frame.event === 'stream') {
       const d = frame.data;
-      const status = frame.event === 'done' ? frame.data.status : 'streaming';
-      setMessages((prev) => prev.map((p) => (p.id === d.message_id ? { ...p, content: d.content, status } : p)));
+      setMessages((prev) => prev.map((p) => (p.id === d.message_id ? { ...p, content: streamedText(p.content, d) ?? p.content, status: 'streaming' } : p)));
+    } else if (frame.event === 'done') {
+      const d = frame.data;
+      setMessages((prev) => prev.map((p) => (p.id === d.message_id ? { ...p, content: d.content, status: d.status } : p)));
     }
   }, [lastMessage]);
   /* eslint-enable react-hooks/set-state-in-effect */

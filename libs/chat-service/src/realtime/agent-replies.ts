@@ -112,7 +112,7 @@ export class AgentReplies {
   }
 
   /**
-   * One `stream` frame per reply still streaming, with its cumulative content, for a client that
+   * One `stream` frame per reply still streaming, with its whole text so far, for a client that
    * (re)joins: this instance's replies, plus those other instances share (when several run).
    */
   async snapshots(conversationId: string): Promise<StreamData[]> {
@@ -256,9 +256,8 @@ export class AgentReplies {
     const delta = reply.batcher.take(Date.now());
     if (delta === null) return;
     reply.published += delta;
-    const data = this.streamData(reply, delta);
-    this.deps.publish(reply.message.conversation_id, { event: 'stream', data });
-    this.deps.sharedStreams?.update(data);
+    this.deps.publish(reply.message.conversation_id, { event: 'stream', data: this.streamData(reply, delta) });
+    this.deps.sharedStreams?.update(this.streamData(reply, ''));
   }
 
   /** Writes the content so far, so a crash loses at most ~persistIntervalMs of text. */
@@ -310,12 +309,18 @@ export class AgentReplies {
     });
   }
 
+  /**
+   * The frame for the text published so far, ending with `delta` (empty for a snapshot). It
+   * carries the whole text: each connection's first frame for a reply needs it, and the hub
+   * leaves it out for connections that already have it (`ClientConnection.hasReplyText`).
+   */
   private streamData(reply: InFlightReply, delta: string): StreamData {
     return {
       message_id: reply.message.id,
       conversation_id: reply.message.conversation_id,
       seq: reply.message.seq,
       delta,
+      offset: reply.published.length - delta.length,
       content: reply.published,
     };
   }

@@ -18,6 +18,8 @@ export class ClientConnection {
   expiryTimer: NodeJS.Timeout | undefined;
   /** Whether typing frames have been dropped because the socket is backed up (logged once). */
   private shedding = false;
+  /** Replies whose whole text this socket has been sent: their later `stream` frames carry only deltas. */
+  private readonly repliesWithText = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -43,17 +45,29 @@ export class ClientConnection {
   send(frame: ServerFrame): void {
     if (!this.mayWrite(frame)) return;
     this.ws.send(JSON.stringify(frame));
+    this.noteReplyText(frame);
     this.written?.(frame);
   }
 
+  /** Whether this socket has been sent the whole text of this streaming reply (see StreamData). */
+  hasReplyText(messageId: string): boolean {
+    return this.repliesWithText.has(messageId);
+  }
+
+  private noteReplyText(frame: ServerFrame): void {
+    if (frame.event === 'stream' && frame.data.content !== undefined) this.repliesWithText.add(frame.data.message_id);
+    else if (frame.event === 'done') this.repliesWithText.delete(frame.data.message_id);
+  }
+
   /**
-   * Writes a broadcast: `framed` is the whole WebSocket frame (`textFrame`), built once for the room,
-   * written as is to this socket's TCP stream. Ordered with `send`: without permessage-deflate ws
+   * Writes a broadcast: `framed` is the whole WebSocket frame (`textFrame`) of `frame`, or of its
+   * delta-only form, built once for the room, written as is to this socket's TCP stream. Ordered with `send`: without permessage-deflate ws
    * writes synchronously too. Returns whether it was written (the hub counts them for metrics).
    */
   writeFramed(frame: ServerFrame, framed: Buffer): boolean {
     if (!this.mayWrite(frame)) return false;
     this.transport.write(framed);
+    this.noteReplyText(frame);
     return true;
   }
 

@@ -13,8 +13,8 @@ interface FakeConnection {
   writes: Buffer[];
 }
 
-/** Only what the hub touches: conversation, identity, writeFramed. */
-function fake(identity: Identity | null): FakeConnection {
+/** Only what the hub touches: conversation, identity, writeFramed, hasReplyText. */
+function fake(identity: Identity | null, repliesWithText: string[] = []): FakeConnection {
   const writes: Buffer[] = [];
   const principal: Principal | null = identity ? { identity, sessionId: `s-${identity.id}`, sessionExpiresAt: Infinity } : null;
   const connection = {
@@ -22,9 +22,28 @@ function fake(identity: Identity | null): FakeConnection {
     principal,
     identity: principal?.identity ?? null,
     writeFramed: (_frame: ServerFrame, framed: Buffer) => writes.push(framed) > 0,
+    hasReplyText: (messageId: string) => repliesWithText.includes(messageId),
   } as unknown as ClientConnection;
   return { connection, writes };
 }
+
+/** The JSON in one unmasked text frame (7-bit or 16-bit payload length). */
+function payload(bytes: Buffer | undefined): unknown {
+  const frame = bytes ?? Buffer.from([0x81, 0]);
+  return JSON.parse(frame.subarray((frame[1] ?? 0) === 126 ? 4 : 2).toString());
+}
+
+it('sends a reply text only to sockets that lack it; the others get the delta at its offset', () => {
+  const bus = new InProcessBus();
+  const hub = new ConversationHub(bus);
+  const watching = fake(ada, ['m-1']);
+  const joined = fake(bob);
+  for (const s of [watching, joined]) hub.join(s.connection);
+  const data = { message_id: 'm-1', conversation_id: conversation.id, seq: 4, delta: ' world', offset: 5, content: 'Hello world' };
+  bus.publish(conversation.id, { event: 'stream', data });
+  expect(payload(joined.writes[0])).toEqual({ event: 'stream', data });
+  expect(payload(watching.writes[0])).toEqual({ event: 'stream', data: { message_id: 'm-1', conversation_id: conversation.id, seq: 4, delta: ' world', offset: 5 } });
+});
 
 it('frames a broadcast once, hands every socket the same bytes and reports how many got it', () => {
   const bus = new InProcessBus();

@@ -1,4 +1,4 @@
-import type { Identity, ServerFrame } from '@confab/protocol';
+import type { Identity, ServerFrame, ServerFrameOf } from '@confab/protocol';
 import type { Bus, BusHandler } from './bus';
 import { identityKey, type ClientConnection } from './connection';
 import { textFrame } from './text-frame';
@@ -72,19 +72,32 @@ function countIdentity(room: Room, connection: ClientConnection, delta: 1 | -1):
 /**
  * Serializes and frames the frame once for the whole room (not once per socket): with thousands of
  * sockets, JSON, UTF-8 encoding and WebSocket framing would otherwise dominate a broadcast; each
- * socket gets one write of the same bytes. The frame was validated where it entered (built by this
+ * socket gets one write of the same bytes (of one of two forms, for a `stream` frame). The frame was validated where it entered (built by this
  * service, or parsed from Redis), so nothing is checked per socket here. Typing frames skip every
  * connection of the identity that is typing (its own tabs know already). Returns the sockets written.
  */
 function deliver(connections: Set<ClientConnection>, frame: ServerFrame): number {
   const framed = textFrame(Buffer.from(JSON.stringify(frame)));
+  const deltaOnly = frame.event === 'stream' ? onceLazy(() => textFrame(Buffer.from(JSON.stringify(withoutText(frame))))) : null;
   const typist = frame.event === 'typing' ? frame.data.who : null;
   let written = 0;
   for (const connection of connections) {
     if (typist !== null && isIdentity(connection.identity, typist)) continue;
-    if (connection.writeFramed(frame, framed)) written += 1;
+    // A socket that has the reply's text so far gets the delta alone (see StreamData).
+    const bytes = deltaOnly && frame.event === 'stream' && connection.hasReplyText(frame.data.message_id) ? deltaOnly() : framed;
+    if (connection.writeFramed(frame, bytes)) written += 1;
   }
   return written;
+}
+
+function withoutText(frame: ServerFrameOf<'stream'>): ServerFrameOf<'stream'> {
+  const { message_id, conversation_id, seq, delta, offset } = frame.data;
+  return { event: 'stream', data: { message_id, conversation_id, seq, delta, offset } };
+}
+
+function onceLazy<T>(make: () => T): () => T {
+  let value: { made: T } | null = null;
+  return () => (value ??= { made: make() }).made;
 }
 
 function isIdentity(identity: Identity | null, other: Identity): boolean {

@@ -4,11 +4,11 @@ import type { Logger } from '../logger';
 
 /**
  * Replies in flight, visible to every instance. A client that (re)joins gets one `stream` frame per
- * reply still streaming, with its cumulative content; the reply may run on another instance, so
+ * reply still streaming, with its whole text so far; the reply may run on another instance, so
  * the running instance shares what it has published at the batching cadence.
  */
 export interface SharedStreams {
-  /** The reply's cumulative content as just published (fire-and-forget). */
+  /** A snapshot of the reply as just published: its whole text, no delta (fire-and-forget). */
   update(data: StreamData): void;
   /** The reply is over: its `done` follows on the bus. */
   end(conversationId: string, messageId: string): void;
@@ -42,7 +42,7 @@ export class RedisSharedStreams implements SharedStreams {
     // Same connection as the bus's publish, right after it: Redis applies them in that order.
     this.redis
       .multi()
-      .hset(key, data.message_id, JSON.stringify({ ...data, delta: '' }))
+      .hset(key, data.message_id, JSON.stringify(data))
       .pexpire(key, ENTRY_TTL_MS)
       .exec()
       .catch((error: unknown) => this.log.warn({ err: error, messageId: data.message_id }, 'could not share reply progress'));
