@@ -4,12 +4,13 @@ import { ROOT } from './lib/child';
 import { machineInfo } from './lib/machine';
 import { log, renderReport, renderResult, writeReport, type BenchResult } from './lib/report';
 import { renderBench } from './render';
+import { streamBytesBench } from './stream-bytes';
 import { weightBench } from './weight';
 
 /**
  * `npm run bench [-- <name>...] [-- --quick]`: runs the selected benchmarks (all by default),
  * prints each one's table and writes test-results/bench.md for the README.
- * Names: fanout, idle, render, weight. `--quick` shrinks every size for a smoke run.
+ * Names: fanout, idle, render, weight, stream-bytes. `--quick` shrinks every size for a smoke run.
  */
 
 type Scale = 'full' | 'quick';
@@ -18,6 +19,7 @@ const BENCHES: Record<string, (scale: Scale) => Promise<BenchResult>> = {
   idle: idleBench,
   render: renderBench,
   weight: weightBench,
+  'stream-bytes': streamBytesBench,
 };
 
 async function main(): Promise<number> {
