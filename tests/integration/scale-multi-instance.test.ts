@@ -51,7 +51,7 @@ const sockets: TestSocket[] = [];
 
 async function join(target: RunningChatService, conversationId: string, user: SignedIn): Promise<{ socket: TestSocket; lastSeq: number }> {
   const { ticket } = await ticketFor(target, user.sessionToken);
-  const socket = await TestSocket.open(`${target.wsBase}conversation/${conversationId}/?token=${encodeURIComponent(ticket)}&app_type=test`);
+  const socket = await TestSocket.open(`${target.wsBase}conversation/${conversationId}/?token=${encodeURIComponent(ticket)}&app_type=test&stream=delta`);
   sockets.push(socket);
   const connected = await socket.next('connected');
   return { socket, lastSeq: connected.data.last_seq };
@@ -146,7 +146,7 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     sendNext(first.socket, 'Tell me something long, please.');
     const reply = await frame(first.socket, 'message', (f) => f.data.message.author.kind === 'agent', 'the agent reply on A');
     const replyId = reply.data.message.id;
-    await frame(first.socket, 'stream', (f) => f.data.message_id === replyId && f.data.offset + f.data.delta.length > 20, 'some streamed text');
+    await frame(first.socket, 'stream', (f) => f.data.message_id === replyId && (f.data.offset ?? 0) + f.data.delta.length > 20, 'some streamed text');
 
     const late = await join(b, thread.conversation_id, carol);
     const seen = first.socket.replyText(replyId) ?? '';

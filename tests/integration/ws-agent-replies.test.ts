@@ -24,9 +24,10 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) if (socket.closeCode === null) socket.close();
 });
 
-async function join(target: RunningChatService, conversationId: string, sessionToken: string) {
+/** `deltaStreams`: opened as today's client does (`stream=delta`); false: as a page loaded before that existed. */
+async function join(target: RunningChatService, conversationId: string, sessionToken: string, deltaStreams = true) {
   const { ticket } = await ticketFor(target, sessionToken);
-  const socket = await TestSocket.open(`${target.wsBase}conversation/${conversationId}/?token=${encodeURIComponent(ticket)}&app_type=test`);
+  const socket = await TestSocket.open(`${target.wsBase}conversation/${conversationId}/?token=${encodeURIComponent(ticket)}&app_type=test${deltaStreams ? '&stream=delta' : ''}`);
   sockets.push(socket);
   const connected = await socket.next('connected');
   return { socket, connected: connected.data };
@@ -103,12 +104,33 @@ describe('agent replies (demo agent)', () => {
     expect(stored).toMatchObject({ status: 'stopped', content: done.data.content });
   });
 
+  it('sends a socket opened without stream=delta (a page loaded before it) the whole text in every frame', async () => {
+    const { user, thread } = await newThread();
+    const current = await join(service, thread.conversation_id, user.sessionToken);
+    const older = await join(service, thread.conversation_id, user.sessionToken, false);
+    sendNext(current.socket, 'Please answer at some length.');
+    const reply = (await older.socket.next('message', isAgentMessage)).data.message;
+    const done = await older.socket.next('done', (f) => f.data.message_id === reply.id);
+    await current.socket.next('done', (f) => f.data.message_id === reply.id);
+    const streams = older.socket.all('stream').filter((f) => f.data.message_id === reply.id);
+    expect(streams.length).toBeGreaterThan(3);
+    let previous = '';
+    for (const frame of streams) {
+      expect(frame.data.content).toBe(previous + frame.data.delta);
+      previous = frame.data.content ?? '';
+    }
+    expect(previous).toBe(done.data.content);
+    // The same broadcast reached today's client as deltas.
+    expect(current.socket.all('stream').filter((f) => f.data.message_id === reply.id && f.data.content === undefined).length).toBeGreaterThan(2);
+    expect(current.socket.replyText(reply.id)).toBe(done.data.content);
+  });
+
   it('gives a late joiner the stored page and then the reply in flight with its content so far', async () => {
     const { user, thread } = await newThread();
     const first = await join(service, thread.conversation_id, user.sessionToken);
     sendNext(first.socket, 'Something long please');
     const reply = (await first.socket.next('message', isAgentMessage)).data.message;
-    await first.socket.next('stream', (f) => f.data.message_id === reply.id && f.data.offset + f.data.delta.length > 20);
+    await first.socket.next('stream', (f) => f.data.message_id === reply.id && (f.data.offset ?? 0) + f.data.delta.length > 20);
 
     const late = await join(service, thread.conversation_id, user.sessionToken);
     late.socket.send({ event: 'sync', data: { after_seq: 0 } });

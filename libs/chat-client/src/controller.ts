@@ -166,12 +166,23 @@ export function createConversationController(deps: ControllerDeps) {
     if (clientMessageId !== undefined) settle(clientMessageId); // failed for good; `retry` puts it back
   };
 
+  /**
+   * Replies whose text has a gap a `sync` was sent for: one sync per reply until a frame brings
+   * its whole text (the snapshot after the sync pages), so a missing snapshot (Redis unreachable)
+   * costs one request, not one per frame; the reply's `done` carries its whole text anyway.
+   */
+  const gapSyncedReplies = new Set<string>();
+
   const handleFrame = (frame: ServerFrame): void => {
-    const streamGap = frame.event === 'stream' && isStreamGap(store.getState(), frame.data);
+    const gapIn = frame.event === 'stream' && isStreamGap(store.getState(), frame.data) ? frame.data.message_id : null;
+    if (frame.event === 'stream' && frame.data.content !== undefined) gapSyncedReplies.delete(frame.data.message_id);
     store.dispatch({ type: 'frame', frame, now: now() });
     afterFrame(frame);
     const state = store.getState();
-    if (streamGap && state.connection.status === 'open' && !state.syncInFlight) requestSync(state.lastSeq);
+    if (gapIn !== null && !gapSyncedReplies.has(gapIn) && state.connection.status === 'open' && !state.syncInFlight) {
+      gapSyncedReplies.add(gapIn);
+      requestSync(state.lastSeq);
+    }
   };
 
   const onMessage = createFrameReader(handleFrame, isStale);

@@ -21,7 +21,7 @@ export function resyncAfterSeq(state: ConversationStoreState): number | null {
  * snapshot, which the server sends after `sync` pages, brings the reply's text back.
  */
 export function isStreamGap(state: ConversationState, data: StreamData): boolean {
-  if (data.content !== undefined) return false;
+  if (data.content !== undefined || data.offset === undefined) return false;
   const held = state.messages[indexById(state.messages, data.message_id)];
   if (held && isFinal(held)) return false;
   return held === undefined || held.content.length < data.offset;

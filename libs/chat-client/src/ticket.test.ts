@@ -23,19 +23,19 @@ describe('buildConversationSocketUrl', () => {
   it('builds base + conversation path + ticket param + app_type', () => {
     expect(
       buildConversationSocketUrl({ ticket: 'abc.def', param: 'token', ws_base: 'ws://localhost:4000/ws/v1/' }, CONVERSATION_ID, 'social'),
-    ).toBe(`ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?token=abc.def&app_type=social`);
+    ).toBe(`ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?token=abc.def&app_type=social&stream=delta`);
   });
 
   it('uses session_user for visitors, escapes values and tolerates a base without trailing slash', () => {
     expect(
       buildConversationSocketUrl({ ticket: 'a+b/c=', param: 'session_user', ws_base: 'wss://chat.example/ws/v1' }, CONVERSATION_ID, 'my app'),
-    ).toBe(`wss://chat.example/ws/v1/conversation/${CONVERSATION_ID}/?session_user=a%2Bb%2Fc%3D&app_type=my+app`);
+    ).toBe(`wss://chat.example/ws/v1/conversation/${CONVERSATION_ID}/?session_user=a%2Bb%2Fc%3D&app_type=my+app&stream=delta`);
   });
 
   it('adds product_id when the app has a productId', () => {
     expect(
       buildConversationSocketUrl({ ticket: 't', param: 'token', ws_base: 'ws://localhost:4000/ws/v1/' }, CONVERSATION_ID, 'social', 'confab'),
-    ).toBe(`ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?token=t&app_type=social&product_id=confab`);
+    ).toBe(`ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?token=t&app_type=social&product_id=confab&stream=delta`);
   });
 });
 

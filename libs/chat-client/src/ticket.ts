@@ -1,4 +1,4 @@
-import { conversationSocketPath, type WsTicketResponse } from '@confab/protocol';
+import { DELTA_STREAMS_QUERY, conversationSocketPath, type WsTicketResponse } from '@confab/protocol';
 import { loadWire, type WireModule } from './load-wire';
 
 /** The WebSocket ticket the browser gets from the Next.js route `GET /api/ws-ticket` (schema: protocol's `WsTicketResponse`). */
@@ -69,14 +69,16 @@ async function requestTicket(fetchImpl: FetchLike): Promise<TicketResult> {
 }
 
 /**
- * `${ws_base}conversation/<id>/?<param>=<ticket>&app_type=<appType>[&product_id=<productId>]`,
+ * `${ws_base}conversation/<id>/?<param>=<ticket>&app_type=<appType>[&product_id=<productId>]&stream=delta`,
  * every part escaped. `app_type` and `product_id` tell the chat service which app and product
  * the socket comes from (the seed guide's `appType` / `productId`); it logs them per connection.
+ * `stream=delta`: this client applies delta-only `stream` frames (StreamData).
  */
 export function buildConversationSocketUrl(ticket: WsTicketResponse, conversationId: string, appType: string, productId?: string): string {
   const base = ticket.ws_base.endsWith('/') ? ticket.ws_base : `${ticket.ws_base}/`;
   const query = new URLSearchParams({ [ticket.param]: ticket.ticket, app_type: appType });
   if (productId) query.set('product_id', productId);
+  query.set(DELTA_STREAMS_QUERY.name, DELTA_STREAMS_QUERY.value);
   return `${base}${conversationSocketPath(encodeURIComponent(conversationId))}?${query.toString()}`;
 }
 

@@ -181,11 +181,11 @@ describe('useConversation with react-use-websocket mocked', () => {
     it('fetches a fresh ticket for every connect and builds the conversation URL', async () => {
       renderConversation({ appType: 'social' });
       await expect(socketUrl()).resolves.toBe(
-        `ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?token=ticket-1&app_type=social`,
+        `ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?token=ticket-1&app_type=social&stream=delta`,
       );
       answerTicket(200, { ...TICKET, ticket: 'ticket-2', param: 'session_user' });
       await expect(socketUrl()).resolves.toBe(
-        `ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?session_user=ticket-2&app_type=social`,
+        `ws://localhost:4000/ws/v1/conversation/${CONVERSATION_ID}/?session_user=ticket-2&app_type=social&stream=delta`,
       );
       expect(fetchMock).toHaveBeenCalledTimes(2);
       expect(fetchMock.mock.calls[0]?.[0]).toBe('/api/ws-ticket');
@@ -370,12 +370,17 @@ describe('useConversation with react-use-websocket mocked', () => {
       sent.length = 0;
       deliver(frames.streamDelta(3, '!', 18)); // ' there,' (at 11) was lost
       expect(sent).toEqual([{ event: 'sync', data: { after_seq: 3 } }]);
+      // The sync's last page, but its snapshot is not here yet: the next frames do not ask again.
       deliver(frames.sync([], 3));
-      deliver(frames.stream(3, 'Hello world there,'));
-      deliver(frames.streamDelta(3, '?', 18));
-      nextFrame();
-      expect(result.current.state.messages.at(-1)?.content).toBe('Hello world there,?');
+      deliver(frames.streamDelta(3, '?', 19));
       expect(sent).toHaveLength(1);
+      deliver(frames.stream(3, 'Hello world there,!?'));
+      deliver(frames.streamDelta(3, ' Yes.', 20));
+      nextFrame();
+      expect(result.current.state.messages.at(-1)?.content).toBe('Hello world there,!? Yes.');
+      // After a whole text, a new gap is asked about again.
+      deliver(frames.streamDelta(3, 'x', 40));
+      expect(sent).toHaveLength(2);
     });
   });
 

@@ -6,5 +6,8 @@
 export const HEARTBEAT_PING = 'ping';
 export const HEARTBEAT_PONG = 'pong';
 
+/** On a socket URL: the client applies delta-only `stream` frames (see StreamData in ws.ts). */
+export const DELTA_STREAMS_QUERY = { name: 'stream', value: 'delta' } as const;
+
 /** Path of a conversation's socket relative to the chat API base (`chatApiUrl`, ending in `/ws/v1/`). */
 export const conversationSocketPath = (conversationId: string): string => `conversation/${conversationId}/`;

@@ -11,7 +11,8 @@ import type { StreamData } from './ws';
  */
 export function streamedText(held: string | undefined, data: Pick<StreamData, 'delta' | 'offset' | 'content'>): string | null {
   if (data.content !== undefined) return held !== undefined && held.length >= data.content.length ? null : data.content;
-  if (held === undefined || data.offset > held.length) return null;
-  const end = data.offset + data.delta.length;
-  return end <= held.length ? null : held + data.delta.slice(held.length - data.offset);
+  const { offset } = data;
+  if (held === undefined || offset === undefined || offset > held.length) return null;
+  const end = offset + data.delta.length;
+  return end <= held.length ? null : held + data.delta.slice(held.length - offset);
 }

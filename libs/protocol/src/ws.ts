@@ -66,14 +66,17 @@ export const AckData = z.object({
  * `content`, everything generated so far (a late joiner renders from it alone); later ones carry
  * only `delta`, the text that follows the first `offset` characters (UTF-16 code units, as in
  * JavaScript). Sending the whole text in every frame cost each viewer ~30x the reply's size
- * (3.6 MB for a 2,000-token reply), with thousands of viewers in a post.
+ * (3.6 MB for a 2,000-token reply), with thousands of viewers in a post. Only sockets opened with
+ * `DELTA_STREAMS_QUERY` get delta-only frames: a page loaded before that existed (whose schema
+ * requires `content`) keeps getting the whole text in every frame.
  */
 export const StreamData = z.object({
   message_id: Id,
   conversation_id: Id,
   seq: Seq,
   delta: z.string(),
-  offset: Count,
+  /** Optional only for frames from instances older than it (they always carry `content`). */
+  offset: z.optional(Count),
   content: z.optional(z.string()),
 });
 

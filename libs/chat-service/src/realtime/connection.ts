@@ -18,7 +18,9 @@ export class ClientConnection {
   expiryTimer: NodeJS.Timeout | undefined;
   /** Whether typing frames have been dropped because the socket is backed up (logged once). */
   private shedding = false;
-  /** Replies whose whole text this socket has been sent: their later `stream` frames carry only deltas. */
+  /** The client applies delta-only `stream` frames (it asked with `DELTA_STREAMS_QUERY`). */
+  deltaStreams = false;
+  /** Replies whose whole text this socket has been sent. */
   private readonly repliesWithText = new Set<string>();
 
   constructor(
@@ -49,9 +51,9 @@ export class ClientConnection {
     this.written?.(frame);
   }
 
-  /** Whether this socket has been sent the whole text of this streaming reply (see StreamData). */
-  hasReplyText(messageId: string): boolean {
-    return this.repliesWithText.has(messageId);
+  /** Whether this reply's next `stream` frame may leave its text out: the client takes deltas and has the text (see StreamData). */
+  takesDeltaOnly(messageId: string): boolean {
+    return this.deltaStreams && this.repliesWithText.has(messageId);
   }
 
   private noteReplyText(frame: ServerFrame): void {

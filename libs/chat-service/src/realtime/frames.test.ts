@@ -14,17 +14,20 @@ const ID = '3f1c2a9e-8b7d-4c6e-9a5b-1d2e3f4a5b6c';
 
 describe('parseUpgradeUrl', () => {
   it('reads the conversation id with or without the trailing slash, and the ticket parameters', () => {
-    expect(parseUpgradeUrl(`/ws/v1/conversation/${ID}/?token=abc&app_type=web&product_id=confab`)).toEqual({
+    expect(parseUpgradeUrl(`/ws/v1/conversation/${ID}/?token=abc&app_type=web&product_id=confab&stream=delta`)).toEqual({
       target: { kind: 'conversation', conversationId: ID },
       ticket: { value: 'abc', param: 'token' },
       appType: 'web',
       productId: 'confab',
+      deltaStreams: true,
     });
+    // Without stream=delta (a page loaded before it existed): whole-text stream frames.
     expect(parseUpgradeUrl(`/ws/v1/conversation/${ID}?session_user=v1`)).toEqual({
       target: { kind: 'conversation', conversationId: ID },
       ticket: { value: 'v1', param: 'session_user' },
       appType: null,
       productId: null,
+      deltaStreams: false,
     });
   });
 

@@ -1,5 +1,6 @@
 import {
   ClientMessageId,
+  DELTA_STREAMS_QUERY,
   HEARTBEAT_PING,
   Id,
   MAX_MESSAGE_CHARS,
@@ -31,6 +32,8 @@ export interface UpgradeParams {
   /** Which app and product the socket comes from (seed guide: `app_type`, `product_id`); logged only. */
   appType: string | null;
   productId: string | null;
+  /** The client applies delta-only `stream` frames (`DELTA_STREAMS_QUERY`). */
+  deltaStreams: boolean;
 }
 
 export function parseUpgradeUrl(rawUrl: string): UpgradeParams {
@@ -43,6 +46,7 @@ export function parseUpgradeUrl(rawUrl: string): UpgradeParams {
     ticket,
     appType: url.searchParams.get('app_type'),
     productId: url.searchParams.get('product_id'),
+    deltaStreams: url.searchParams.get(DELTA_STREAMS_QUERY.name) === DELTA_STREAMS_QUERY.value,
   };
 }
 

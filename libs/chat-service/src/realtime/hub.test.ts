@@ -13,7 +13,7 @@ interface FakeConnection {
   writes: Buffer[];
 }
 
-/** Only what the hub touches: conversation, identity, writeFramed, hasReplyText. */
+/** Only what the hub touches: conversation, identity, writeFramed, takesDeltaOnly. */
 function fake(identity: Identity | null, repliesWithText: string[] = []): FakeConnection {
   const writes: Buffer[] = [];
   const principal: Principal | null = identity ? { identity, sessionId: `s-${identity.id}`, sessionExpiresAt: Infinity } : null;
@@ -22,7 +22,7 @@ function fake(identity: Identity | null, repliesWithText: string[] = []): FakeCo
     principal,
     identity: principal?.identity ?? null,
     writeFramed: (_frame: ServerFrame, framed: Buffer) => writes.push(framed) > 0,
-    hasReplyText: (messageId: string) => repliesWithText.includes(messageId),
+    takesDeltaOnly: (messageId: string) => repliesWithText.includes(messageId),
   } as unknown as ClientConnection;
   return { connection, writes };
 }

@@ -77,14 +77,14 @@ function countIdentity(room: Room, connection: ClientConnection, delta: 1 | -1):
  * connection of the identity that is typing (its own tabs know already). Returns the sockets written.
  */
 function deliver(connections: Set<ClientConnection>, frame: ServerFrame): number {
-  const framed = textFrame(Buffer.from(JSON.stringify(frame)));
+  const framed = onceLazy(() => textFrame(Buffer.from(JSON.stringify(frame))));
   const deltaOnly = frame.event === 'stream' ? onceLazy(() => textFrame(Buffer.from(JSON.stringify(withoutText(frame))))) : null;
   const typist = frame.event === 'typing' ? frame.data.who : null;
   let written = 0;
   for (const connection of connections) {
     if (typist !== null && isIdentity(connection.identity, typist)) continue;
     // A socket that has the reply's text so far gets the delta alone (see StreamData).
-    const bytes = deltaOnly && frame.event === 'stream' && connection.hasReplyText(frame.data.message_id) ? deltaOnly() : framed;
+    const bytes = deltaOnly && frame.event === 'stream' && connection.takesDeltaOnly(frame.data.message_id) ? deltaOnly() : framed();
     if (connection.writeFramed(frame, bytes)) written += 1;
   }
   return written;

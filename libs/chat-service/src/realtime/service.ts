@@ -225,8 +225,9 @@ export class RealtimeService implements Realtime {
     const log = this.log.child({ connectionId, conversationId: conversation.id });
     const connection = new ObservedConnection(connectionId, ws, socket, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
     connection.observer = this.deps.observer;
+    connection.deltaStreams = params.deltaStreams;
     log.info(
-      { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, productId: params.productId, ticketParam: params.ticket?.param, canWrite },
+      { identity: principal ? identityKey(principal.identity) : 'anonymous', appType: params.appType, productId: params.productId, ticketParam: params.ticket?.param, canWrite, deltaStreams: params.deltaStreams },
       'WebSocket connected',
     );
 
