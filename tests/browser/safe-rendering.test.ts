@@ -1,5 +1,5 @@
 import { setUpBrowser } from './support/browser';
-import { agentMessages, conversation, messageItems, openPost, seededPosts, sendMessage, waitForConnection } from './support/app';
+import { agentMessages, conversation, messageItems, seededPosts, sendMessage, startThread, waitForConnection } from './support/app';
 
 /** HTML and script in a message are shown as text: nothing runs, no element is injected. */
 const browser = setUpBrowser();
@@ -11,10 +11,7 @@ it(
   browser.test(async ({ env, newPerson, screenshot }) => {
     const [post] = await seededPosts(env);
     const { page, dialogs } = await newPerson();
-    await openPost(page, post!);
-    await page.getByRole('button', { name: 'Start a private thread' }).click();
-    await page.waitForURL(/\/threads\//);
-    await waitForConnection(page);
+    await startThread(page, post!);
 
     await sendMessage(page, PAYLOAD);
     const mine = messageItems(page).filter({ hasText: '<img src=x onerror=alert(1)>' });

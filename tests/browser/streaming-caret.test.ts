@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { setUpBrowser } from './support/browser';
-import { agentMessages, openPost, sample, seededPosts, sendMessage, waitForConnection } from './support/app';
+import { agentMessages, sample, seededPosts, sendMessage, startThread } from './support/app';
 
 /**
  * While a reply streams, its caret sits at the end of the text being written: on the last line
@@ -46,10 +46,7 @@ it(
   browser.test(async ({ env, newPerson, screenshot }) => {
     const [post] = await seededPosts(env);
     const { page, dialogs } = await newPerson({ viewport: { width: 900, height: 700 } });
-    await openPost(page, post!);
-    await page.getByRole('button', { name: 'Start a private thread' }).click();
-    await page.waitForURL(/\/threads\//);
-    await waitForConnection(page);
+    await startThread(page, post!);
 
     await sendMessage(page, 'Tell me something in a few paragraphs, please.');
     await agentMessages(page).last().and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 15_000 });

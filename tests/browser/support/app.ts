@@ -52,6 +52,14 @@ export async function openPost(page: Page, post: Post): Promise<void> {
   await page.getByRole('heading', { name: post.title, exact: true }).waitFor();
 }
 
+/** From the home page, starts a private thread with a post's agent and waits for its socket. */
+export async function startThread(page: Page, post: Post): Promise<void> {
+  await openPost(page, post);
+  await page.getByRole('button', { name: 'Start a private thread' }).click();
+  await page.waitForURL(/\/threads\//);
+  await waitForConnection(page);
+}
+
 export async function signUp(page: Page, account: { email: string; password: string; displayName: string }): Promise<void> {
   await page.goto('/signup');
   await page.getByLabel('Email', { exact: true }).fill(account.email);
