@@ -312,7 +312,7 @@ export class AgentReplies {
   /**
    * The frame for the text published so far, ending with `delta` (empty for a snapshot). It
    * carries the whole text: each connection's first frame for a reply needs it, and the hub
-   * leaves it out for connections that already have it (`ClientConnection.hasReplyText`).
+   * leaves it out for connections that already have it (`ClientConnection.takesDeltaOnly`).
    */
   private streamData(reply: InFlightReply, delta: string): StreamData {
     return {

@@ -51,7 +51,7 @@ export class ClientConnection {
     this.written?.(frame);
   }
 
-  /** Whether this reply's next `stream` frame may leave its text out: the client takes deltas and has the text (see StreamData). */
+  /** Whether this reply's next `stream` frame may leave its text out: the client takes deltas and has the text. */
   takesDeltaOnly(messageId: string): boolean {
     return this.deltaStreams && this.repliesWithText.has(messageId);
   }
@@ -63,8 +63,9 @@ export class ClientConnection {
 
   /**
    * Writes a broadcast: `framed` is the whole WebSocket frame (`textFrame`) of `frame`, or of its
-   * delta-only form, built once for the room, written as is to this socket's TCP stream. Ordered with `send`: without permessage-deflate ws
-   * writes synchronously too. Returns whether it was written (the hub counts them for metrics).
+   * delta-only form, built once for the room, written as is to this socket's TCP stream. Ordered
+   * with `send`: without permessage-deflate ws writes synchronously too. Returns whether it was
+   * written (the hub counts them for metrics).
    */
   writeFramed(frame: ServerFrame, framed: Buffer): boolean {
     if (!this.mayWrite(frame)) return false;

@@ -72,9 +72,10 @@ function countIdentity(room: Room, connection: ClientConnection, delta: 1 | -1):
 /**
  * Serializes and frames the frame once for the whole room (not once per socket): with thousands of
  * sockets, JSON, UTF-8 encoding and WebSocket framing would otherwise dominate a broadcast; each
- * socket gets one write of the same bytes (of one of two forms, for a `stream` frame). The frame was validated where it entered (built by this
- * service, or parsed from Redis), so nothing is checked per socket here. Typing frames skip every
- * connection of the identity that is typing (its own tabs know already). Returns the sockets written.
+ * socket gets one write of the same bytes (of one of two forms, for a `stream` frame). The frame
+ * was validated where it entered (built by this service, or parsed from Redis), so nothing is
+ * checked per socket here. Typing frames skip every connection of the identity that is typing (its
+ * own tabs know already). Returns the sockets written.
  */
 function deliver(connections: Set<ClientConnection>, frame: ServerFrame): number {
   const framed = onceLazy(() => textFrame(Buffer.from(JSON.stringify(frame))));
