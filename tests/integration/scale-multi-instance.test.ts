@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { Redis } from 'ioredis';
 import type { Message, Post, ServerEvent, ServerFrameOf } from '@confab/protocol';
 import { createThread, getHistory, listPosts, postVoiceMessage, request, signUp, ticketFor, type SignedIn } from '../support/api';
 import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
@@ -163,6 +164,31 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     expect(doneOnA.data).toEqual(doneOnB.data);
     const history = await getHistory(b, thread.conversation_id, { token: carol.sessionToken });
     expect(history.messages.find((m) => m.id === replyId)).toMatchObject({ status: 'stopped', content: doneOnB.data.content });
+  }, 60_000);
+
+  it('sends a streaming reply whole again after the Redis subscriber reconnects (frames may have been lost)', async () => {
+    const erin = await signUp(a, { display_name: 'Erin' });
+    const thread = await createThread(a, erin.sessionToken);
+    const onA = await join(a, thread.conversation_id, erin);
+    const onB = await join(b, thread.conversation_id, erin);
+    sendNext(onA.socket, 'Tell me something long, please.');
+    const replyId = (await frame(onB.socket, 'message', (f) => f.data.message.author.kind === 'agent', 'the agent reply on B')).data.message.id;
+    const streamsOnB = () => onB.socket.all('stream').filter((f) => f.data.message_id === replyId);
+    await until(() => (streamsOnB().length >= 3 ? true : undefined), 'three stream frames on B');
+    expect(streamsOnB().slice(1).map((f) => f.data.content)).toEqual(streamsOnB().slice(1).map(() => undefined));
+    const before = streamsOnB().length;
+
+    // Cut every pub/sub connection: both instances reconnect and resubscribe by themselves.
+    const admin = new Redis(redis!.url);
+    try {
+      await admin.client('KILL', 'TYPE', 'pubsub');
+    } finally {
+      admin.disconnect();
+    }
+    const whole = await until(() => streamsOnB().slice(before).find((f) => f.data.content !== undefined), 'a frame with the whole text after the reconnect');
+    expect(whole.data.content?.length).toBe((whole.data.offset ?? 0) + whole.data.delta.length);
+    const done = await frame(onB.socket, 'done', (f) => f.data.message_id === replyId, 'done on B');
+    expect(onB.socket.replyText(replyId)).toBe(done.data.content);
   }, 60_000);
 
   it('allocates gap-free seqs when both instances write at once, and shares the per-identity rate limit', async () => {

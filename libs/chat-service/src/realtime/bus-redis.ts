@@ -20,13 +20,15 @@ export const conversationChannel = (conversationId: string): string => `${CONVER
  * - Received frames are parsed with the protocol's `ServerFrame` schema: Redis is a boundary
  *   (another version of the service, or anything else with access, may publish there).
  * - Pub/sub is at-most-once: frames published while this instance's subscriber is reconnecting are
- *   lost for its clients. They catch up by seq (a gap makes the client `sync`) or on reconnect.
+ *   lost for its clients. They catch up by seq (a gap makes the client `sync`) or on reconnect, and
+ *   `onFramesLost` listeners (the hub) send each streaming reply's whole text again.
  */
 export class RedisBus implements Bus {
   private readonly handlers = new Map<string, Set<BusHandler>>();
   /** This process's own channel for flush() markers. */
   private readonly barrierChannel = `confab:barrier:${randomUUID()}`;
   private readonly barriers = new Map<string, () => void>();
+  private readonly framesLost = new Set<() => void>();
   private readonly log: Logger;
   private closed = false;
 
@@ -37,6 +39,16 @@ export class RedisBus implements Bus {
   ) {
     this.log = logger.child({ component: 'redis-bus' });
     subscriber.on('message', this.onMessage);
+    // ioredis says `ready` on every (re)connect: after the first, frames published meanwhile are gone.
+    let connected = subscriber.status === 'ready';
+    subscriber.on('ready', () => {
+      if (connected) this.framesLost.forEach((listener) => listener());
+      connected = true;
+    });
+  }
+
+  onFramesLost(listener: () => void): void {
+    this.framesLost.add(listener);
   }
 
   publish(conversationId: string, frame: ServerFrame): void {

@@ -18,6 +18,11 @@ export interface Bus {
   publish(conversationId: string, frame: ServerFrame): void;
   subscribe(conversationId: string, handler: BusHandler): void;
   unsubscribe(conversationId: string, handler: BusHandler): void;
+  /**
+   * Calls `listener` whenever frames may have been lost on their way here (a Redis subscriber that
+   * reconnected); an in-process bus loses none and never calls it.
+   */
+  onFramesLost?(listener: () => void): void;
   /** Releases connections (a Redis client); no-op in process. */
   close(): Promise<void>;
 }

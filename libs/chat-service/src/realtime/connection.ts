@@ -56,6 +56,11 @@ export class ClientConnection {
     return this.deltaStreams && this.repliesWithText.has(messageId);
   }
 
+  /** Frames may have been lost on their way here: the next `stream` frame of each reply carries its text. */
+  forgetReplyTexts(): void {
+    this.repliesWithText.clear();
+  }
+
   private noteReplyText(frame: ServerFrame): void {
     if (frame.event === 'stream' && frame.data.content !== undefined) this.repliesWithText.add(frame.data.message_id);
     else if (frame.event === 'done') this.repliesWithText.delete(frame.data.message_id);

@@ -23,7 +23,10 @@ export class ConversationHub {
   constructor(
     private readonly bus: Bus,
     private readonly delivered: DeliveredHook = () => undefined,
-  ) {}
+  ) {
+    // A lost `stream` frame would leave a gap in a reply's deltas: the next frame carries its text.
+    bus.onFramesLost?.(() => this.all().forEach((connection) => connection.forgetReplyTexts()));
+  }
 
   join(connection: ClientConnection): void {
     const conversationId = connection.conversation.id;
