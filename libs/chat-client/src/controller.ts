@@ -4,7 +4,9 @@ import { createFrameReader } from './frame-reader';
 import { fetchOlderMessages } from './history';
 import { lowestSeq, type OutboxEntry } from './message-list';
 import type { Outbox } from './outbox';
-import { checkSendable, isRateLimited, isStreamGap, resumeAfterSeq, resyncAfterSeq, streamingReply } from './selectors';
+import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './selectors';
+import { createStreamGapWatcher } from './stream-gaps';
+import { randomClientMessageId } from './client-message-id';
 import {
   GAVE_UP_REASON,
   closeReasonWords,
@@ -43,21 +45,6 @@ export interface ControllerDeps {
   random?: () => number;
   newClientMessageId?: () => string;
   fetchImpl?: FetchLike;
-}
-
-/**
- * A v4 UUID. `crypto.randomUUID` exists only in secure contexts (https, localhost); on plain
- * http (a LAN address in development) fall back to getRandomValues, which exists everywhere.
- */
-export function randomClientMessageId(
-  source: Pick<Crypto, 'getRandomValues'> & Partial<Pick<Crypto, 'randomUUID'>> = crypto,
-): string {
-  if (typeof source.randomUUID === 'function') return source.randomUUID();
-  const bytes = source.getRandomValues(new Uint8Array(16));
-  bytes[6] = ((bytes[6] ?? 0) & 0x0f) | 0x40; // version 4
-  bytes[8] = ((bytes[8] ?? 0) & 0x3f) | 0x80; // RFC 4122 variant
-  const hex = Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
 export type ConversationController = ReturnType<typeof createConversationController>;
@@ -166,23 +153,13 @@ export function createConversationController(deps: ControllerDeps) {
     if (clientMessageId !== undefined) settle(clientMessageId); // failed for good; `retry` puts it back
   };
 
-  /**
-   * Replies whose text has a gap a `sync` was sent for: one sync per reply until a frame brings
-   * its whole text (the snapshot after the sync pages), so a missing snapshot (Redis unreachable)
-   * costs one request, not one per frame; the reply's `done` carries its whole text anyway.
-   */
-  const gapSyncedReplies = new Set<string>();
+  const streamGaps = createStreamGapWatcher(store.getState, requestSync);
 
   const handleFrame = (frame: ServerFrame): void => {
-    const gapIn = frame.event === 'stream' && isStreamGap(store.getState(), frame.data) ? frame.data.message_id : null;
-    if (frame.event === 'stream' && frame.data.content !== undefined) gapSyncedReplies.delete(frame.data.message_id);
+    const afterGap = streamGaps.check(frame);
     store.dispatch({ type: 'frame', frame, now: now() });
     afterFrame(frame);
-    const state = store.getState();
-    if (gapIn !== null && !gapSyncedReplies.has(gapIn) && state.connection.status === 'open' && !state.syncInFlight) {
-      gapSyncedReplies.add(gapIn);
-      requestSync(state.lastSeq);
-    }
+    afterGap();
   };
 
   const onMessage = createFrameReader(handleFrame, isStale);

@@ -1,5 +1,5 @@
 import { ClientMessageId } from '@confab/protocol';
-import { randomClientMessageId } from './controller';
+import { randomClientMessageId } from './client-message-id';
 
 describe('randomClientMessageId', () => {
   it('uses crypto.randomUUID when the context has it', () => {
