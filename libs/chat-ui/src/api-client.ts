@@ -53,8 +53,22 @@ export async function callApi<T>(
   return { ok: true, data: parsed.data };
 }
 
-/** Only same-site paths are allowed after sign in, so `?next=` cannot send people elsewhere. */
+/** A stand-in origin: what `?next=` resolves against must stay on it. */
+const OWN_ORIGIN = 'http://confab.invalid';
+
+/**
+ * Only same-site paths are allowed after sign in, so `?next=` cannot send people elsewhere. The
+ * path is resolved the way the browser will resolve it: URL parsers drop tabs and newlines and read
+ * `\` as `/`, so `/\t/evil.example` is `//evil.example`, another site. What comes back is the
+ * resolved path, query and fragment, never the raw input.
+ */
 export function safeNextPath(next: string | null | undefined, fallback = '/'): string {
-  if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\')) return fallback;
-  return next;
+  if (!next || !next.startsWith('/')) return fallback;
+  let url: URL;
+  try {
+    url = new URL(next, OWN_ORIGIN);
+  } catch {
+    return fallback;
+  }
+  return url.origin === OWN_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : fallback;
 }

@@ -61,6 +61,12 @@ describe('safeNextPath', () => {
     ['https://evil.example', '/'],
     ['//evil.example/path', '/'],
     ['/\\evil.example', '/'],
+    // URL parsers drop tabs and newlines: each of these is //evil.example, another site.
+    ['/\t/evil.example', '/'],
+    ['/\n/evil.example', '/'],
+    ['/\r/evil.example', '/'],
+    ['\t//evil.example', '/'],
+    ['/threads#latest', '/threads#latest'],
     [undefined, '/'],
   ])('%s → %s', (next, expected) => {
     expect(safeNextPath(next)).toBe(expected);
