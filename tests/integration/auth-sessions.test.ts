@@ -90,6 +90,16 @@ describe('sign up, sign in, sign out', () => {
     });
   });
 
+  it('counts parallel guesses against the budget: a burst of 20 gets at most 5 password checks', async () => {
+    const user = await signUp(service);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => request(service, 'POST', '/v1/auth/signin', { body: { email: user.email, password: `burst-${i}-xx` } })),
+    );
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(5);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(15);
+  });
+
   it('ends the session on sign out, and signing out twice is harmless', async () => {
     const user = await signUp(service);
     await signOut(service, user.sessionToken);

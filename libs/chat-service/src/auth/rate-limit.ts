@@ -1,15 +1,19 @@
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 
 /**
- * Brute-force guard for sign-in: failed attempts are counted per email + client address; once
- * the budget is spent every attempt (even with the right password) is refused until the window
- * ends. A successful sign-in clears the count.
+ * Brute-force guard for sign-in: attempts are counted per email + client address; once the budget
+ * is spent every attempt (even with the right password) is refused until the window ends. A
+ * successful sign-in clears the count.
+ *
+ * An attempt takes its point before the password is checked, not after it fails: the check takes
+ * tens of milliseconds (scrypt), and counting only finished failures let a burst of parallel
+ * guesses all pass the budget check before any of them was counted.
  */
 export interface SignInLimiter {
-  /** Seconds to wait when the key is blocked, else null. */
-  blockedFor(key: string): Promise<number | null>;
-  recordFailure(key: string): Promise<void>;
-  reset(key: string): Promise<void>;
+  /** Takes one attempt from the key's budget: null when it may go ahead, else the seconds to wait. */
+  attempt(key: string): Promise<number | null>;
+  /** The attempt was right: the key's budget starts over. */
+  succeeded(key: string): Promise<void>;
 }
 
 export const SIGN_IN_FAILURES_ALLOWED = 5;
@@ -18,20 +22,17 @@ export const SIGN_IN_WINDOW_S = 15 * 60;
 export function createSignInLimiter(points = SIGN_IN_FAILURES_ALLOWED, durationS = SIGN_IN_WINDOW_S): SignInLimiter {
   const limiter = new RateLimiterMemory({ keyPrefix: 'signin', points, duration: durationS });
   return {
-    async blockedFor(key) {
-      const state = await limiter.get(key);
-      if (!state || state.consumedPoints < points) return null;
-      return Math.max(1, Math.ceil(state.msBeforeNext / 1000));
-    },
-    async recordFailure(key) {
+    async attempt(key) {
       try {
         await limiter.consume(key);
+        return null;
       } catch (rejection) {
-        // Over the budget already: that is what blockedFor reports next time; anything else is a real error.
+        // Over the budget: how long until it refills. Anything else is a real error.
         if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
       }
     },
-    async reset(key) {
+    async succeeded(key) {
       await limiter.delete(key);
     },
   };

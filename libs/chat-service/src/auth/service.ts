@@ -99,15 +99,12 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
 
     async signIn(body, clientAddress) {
       const key = signInKey(body.email, clientAddress);
-      const blockedFor = await limiter.blockedFor(key);
+      const blockedFor = await limiter.attempt(key);
       if (blockedFor !== null) return { ok: false, reason: 'rate_limited', retryAfterS: blockedFor };
       const user = await findUserByEmail(db, body.email);
       const valid = user ? await verifyPassword(body.password, user.passwordHash) : await verifyAgainstDecoy(body.password);
-      if (!user || !valid) {
-        await limiter.recordFailure(key);
-        return { ok: false, reason: 'invalid_credentials' };
-      }
-      await limiter.reset(key);
+      if (!user || !valid) return { ok: false, reason: 'invalid_credentials' };
+      await limiter.succeeded(key);
       return { ok: true, session: await sessionFor(user, body.visitor_session_token) };
     },
 
