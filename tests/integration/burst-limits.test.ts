@@ -170,6 +170,28 @@ describe("errors that are the client's fault keep the socket open", () => {
   }, 30_000);
 });
 
+describe('history reads per connection', () => {
+  it('answers a burst of 30 `sync` frames from an anonymous reader with one or two catch-ups, not 30', async () => {
+    const reader = await open(null);
+    await reader.next('connected');
+    for (let i = 0; i < 30; i++) reader.send({ event: 'sync', data: { after_seq: 30 - i } });
+    reader.send({ event: 'ping' });
+    await reader.next('pong');
+    await sleep(300);
+
+    // Each catch-up ends with a page saying there is no more; merged ones start from the lowest after_seq asked.
+    const catchUps = reader.all('sync').filter((frame) => !frame.data.has_more);
+    expect(catchUps.length).toBeGreaterThanOrEqual(1);
+    expect(catchUps.length).toBeLessThanOrEqual(2);
+    expect(reader.all('error')).toEqual([]);
+    expect(reader.closeCode).toBeNull();
+    // The socket still answers a sync asked later, on its own.
+    const before = reader.all('sync').length;
+    reader.send({ event: 'sync', data: { after_seq: 0 } });
+    await waitFor(() => reader.all('sync').length > before);
+  });
+});
+
 async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {

@@ -23,11 +23,20 @@ export interface ConversationCommandsDeps {
 export class ConversationCommands {
   constructor(private readonly deps: ConversationCommandsDeps) {}
 
-  /** Handles `next`, `stop` and `sync` one at a time per socket, in the order they arrived. */
+  /**
+   * Handles `next`, `stop` and `sync` one at a time per socket, in the order they arrived. A `sync`
+   * arriving while another waits its turn joins it (`queuedSyncAfter`): a history read is the
+   * costliest thing a socket can ask for, anonymous readers of a post included.
+   */
   enqueue(connection: ClientConnection, frame: Exclude<ClientFrame, { event: 'ping' | 'typing' }>): void {
+    if (frame.event === 'sync') {
+      const queued = connection.queuedSyncAfter;
+      connection.queuedSyncAfter = queued === null ? frame.data.after_seq : Math.min(queued, frame.data.after_seq);
+      if (queued !== null) return;
+    }
     connection.queue = connection.queue.then(async () => {
       try {
-        if (frame.event === 'sync') await this.sync(connection, frame.data.after_seq);
+        if (frame.event === 'sync') await this.runQueuedSync(connection);
         else if (frame.data.action === 'next') await this.next(connection, frame.data);
         else this.stop(connection, frame.data);
       } catch (error) {
@@ -92,11 +101,20 @@ export class ConversationCommands {
     connection.log.debug({ stopped, messageId: action.message_id }, 'stop requested');
   }
 
+  private async runQueuedSync(connection: ClientConnection): Promise<void> {
+    const afterSeq = connection.queuedSyncAfter;
+    connection.queuedSyncAfter = null;
+    // Nobody to answer any more: no history read for a socket that closed while this waited.
+    if (afterSeq === null || !connection.isOpen) return;
+    await this.sync(connection, afterSeq);
+  }
+
   private async sync(connection: ClientConnection, afterSeq: number): Promise<void> {
     const conversationId = connection.conversation.id;
     this.deps.observer?.syncRequested(connection.id, afterSeq);
     let cursor = afterSeq;
-    for (;;) {
+    // Page by page while the socket is open: one that closed (or was closed as a slow consumer) mid-way stops the reads.
+    while (connection.isOpen) {
       const page = await this.deps.store.listMessages(conversationId, { afterSeq: cursor, limit: HISTORY_MAX_PAGE_SIZE });
       connection.send({
         event: 'sync',

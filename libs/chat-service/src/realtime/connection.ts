@@ -15,6 +15,12 @@ export function identityKey(identity: Identity): string {
 export class ClientConnection {
   /** Frames are handled one after another per connection, so acks come back in the order messages were sent. */
   queue: Promise<void> = Promise.resolve();
+  /**
+   * The `after_seq` of a `sync` queued but not started yet, else null. Later syncs merge into it
+   * (the lower `after_seq` wins): one catch-up answers them all, so a client repeating `sync`
+   * costs a history read per queued run, not per frame.
+   */
+  queuedSyncAfter: number | null = null;
   expiryTimer: NodeJS.Timeout | undefined;
   /** Whether typing frames have been dropped because the socket is backed up (logged once). */
   private shedding = false;
