@@ -71,6 +71,9 @@ function frameText(data: RawData): string | null {
 /** Answers an upgrade request with a plain HTTP status (before any WebSocket exists). */
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   if (socket.destroyed) return;
+  // Node removes its own error listener from an upgrading socket: a client resetting the connection
+  // while this answer is written would otherwise be an uncaught error that ends the process.
+  socket.on('error', () => socket.destroy());
   socket.once('finish', () => socket.destroy());
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
 }
