@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { VISITOR_COOKIE, chatService, serverEnv, sessionCookieOptions } from '@confab/auth';
+import { VISITOR_COOKIE, chatService, requestClientAddress, serverEnv, sessionCookieOptions } from '@confab/auth';
 import { cookieHeaderWith, needsVisitorSession } from './app/_proxy/visitor';
 
 /**
@@ -18,10 +18,11 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
   if (!needed) return NextResponse.next();
   let session;
   try {
-    session = await chatService().createVisitor();
+    session = await chatService().createVisitor(requestClientAddress(request.headers));
   } catch {
-    // The chat service is unreachable: the page renders anyway, and the routes still create a
-    // visitor lazily (and report the outage) as they always did.
+    // The chat service is unreachable (or refuses more visitors from this address): the page
+    // renders anyway, and the routes still create a visitor lazily (and report why not) as they
+    // always did.
     return NextResponse.next();
   }
   const headers = new Headers(request.headers);

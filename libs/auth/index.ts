@@ -4,6 +4,7 @@
  * Never import this from a client component: it reads httpOnly session tokens.
  */
 export { ChatServiceClient } from './src/chat-service-client';
+export { requestClientAddress } from './src/client-address';
 export { ChatServiceError, isNotFound, isSessionError } from './src/errors';
 export { SESSION_COOKIE, VISITOR_COOKIE, sessionCookieOptions, shouldUseSecureCookies } from './src/cookie-options';
 export type { SessionCookieOptions } from './src/cookie-options';

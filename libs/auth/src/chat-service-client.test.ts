@@ -34,6 +34,26 @@ describe('ChatServiceClient', () => {
     expect(init?.cache).toBe('no-store');
   });
 
+  it("names the person's address next to the internal token on sign-in, and only when it has the token", async () => {
+    const session = { session_token: 's', expires_at: '2026-11-28T12:00:00.000Z', identity };
+    const withToken = fakeFetch(200, session);
+    await new ChatServiceClient('http://chat.test', withToken.impl, 'internal-token-0123456789').signIn({ email: 'a@b.test', password: 'pw-123456' }, '203.0.113.7');
+    const sent = withToken.calls[0]![1]?.headers as Record<string, string>;
+    expect(sent['x-confab-internal-token']).toBe('internal-token-0123456789');
+    expect(sent['x-confab-client-address']).toBe('203.0.113.7');
+
+    const withoutToken = fakeFetch(200, session);
+    await new ChatServiceClient('http://chat.test', withoutToken.impl).signIn({ email: 'a@b.test', password: 'pw-123456' }, '203.0.113.7');
+    const plain = withoutToken.calls[0]![1]?.headers as Record<string, string>;
+    expect(plain['x-confab-internal-token']).toBeUndefined();
+    expect(plain['x-confab-client-address']).toBeUndefined();
+
+    // Other calls never carry the internal token.
+    const ticket = fakeFetch(200, { ticket: 't', expires_at: '2026-11-28T12:00:00.000Z', identity });
+    await new ChatServiceClient('http://chat.test', ticket.impl, 'internal-token-0123456789').createTicket('secret-session');
+    expect((ticket.calls[0]![1]?.headers as Record<string, string>)['x-confab-internal-token']).toBeUndefined();
+  });
+
   it('passes history paging as query parameters', async () => {
     const { impl, calls } = fakeFetch(200, { messages: [], has_more: false, last_seq: 0 });
     await new ChatServiceClient('http://chat.test', impl).history('c1', { before_seq: 51, limit: 50 });

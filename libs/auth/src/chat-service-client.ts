@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import {
   ApiError,
+  CLIENT_ADDRESS_HEADER,
+  INTERNAL_TOKEN_HEADER,
   CreateThreadBody,
   HistoryQuery,
   HistoryResponse,
@@ -26,6 +28,11 @@ interface RequestOptions<T> {
   query?: Record<string, string | number | undefined>;
   /** Schema of a successful answer; `null` expects 204 No Content. */
   schema: z.core.$ZodType<T> | null;
+  /**
+   * A call made on a person's behalf whose per-address limits are theirs (sign-up, sign-in, a new
+   * visitor): their address (`requestClientAddress`), or null when it is not known.
+   */
+  onBehalfOf?: string | null;
 }
 
 /**
@@ -34,17 +41,23 @@ interface RequestOptions<T> {
  * rendering garbage; every failure becomes a `ChatServiceError` carrying the server's code.
  */
 export class ChatServiceClient {
+  /**
+   * `internalToken` (CHAT_SERVICE_INTERNAL_TOKEN): sent with calls made on a person's behalf, so
+   * the chat service believes the address they name. Without it the chat service sees this
+   * server as the one client behind every sign-in and visitor.
+   */
   constructor(
     private readonly baseUrl: string,
     private readonly fetchImpl: Fetch = fetch,
+    private readonly internalToken: string | null = null,
   ) {}
 
-  signUp(body: SignUpBody) {
-    return this.request('/v1/auth/signup', { method: 'POST', body, schema: SessionResponse });
+  signUp(body: SignUpBody, onBehalfOf: string | null = null) {
+    return this.request('/v1/auth/signup', { method: 'POST', body, schema: SessionResponse, onBehalfOf });
   }
 
-  signIn(body: SignInBody) {
-    return this.request('/v1/auth/signin', { method: 'POST', body, schema: SessionResponse });
+  signIn(body: SignInBody, onBehalfOf: string | null = null) {
+    return this.request('/v1/auth/signin', { method: 'POST', body, schema: SessionResponse, onBehalfOf });
   }
 
   signOut(token: string) {
@@ -55,8 +68,8 @@ export class ChatServiceClient {
     return this.request('/v1/auth/me', { token, schema: MeResponse });
   }
 
-  createVisitor() {
-    return this.request('/v1/visitors', { method: 'POST', body: {}, schema: SessionResponse });
+  createVisitor(onBehalfOf: string | null = null) {
+    return this.request('/v1/visitors', { method: 'POST', body: {}, schema: SessionResponse, onBehalfOf });
   }
 
   createTicket(token: string) {
@@ -104,6 +117,10 @@ export class ChatServiceClient {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (options.body !== undefined) headers['content-type'] = 'application/json';
+    if (options.onBehalfOf !== undefined && this.internalToken !== null) {
+      headers[INTERNAL_TOKEN_HEADER] = this.internalToken;
+      if (options.onBehalfOf !== null) headers[CLIENT_ADDRESS_HEADER] = options.onBehalfOf;
+    }
 
     let response: Response;
     try {

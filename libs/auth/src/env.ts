@@ -13,6 +13,12 @@ const ServerEnv = z.object({
     .transform((url) => url.replace(/\/+$/, '')),
   /** Same variable the chat service reads: unset means its built-in demo agent answers. */
   OPENAI_BASE_URL: z.url().optional(),
+  /**
+   * Shared with the chat service: with it, sign-up, sign-in and visitor creation name the
+   * person's address, so the chat service's per-address limits are per person. Unset, those
+   * limits see this server as one client (the launcher always sets it).
+   */
+  CHAT_SERVICE_INTERNAL_TOKEN: z.string().min(16, 'CHAT_SERVICE_INTERNAL_TOKEN must be at least 16 characters').optional(),
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   chatApiUrl: z
     .string()
@@ -25,6 +31,7 @@ export function parseServerEnv(env: Record<string, string | undefined>): ServerE
   const parsed = ServerEnv.safeParse({
     CHAT_SERVICE_URL: env.CHAT_SERVICE_URL || undefined,
     OPENAI_BASE_URL: env.OPENAI_BASE_URL || undefined,
+    CHAT_SERVICE_INTERNAL_TOKEN: env.CHAT_SERVICE_INTERNAL_TOKEN || undefined,
     NODE_ENV: env.NODE_ENV || undefined,
     chatApiUrl: env.chatApiUrl || undefined,
   });

@@ -2,6 +2,7 @@ import { cache } from 'react';
 import { cookies, headers } from 'next/headers';
 import type { Identity, User } from '@confab/protocol';
 import { ChatServiceClient } from './chat-service-client';
+import { requestClientAddress } from './client-address';
 import { SESSION_COOKIE, VISITOR_COOKIE, sessionCookieOptions } from './cookie-options';
 import { serverEnv } from './env';
 import { isSessionError } from './errors';
@@ -29,7 +30,8 @@ let client: ChatServiceClient | null = null;
 
 /** The chat-service client for this server process (base URL from CHAT_SERVICE_URL). */
 export function chatService(): ChatServiceClient {
-  client ??= new ChatServiceClient(serverEnv().CHAT_SERVICE_URL);
+  const env = serverEnv();
+  client ??= new ChatServiceClient(env.CHAT_SERVICE_URL, fetch, env.CHAT_SERVICE_INTERNAL_TOKEN ?? null);
   return client;
 }
 
@@ -91,7 +93,7 @@ export async function ensureVisitorSession(resolved?: ResolvedIdentity): Promise
   const { current, staleVisitor } = resolved ?? (await resolveIdentity());
   if (current) return current;
   if (staleVisitor) await clearIdentityCookie(VISITOR_COOKIE);
-  const session = await chatService().createVisitor();
+  const session = await chatService().createVisitor(requestClientAddress(await headers()));
   await setIdentityCookie(VISITOR_COOKIE, session.session_token, session.expires_at);
   return { identity: session.identity, user: null, sessionToken: session.session_token, cookie: VISITOR_COOKIE };
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { CreateThreadBody, HistoryQuery, Id, SignInBody, SignUpBody } from '@confab/protocol';
+import { requestClientAddress } from './client-address';
 import { SESSION_COOKIE, VISITOR_COOKIE } from './cookie-options';
 import { publicWsBase } from './env';
 import { isSessionError } from './errors';
@@ -40,12 +41,12 @@ async function startSession(
 
 export const signUp = withErrors(async (request: Request) => {
   const body = await readJsonBody(request, SignUpRequest);
-  return startSession((visitor) => chatService().signUp({ ...body, visitor_session_token: visitor }));
+  return startSession((visitor) => chatService().signUp({ ...body, visitor_session_token: visitor }, requestClientAddress(request.headers)));
 });
 
 export const signIn = withErrors(async (request: Request) => {
   const body = await readJsonBody(request, SignInRequest);
-  return startSession((visitor) => chatService().signIn({ ...body, visitor_session_token: visitor }));
+  return startSession((visitor) => chatService().signIn({ ...body, visitor_session_token: visitor }, requestClientAddress(request.headers)));
 });
 
 export const signOut = withErrors(async () => {

@@ -37,7 +37,10 @@ const Env = z.object({
   /** Open WebSockets per identity (all tabs and devices) and per client address, on this instance; beyond: TOO_MANY_CONNECTIONS, close 4429. */
   WS_MAX_CONNECTIONS_PER_IDENTITY: z.coerce.number().int().min(1).default(20),
   WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
-  /** Behind one trusted reverse proxy: take the client address from the last X-Forwarded-For entry. */
+  /** New visitor sessions per client address per 10 minutes, and new accounts per address per hour; beyond: RATE_LIMIT (429). */
+  VISITORS_PER_ADDRESS_PER_10_MIN: z.coerce.number().int().min(1).default(60),
+  SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  /** Behind one trusted reverse proxy: take the client address (WebSockets, direct REST calls) from the last X-Forwarded-For entry. */
   WS_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep it off the public network). */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
@@ -65,6 +68,11 @@ export interface ChatServiceConfig {
     maxConnectionsPerIdentity: number;
     maxConnectionsPerAddress: number;
     trustProxy: boolean;
+  };
+  /** New identities per client address (see VISITORS_PER_ADDRESS_PER_10_MIN, SIGN_UPS_PER_ADDRESS_PER_HOUR). */
+  creation: {
+    visitors: { points: number; durationS: number };
+    signUps: { points: number; durationS: number };
   };
   /** Which values were generated because they were not configured (logged as warnings). */
   generated: string[];
@@ -106,6 +114,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
       maxConnectionsPerIdentity: e.WS_MAX_CONNECTIONS_PER_IDENTITY,
       maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
       trustProxy: e.WS_TRUST_PROXY,
+    },
+    creation: {
+      visitors: { points: e.VISITORS_PER_ADDRESS_PER_10_MIN, durationS: 10 * 60 },
+      signUps: { points: e.SIGN_UPS_PER_ADDRESS_PER_HOUR, durationS: 60 * 60 },
     },
     generated,
   };

@@ -9,6 +9,18 @@ import { HISTORY_MAX_PAGE_SIZE } from './limits';
  * Errors: non-2xx with an `ApiError` body.
  */
 
+/**
+ * The web server calls sign-up, sign-in and visitor creation on people's behalf, so to the chat
+ * service every such call comes from one address. It names the person's address in
+ * `CLIENT_ADDRESS_HEADER`, which counts only next to the internal token in `INTERNAL_TOKEN_HEADER`
+ * (anyone else could write any address there): per-address limits then apply per person, and one
+ * person's failed sign-ins cannot lock everyone else out of an account.
+ */
+export const CLIENT_ADDRESS_HEADER = 'x-confab-client-address';
+export const INTERNAL_TOKEN_HEADER = 'x-confab-internal-token';
+/** An IPv4 or IPv6 address as a proxy writes it (no port, no brackets). */
+export const ClientAddress = z.string().check(z.minLength(2), z.maxLength(64), z.regex(/^[0-9A-Fa-f:.]+$/));
+
 export const Email = z.pipe(
   z.email().check(z.maxLength(254)),
   z.transform((s: string) => s.toLowerCase()),

@@ -85,6 +85,9 @@ async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
       DEMO_AGENT_TOKEN_DELAY_MS: String(DEMO_TOKEN_DELAY_MS),
       ALLOWED_ORIGINS: origins,
       LOG_LEVEL: 'info',
+      // Every browser test signs people up from this one machine (integration tests cover the limits).
+      VISITORS_PER_ADDRESS_PER_10_MIN: '1000000',
+      SIGN_UPS_PER_ADDRESS_PER_HOUR: '1000000',
     },
     color: false,
     write: (t) => chatLog.write(t),

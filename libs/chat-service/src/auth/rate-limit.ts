@@ -41,3 +41,29 @@ export function createSignInLimiter(points = SIGN_IN_FAILURES_ALLOWED, durationS
 export function signInKey(email: string, clientAddress: string): string {
   return `${email}|${clientAddress}`;
 }
+
+/**
+ * New identities (visitors, accounts) per client address: each one is a fresh budget of messages
+ * and sockets, and rows that stay for months, so a script must not mint them without end. Generous
+ * enough for many people behind one address (an office, a school).
+ */
+export interface CreationLimiter {
+  /** Takes one from the address's budget: null when it may go ahead, else the seconds to wait. No address known: no limit. */
+  take(address: string | null): Promise<number | null>;
+}
+
+export function createCreationLimiter(keyPrefix: string, { points, durationS }: { points: number; durationS: number }): CreationLimiter {
+  const limiter = new RateLimiterMemory({ keyPrefix, points, duration: durationS });
+  return {
+    async take(address) {
+      if (address === null) return null;
+      try {
+        await limiter.consume(address);
+        return null;
+      } catch (rejection) {
+        if (!(rejection instanceof RateLimiterRes)) throw rejection;
+        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      }
+    },
+  };
+}

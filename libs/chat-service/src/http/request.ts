@@ -1,5 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { CLIENT_ADDRESS_HEADER, ClientAddress, INTERNAL_TOKEN_HEADER } from '@confab/protocol';
+import { secretsEqual } from '../auth/tokens';
+import type { ChatServiceConfig } from '../config';
+import { clientAddress } from '../realtime/limits';
 import type { Principal } from '../contracts';
 import type { AuthService } from '../auth/service';
 import { fail } from './errors';
@@ -38,4 +42,19 @@ export async function requirePrincipal(auth: AuthService, request: FastifyReques
   const principal = await optionalPrincipal(auth, request);
   if (!principal) throw fail.authRequired();
   return principal;
+}
+
+/**
+ * Whose address a request counts against in per-address limits. The web server calls on people's
+ * behalf and names them in `CLIENT_ADDRESS_HEADER`, believed only next to the internal token;
+ * it gives null when it could not tell (no limit then, rather than one shared by everyone). Any
+ * other caller is its connection's address (or X-Forwarded-For's last entry behind a trusted proxy).
+ */
+export function callerAddress(request: FastifyRequest, config: Pick<ChatServiceConfig, 'internalToken' | 'ws'>): string | null {
+  const token = request.headers[INTERNAL_TOKEN_HEADER];
+  if (typeof token === 'string' && secretsEqual(token, config.internalToken)) {
+    const named = z.safeParse(ClientAddress, request.headers[CLIENT_ADDRESS_HEADER]);
+    return named.success ? named.data : null;
+  }
+  return clientAddress(request.socket.remoteAddress, request.headers['x-forwarded-for'], config.ws.trustProxy);
 }

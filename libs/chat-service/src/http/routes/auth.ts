@@ -1,13 +1,19 @@
 import { SignInBody, SignUpBody } from '@confab/protocol';
+import { createCreationLimiter } from '../../auth/rate-limit';
 import { EmailTakenError } from '../../auth/service';
 import type { HttpApp, HttpDeps } from '../deps';
 import { fail } from '../errors';
-import { bearerToken, parseInput, requirePrincipal } from '../request';
+import { bearerToken, callerAddress, parseInput, requirePrincipal } from '../request';
 
 /** Sign up / in / out, the caller's identity, visitor sessions and WebSocket tickets. */
-export function registerAuthRoutes(app: HttpApp, { auth }: HttpDeps): void {
+export function registerAuthRoutes(app: HttpApp, { auth, config }: HttpDeps): void {
+  const signUps = createCreationLimiter('signups', config.creation.signUps);
+  const visitors = createCreationLimiter('visitors', config.creation.visitors);
+
   app.post('/v1/auth/signup', async (request, reply) => {
     const body = parseInput(SignUpBody, request.body);
+    const wait = await signUps.take(callerAddress(request, config));
+    if (wait !== null) throw fail.rateLimit(wait, `Too many new accounts from your network. Try again in ${wait} s.`);
     try {
       return reply.code(201).send(await auth.signUp(body));
     } catch (error) {
@@ -18,7 +24,7 @@ export function registerAuthRoutes(app: HttpApp, { auth }: HttpDeps): void {
 
   app.post('/v1/auth/signin', async (request) => {
     const body = parseInput(SignInBody, request.body);
-    const result = await auth.signIn(body, request.ip);
+    const result = await auth.signIn(body, callerAddress(request, config) ?? 'unknown');
     if (result.ok) return result.session;
     if (result.reason === 'rate_limited') {
       throw fail.rateLimit(result.retryAfterS, `Too many failed sign-ins. Try again in ${result.retryAfterS} s.`);
@@ -37,7 +43,11 @@ export function registerAuthRoutes(app: HttpApp, { auth }: HttpDeps): void {
 
   app.get('/v1/auth/me', async (request) => auth.me(await requirePrincipal(auth, request)));
 
-  app.post('/v1/visitors', async (_request, reply) => reply.code(201).send(await auth.createVisitor()));
+  app.post('/v1/visitors', async (request, reply) => {
+    const wait = await visitors.take(callerAddress(request, config));
+    if (wait !== null) throw fail.rateLimit(wait, `Too many new guest sessions from your network. Try again in ${wait} s.`);
+    return reply.code(201).send(await auth.createVisitor());
+  });
 
   app.post('/v1/tickets', async (request) => auth.issueTicket(await requirePrincipal(auth, request)));
 }
