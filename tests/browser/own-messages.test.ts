@@ -1,0 +1,64 @@
+import { setUpBrowser } from './support/browser';
+import { agentMessages, conversation, messageItems, seededPosts, sendMessage, startThread } from './support/app';
+
+/** What people see of their own messages: always in view when sent, never wider than the conversation. */
+const browser = setUpBrowser({ timeoutMs: 120_000 });
+
+const LONG_CODE_LINE = `const x = "${'and on '.repeat(30)}";`;
+
+it.each([
+  ['desktop', { width: 1280, height: 860 }],
+  ['phone', { width: 390, height: 844 }],
+])(
+  'on a %s, my message with a long code line stays inside the conversation and the code scrolls sideways',
+  (name, viewport) =>
+    browser.test(async ({ env, newPerson, screenshot }) => {
+      const [post] = await seededPosts(env);
+      const { page } = await newPerson({ viewport });
+      await startThread(page, post!);
+      await sendMessage(page, `Here is code:\n\n\`\`\`\n${LONG_CODE_LINE}\n\`\`\``);
+      const mine = messageItems(page).filter({ hasText: 'Here is code:' });
+      await mine.waitFor();
+
+      const scroller = await conversation(page).getByTestId('message-scroll').boundingBox();
+      const bubble = await mine.locator('pre').evaluate((pre) => {
+        const bubbleBox = (pre.closest('[class*="bubble"]') ?? pre).getBoundingClientRect();
+        return { left: bubbleBox.left, right: bubbleBox.right, preScrolls: pre.scrollWidth > pre.clientWidth };
+      });
+      await screenshot(page, `own-messages-long-code-${name}`);
+      expect(scroller).not.toBeNull();
+      // The bubble's left edge was ~700 px left of the conversation before (its start cut off).
+      expect(bubble.left).toBeGreaterThanOrEqual(scroller!.x);
+      expect(bubble.right).toBeLessThanOrEqual(scroller!.x + scroller!.width + 0.5);
+      expect(bubble.preScrolls).toBe(true);
+    })(),
+);
+
+it(
+  'sending while scrolled up to older messages brings me to the message I sent',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson({ viewport: { width: 1280, height: 700 } });
+    await startThread(page, post!);
+    // The demo agent's replies are long: three exchanges make a conversation taller than the view.
+    for (let i = 1; i <= 3; i++) {
+      await sendMessage(page, `Filling the thread, message ${i}`);
+      await agentMessages(page).nth(i - 1).and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+    }
+    const scroll = conversation(page).getByTestId('message-scroll');
+    await scroll.evaluate((el) => el.scrollTo({ top: 0 }));
+    await page.getByRole('button', { name: /Jump to latest/ }).waitFor();
+
+    await sendMessage(page, 'Sent while reading the top');
+    const sent = messageItems(page).filter({ hasText: 'Sent while reading the top' });
+    await sent.waitFor();
+    await page.waitForTimeout(300);
+    await screenshot(page, 'own-messages-sent-while-scrolled-up');
+    const view = await scroll.boundingBox();
+    const row = await sent.boundingBox();
+    expect(view).not.toBeNull();
+    expect(row).not.toBeNull();
+    expect(row!.y).toBeGreaterThanOrEqual(view!.y);
+    expect(row!.y + row!.height).toBeLessThanOrEqual(view!.y + view!.height + 1);
+  }),
+);
