@@ -110,6 +110,14 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
 
   useStayAtEndWhenRowsShrink(scrollRef, listRef, jumpToLatest, !empty);
 
+  // Something you just wrote is shown, wherever you were reading: the view follows new content
+  // only for a reader at the end, but your own message must not land out of sight.
+  const last = messages[count - 1];
+  const ownNewMessage = last?.mine === true && last.id === null ? last.key : null;
+  useLayoutEffect(() => {
+    if (ownNewMessage !== null && opened.current) virtualizer.scrollToEnd();
+  }, [ownNewMessage, virtualizer]);
+
   const loadOlder = async () => {
     setLoadingOlder(true);
     setOlderError(null);
