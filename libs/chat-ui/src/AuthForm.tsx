@@ -13,6 +13,9 @@ export interface AuthFormProps {
   next: string;
 }
 
+/** The fields in the order the form shows them. */
+const FIELD_ORDER: readonly AuthField[] = ['display_name', 'email', 'password'];
+
 /** Sign in / sign up. Posts to our route handler, which sets the httpOnly session cookie. */
 export function AuthForm({ mode, next }: AuthFormProps) {
   const router = useRouter();
@@ -29,7 +32,13 @@ export function AuthForm({ mode, next }: AuthFormProps) {
     const errors = validateAuthForm(mode, values);
     setFieldErrors(errors);
     setFormError(null);
-    if (Object.keys(errors).length > 0) return;
+    const firstInvalid = FIELD_ORDER.find((name) => errors[name] !== undefined);
+    if (firstInvalid !== undefined) {
+      // Focus the first field to fix: a screen reader then reads its label and its error
+      // (aria-describedby), where a sighted person sees the red text.
+      event.currentTarget.querySelector<HTMLInputElement>(`#${CSS.escape(`${id}-${firstInvalid}`)}`)?.focus();
+      return;
+    }
 
     setPending(true);
     const body = signup

@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { SignInLink } from './SignInLink';
 import { SignOutButton } from './SignOutButton';
 import styles from './site.module.css';
 
@@ -8,7 +9,7 @@ export interface HeaderViewer {
   displayName: string | null;
 }
 
-/** Top navigation. A server-renderable component: only the sign-out button is interactive. */
+/** Top navigation. A server-renderable component: only the sign-in link and sign-out button run in the browser. */
 export function SiteHeader({ viewer }: { viewer: HeaderViewer }) {
   return (
     <header className={styles.header}>
@@ -34,9 +35,7 @@ export function SiteHeader({ viewer }: { viewer: HeaderViewer }) {
               <SignOutButton />
             </span>
           ) : (
-            <Link href="/signin" className={styles.navCta}>
-              Sign in
-            </Link>
+            <SignInLink />
           )}
         </nav>
       </div>

@@ -1,0 +1,54 @@
+import type { Locator } from 'playwright-core';
+import { newAccount, setUpBrowser } from './support/browser';
+import { seededPosts, startThread } from './support/app';
+
+/** Signing in and up as people meet it: from wherever they are, back to where they were, errors they can find. */
+const browser = setUpBrowser();
+
+it(
+  "a guest in a thread who signs up from the header's Sign in link comes back to that thread",
+  browser.test(async ({ env, newPerson }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson();
+    await startThread(page, post!);
+    const threadPath = new URL(page.url()).pathname;
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/signin\?next=/);
+    await page.getByRole('link', { name: 'Create an account' }).click();
+    await page.waitForURL(/\/signup\?next=/);
+    const account = newAccount('Gus');
+    await page.getByLabel('Display name', { exact: true }).fill(account.displayName);
+    await page.getByLabel('Email', { exact: true }).fill(account.email);
+    await page.getByLabel('Password', { exact: true }).fill(account.password);
+    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+
+    await page.waitForURL((url) => url.pathname === threadPath);
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  }),
+);
+
+it(
+  'submitting the sign-up form with errors puts focus on the first field to fix, which names its error',
+  browser.test(async ({ newPerson, screenshot }) => {
+    const { page } = await newPerson();
+    await page.goto('/signup');
+    await page.getByLabel('Email', { exact: true }).fill('not-an-email');
+    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+
+    const displayName = page.getByLabel('Display name', { exact: true });
+    await expectFocused(displayName);
+    const description = await displayName.evaluate((input) =>
+      (input.getAttribute('aria-describedby') ?? '')
+        .split(' ')
+        .map((id) => document.getElementById(id)?.textContent ?? '')
+        .join(' '),
+    );
+    expect(description.trim().length).toBeGreaterThan(0);
+    await screenshot(page, 'auth-forms-signup-errors');
+  }),
+);
+
+async function expectFocused(locator: Locator): Promise<void> {
+  expect(await locator.evaluate((element) => element === document.activeElement)).toBe(true);
+}
