@@ -56,9 +56,8 @@ export const Composer = memo(function Composer({ onSend, onTyping, onStop, strea
     }
   };
 
-  const describedBy = [`${id}-hint`, text.length >= COUNTER_THRESHOLD ? `${id}-count` : null, waitSeconds > 0 ? `${id}-wait` : null]
-    .filter(Boolean)
-    .join(' ');
+  // While rate-limited, the alert above the composer counts down; saying it here too showed it twice.
+  const describedBy = [`${id}-hint`, text.length >= COUNTER_THRESHOLD ? `${id}-count` : null].filter(Boolean).join(' ');
 
   return (
     <form className={styles.composer} onSubmit={onSubmit}>
@@ -97,11 +96,6 @@ export const Composer = memo(function Composer({ onSend, onTyping, onStop, strea
         <span id={`${id}-hint`} className={styles.hint}>
           Enter to send, Shift+Enter for a new line
         </span>
-        {waitSeconds > 0 && (
-          <span id={`${id}-wait`} className={styles.wait}>
-            Try again in {waitSeconds} s
-          </span>
-        )}
         {text.length >= COUNTER_THRESHOLD && (
           <span id={`${id}-count`} className={`${styles.counter} ${tooLong ? styles.counterOver : ''}`} aria-live="polite">
             {counterText(text.length)}

@@ -146,6 +146,8 @@ describe('Conversation with useConversation mocked', () => {
 
     fireEvent.change(screen.getByRole('textbox', { name: 'Message' }), { target: { value: 'one more' } });
     expect(screen.getByRole('alert').textContent).toBe("You're sending messages too fast. Try again in 12 s.");
+    // Said once: the composer does not repeat the countdown under the alert.
+    expect(screen.getAllByText(/Try again in 12 s/)).toHaveLength(1);
     expect((screen.getByRole('button', { name: 'Send' }) as HTMLButtonElement).disabled).toBe(true);
 
     act(() => {
