@@ -115,6 +115,8 @@ export function createConversationController(deps: ControllerDeps) {
       case 'connected':
         // Catch up first, then send what waited: the server answers in order.
         requestSync(resumeAfterSeq(store.getState()));
+        if (stopWhenConnected !== null) sendStop(stopWhenConnected.target);
+        stopWhenConnected = null;
         flushOutbox();
         return;
       case 'ack':
@@ -311,10 +313,20 @@ export function createConversationController(deps: ControllerDeps) {
     store.dispatch({ type: 'localDiscarded', clientMessageId });
   };
 
-  const stop = (messageId?: string): void => {
-    if (!isOpen()) return;
-    const target = messageId ?? streamingReply(store.getState())?.id ?? undefined;
+  /**
+   * A Stop pressed while the socket is down, kept for the next connection: the reply may still be
+   * streaming there, and the person asked for it to end. `undefined` target: the newest reply.
+   */
+  let stopWhenConnected: { target: string | undefined } | null = null;
+
+  const sendStop = (target: string | undefined): void => {
     socket.send({ event: 'action', data: target === undefined ? { action: 'stop' } : { action: 'stop', message_id: target } });
+  };
+
+  const stop = (messageId?: string): void => {
+    const target = messageId ?? streamingReply(store.getState())?.id ?? undefined;
+    if (isOpen()) sendStop(target);
+    else stopWhenConnected = { target };
   };
 
   const loadOlder = async (): Promise<void> => {

@@ -564,6 +564,26 @@ describe('useConversation with react-use-websocket mocked', () => {
       act(() => result.current.stop());
       expect(sent[sent.length - 1]).toEqual({ event: 'action', data: { action: 'stop', message_id: uuid(1) } });
     });
+
+    it('Stop pressed while reconnecting is sent once the socket is back, after the catch-up sync', () => {
+      const { result } = renderConnected();
+      deliver(frames.message(agentMessage(1)));
+      closeSocket(1006);
+      const before = sent.length;
+      act(() => result.current.stop());
+      expect(sent.length).toBe(before);
+
+      deliver(frames.connected(1));
+      expect(sent.slice(before)).toEqual([
+        { event: 'sync', data: { after_seq: 0 } },
+        { event: 'action', data: { action: 'stop', message_id: uuid(1) } },
+      ]);
+      // Once: a later reconnect does not stop anything again.
+      closeSocket(1006);
+      const after = sent.length;
+      deliver(frames.connected(1));
+      expect(sent.slice(after).filter((frame) => frame.event === 'action')).toEqual([]);
+    });
   });
 
   describe('history', () => {
