@@ -4,17 +4,18 @@ import { agentMessages, sample, seededPosts, sendMessage, startThread } from './
 
 /**
  * While a reply streams, its caret sits at the end of the text being written: on the last line
- * of the last paragraph, not on a line of its own below it (and it goes when the reply ends).
+ * of the last paragraph or list item, not on a line of its own below it (and it goes when the
+ * reply ends).
  */
 const browser = setUpBrowser({ timeoutMs: 90_000 });
 
 interface CaretSample {
   streaming: boolean;
-  /** The element the caret follows in the reply ("P", "UL", …), or null when there is no caret. */
-  after: string | null;
+  /** The element the caret is written in ("P", "LI", …), or null when there is no caret. */
+  inside: string | null;
   /** Blocks above the one being written. */
   blocksAbove: number;
-  /** The caret's vertical centre minus the last text line's top and bottom (px). */
+  /** The caret's vertical centre minus the top and bottom of the last line of text before it (px). */
   belowLineTop: number;
   aboveLineBottom: number;
   /** The caret's left edge minus the end of that line's text (px). */
@@ -27,22 +28,24 @@ function readCaret(page: Page): Promise<CaretSample> {
     const reply = rows[rows.length - 1];
     const caret = reply?.querySelector<HTMLElement>('[data-testid="streaming-caret"]');
     const streaming = reply?.getAttribute('data-status') === 'streaming';
-    const before = caret?.previousElementSibling;
-    const blocksAbove = (caret?.parentElement?.parentElement?.children.length ?? 1) - 1;
-    if (!caret || !before) return { streaming, after: null, blocksAbove, belowLineTop: 0, aboveLineBottom: 0, rightOfText: 0 };
+    const host = caret?.parentElement;
+    const tail = caret?.closest('[class*="streamingTail"]');
+    const blocksAbove = (tail?.parentElement?.children.length ?? 1) - 1;
+    if (!caret || !host) return { streaming, inside: null, blocksAbove, belowLineTop: 0, aboveLineBottom: 0, rightOfText: 0 };
     const range = document.createRange();
-    range.selectNodeContents(before);
+    range.setStart(host, 0);
+    range.setEndBefore(caret);
     const lines = [...range.getClientRects()].filter((r) => r.width > 0);
-    if (lines.length === 0) return { streaming, after: `${before.tagName} (empty)`, blocksAbove, belowLineTop: 0, aboveLineBottom: 0, rightOfText: 0 };
+    if (lines.length === 0) return { streaming, inside: `${host.tagName} (empty)`, blocksAbove, belowLineTop: 0, aboveLineBottom: 0, rightOfText: 0 };
     const last = lines.reduce((a, b) => (b.bottom > a.bottom || (b.bottom === a.bottom && b.right > a.right) ? b : a));
     const box = caret.getBoundingClientRect();
     const middle = (box.top + box.bottom) / 2;
-    return { streaming, after: before.tagName, blocksAbove, belowLineTop: middle - last.top, aboveLineBottom: last.bottom - middle, rightOfText: box.left - last.right };
+    return { streaming, inside: host.tagName, blocksAbove, belowLineTop: middle - last.top, aboveLineBottom: last.bottom - middle, rightOfText: box.left - last.right };
   });
 }
 
 it(
-  'the streaming caret stays at the end of the last paragraph, on its last line',
+  'the streaming caret stays at the end of the last paragraph or list item, on its last line',
   browser.test(async ({ env, newPerson, screenshot }) => {
     const [post] = await seededPosts(env);
     const { page, dialogs } = await newPerson({ viewport: { width: 900, height: 700 } });
@@ -54,7 +57,7 @@ it(
     const samples = await sample(
       async () => {
         const read = await readCaret(page);
-        if (!shot && read.after === 'P' && read.blocksAbove >= 2) {
+        if (!shot && read.inside === 'P' && read.blocksAbove >= 2) {
           shot = true;
           await screenshot(page, 'streaming-caret-1-streaming');
         }
@@ -64,10 +67,13 @@ it(
       { intervalMs: 40, timeoutMs: 45_000 },
     );
 
-    const inParagraph = samples.filter((s) => s.streaming && s.after === 'P');
+    const inParagraph = samples.filter((s) => s.streaming && s.inside === 'P');
     expect(inParagraph.length).toBeGreaterThanOrEqual(5);
     expect(shot).toBe(true); // it was seen after earlier blocks, too
-    const offLine = inParagraph.filter((s) => s.belowLineTop < 0 || s.aboveLineBottom < 0 || s.rightOfText < -1);
+    // The demo reply ends with a list: the caret follows its items (it sat on a line below the list before).
+    const inListItem = samples.filter((s) => s.streaming && s.inside === 'LI');
+    expect(inListItem.length).toBeGreaterThanOrEqual(2);
+    const offLine = [...inParagraph, ...inListItem].filter((s) => s.belowLineTop < 0 || s.aboveLineBottom < 0 || s.rightOfText < -1);
     expect(offLine).toEqual([]);
     // Once the reply is complete, there is no caret.
     await agentMessages(page).last().and(page.locator('[data-status="complete"]')).waitFor();

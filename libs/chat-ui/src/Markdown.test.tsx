@@ -143,3 +143,33 @@ describe('safeUrl', () => {
     expect(safeUrl(url)).toBe(url);
   });
 });
+
+describe('Markdown: the streaming caret sits where text is being written', () => {
+  const caret = <span data-testid="caret" />;
+  const caretIn = (content: string): Element | null => {
+    const { container } = render(<Markdown content={content} caret={caret} />);
+    return container.querySelector('[data-testid="caret"]')?.parentElement ?? null;
+  };
+
+  it.each([
+    ['a paragraph', 'Hello there', 'P', 'Hello there'],
+    ['the last paragraph', 'First.\n\nSecond paragraph', 'P', 'Second paragraph'],
+    ['a list: its last item, not a line below the list', 'Points:\n\n- one\n- two **bold**', 'LI', 'two bold'],
+    ['a nested list: its innermost last item', '- top\n  - inner one\n  - inner two', 'LI', 'inner two'],
+    ['a heading', '## A heading', 'H2', 'A heading'],
+    ['a quote: its paragraph', '> quoted words', 'P', 'quoted words'],
+    ['a code block: its code', '```\nlet x = 1;\n```', 'CODE', 'let x = 1;'],
+  ])('in %s', (_name, content, tag, textBefore) => {
+    const host = caretIn(content);
+    expect(host?.tagName).toBe(tag);
+    expect(text(host)).toBe(textBefore);
+  });
+
+  it('is not shown for a finished message, and the text is the same either way', () => {
+    const content = 'Points:\n\n- one\n- two';
+    const finished = render(<Markdown content={content} />).container;
+    expect(finished.querySelector('[data-testid="caret"]')).toBeNull();
+    const streaming = render(<Markdown content={content} caret={caret} />).container;
+    expect(text(streaming)).toBe(text(finished));
+  });
+});

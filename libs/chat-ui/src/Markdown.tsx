@@ -1,6 +1,6 @@
 'use client';
 
-import { Fragment, memo, type ComponentProps, type ReactNode } from 'react';
+import { Children, Fragment, cloneElement, isValidElement, memo, type ComponentProps, type ReactElement, type ReactNode } from 'react';
 import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
 import { splitMarkdownBlocks } from './markdown-blocks';
 import styles from './conversation.module.css';
@@ -65,9 +65,33 @@ const OPTIONS: MarkdownToJSX.Options = {
   },
 };
 
-/** One top-level block, memoized on its text: it parses again only when its own text changes. */
-const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
-  return compiler(text, OPTIONS);
+/** Block elements: when one is the last child, the caret goes into it, down to where text is written. */
+const BLOCKS = new Set<unknown>([Fragment, 'div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'table', 'thead', 'tbody', 'tr', 'td', 'th']);
+
+type ElementWithChildren = ReactElement<{ children?: ReactNode }>;
+
+/**
+ * `node` with `caret` after its last piece of text: inside the last paragraph, list item, heading
+ * or code block, so it sits on the line being written and not on a line of its own below a list.
+ */
+function withCaretAtEnd(node: ReactNode, caret: ReactNode): ReactNode {
+  const caretNode = <Fragment key="caret">{caret}</Fragment>;
+  if (!isValidElement<{ children?: ReactNode }>(node)) return [node, caretNode];
+  const children = Children.toArray(node.props.children);
+  const last = children.at(-1);
+  // A code block's text is in its <code>: the caret goes there too (not into inline code in a paragraph).
+  const goesInto = isValidElement(last) && (BLOCKS.has(last.type) || (node.type === 'pre' && last.type === 'code'));
+  const inner = goesInto ? [...children.slice(0, -1), withCaretAtEnd(last, caret)] : [...children, caretNode];
+  return cloneElement(node as ElementWithChildren, undefined, ...inner);
+}
+
+/**
+ * One top-level block, memoized on its text: it parses again only when its own text changes.
+ * `caret`: the streaming reply's, put at the end of this (its last) block's text.
+ */
+const MarkdownBlock = memo(function MarkdownBlock({ text, caret }: { text: string; caret?: ReactNode }) {
+  const rendered = compiler(text, OPTIONS);
+  return caret === undefined ? rendered : withCaretAtEnd(rendered, caret);
 });
 
 /**
@@ -76,11 +100,10 @@ const MarkdownBlock = memo(function MarkdownBlock({ text }: { text: string }) {
  * (measured by `npm run bench -- render`). Memoized on the text, so a row re-rendering for
  * other reasons (status, measuring) does not split again.
  *
- * `caret` (a streaming reply's) goes at the end of the last paragraph, inside a wrapper holding
- * only the last block: the CSS that puts it on that paragraph's last line then looks at the
- * wrapper's two or three children, not at the reply's. A rule like `p:nth-last-child(2)` on the
- * reply's own blocks made Chromium restyle every paragraph of the reply each time a block was
- * added (`npm run bench -- render`).
+ * `caret` (a streaming reply's) goes at the end of the last block's text (`withCaretAtEnd`), in a
+ * wrapper holding only that block, so the blocks above keep their DOM when the caret goes. (A CSS
+ * rule like `p:nth-last-child(2)` on the reply's own blocks, an earlier way to keep the caret on
+ * the last line, made Chromium restyle every paragraph each time a block was added.)
  */
 export const Markdown = memo(function Markdown({ content, caret }: { content: string; caret?: ReactNode }) {
   const blocks = splitMarkdownBlocks(content);
@@ -93,8 +116,7 @@ export const Markdown = memo(function Markdown({ content, caret }: { content: st
       ))}
       {tail !== null && (
         <div className={styles.streamingTail}>
-          <MarkdownBlock text={tail} />
-          {caret}
+          <MarkdownBlock text={tail} caret={caret} />
         </div>
       )}
     </>
