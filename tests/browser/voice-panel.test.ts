@@ -36,7 +36,8 @@ const harnessHasLiveKit = Boolean(process.env.LIVEKIT_URL);
     const { page } = await newPerson();
     await openVoiceThread(page, env.baseUrl);
     await page.getByText('Voice is not set up on this server').waitFor();
-    expect(await page.getByRole('button', { name: 'Start voice' }).count()).toBe(0);
+    // Where people look for voice: the button, disabled, and the reason beside it.
+    expect(await page.getByRole('button', { name: 'Start voice' }).isDisabled()).toBe(true);
     await screenshot(page, 'voice-not-configured');
   }),
 );

@@ -142,17 +142,21 @@ describe('AgentConnectionProvider + VoiceMode (livekit-client mocked, StrictMode
   it('says "Voice is not set up on this server" when the token route answers 503, and creates no room', async () => {
     renderVoice(tokenSource(false, { ok: false, failure: { kind: 'not-configured', message: VOICE_MESSAGES.notConfigured } }));
     await startVoice();
-    expect(await screen.findByText('Voice is not set up on this server')).toBeTruthy();
-    expect(screen.queryByRole('button', { name: 'Start voice' })).toBeNull();
+    expect(await screen.findByText('Voice is not set up on this server. Text works as usual.')).toBeTruthy();
+    // The button stays where people look for voice, disabled, described by the reason.
+    const start = screen.getByRole('button', { name: 'Start voice' }) as HTMLButtonElement;
+    expect(start.disabled).toBe(true);
+    expect(start.getAttribute('aria-describedby')).toBe(screen.getByText(/Voice is not set up/).id);
     expect(Room.instances).toHaveLength(0);
   });
 
   it('says so up front when the server knows voice is not configured or the agent has voice off', () => {
     const source = tokenSource();
     const { unmount } = renderVoice(source, { voiceConfigured: false });
-    expect(screen.getByText('Voice is not set up on this server')).toBeTruthy();
+    expect(screen.getByText('Voice is not set up on this server. Text works as usual.')).toBeTruthy();
     unmount();
-    renderVoice(source, { voiceEnabled: false });
+    // An agent without voice says so even on a server without LiveKit: that is the reason that holds everywhere.
+    renderVoice(source, { voiceEnabled: false, voiceConfigured: false });
     expect(screen.getByText('Voice is off for this agent')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Start voice' })).toBeNull();
     expect(source.fetchToken).not.toHaveBeenCalled();

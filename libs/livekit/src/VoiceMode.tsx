@@ -12,7 +12,7 @@ export interface VoiceModeProps {
   postSlug: string;
   /** The post's persona has voice on (thread.voice_enabled). */
   voiceEnabled: boolean;
-  /** From `isVoiceConfigured()` (server): false shows "Voice is not set up on this server" without a request. */
+  /** From `isVoiceConfigured()` (server): false shows a disabled "Start voice" and why, without a request. */
   voiceConfigured?: boolean;
   agentName?: string;
 }
@@ -22,11 +22,22 @@ export function VoiceMode({ threadId, postSlug, voiceEnabled, voiceConfigured = 
   const connection = useAgentConnection();
   const { connectionMode, failure } = connection;
 
-  if (!voiceConfigured || failure?.kind === 'not-configured') {
-    return <p data-testid="voice-unavailable" data-reason="not-configured">{VOICE_MESSAGES.notConfigured}</p>;
-  }
+  // The agent's own setting first: an agent without voice has none on any server.
   if (!voiceEnabled || failure?.kind === 'forbidden') {
     return <p data-testid="voice-unavailable" data-reason="voice-off">{VOICE_MESSAGES.voiceOff}</p>;
+  }
+  if (!voiceConfigured || failure?.kind === 'not-configured') {
+    // The button stays, disabled, where people look for voice, with the reason next to it.
+    return (
+      <div className="voice-mode" data-testid="voice-unavailable" data-reason="not-configured">
+        <button type="button" disabled aria-describedby={`voice-unavailable-${threadId}`}>
+          Start voice
+        </button>
+        <p id={`voice-unavailable-${threadId}`}>
+          {VOICE_MESSAGES.notConfigured}. Text works as usual.
+        </p>
+      </div>
+    );
   }
   if (connectionMode === 'voice') {
     return (
