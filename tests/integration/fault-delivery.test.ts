@@ -7,6 +7,7 @@ import { parseServerFrame, type Message, type Post, type ServerFrame } from '@co
 import { getHistory, listPosts, signUp, ticketFor, type SignedIn } from '../support/api';
 import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
+import { TestSocket } from '../support/ws-client';
 
 /**
  * Delivery under faults, with real servers on loopback: the chat service restarted mid-stream
@@ -438,6 +439,31 @@ describe('delivery through faults (real chat service, PGlite on disk)', () => {
     for (const peer of peers) expect({ peer: peer.name, reply: agentReply(peer)?.status }).toEqual({ peer: peer.name, reply: 'interrupted' });
     summary('kill -9 mid-stream', tally, `acked before kill ${acksBefore}, replies interrupted ${replies.length}, crashes 1`);
   }, 180_000);
+
+  it('kill -9 a moment after a reply starts: the text readers saw by then is kept, not an empty reply', async () => {
+    // Slow tokens: the kill lands ~300 ms into the reply, long before one second of it.
+    deployment = await Deployment.create({ DEMO_AGENT_TOKEN_DELAY_MS: '150' });
+    await deployment.start();
+    post = (await listPosts({ httpUrl: deployment.httpUrl }))[0]!;
+    const user = await signUp({ httpUrl: deployment.httpUrl });
+    const url = `ws://127.0.0.1:${new URL(deployment.httpUrl).port}/ws/v1/conversation/${post.conversation_id}/`;
+    const socket = await TestSocket.open(`${url}?token=${encodeURIComponent((await ticketFor({ httpUrl: deployment.httpUrl }, user.sessionToken)).ticket)}`);
+    await socket.next('connected');
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: `@${post.agent.handle} hello`, client_message_id: `cm-${randomUUID()}` } });
+    const first = await socket.next('stream');
+    await sleep(300);
+    const seen = socket.replyText(first.data.message_id) ?? '';
+    await deployment.stop('SIGKILL');
+    socket.close();
+    await deployment.start();
+
+    const reply = (await storedMessages(deployment, post.conversation_id)).find((m) => m.id === first.data.message_id);
+    expect(reply?.status).toBe('interrupted');
+    // What was stored is what readers had seen, or a little less: never nothing (it was "" before,
+    // as progress was first saved a second into a reply).
+    expect(reply?.content.length).toBeGreaterThan(0);
+    expect(seen.startsWith(reply?.content ?? '-')).toBe(true);
+  }, 120_000);
 
   it('network cut (TCP proxy): unacked messages are resent with their ids and stored exactly once', async () => {
     deployment = await Deployment.create({ DEMO_AGENT_TOKEN_DELAY_MS: '5' });

@@ -50,6 +50,8 @@ interface InFlightReply {
   published: string;
   batcher: DeltaBatcher;
   flushTimer: NodeJS.Timeout | undefined;
+  /** Saves progress that arrived before it was due, once it is (a model that pauses still gets its text saved). */
+  persistTimer: NodeJS.Timeout | undefined;
   lastPersistAt: number;
   persistedLength: number;
   /** Serialises row writes so the final update always lands after interim ones. */
@@ -75,7 +77,7 @@ export class AgentReplies {
 
   constructor(private readonly deps: AgentRepliesDeps) {
     this.streamIntervalMs = deps.streamIntervalMs ?? 30;
-    this.persistIntervalMs = deps.persistIntervalMs ?? 1000;
+    this.persistIntervalMs = deps.persistIntervalMs ?? 500;
     this.historyLimit = deps.historyLimit ?? 50;
     this.log = deps.logger.child({ component: 'agent-replies', agent: deps.provider.name });
     deps.stopRelay?.listen((conversationId, messageId) => this.stopHere(conversationId, messageId));
@@ -173,7 +175,9 @@ export class AgentReplies {
       published: '',
       batcher: new DeltaBatcher(this.streamIntervalMs),
       flushTimer: undefined,
-      lastPersistAt: Date.now(),
+      // The first text is saved at once: what readers see from the first tokens on survives a crash.
+      lastPersistAt: Number.NEGATIVE_INFINITY,
+      persistTimer: undefined,
       persistedLength: 0,
       persisting: Promise.resolve(),
     };
@@ -247,6 +251,8 @@ export class AgentReplies {
     else reply.flushTimer ??= setTimeout(() => this.flush(reply), wait);
     if (shouldPersist(now, reply.lastPersistAt, reply.persistedLength, reply.generated.length, this.persistIntervalMs)) {
       this.persistProgress(reply, now);
+    } else {
+      reply.persistTimer ??= setTimeout(() => this.persistProgress(reply, Date.now()), reply.lastPersistAt + this.persistIntervalMs - now);
     }
   }
 
@@ -262,6 +268,9 @@ export class AgentReplies {
 
   /** Writes the content so far, so a crash loses at most ~persistIntervalMs of text. */
   private persistProgress(reply: InFlightReply, now: number): void {
+    clearTimeout(reply.persistTimer);
+    reply.persistTimer = undefined;
+    if (reply.controller.signal.aborted || reply.generated.length === reply.persistedLength) return;
     const content = reply.generated;
     reply.lastPersistAt = now;
     reply.persistedLength = content.length;
@@ -277,6 +286,8 @@ export class AgentReplies {
     // Clients that render from deltas get the tail of a completed reply before `done`.
     if (outcome.status === 'complete') this.flush(reply);
     clearTimeout(reply.flushTimer);
+    clearTimeout(reply.persistTimer);
+    reply.persistTimer = undefined;
     await reply.persisting;
     try {
       await this.deps.store.updateMessage(message.id, {
