@@ -200,6 +200,27 @@ describe('agent replies (demo agent)', () => {
     expect((await anonymous.next('error')).data.code).toBe('FORBIDDEN');
     expect((await socket.next('done', (f) => f.data.message_id === reply.id)).data.status).toBe('complete');
   });
+
+  it("in a post, only the person who asked can stop a reply: someone else's stop is FORBIDDEN and the reply goes on", async () => {
+    const asker = await signUp(service, { display_name: 'Asker' });
+    const other = await signUp(service, { display_name: 'Other' });
+    const { socket: askerSocket } = await join(service, post.conversation_id, asker.sessionToken);
+    const { socket: otherSocket } = await join(service, post.conversation_id, other.sessionToken);
+    sendNext(askerSocket, `@${post.agent.handle} a long answer please`);
+    const reply = (await otherSocket.next('message', isAgentMessage)).data.message;
+    // Everyone is told who asked, so only the asker's page offers Stop.
+    expect(reply.asked_by).toEqual({ kind: 'user', id: asker.identity.id });
+
+    otherSocket.send({ event: 'action', data: { action: 'stop', message_id: reply.id } });
+    const refused = await otherSocket.next('error');
+    expect(refused.data).toMatchObject({ code: 'FORBIDDEN', message: 'Only the person who asked can stop this reply.' });
+    // Without an id ("the newest reply"), someone else's reply is not theirs to stop either.
+    otherSocket.send({ event: 'action', data: { action: 'stop' } });
+    await otherSocket.next('stream', (f) => f.data.message_id === reply.id);
+
+    askerSocket.send({ event: 'action', data: { action: 'stop', message_id: reply.id } });
+    expect((await otherSocket.next('done', (f) => f.data.message_id === reply.id)).data.status).toBe('stopped');
+  });
 });
 
 describe('shutdown', () => {

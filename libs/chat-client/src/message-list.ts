@@ -1,4 +1,4 @@
-import type { Identity, Message } from '@confab/protocol';
+import type { Identity, Message, ReplyAsker } from '@confab/protocol';
 import type { ChatMessage } from './types';
 
 /**
@@ -71,6 +71,7 @@ export function fromStored(message: Message, mine: boolean): ChatMessage {
     created_at: message.created_at,
     error: null,
     mine,
+    ...(message.asked_by ? { askedBy: message.asked_by } : {}),
   };
 }
 
@@ -106,6 +107,7 @@ export function agentPlaceholder(fields: {
   seq: number;
   content: string;
   createdAt: string;
+  askedBy?: ReplyAsker;
 }): ChatMessage {
   return {
     key: fields.id,
@@ -122,6 +124,7 @@ export function agentPlaceholder(fields: {
     created_at: fields.createdAt,
     error: null,
     mine: false,
+    ...(fields.askedBy ? { askedBy: fields.askedBy } : {}),
   };
 }
 
@@ -199,7 +202,9 @@ export function mergeStoredMessages(
 
 function preferProgress(existing: ChatMessage, incoming: Message, mine: boolean): ChatMessage {
   if (isFinal(existing) && incoming.status === 'streaming') return existing.mine === mine ? existing : { ...existing, mine };
-  const next = fromStored(incoming, mine);
+  // Who asked is said while the reply streams, never by history: a stored copy must not forget it.
+  const stored = fromStored(incoming, mine);
+  const next = stored.askedBy === undefined && existing.askedBy !== undefined ? { ...stored, askedBy: existing.askedBy } : stored;
   if (incoming.status === 'streaming' && existing.content.length > incoming.content.length) {
     return { ...next, content: existing.content };
   }

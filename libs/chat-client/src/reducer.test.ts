@@ -117,6 +117,19 @@ describe('conversationReducer', () => {
       expect(state.messages[1]).toMatchObject({ content: 'Hello', status: 'streaming' });
     });
 
+    it('remembers who asked for a reply, from its message or its first stream frame, through later copies without it', () => {
+      const asker = { kind: 'user' as const, id: OTHER.id };
+      const fromMessage = reduceAll(connectedWith(1), [frame(frames.message(agentMessage(2, { asked_by: asker }))), frame(frames.streamDelta(2, 'Hi', 0))]);
+      expect(fromMessage.messages[1]?.askedBy).toEqual(asker);
+
+      const withAsker: ServerFrame = { event: 'stream', data: { message_id: uuid(2), conversation_id: CONVERSATION_ID, seq: 2, delta: 'Hi', offset: 0, content: 'Hi', asked_by: asker } };
+      const lateJoiner = reduceAll(connectedWith(1), [frame(withAsker)]);
+      expect(lateJoiner.messages[1]?.askedBy).toEqual(asker);
+      // A sync page's stored copy (history never says who asked) keeps it.
+      const afterSync = reduceAll(lateJoiner, [frame(frames.sync([agentMessage(2, { content: 'Hi there' })], 2))]);
+      expect(afterSync.messages[1]).toMatchObject({ content: 'Hi there', askedBy: asker });
+    });
+
     it('appends delta-only frames at their offset; a repeated one does not double text', () => {
       const state = reduceAll(connectedWith(1), [
         frame(frames.stream(2, 'Hel', 'Hel')),

@@ -249,11 +249,13 @@ function applyStream(state: ConversationStoreState, data: StreamData, now: numbe
   const content = streamedText(existing?.content, data);
   if (content === null) return state;
   if (!existing) {
-    const placeholder = agentPlaceholder({ id: data.message_id, seq: data.seq, content, createdAt: new Date(now).toISOString() });
+    const placeholder = agentPlaceholder({ id: data.message_id, seq: data.seq, content, createdAt: new Date(now).toISOString(), askedBy: data.asked_by });
     return withSeqBookkeeping({ ...state, messages: sortMessages([...state.messages, placeholder]) });
   }
   // A reply we already hold keeps its seq: no seq bookkeeping (two passes over the whole thread) per token.
-  return { ...state, messages: replaceAt(state.messages, index, { ...existing, content, status: 'streaming' }) };
+  const askedBy = existing.askedBy ?? data.asked_by;
+  const next: ChatMessage = askedBy === existing.askedBy ? { ...existing, content, status: 'streaming' } : { ...existing, content, status: 'streaming', askedBy };
+  return { ...state, messages: replaceAt(state.messages, index, next) };
 }
 
 function applyDone(state: ConversationStoreState, data: DoneData, now: number): ConversationStoreState {

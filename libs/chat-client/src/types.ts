@@ -1,4 +1,4 @@
-import type { ErrorCode, Identity, Message, Usage } from '@confab/protocol';
+import type { ErrorCode, Identity, Message, ReplyAsker, Usage } from '@confab/protocol';
 import type { LiveContent } from './live-content';
 
 /**
@@ -29,6 +29,11 @@ export interface ChatMessage {
    * identity (decided in the reducer, so the UI shows "You" without comparing identities itself).
    */
   mine: boolean;
+  /**
+   * An agent reply's asker, when the server said (while it streams). In a post, only they may
+   * stop it, so only they are offered Stop.
+   */
+  askedBy?: ReplyAsker;
 }
 
 export type ConnectionStatus =

@@ -175,6 +175,19 @@ describe('Conversation with useConversation mocked', () => {
     expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
   });
 
+  it('in a shared conversation, offers Stop to the person who asked for the reply and to no one else', () => {
+    const reply = (askedBy: { kind: 'user'; id: string }) => message({ author: ada, content: 'Thinking', status: 'streaming', askedBy });
+    const askedByGrace = reply({ kind: 'user', id: grace.id });
+    const result = hook({ messages: [askedByGrace] });
+    const { rerender } = renderConversation();
+    fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
+    expect(result.stop).toHaveBeenCalledWith(askedByGrace.id);
+
+    hook({ messages: [reply({ kind: 'user', id: '99999999-9999-4999-8999-999999999999' })] });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
+  });
+
   it('shows who is typing in a status element', () => {
     const who = (display_name: string, id: string) => ({ who: { kind: 'user' as const, id, display_name }, until: NOW + 5_000 });
     hook({ typing: [who('Ada', '22222222-2222-4222-8222-222222222222')] });

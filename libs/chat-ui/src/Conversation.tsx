@@ -56,10 +56,17 @@ export function Conversation({
     initialIdentity: viewer,
   });
 
-  const { canWrite } = state;
+  const { canWrite, identity } = state;
+  // The reply Stop would end: the newest one streaming that the viewer may stop. In a shared
+  // conversation only the person who asked may stop a reply (the server refuses anyone else), so
+  // nobody else is offered Stop; a reply whose asker is not known (an older server) offers it.
   const streamingReply = useMemo(
-    () => findLast(state.messages, (m) => m.status === 'streaming' && m.author.kind === 'agent'),
-    [state.messages],
+    () =>
+      findLast(
+        state.messages,
+        (m) => m.status === 'streaming' && m.author.kind === 'agent' && (m.askedBy === undefined || (identity !== null && m.askedBy.kind === identity.kind && m.askedBy.id === identity.id)),
+      ),
+    [state.messages, identity],
   );
   // Memoized, so the list (memoized too) is not re-rendered by a new footer element per token.
   const typingFooter = useMemo(() => <TypingIndicator names={state.typing.map((t) => t.who.display_name)} />, [state.typing]);

@@ -98,6 +98,10 @@ export type Usage = z.infer<typeof Usage>;
 export const MessageContent = z.string().check(z.maxLength(MAX_MESSAGE_CHARS, `A message can be at most ${MAX_MESSAGE_CHARS} characters.`));
 
 /** A message as stored: every message has a per-conversation, gap-free sequence number. */
+/** Who asked for an agent reply: in a post, only they may stop it. */
+export const ReplyAsker = z.object({ kind: IdentityKind, id: z.string() });
+export type ReplyAsker = z.infer<typeof ReplyAsker>;
+
 export const Message = z.object({
   id: Id,
   conversation_id: Id,
@@ -117,5 +121,10 @@ export const Message = z.object({
   finish_reason: z.nullable(z.string()),
   usage: z.nullable(Usage),
   created_at: z.iso.datetime(),
+  /**
+   * On an agent reply while it streams (its first `message` frame; `stream` frames carrying
+   * `content`): who asked for it. In a post, only they may stop it. Not stored: history has none.
+   */
+  asked_by: z.optional(ReplyAsker),
 });
 export type Message = z.infer<typeof Message>;

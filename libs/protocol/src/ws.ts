@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { ErrorCode } from './errors';
-import { Count, FinalStatus, Id, Identity, Message, MessageContent, Seq, Usage } from './models';
+import { Count, FinalStatus, Id, Identity, Message, MessageContent, ReplyAsker, Seq, Usage } from './models';
 
 /**
  * WebSocket protocol. Every frame is a JSON envelope `{ event, data }`.
@@ -70,6 +70,7 @@ export const AckData = z.object({
  * `DELTA_STREAMS_QUERY` get delta-only frames: a page loaded before that existed (whose schema
  * requires `content`) keeps getting the whole text in every frame.
  */
+
 export const StreamData = z.object({
   message_id: Id,
   conversation_id: Id,
@@ -78,6 +79,8 @@ export const StreamData = z.object({
   /** Optional only for frames from instances older than it (they always carry `content`). */
   offset: z.optional(Count),
   content: z.optional(z.string()),
+  /** Sent with `content` (a socket's first frame of a reply, snapshots), not with each delta. */
+  asked_by: z.optional(ReplyAsker),
 });
 
 export const DoneData = z.object({

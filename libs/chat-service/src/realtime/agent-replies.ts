@@ -1,4 +1,4 @@
-import type { DoneData, Message, ServerFrame, StreamData, Usage } from '@confab/protocol';
+import type { DoneData, Message, ReplyAsker, ServerFrame, StreamData, Usage } from '@confab/protocol';
 import type { ConversationRecord, Store } from '../contracts';
 import type { Logger } from '../logger';
 import { AgentProviderError, type AgentProvider } from '../agents';
@@ -41,8 +41,13 @@ interface Outcome {
   model: string | null;
 }
 
+/** What `stop` did: stopped a reply here, found none here (another instance may run it), or was refused. */
+export type StopResult = 'stopped' | 'not-here' | 'not-yours';
+
 interface InFlightReply {
   message: Message;
+  /** Who asked (the author of the message it answers), when a person did. */
+  askedBy: ReplyAsker | undefined;
   controller: AbortController;
   /** Everything the provider has produced. */
   generated: string;
@@ -80,7 +85,7 @@ export class AgentReplies {
     this.persistIntervalMs = deps.persistIntervalMs ?? 500;
     this.historyLimit = deps.historyLimit ?? 50;
     this.log = deps.logger.child({ component: 'agent-replies', agent: deps.provider.name });
-    deps.stopRelay?.listen((conversationId, messageId) => this.stopHere(conversationId, messageId));
+    deps.stopRelay?.listen((conversationId, messageId, requester) => this.stopHere(conversationId, messageId, requester) === 'stopped');
   }
 
   /** Queues a reply to `userMessage`; returns at once. */
@@ -97,20 +102,23 @@ export class AgentReplies {
   }
 
   /**
-   * Stops the given reply, or the newest one of the conversation. Returns whether one was streaming
-   * here; when none was, the request is relayed to the other instances (if any), one of which may run it.
+   * Stops the given reply, or the newest one of the conversation. `requester`: in a shared
+   * conversation, only the person who asked for a reply may stop it (undefined: no such rule, as in
+   * a thread, which only its owner can write to). When no reply was streaming here, the request is
+   * relayed to the other instances (if any), one of which may run it.
    */
-  stop(conversationId: string, messageId?: string): boolean {
-    if (this.stopHere(conversationId, messageId)) return true;
-    this.deps.stopRelay?.request(conversationId, messageId);
-    return false;
+  stop(conversationId: string, messageId?: string, requester?: ReplyAsker): StopResult {
+    const result = this.stopHere(conversationId, messageId, requester);
+    if (result === 'not-here') this.deps.stopRelay?.request(conversationId, messageId, requester);
+    return result;
   }
 
-  private stopHere(conversationId: string, messageId: string | undefined): boolean {
-    const reply = messageId ? this.inFlight.get(messageId) : this.newestIn(conversationId);
-    if (!reply || reply.message.conversation_id !== conversationId || reply.controller.signal.aborted) return false;
+  private stopHere(conversationId: string, messageId: string | undefined, requester: ReplyAsker | undefined): StopResult {
+    const reply = messageId ? this.inFlight.get(messageId) : this.newestIn(conversationId, requester);
+    if (!reply || reply.message.conversation_id !== conversationId || reply.controller.signal.aborted) return 'not-here';
+    if (requester && !sameAsker(reply.askedBy, requester)) return 'not-yours';
     reply.controller.abort('stopped' satisfies AbortCause);
-    return true;
+    return 'stopped';
   }
 
   /**
@@ -135,10 +143,12 @@ export class AgentReplies {
     await this.deps.flushPublished?.();
   }
 
-  private newestIn(conversationId: string): InFlightReply | undefined {
+  /** The newest reply streaming here in the conversation (asked for by `requester`, when given). */
+  private newestIn(conversationId: string, requester: ReplyAsker | undefined): InFlightReply | undefined {
     let newest: InFlightReply | undefined;
     for (const reply of this.inFlight.values()) {
       if (reply.message.conversation_id !== conversationId) continue;
+      if (requester && !sameAsker(reply.askedBy, requester)) continue;
       if (!newest || reply.message.seq > newest.message.seq) newest = reply;
     }
     return newest;
@@ -168,8 +178,10 @@ export class AgentReplies {
       source: 'text',
       model,
     });
+    const { author } = userMessage;
     const reply: InFlightReply = {
       message,
+      askedBy: (author.kind === 'user' || author.kind === 'visitor') && author.id !== null ? { kind: author.kind, id: author.id } : undefined,
       controller: new AbortController(),
       generated: '',
       published: '',
@@ -185,7 +197,7 @@ export class AgentReplies {
     this.deps.onStreamingChange?.(this.inFlight.size);
     // Shutdown began while this turn was being set up (after it aborted the replies in flight).
     if (!this.accepting) reply.controller.abort('interrupted' satisfies AbortCause);
-    publish(conversation.id, { event: 'message', data: { message } });
+    publish(conversation.id, { event: 'message', data: { message: reply.askedBy ? { ...message, asked_by: reply.askedBy } : message } });
     const startedAt = Date.now();
 
     let outcome: Outcome;
@@ -333,6 +345,11 @@ export class AgentReplies {
       delta,
       offset: reply.published.length - delta.length,
       content: reply.published,
+      ...(reply.askedBy ? { asked_by: reply.askedBy } : {}),
     };
   }
+}
+
+function sameAsker(a: ReplyAsker | undefined, b: ReplyAsker): boolean {
+  return a !== undefined && a.kind === b.kind && a.id === b.id;
 }

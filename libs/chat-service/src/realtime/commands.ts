@@ -96,9 +96,16 @@ export class ConversationCommands {
       connection.sendError({ code: 'FORBIDDEN', message: 'You cannot stop replies in this conversation.' });
       return;
     }
+    // In a shared conversation, only the person who asked for a reply may stop it: others would be
+    // ending someone else's answer. (A thread has one writer, its owner.)
+    const identity = connection.principal?.identity;
+    const requester = connection.conversation.kind === 'post' && identity ? { kind: identity.kind, id: identity.id } : undefined;
     // With several instances the reply may run elsewhere: then AgentReplies relays the request (StopRelay).
-    const stopped = this.deps.replies.stop(connection.conversation.id, action.message_id);
-    connection.log.debug({ stopped, messageId: action.message_id }, 'stop requested');
+    const result = this.deps.replies.stop(connection.conversation.id, action.message_id, requester);
+    if (result === 'not-yours') {
+      connection.sendError({ code: 'FORBIDDEN', message: 'Only the person who asked can stop this reply.' });
+    }
+    connection.log.debug({ result, messageId: action.message_id }, 'stop requested');
   }
 
   private async runQueuedSync(connection: ClientConnection): Promise<void> {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { Id } from '@confab/protocol';
+import { Id, ReplyAsker } from '@confab/protocol';
 import type { Logger } from '../logger';
 
-/** Stops a reply running on this instance; returns whether one was streaming. */
-export type LocalStop = (conversationId: string, messageId: string | undefined) => boolean;
+/** Stops a reply running on this instance (if `requester`, when given, asked for it); returns whether it did. */
+export type LocalStop = (conversationId: string, messageId: string | undefined, requester: ReplyAsker | undefined) => boolean;
 
 /**
  * With several instances an agent reply runs on the instance that stored the user's message,
@@ -14,7 +14,7 @@ export type LocalStop = (conversationId: string, messageId: string | undefined) 
  */
 export interface StopRelay {
   /** Asks every other instance to stop the reply (the newest of the conversation when messageId is undefined). */
-  request(conversationId: string, messageId: string | undefined): void;
+  request(conversationId: string, messageId: string | undefined, requester?: ReplyAsker): void;
   /** Registers what to do with requests from other instances. One handler per relay. */
   listen(stopLocally: LocalStop): void;
   close(): Promise<void>;
@@ -27,6 +27,8 @@ const StopRequest = z.object({
   origin: z.string().min(1),
   conversation_id: Id,
   message_id: z.optional(Id),
+  /** Who asked to stop, in a shared conversation (only the person who asked for a reply may stop it). */
+  requested_by: z.optional(ReplyAsker),
 });
 type StopRequest = z.infer<typeof StopRequest>;
 
@@ -51,9 +53,14 @@ export class RedisStopRelay implements StopRelay {
     await this.subscriber.subscribe(STOP_CHANNEL);
   }
 
-  request(conversationId: string, messageId: string | undefined): void {
+  request(conversationId: string, messageId: string | undefined, requester?: ReplyAsker): void {
     if (this.closed) return;
-    const payload: StopRequest = { origin: this.origin, conversation_id: conversationId, ...(messageId ? { message_id: messageId } : {}) };
+    const payload: StopRequest = {
+      origin: this.origin,
+      conversation_id: conversationId,
+      ...(messageId ? { message_id: messageId } : {}),
+      ...(requester ? { requested_by: requester } : {}),
+    };
     this.publisher.publish(STOP_CHANNEL, JSON.stringify(payload)).catch((error: unknown) => {
       this.log.warn({ err: error, conversationId, messageId }, 'could not relay a stop request');
     });
@@ -78,7 +85,7 @@ export class RedisStopRelay implements StopRelay {
     }
     // The requesting instance tried its own replies before relaying.
     if (request.origin === this.origin) return;
-    const stopped = this.handler(request.conversation_id, request.message_id);
+    const stopped = this.handler(request.conversation_id, request.message_id, request.requested_by);
     if (stopped) this.log.info({ conversationId: request.conversation_id, messageId: request.message_id }, 'stopped a reply on request of another instance');
   };
 }
