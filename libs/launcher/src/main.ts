@@ -6,6 +6,7 @@ import { formatLine } from './format';
 import { planLaunch, type ChildSpec } from './plan';
 import { isPortFree, waitForPort } from './ports';
 import { isReadyLine } from './readiness';
+import { RestartBudget } from './restarts';
 
 /**
  * `npm start` / `npm run dev`: one command that runs all of Confab.
@@ -175,14 +176,40 @@ async function main(argv: string[]): Promise<number> {
   if (plan.voiceNotice) say(plan.voiceNotice);
   write(`\n  ${color ? '\u001b[1;32m' : ''}Confab is running: open http://localhost:${merged.settings.PORT}${color ? '\u001b[0m' : ''}\n  Press Ctrl-C to stop.\n\n`);
 
-  // From now on, any child that exits takes everything down.
-  const firstExit = await Promise.race(running.map((child) => child.exited.then((result) => ({ child, result }))));
-  if (stopping) return 0;
-  const spec = specs.find((sp) => sp.name === firstExit.child.name);
-  say(`The ${firstExit.child.label} ${describeExit(firstExit.result)} unexpectedly: stopping Confab.${failureDetails(firstExit.child)}`);
-  if (spec) say(spec.hint);
-  await stopAll();
-  return 1;
+  return superviseRunning(merged);
+}
+
+/**
+ * From now on, a part that stops is started again (its browsers and the other parts reconnect by
+ * themselves); one that keeps stopping (`RestartBudget`) takes everything down with a hint.
+ */
+async function superviseRunning(merged: MergedEnv): Promise<number> {
+  const budgets = new Map<string, RestartBudget>();
+  for (;;) {
+    const { child, result } = await Promise.race(running.map((c) => c.exited.then((exit) => ({ child: c, result: exit }))));
+    if (stopping) return 0;
+    running.splice(running.indexOf(child), 1);
+    const spec = specs.find((sp) => sp.name === child.name);
+    const budget = budgets.get(child.name) ?? new RestartBudget();
+    budgets.set(child.name, budget);
+    if (!spec || !budget.take(Date.now())) {
+      say(`The ${child.label} ${describeExit(result)} again and again: stopping Confab.${failureDetails(child)}`);
+      if (spec) say(spec.hint);
+      await stopAll();
+      return 1;
+    }
+    say(`The ${child.label} ${describeExit(result)}: starting it again (open pages reconnect by themselves).`);
+    const restarted = launch(spec, merged);
+    try {
+      await waitUntilReady(restarted.child, spec, restarted.ready);
+    } catch (error) {
+      if (stopping) return 0;
+      say(error instanceof Error ? error.message : String(error));
+      await stopAll();
+      return 1;
+    }
+    say(`${spec.label} ready again${spec.port !== null ? ` on port ${spec.port}` : ''}`);
+  }
 }
 
 // While a signal-triggered shutdown runs, its handler exits the process when it is done.
