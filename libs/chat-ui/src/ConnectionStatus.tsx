@@ -12,7 +12,8 @@ export interface ConnectionStatusProps {
 }
 
 /**
- * The socket's state in words, with a manual "Reconnect" once automatic retries gave up.
+ * The socket's state in words, with a manual "Reconnect" once automatic retries gave up, and
+ * "Retry now" while a backoff has seconds to run (the server may be back before it ends).
  * Memoized: the conversation re-renders for every streamed token, the connection rarely changes.
  */
 export const ConnectionStatus = memo(function ConnectionStatus({ connection, onReconnect }: ConnectionStatusProps) {
@@ -34,7 +35,7 @@ export const ConnectionStatus = memo(function ConnectionStatus({ connection, onR
       </span>
       {words.canReconnect && (
         <button type="button" className={styles.linkButton} onClick={onReconnect}>
-          Reconnect
+          {words.reconnectLabel ?? 'Reconnect'}
         </button>
       )}
     </div>

@@ -213,6 +213,11 @@ describe('Conversation with useConversation mocked', () => {
     });
     expect(status().textContent).toBe('Reconnecting in 4 s');
     expect(status().getAttribute('data-state')).toBe('reconnecting');
+    // A wait of seconds can be cut short: the server may be back already.
+    const waiting = hook({ connection: { status: 'reconnecting', attempt: 5, nextRetryAt: NOW + 17_000, reason: 'Connection lost' } });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
+    expect(waiting.reconnect).toHaveBeenCalled();
 
     const result = hook({ connection: { status: 'failed', attempt: 10, nextRetryAt: null, reason: 'Gave up' } });
     rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);

@@ -43,7 +43,12 @@ describe('connectionWords', () => {
   it('says Connected, Reconnecting in N s, and offers Reconnect only after giving up', () => {
     expect(connectionWords({ ...base, status: 'open' })).toEqual({ text: 'Connected', canReconnect: false });
     expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 8 }).text).toBe('Reconnecting in 8 s');
-    expect(connectionWords({ ...base, status: 'failed' }).canReconnect).toBe(true);
+    expect(connectionWords({ ...base, status: 'failed' })).toMatchObject({ canReconnect: true, reconnectLabel: 'Reconnect' });
+  });
+
+  it('offers "Retry now" while a backoff has 3 s or more to run, not for a short one', () => {
+    expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 17 })).toEqual({ text: 'Reconnecting in 17 s', canReconnect: true, reconnectLabel: 'Retry now' });
+    expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 2 }).canReconnect).toBe(false);
   });
 
   it('says messages will be sent later while offline, but keeps a final close reason', () => {

@@ -63,9 +63,13 @@ export const OFFLINE_TEXT = "Offline — messages will be sent when you're back"
 
 export interface ConnectionWords {
   text: string;
-  /** Whether to offer the manual "Reconnect" button. */
+  /** Whether to offer a button that connects now: "Reconnect" after giving up, "Retry now" during a long wait. */
   canReconnect: boolean;
+  reconnectLabel?: 'Reconnect' | 'Retry now';
 }
+
+/** From this many seconds of backoff on, waiting is offered a way out (the server may be back already). */
+const RETRY_NOW_FROM_S = 3;
 
 export function connectionWords(args: {
   status: ConnectionStatus;
@@ -80,9 +84,11 @@ export function connectionWords(args: {
     case 'connecting':
       return { text: 'Connecting…', canReconnect: false };
     case 'reconnecting':
-      return { text: secondsToRetry > 0 ? `Reconnecting in ${secondsToRetry} s` : 'Reconnecting…', canReconnect: false };
+      return secondsToRetry >= RETRY_NOW_FROM_S
+        ? { text: `Reconnecting in ${secondsToRetry} s`, canReconnect: true, reconnectLabel: 'Retry now' }
+        : { text: secondsToRetry > 0 ? `Reconnecting in ${secondsToRetry} s` : 'Reconnecting…', canReconnect: false };
     case 'failed':
-      return { text: "Couldn't reconnect. Check your connection, then try again.", canReconnect: true };
+      return { text: "Couldn't reconnect. Check your connection, then try again.", canReconnect: true, reconnectLabel: 'Reconnect' };
     case 'closed':
       return { text: reason ?? 'Disconnected', canReconnect: false };
   }
