@@ -63,9 +63,15 @@ it('the chat service killed under `npm start` is started again and answers, and 
   const decision = decideBuild(readBuildFacts(ROOT, merged.env));
   if (decision.build) throw new Error(`npm start would rebuild the app the browser harness is serving (${decision.reason}): not starting it`);
 
-  launcher = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'libs/launcher/src/main.ts')], { cwd: ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  launcher.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  launcher.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const started = spawn(process.execPath, ['--import', 'tsx', path.join(ROOT, 'libs/launcher/src/main.ts')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  launcher = started;
+  started.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  started.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await waitForOutput(`Confab is running: open http://localhost:${PORT}`, 90_000);
 
   const pid = chatServicePid();
@@ -76,5 +82,5 @@ it('the chat service killed under `npm start` is started again and answers, and 
 
   expect((await fetch(`http://127.0.0.1:${CHAT_PORT}/v1/posts`)).status).toBe(200);
   expect((await fetch(`http://127.0.0.1:${PORT}/`)).status).toBe(200);
-  expect(launcher.exitCode).toBeNull();
+  expect(started.exitCode).toBeNull();
 });
