@@ -171,7 +171,7 @@ describe("errors that are the client's fault keep the socket open", () => {
 });
 
 describe('history reads per connection', () => {
-  it('answers a burst of 30 `sync` frames from an anonymous reader with one or two catch-ups, not 30', async () => {
+  it('answers a burst of 30 `sync` frames from an anonymous reader with a few catch-ups, not 30', async () => {
     const reader = await open(null);
     await reader.next('connected');
     for (let i = 0; i < 30; i++) reader.send({ event: 'sync', data: { after_seq: 30 - i } });
@@ -179,10 +179,12 @@ describe('history reads per connection', () => {
     await reader.next('pong');
     await sleep(300);
 
-    // Each catch-up ends with a page saying there is no more; merged ones start from the lowest after_seq asked.
+    // Each catch-up ends with a page saying there is no more. Syncs that arrive while one waits its
+    // turn merge into it: the burst comes in a few TCP reads (1–2 when idle, 4 seen on a busy CI
+    // machine), so a few catch-ups, never one per frame.
     const catchUps = reader.all('sync').filter((frame) => !frame.data.has_more);
     expect(catchUps.length).toBeGreaterThanOrEqual(1);
-    expect(catchUps.length).toBeLessThanOrEqual(2);
+    expect(catchUps.length).toBeLessThanOrEqual(8);
     expect(reader.all('error')).toEqual([]);
     expect(reader.closeCode).toBeNull();
     // The socket still answers a sync asked later, on its own.
