@@ -22,7 +22,7 @@ export type { CurrentIdentity, IdentityCookie, ResolvedIdentity } from './src/id
 export { ticketParamFor } from './src/ticket';
 export type { TicketParam, WsTicketAnswer } from './src/ticket';
 export { isDemoAgent } from './src/demo';
-export { json, jsonError, readJsonBody, toErrorResponse, withErrors, RequestError } from './src/http';
+export { json, jsonError, readBodyText, readJsonBody, toErrorResponse, withErrors, RequestError } from './src/http';
 export * as api from './src/route-handlers';
 export { loadPostPage, loadPosts, loadThreadPage, loadThreads, loadViewer } from './src/page-data';
 export type { PostPageData, ThreadPageData, Viewer } from './src/page-data';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ChatServiceError } from './errors';
-import { readJsonBody, toErrorResponse, RequestError } from './http';
+import { MAX_JSON_BODY_BYTES, readBodyText, readJsonBody, toErrorResponse, RequestError } from './http';
 
 const Body = z.object({ title: z.string().min(1).optional() });
 
@@ -23,6 +23,28 @@ describe('readJsonBody', () => {
   it('refuses broken JSON and wrong shapes with VALIDATION_ERROR', async () => {
     await expect(readJsonBody(post('{'), Body)).rejects.toMatchObject({ status: 400, code: 'VALIDATION_ERROR' });
     await expect(readJsonBody(post('{"title":""}'), Body)).rejects.toBeInstanceOf(RequestError);
+  });
+});
+
+describe('body size', () => {
+  it('refuses a body over 64 KiB with 413, whether or not it says its length up front', async () => {
+    const big = `{"title":"${'x'.repeat(MAX_JSON_BODY_BYTES)}"}`;
+    await expect(readJsonBody(post(big), Body)).rejects.toMatchObject({ status: 413, code: 'VALIDATION_ERROR' });
+    // Streamed without a length: counted while it is read.
+    const chunks = new ReadableStream<Uint8Array>({
+      start(controller) {
+        for (let i = 0; i < 100; i++) controller.enqueue(new Uint8Array(1024).fill(120));
+        controller.close();
+      },
+    });
+    // `duplex` (needed for a stream body) is missing from TypeScript's RequestInit.
+    const init: RequestInit & { duplex: 'half' } = { method: 'POST', body: chunks, duplex: 'half', headers: { 'content-type': 'application/json' } };
+    const streamed = new Request('http://app.test/api/x', init);
+    await expect(readBodyText(streamed, MAX_JSON_BODY_BYTES)).rejects.toMatchObject({ status: 413 });
+  });
+
+  it('reads a body under the limit whole, multi-byte characters included', async () => {
+    await expect(readBodyText(post('{"title":"héllo ✓"}'), MAX_JSON_BODY_BYTES)).resolves.toBe('{"title":"héllo ✓"}');
   });
 });
 

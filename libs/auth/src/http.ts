@@ -42,13 +42,42 @@ export function parseWith<T>(schema: z.core.$ZodType<T>, value: unknown): T {
   return parsed.data;
 }
 
+/** Far above any JSON this app's routes take (a sign-up is ~200 bytes, a thread title 200 characters). */
+export const MAX_JSON_BODY_BYTES = 64 * 1024;
+
+/**
+ * A request body as text, refused with 413 once it passes `maxBytes`: read chunk by chunk, so a
+ * multi-gigabyte POST costs at most `maxBytes` of memory, not all of it (`request.text()` buffers
+ * everything it is sent).
+ */
+export async function readBodyText(request: Request, maxBytes: number): Promise<string> {
+  const tooLarge = () => new RequestError(413, 'VALIDATION_ERROR', `The request body is too large (over ${Math.round(maxBytes / 1024)} KiB).`);
+  const declared = Number(request.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) throw tooLarge();
+  if (!request.body) return '';
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
 /**
  * Reads and validates a JSON body. Requiring `Content-Type: application/json` means a
  * cross-site HTML form cannot post here without a CORS preflight (which we never grant).
  * An empty body is parsed as `{}` so optional bodies can be omitted.
  */
 export async function readJsonBody<T>(request: Request, schema: z.core.$ZodType<T>): Promise<T> {
-  const text = await request.text();
+  const text = await readBodyText(request, MAX_JSON_BODY_BYTES);
   if (text.trim() === '') return parseWith(schema, {});
   const type = request.headers.get('content-type') ?? '';
   if (!type.toLowerCase().startsWith('application/json')) {
