@@ -37,6 +37,7 @@ export default async function ThreadsPage() {
                 <p className={styles.meta}>
                   {thread.agent_name} · {thread.post_title}
                 </p>
+                {thread.preview && <p className={styles.preview}>{thread.preview}</p>}
               </div>
               <time className={styles.time} dateTime={thread.updated_at}>
                 {dateFormat.format(new Date(thread.updated_at))}

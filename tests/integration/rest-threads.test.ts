@@ -92,6 +92,19 @@ describe('threads', () => {
     const threads = await listThreads(service, user.sessionToken);
     expect(threads.map((t) => t.id)).toEqual([older.id, newer.id]);
     expect(threads[0]!.last_seq).toBe(1);
+    // Each says what it is about: the start of its newest message (none yet for the other).
+    expect(threads[0]!.preview).toBe('back to this one');
+    expect(threads[1]!.preview).toBeUndefined();
+  });
+
+  it('previews a thread by its newest message, on one line and cut to 140 characters', async () => {
+    const user = await signUp(service);
+    const thread = await createThread(service, user.sessionToken);
+    const long = `First line\n\nthen ${'a very long second paragraph '.repeat(10)}`;
+    await postVoiceMessage(service, thread.id, { role: 'user', content: long, client_message_id: randomUUID() });
+    const [listed] = await listThreads(service, user.sessionToken);
+    expect(listed!.preview).toBe(long.slice(0, 140).replace(/\s+/g, ' ').trim());
+    expect(listed!.preview).not.toContain('\n');
   });
 
   it('answers 401 to an anonymous caller listing threads', async () => {

@@ -70,6 +70,8 @@ export const Thread = z.object({
   last_seq: Count,
   created_at: z.iso.datetime(),
   updated_at: z.iso.datetime(),
+  /** In the threads list: the start of the newest message with text, so threads can be told apart. */
+  preview: z.optional(z.string()),
 });
 export type Thread = z.infer<typeof Thread>;
 

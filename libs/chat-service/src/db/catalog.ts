@@ -1,8 +1,8 @@
-import { and, asc, desc, eq, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { IdentityKind, Post, Thread } from '@confab/protocol';
 import type { Database } from './client';
 import { ownerOf, toPost, toThread } from './mappers';
-import { conversations, posts, users, visitors } from './schema';
+import { conversations, messages, posts, users, visitors } from './schema';
 
 /** Posts and threads as the REST API shows them. */
 export interface Catalog {
@@ -48,13 +48,19 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
       return toThread(conversation, post);
     },
     async listThreads(owner) {
+      // The newest message with text, cut short in the database (the list needs a line, not the reply).
+      const preview = sql<string | null>`(
+        SELECT left(${messages.content}, ${PREVIEW_CHARS}) FROM ${messages}
+        WHERE ${messages.conversationId} = ${conversations.id} AND ${messages.content} <> ''
+        ORDER BY ${messages.seq} DESC LIMIT 1
+      )`;
       const rows = await db
-        .select({ conversation: conversations, post: posts })
+        .select({ conversation: conversations, post: posts, preview })
         .from(conversations)
         .innerJoin(posts, eq(posts.id, conversations.postId))
         .where(and(eq(conversations.kind, 'thread'), ownedBy(owner)))
         .orderBy(desc(conversations.updatedAt), desc(conversations.createdAt));
-      return rows.map((r) => toThread(r.conversation, r.post));
+      return rows.map((r) => ({ ...toThread(r.conversation, r.post), ...(typeof r.preview === 'string' ? { preview: oneLine(r.preview) } : {}) }));
     },
     async getThread(threadId) {
       const [row] = await db
@@ -79,6 +85,14 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
       return rows.length > 0;
     },
   };
+}
+
+/** How much of the newest message the threads list shows. */
+const PREVIEW_CHARS = 140;
+
+/** A message's start as one line of text: line breaks and runs of spaces become one space. */
+function oneLine(text: string): string {
+  return text.replace(/\s+/g, ' ').trim();
 }
 
 function postsWithConversation(db: Database) {
