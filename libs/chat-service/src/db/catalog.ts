@@ -2,6 +2,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { IdentityKind, Post, Thread } from '@confab/protocol';
 import type { Database } from './client';
 import { ownerOf, toPost, toThread } from './mappers';
+import { previewLine } from './preview';
 import { conversations, messages, posts, users, visitors } from './schema';
 
 /** Posts and threads as the REST API shows them. */
@@ -60,7 +61,7 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
         .innerJoin(posts, eq(posts.id, conversations.postId))
         .where(and(eq(conversations.kind, 'thread'), ownedBy(owner)))
         .orderBy(desc(conversations.updatedAt), desc(conversations.createdAt));
-      return rows.map((r) => ({ ...toThread(r.conversation, r.post), ...(typeof r.preview === 'string' ? { preview: oneLine(r.preview) } : {}) }));
+      return rows.map((r) => ({ ...toThread(r.conversation, r.post), ...(typeof r.preview === 'string' ? { preview: previewLine(r.preview) } : {}) }));
     },
     async getThread(threadId) {
       const [row] = await db
@@ -87,13 +88,8 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
   };
 }
 
-/** How much of the newest message the threads list shows. */
+/** How much of the newest message the threads list reads (its preview line is at most this long). */
 const PREVIEW_CHARS = 140;
-
-/** A message's start as one line of text: line breaks and runs of spaces become one space. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/g, ' ').trim();
-}
 
 function postsWithConversation(db: Database) {
   return db
