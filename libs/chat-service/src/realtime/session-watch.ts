@@ -13,6 +13,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
  */
 export class SessionWatch {
   private readonly interval: NodeJS.Timeout;
+  /** A check still going (thousands of sessions, a slow database) is not joined by a second one. */
+  private checking = false;
 
   constructor(
     private readonly auth: Auth,
@@ -20,7 +22,7 @@ export class SessionWatch {
     private readonly connections: () => ClientConnection[],
     checkIntervalMs: number,
   ) {
-    this.interval = setInterval(() => void this.closeEndedSessions(), checkIntervalMs);
+    this.interval = setInterval(() => void this.checkUnlessChecking(), checkIntervalMs);
     this.interval.unref();
   }
 
@@ -38,6 +40,16 @@ export class SessionWatch {
 
   stop(): void {
     clearInterval(this.interval);
+  }
+
+  private async checkUnlessChecking(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await this.closeEndedSessions();
+    } finally {
+      this.checking = false;
+    }
   }
 
   private async closeEndedSessions(): Promise<void> {
