@@ -24,6 +24,11 @@ describe('composeDemoReply', () => {
     expect(composeDemoReply(persona, [])).toContain('Hello! Ask me about numbers.');
   });
 
+  it('quotes a message of several lines line by line, so its list or code keeps its shape', () => {
+    const reply = composeDemoReply(persona, [message(1, 'user', '@ada Two things:\n\n- one\n- two   spaced')]);
+    expect(reply).toContain('> Two things:\n> \n> - one\n> - two spaced');
+  });
+
   it('shortens a long quote', () => {
     const reply = composeDemoReply(persona, [message(1, 'user', 'word '.repeat(500))]);
     expect(reply.length).toBeLessThan(1000);

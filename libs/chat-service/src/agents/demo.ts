@@ -17,7 +17,13 @@ function lastHumanMessage(history: Message[]): Message | undefined {
 
 function withoutMention(text: string, handle: string): string {
   const escaped = handle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return text.replace(new RegExp(`@${escaped}(?![A-Za-z0-9_-])`, 'gi'), '').replace(/\s+/g, ' ').trim();
+  // Line breaks stay: a quoted list or code block keeps its shape (it became one long line).
+  return text
+    .replace(new RegExp(`@${escaped}(?![A-Za-z0-9_-])`, 'gi'), '')
+    .split('\n')
+    .map((line) => line.replace(/[ \t]+/g, ' ').trimEnd())
+    .join('\n')
+    .trim();
 }
 
 function quote(text: string): string {
