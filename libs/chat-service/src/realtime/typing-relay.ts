@@ -29,8 +29,16 @@ export class TypingRelay {
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
     if (decision.state === 'start') {
-      const autoStop = () => this.apply(conversationId, who, key, this.tracker.expire(key, Date.now()));
-      this.timers.set(key, setTimeout(autoStop, decision.autoStopAt - Date.now()));
+      const { autoStopAt } = decision;
+      // A timer can fire a little before Date.now() reaches its deadline (libuv counts from the
+      // loop's cached time, which a long task leaves behind): then it waits for the rest instead of
+      // doing nothing, which left "… is typing" on everyone's screen for good.
+      const autoStop = (): void => {
+        const early = autoStopAt - Date.now();
+        if (early > 0 && this.tracker.isTyping(key)) this.timers.set(key, setTimeout(autoStop, early));
+        else this.apply(conversationId, who, key, this.tracker.expire(key, Date.now()));
+      };
+      this.timers.set(key, setTimeout(autoStop, autoStopAt - Date.now()));
     }
     this.publish(conversationId, { event: 'typing', data: { conversation_id: conversationId, who, state: decision.state } });
   }
