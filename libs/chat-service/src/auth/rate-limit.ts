@@ -22,20 +22,23 @@ export const SIGN_IN_WINDOW_S = 15 * 60;
 export function createSignInLimiter(points = SIGN_IN_FAILURES_ALLOWED, durationS = SIGN_IN_WINDOW_S): SignInLimiter {
   const limiter = new RateLimiterMemory({ keyPrefix: 'signin', points, duration: durationS });
   return {
-    async attempt(key) {
-      try {
-        await limiter.consume(key);
-        return null;
-      } catch (rejection) {
-        // Over the budget: how long until it refills. Anything else is a real error.
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      }
-    },
+    attempt: (key) => takePoint(limiter, key),
     async succeeded(key) {
       await limiter.delete(key);
     },
   };
+}
+
+/** Takes one point of the key's budget: null when it had one, else the seconds until it refills. */
+async function takePoint(limiter: RateLimiterMemory, key: string): Promise<number | null> {
+  try {
+    await limiter.consume(key);
+    return null;
+  } catch (rejection) {
+    // Over the budget is a RateLimiterRes; anything else is a real error.
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  }
 }
 
 export function signInKey(email: string, clientAddress: string): string {
@@ -55,15 +58,6 @@ export interface CreationLimiter {
 export function createCreationLimiter(keyPrefix: string, { points, durationS }: { points: number; durationS: number }): CreationLimiter {
   const limiter = new RateLimiterMemory({ keyPrefix, points, duration: durationS });
   return {
-    async take(address) {
-      if (address === null) return null;
-      try {
-        await limiter.consume(address);
-        return null;
-      } catch (rejection) {
-        if (!(rejection instanceof RateLimiterRes)) throw rejection;
-        return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      }
-    },
+    take: async (address) => (address === null ? null : takePoint(limiter, address)),
   };
 }
