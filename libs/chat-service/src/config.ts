@@ -42,6 +42,8 @@ const Env = z.object({
   SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** Behind one trusted reverse proxy: take the client address (WebSockets, direct REST calls) from the last X-Forwarded-For entry. */
   WS_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /** How often ended sessions, and visitors left without one (with their threads), are deleted. */
+  RETENTION_SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(3_600),
   /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep it off the public network). */
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN must be at least 16 characters').optional(),
 });
@@ -74,6 +76,8 @@ export interface ChatServiceConfig {
     visitors: { points: number; durationS: number };
     signUps: { points: number; durationS: number };
   };
+  /** How often the retention sweep runs (ms). */
+  retentionSweepMs: number;
   /** Which values were generated because they were not configured (logged as warnings). */
   generated: string[];
 }
@@ -119,6 +123,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
       visitors: { points: e.VISITORS_PER_ADDRESS_PER_10_MIN, durationS: 10 * 60 },
       signUps: { points: e.SIGN_UPS_PER_ADDRESS_PER_HOUR, durationS: 60 * 60 },
     },
+    retentionSweepMs: e.RETENTION_SWEEP_INTERVAL_S * 1000,
     generated,
   };
 }

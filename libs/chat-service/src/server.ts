@@ -6,6 +6,7 @@ import { createAuthService, type AuthService } from './auth/service';
 import type { ChatServiceConfig } from './config';
 import { createCatalog, type Catalog } from './db/catalog';
 import { openDatabase, pingDatabase, type DatabaseHandle } from './db/client';
+import { startRetentionSweep } from './db/retention';
 import { createStore } from './db/store';
 import { buildHttpApp } from './http/app';
 import type { HttpApp } from './http/deps';
@@ -118,6 +119,7 @@ async function assembleServices(
   realtime = realtimeService;
   routeUpgrades(app, realtimeService);
 
+  const stopRetentionSweep = startRetentionSweep(db, logger, config.retentionSweepMs);
   let closing: Promise<void> | null = null;
   return {
     app,
@@ -133,6 +135,7 @@ async function assembleServices(
       return { port, host: config.host };
     },
     close() {
+      stopRetentionSweep();
       closing ??= shutDown(realtimeService, app, store, logger, scaleOut);
       return closing;
     },
