@@ -176,15 +176,19 @@ describe('WebSocket tickets', () => {
     expect(Date.parse(ticket.expires_at)).toBe((claims.exp ?? 0) * 1000);
   });
 
-  it('a ticket opens the owner’s thread socket, and stops working once its session signs out', async () => {
+  it('a ticket opens the owner’s thread socket once, and stops working once its session signs out', async () => {
     const visitor = await createVisitor(service);
     const thread = await createThread(service, visitor.sessionToken);
     const url = (ticket: string) => `${service.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test`;
 
-    const live = await TestSocket.open(url((await ticketFor(service, visitor.sessionToken)).ticket));
+    const first = (await ticketFor(service, visitor.sessionToken)).ticket;
+    const live = await TestSocket.open(url(first));
     const connected = await live.next('connected');
     expect(connected.data.identity).toEqual(visitor.identity);
     live.close();
+    // One socket per ticket: the same ticket again (say, read from a log) is refused.
+    const replayed = await TestSocket.open(url(first));
+    expect(await replayed.closed()).toBe(CloseCode.AUTH_FAILED);
 
     const stale = (await ticketFor(service, visitor.sessionToken)).ticket;
     const user = await signUp(service, { visitor_session_token: visitor.sessionToken });

@@ -178,3 +178,17 @@ describe('message rate limit in Redis', () => {
     for (const r of refused) if (!r.allowed) expect(r.retryAfterS).toBeGreaterThan(0);
   });
 });
+
+describe('WebSocket ticket uses in Redis', () => {
+  it('lets a ticket open one socket across instances: the first claim wins, on any instance, until the ticket expires', async () => {
+    const ticket = randomUUID();
+    const expiresAt = Date.now() + 400;
+    expect(await one.ticketUses.claim(ticket, expiresAt)).toBe(true);
+    expect(await two.ticketUses.claim(ticket, expiresAt)).toBe(false);
+    expect(await one.ticketUses.claim(ticket, expiresAt)).toBe(false);
+    expect(await two.ticketUses.claim(randomUUID(), expiresAt)).toBe(true);
+    // Remembered only as long as the ticket could be used: the key goes with it.
+    await sleep(500);
+    expect(await admin.exists(`confab:ticket:${ticket}`)).toBe(0);
+  });
+});

@@ -70,8 +70,8 @@ export const me = withErrors(async () => {
 });
 
 /**
- * A fresh WebSocket ticket for every (re)connect (a 60 s JWT for the WebSocket audience only, so
- * one that leaks from a URL in a log is soon worthless). A signed-in user gets `token=`;
+ * A fresh WebSocket ticket for every (re)connect: a 60 s JWT for the WebSocket audience only, that
+ * opens one socket (the chat service refuses it the second time, so one read from a log is worthless). A signed-in user gets `token=`;
  * anyone else gets a visitor (created now if needed) and `session_user=`. A session cookie the
  * chat service no longer accepts answers SESSION_EXPIRED, so the page can ask to sign in again
  * instead of silently turning the person into an anonymous visitor.

@@ -85,7 +85,7 @@ async function assembleServices(
   const { db } = database;
   const store = createStore(db, { defaultModel: config.openai.model, close: () => database.close() });
   const catalog = createCatalog(db, config.openai.model);
-  const auth = createAuthService({ db, ticketSecret: config.ticketSecret, logger });
+  const auth = createAuthService({ db, ticketSecret: config.ticketSecret, logger, ...(scaleOut && { ticketUses: scaleOut.ticketUses }) });
   const access = createAccess();
 
   const interrupted = await store.interruptStaleStreams(database.driver === 'pglite' ? 0 : STALE_STREAM_MS_SHARED_DB);

@@ -46,7 +46,8 @@ export async function confabSide(env: Record<string, string> = {}): Promise<Side
     wsBase: server.service.wsBase,
     conversationId: post.conversation_id,
     sessions,
-    socketsPerTicket: SOCKETS_PER_IDENTITY,
+    // A ticket opens one socket (as each browser tab fetches its own for every connect).
+    socketsPerTicket: 1,
   });
   return {
     server,

@@ -17,6 +17,7 @@ import {
 import type { Logger } from '../logger';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
 import { createSignInLimiter, signInKey, type SignInLimiter } from './rate-limit';
+import { memoryTicketUses, type TicketUses } from './ticket-uses';
 import { SessionCache } from './session-cache';
 import { importTicketKey, readTicket, signTicket } from './tickets';
 import { hashToken, newSessionToken } from './tokens';
@@ -52,11 +53,14 @@ export interface AuthServiceDeps {
   signInLimiter?: SignInLimiter;
   /** Default TICKET_SESSION_CACHE_MS; 0 asks the database for every ticket. */
   ticketSessionCacheMs?: number;
+  /** Where used tickets are remembered (Redis with several instances); default: this process. */
+  ticketUses?: TicketUses;
 }
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
   const { db, ticketSecret, logger } = deps;
   const limiter = deps.signInLimiter ?? createSignInLimiter();
+  const ticketUses = deps.ticketUses ?? memoryTicketUses();
   const ticketKey = importTicketKey(ticketSecret);
   // Failing here would otherwise be an unhandled rejection; every ticket call awaits the same promise and fails loudly.
   ticketKey.catch((error: unknown) => logger.error({ err: error }, 'could not import the ticket key'));
@@ -143,6 +147,11 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const session = await ticketSessions.get(subject.sessionId, () => findActiveSession(db, { sessionId: subject.sessionId }));
       // The session must still be alive and still belong to the identity the ticket names.
       if (!session || session.identity.id !== subject.identity.id || session.identity.kind !== subject.identity.kind) {
+        return null;
+      }
+      // One socket per ticket (claimed last, so a ticket refused for another reason is not used up).
+      if (subject.ticketId !== null && !(await ticketUses.claim(subject.ticketId, subject.expiresAtMs))) {
+        logger.warn({ sessionId: subject.sessionId }, 'a WebSocket ticket was used twice: refused');
         return null;
       }
       return toPrincipal(session);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { SignJWT, jwtVerify } from 'jose';
 import { z } from 'zod';
 import { Id, IdentityKind, WS_TICKET_TTL_S, type Identity } from '@confab/protocol';
@@ -12,6 +13,9 @@ const TicketClaims = z.object({
   kind: IdentityKind,
   sid: Id,
   name: z.string(),
+  /** Each ticket's own id, so it opens one socket only (see TicketUses). Absent from tickets of older instances. */
+  jti: z.string().min(1).max(100).optional(),
+  exp: z.number(),
 });
 
 /**
@@ -35,6 +39,11 @@ export interface TicketSubject {
   sessionId: string;
 }
 
+export interface ReadTicket extends TicketSubject {
+  ticketId: string | null;
+  expiresAtMs: number;
+}
+
 export async function signTicket(secret: TicketKey, subject: TicketSubject, now = Date.now()): Promise<IssuedTicket> {
   const issuedAt = Math.floor(now / 1000);
   const expiresAtS = issuedAt + WS_TICKET_TTL_S;
@@ -45,12 +54,13 @@ export async function signTicket(secret: TicketKey, subject: TicketSubject, now 
     .setIssuer(ISSUER)
     .setIssuedAt(issuedAt)
     .setExpirationTime(expiresAtS)
+    .setJti(randomUUID())
     .sign(secret);
   return { ticket, expiresAt: new Date(expiresAtS * 1000) };
 }
 
 /** The ticket's subject when its signature, audience, issuer and expiry hold; null otherwise. */
-export async function readTicket(secret: TicketKey, ticket: string): Promise<TicketSubject | null> {
+export async function readTicket(secret: TicketKey, ticket: string): Promise<ReadTicket | null> {
   try {
     const { payload } = await jwtVerify(ticket, secret, { algorithms: ['HS256'], audience: TICKET_AUDIENCE, issuer: ISSUER });
     const claims = TicketClaims.safeParse(payload);
@@ -58,6 +68,8 @@ export async function readTicket(secret: TicketKey, ticket: string): Promise<Tic
     return {
       identity: { kind: claims.data.kind, id: claims.data.sub, display_name: claims.data.name },
       sessionId: claims.data.sid,
+      ticketId: claims.data.jti ?? null,
+      expiresAtMs: claims.data.exp * 1000,
     };
   } catch {
     return null;

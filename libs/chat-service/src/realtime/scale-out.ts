@@ -1,5 +1,6 @@
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_S } from '@confab/protocol';
+import { redisTicketUses, type TicketUses } from '../auth/ticket-uses';
 import type { Logger } from '../logger';
 import { RedisBus } from './bus-redis';
 import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
@@ -13,6 +14,8 @@ export interface ScaleOut {
   rateLimiter: MessageRateLimiter;
   stopRelay: StopRelay;
   sharedStreams: SharedStreams;
+  /** Tickets used on any instance (each opens one socket). */
+  ticketUses: TicketUses;
   /** Call after the realtime layer has shut down (its last `done` frames go out through Redis). */
   close(): Promise<void>;
 }
@@ -48,6 +51,7 @@ export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promi
     rateLimiter,
     stopRelay,
     sharedStreams: new RedisSharedStreams(connections.commands, logger),
+    ticketUses: redisTicketUses(connections.commands, logger),
     async close() {
       await bus.close();
       await stopRelay.close();

@@ -1,0 +1,46 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from '../logger';
+
+/**
+ * Each WebSocket ticket opens one socket. A ticket travels in a URL (`?token=`), and URLs end up
+ * in proxy logs and browser history: one that leaks is then worth nothing, even within its 60 s.
+ * `claim` says whether this is the ticket's first use, remembering it until the ticket expires.
+ */
+export interface TicketUses {
+  claim(ticketId: string, expiresAtMs: number): Promise<boolean>;
+}
+
+/** One instance: a map of the tickets used, pruned of expired ones as it grows. */
+export function memoryTicketUses(now: () => number = Date.now): TicketUses {
+  const used = new Map<string, number>();
+  return {
+    async claim(ticketId, expiresAtMs) {
+      if (used.size >= 1_000) {
+        const at = now();
+        for (const [id, expiry] of used) if (expiry <= at) used.delete(id);
+      }
+      if (used.has(ticketId)) return false;
+      used.set(ticketId, expiresAtMs);
+      return true;
+    },
+  };
+}
+
+/**
+ * Several instances: the claim is a Redis key set only if absent, so a ticket used on one instance
+ * is refused on the others. While Redis cannot answer, a ticket is let through (it still expires
+ * in 60 s): an outage must not lock everyone out of their conversations.
+ */
+export function redisTicketUses(redis: Redis, logger: Logger, now: () => number = Date.now): TicketUses {
+  return {
+    async claim(ticketId, expiresAtMs) {
+      try {
+        const ttlMs = Math.max(1, expiresAtMs - now());
+        return (await redis.set(`confab:ticket:${ticketId}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+      } catch (error) {
+        logger.warn({ err: error }, 'could not record a ticket use in Redis; letting it through');
+        return true;
+      }
+    },
+  };
+}
