@@ -1,6 +1,6 @@
 import { MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type ServerFrame } from '@confab/protocol';
 import { conversationReducer, createInitialState, type ConversationAction, type ConversationStoreState } from './reducer';
-import { checkSendable, resyncAfterSeq } from './selectors';
+import { checkSendable, resyncAfterSeq, streamingReply } from './selectors';
 import { CONVERSATION_ID, ME, OTHER, T0, agentMessage, cid, frames, message, uuid } from './test-fixtures';
 import type { ChatMessage } from './types';
 
@@ -433,5 +433,16 @@ describe('checkSendable', () => {
 
   it('accepts and trims a normal message', () => {
     expect(checkSendable({ ...base, text: '  hello  ', state })).toEqual({ ok: true, content: 'hello' });
+  });
+});
+
+describe('streamingReply (what Stop stops)', () => {
+  it("is the newest streaming reply the viewer asked for, never one someone else asked for", () => {
+    const mine = agentMessage(2, { asked_by: { kind: ME.kind, id: ME.id } });
+    const theirs = agentMessage(3, { asked_by: { kind: OTHER.kind, id: OTHER.id } });
+    const state = reduceAll(connectedWith(1), [frame(frames.message(mine)), frame(frames.message(theirs))]);
+    expect(streamingReply(state)?.id).toBe(mine.id);
+    const onlyTheirs = reduceAll(connectedWith(1), [frame(frames.message(theirs))]);
+    expect(streamingReply(onlyTheirs)).toBeNull();
   });
 });

@@ -44,11 +44,17 @@ export function isRateLimited(state: ConversationState, now: number): boolean {
   return state.error !== null && state.error.until !== null && state.error.until > now;
 }
 
-/** The reply still being generated, newest first: what "Stop" stops. */
-export function streamingReply(state: ConversationState): ChatMessage | null {
+/**
+ * What "Stop" stops: the newest agent reply still being generated that the viewer may stop. In a
+ * shared conversation only the person who asked may (the server refuses anyone else), so a reply
+ * someone else asked for is not offered; one whose asker is not known (an older server) is.
+ */
+export function streamingReply(state: Pick<ConversationState, 'messages' | 'identity'>): ChatMessage | null {
+  const { identity } = state;
   for (let i = state.messages.length - 1; i >= 0; i -= 1) {
     const m = state.messages[i] as ChatMessage;
-    if (m.status === 'streaming') return m;
+    if (m.status !== 'streaming' || m.author.kind !== 'agent') continue;
+    if (m.askedBy === undefined || (identity !== null && m.askedBy.kind === identity.kind && m.askedBy.id === identity.id)) return m;
   }
   return null;
 }

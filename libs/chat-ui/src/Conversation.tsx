@@ -2,7 +2,7 @@
 
 import { useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { Identity, Message } from '@confab/protocol';
-import { useConversation, type ChatMessage } from '@confab/chat-client';
+import { streamingReply, useConversation, type ChatMessage } from '@confab/chat-client';
 import { Composer } from './Composer';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ErrorAlert } from './ErrorAlert';
@@ -56,28 +56,19 @@ export function Conversation({
     initialIdentity: viewer,
   });
 
-  const { canWrite, identity } = state;
-  // The reply Stop would end: the newest one streaming that the viewer may stop. In a shared
-  // conversation only the person who asked may stop a reply (the server refuses anyone else), so
-  // nobody else is offered Stop; a reply whose asker is not known (an older server) offers it.
-  const streamingReply = useMemo(
-    () =>
-      findLast(
-        state.messages,
-        (m) => m.status === 'streaming' && m.author.kind === 'agent' && (m.askedBy === undefined || (identity !== null && m.askedBy.kind === identity.kind && m.askedBy.id === identity.id)),
-      ),
-    [state.messages, identity],
-  );
+  const { canWrite, messages, identity } = state;
+  // What Stop would end (in a post, only a reply the viewer asked for): see `streamingReply`.
+  const replyToStop = useMemo(() => streamingReply({ messages, identity }) ?? undefined, [messages, identity]);
   // Memoized, so the list (memoized too) is not re-rendered by a new footer element per token.
   const typingFooter = useMemo(() => <TypingIndicator names={state.typing.map((t) => t.who.display_name)} />, [state.typing]);
 
   // Stable across renders so memoized rows are not re-rendered by a new callback identity.
   const retryRef = useRef(retry);
-  const stopRef = useRef(() => stop(streamingReply?.id ?? undefined));
+  const stopRef = useRef(() => stop(replyToStop?.id ?? undefined));
   useLayoutEffect(() => {
     retryRef.current = retry;
-    stopRef.current = () => stop(streamingReply?.id ?? undefined);
-  }, [retry, stop, streamingReply]);
+    stopRef.current = () => stop(replyToStop?.id ?? undefined);
+  }, [retry, stop, replyToStop]);
   const onRetry = useCallback((message: ChatMessage) => {
     if (message.client_message_id) retryRef.current(message.client_message_id);
   }, []);
@@ -109,7 +100,7 @@ export function Conversation({
             onSend={send}
             onTyping={notifyTyping}
             onStop={onStop}
-            streaming={streamingReply !== undefined}
+            streaming={replyToStop !== undefined}
             blockedUntil={blockedUntil}
             placeholder={placeholder}
           />
@@ -123,12 +114,4 @@ export function Conversation({
       </div>
     </section>
   );
-}
-
-function findLast<T>(items: readonly T[], test: (item: T) => boolean): T | undefined {
-  for (let i = items.length - 1; i >= 0; i -= 1) {
-    const item = items[i];
-    if (item !== undefined && test(item)) return item;
-  }
-  return undefined;
 }
