@@ -10,13 +10,18 @@ export interface TicketUses {
   claim(ticketId: string, expiresAtMs: number): Promise<boolean>;
 }
 
-/** One instance: a map of the tickets used, pruned of expired ones as it grows. */
+/**
+ * One instance: a map of the tickets used, pruned of expired ones at most once a second (a pass
+ * over the map per claim would cost thousands of steps per socket when thousands connect at once).
+ */
 export function memoryTicketUses(now: () => number = Date.now): TicketUses {
   const used = new Map<string, number>();
+  let prunedAt = 0;
   return {
     async claim(ticketId, expiresAtMs) {
-      if (used.size >= 1_000) {
-        const at = now();
+      const at = now();
+      if (at - prunedAt >= 1_000) {
+        prunedAt = at;
         for (const [id, expiry] of used) if (expiry <= at) used.delete(id);
       }
       if (used.has(ticketId)) return false;
