@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Message, Post, ServerEvent, ServerFrameOf } from '@confab/protocol';
-import { createThread, getHistory, listPosts, postVoiceMessage, request, signUp, ticketFor, type SignedIn } from '../support/api';
+import { createThread, createVisitor, expectApiError, getHistory, listPosts, postVoiceMessage, request, signUp, ticketFor, type SignedIn } from '../support/api';
 import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
 import { sampleValue, scrapeMetrics } from '../support/metrics';
 import { startPostgres, type RunningPostgres } from '../support/postgres-server';
@@ -32,6 +32,8 @@ beforeAll(async () => {
     METRICS_TOKEN: metricsToken,
     // ~20 ms per word: a reply streams for a second or two, long enough to join or stop mid-way.
     DEMO_AGENT_TOKEN_DELAY_MS: '20',
+    // Small, to show the budget is one across instances (no other test here makes visitors).
+    VISITORS_PER_ADDRESS_PER_10_MIN: '4',
     LOG_LEVEL: 'warn',
   };
   // Started together on purpose: migrations and seeding must not race (advisory lock).
@@ -231,6 +233,23 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
       for (const id of people) await frame(socket, 'message', (f) => f.data.message.id === id, `message ${id}`);
     }
   }, 90_000);
+
+  it('counts sign-in guesses and new visitors once across instances, not once per instance', async () => {
+    const owner = await signUp(a, { display_name: 'Owner' });
+    const guess = (target: RunningChatService, i: number) => request(target, 'POST', '/v1/auth/signin', { body: { email: owner.email, password: `guess-${i}-xx` } });
+    // Five wrong guesses in all (the budget), spread over both instances as a load balancer would.
+    for (let i = 0; i < 5; i++) expectApiError(await guess(i < 3 ? a : b, i), 401, 'AUTH_FAILED');
+    for (const target of [a, b]) {
+      expectApiError(await request(target, 'POST', '/v1/auth/signin', { body: { email: owner.email, password: owner.password } }), 429, 'RATE_LIMIT');
+    }
+
+    // Four new visitors from this address in 10 minutes (set above), two through each instance.
+    for (const target of [a, b, a, b]) await createVisitor(target);
+    for (const target of [a, b]) {
+      const refused = expectApiError(await request(target, 'POST', '/v1/visitors'), 429, 'RATE_LIMIT');
+      expect(refused.message).toMatch(/Too many new guest sessions/);
+    }
+  });
 
   it('loses no acknowledged message when an instance stops: its clients reconnect to the other and resync', async () => {
     const erin = await signUp(a, { display_name: 'Erin' });

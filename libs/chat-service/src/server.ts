@@ -2,7 +2,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Access, Realtime, Store } from './contracts';
 import { createAccess } from './access';
+import { createSignInLimiter } from './auth/rate-limit';
 import { createAuthService, type AuthService } from './auth/service';
+import { memoryBudgets } from './budgets';
 import type { ChatServiceConfig } from './config';
 import { createCatalog, type Catalog } from './db/catalog';
 import { openDatabase, pingDatabase, type DatabaseHandle } from './db/client';
@@ -65,7 +67,7 @@ async function assemble(
 ): Promise<ChatService> {
   const { db } = database;
   await database.withStartupLock(() => seedPosts(db, logger));
-  // Several instances: fan-out, the message rate limit, stop requests and replies in flight go through Redis.
+  // Several instances: fan-out, rate limits, stop requests and replies in flight go through Redis.
   const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, logger) : null;
   try {
     return await assembleServices(config, logger, database, options, scaleOut);
@@ -85,7 +87,14 @@ async function assembleServices(
   const { db } = database;
   const store = createStore(db, { defaultModel: config.openai.model, close: () => database.close() });
   const catalog = createCatalog(db, config.openai.model);
-  const auth = createAuthService({ db, ticketSecret: config.ticketSecret, logger, ...(scaleOut && { ticketUses: scaleOut.ticketUses }) });
+  const budgets = scaleOut?.budgets ?? memoryBudgets;
+  const auth = createAuthService({
+    db,
+    ticketSecret: config.ticketSecret,
+    logger,
+    signInLimiter: createSignInLimiter(budgets),
+    ...(scaleOut && { ticketUses: scaleOut.ticketUses }),
+  });
   const access = createAccess();
 
   const interrupted = await store.interruptStaleStreams(database.driver === 'pglite' ? 0 : STALE_STREAM_MS_SHARED_DB);
@@ -101,6 +110,7 @@ async function assembleServices(
     auth,
     access,
     publish: (conversationId, frame) => realtime?.publish(conversationId, frame),
+    budgets,
     checkDatabase: () => pingDatabase(db),
   });
   const metrics = createMetrics(config.instanceId);

@@ -1,4 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { memoryBudgets, type Budgets } from '../budgets';
 
 /**
  * Brute-force guard for sign-in: attempts are counted per email + client address; once the budget
@@ -19,8 +20,8 @@ export interface SignInLimiter {
 export const SIGN_IN_FAILURES_ALLOWED = 5;
 export const SIGN_IN_WINDOW_S = 15 * 60;
 
-export function createSignInLimiter(points = SIGN_IN_FAILURES_ALLOWED, durationS = SIGN_IN_WINDOW_S): SignInLimiter {
-  const limiter = new RateLimiterMemory({ keyPrefix: 'signin', points, duration: durationS });
+export function createSignInLimiter(budgets: Budgets = memoryBudgets, points = SIGN_IN_FAILURES_ALLOWED, durationS = SIGN_IN_WINDOW_S): SignInLimiter {
+  const limiter = budgets({ keyPrefix: 'signin', points, durationS });
   return {
     attempt: (key) => takePoint(limiter, key),
     async succeeded(key) {
@@ -30,7 +31,7 @@ export function createSignInLimiter(points = SIGN_IN_FAILURES_ALLOWED, durationS
 }
 
 /** Takes one point of the key's budget: null when it had one, else the seconds until it refills. */
-async function takePoint(limiter: RateLimiterMemory, key: string): Promise<number | null> {
+async function takePoint(limiter: RateLimiterAbstract, key: string): Promise<number | null> {
   try {
     await limiter.consume(key);
     return null;
@@ -55,8 +56,8 @@ export interface CreationLimiter {
   take(address: string | null): Promise<number | null>;
 }
 
-export function createCreationLimiter(keyPrefix: string, { points, durationS }: { points: number; durationS: number }): CreationLimiter {
-  const limiter = new RateLimiterMemory({ keyPrefix, points, duration: durationS });
+export function createCreationLimiter(budgets: Budgets, keyPrefix: string, { points, durationS }: { points: number; durationS: number }): CreationLimiter {
+  const limiter = budgets({ keyPrefix, points, durationS });
   return {
     take: async (address) => (address === null ? null : takePoint(limiter, address)),
   };

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, RawServerDefault } from 'fastify';
 import type { Access, Realtime, Store } from '../contracts';
 import type { AuthService } from '../auth/service';
+import type { Budgets } from '../budgets';
 import type { ChatServiceConfig } from '../config';
 import type { Catalog } from '../db/catalog';
 import type { Logger } from '../logger';
@@ -15,6 +16,8 @@ export interface HttpDeps {
   auth: AuthService;
   access: Access;
   publish: Realtime['publish'];
+  /** Where rate-limit counters live (shared in Redis with several instances). */
+  budgets: Budgets;
   /** Resolves when the database answers; rejects otherwise. */
   checkDatabase: () => Promise<void>;
 }

@@ -1,6 +1,6 @@
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_S } from '@confab/protocol';
 import { redisTicketUses, type TicketUses } from '../auth/ticket-uses';
+import { redisBudgets, type Budgets } from '../budgets';
 import type { Logger } from '../logger';
 import { RedisBus } from './bus-redis';
 import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
@@ -11,6 +11,8 @@ import { RedisStopRelay, type StopRelay } from './stop-relay';
 /** Everything the realtime layer shares between instances when REDIS_URL is set. */
 export interface ScaleOut {
   bus: RedisBus;
+  /** Counters of every rate limit (sign-in attempts, new visitors and accounts per address). */
+  budgets: Budgets;
   rateLimiter: MessageRateLimiter;
   stopRelay: StopRelay;
   sharedStreams: SharedStreams;
@@ -23,7 +25,9 @@ export interface ScaleOut {
 /**
  * Connects to Redis and builds the shared pieces. What stays per instance, on purpose:
  * the typing throttle (1 start/s per identity and conversation: a person types through one socket,
- * so one instance sees all of their typing frames) and the per-socket abuse limits.
+ * so one instance sees all of their typing frames), the per-socket abuse limits, and the caps on
+ * open sockets per address and identity (counts of live sockets: in Redis they would outlive an
+ * instance that crashed holding them).
  */
 export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promise<ScaleOut> {
   const connections = await openRedisConnections(redisUrl, logger);
@@ -35,19 +39,11 @@ export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promi
     await connections.close();
     throw error;
   }
-  const rateLimiter = rateLimiterFrom(
-    new RateLimiterRedis({
-      storeClient: connections.commands,
-      keyPrefix: 'confab:ratelimit:msg',
-      points: MESSAGE_RATE_LIMIT,
-      duration: MESSAGE_RATE_WINDOW_S,
-      // While Redis is unreachable each instance counts on its own instead of failing every message.
-      rejectIfRedisNotReady: true,
-      insuranceLimiter: new RateLimiterMemory({ keyPrefix: 'confab-msg-insurance', points: MESSAGE_RATE_LIMIT, duration: MESSAGE_RATE_WINDOW_S }),
-    }),
-  );
+  const budgets = redisBudgets(connections.commands);
+  const rateLimiter = rateLimiterFrom(budgets({ keyPrefix: 'msg', points: MESSAGE_RATE_LIMIT, durationS: MESSAGE_RATE_WINDOW_S }));
   return {
     bus,
+    budgets,
     rateLimiter,
     stopRelay,
     sharedStreams: new RedisSharedStreams(connections.commands, logger),

@@ -6,9 +6,9 @@ import { fail } from '../errors';
 import { bearerToken, callerAddress, parseInput, requirePrincipal } from '../request';
 
 /** Sign up / in / out, the caller's identity, visitor sessions and WebSocket tickets. */
-export function registerAuthRoutes(app: HttpApp, { auth, config }: HttpDeps): void {
-  const signUps = createCreationLimiter('signups', config.creation.signUps);
-  const visitors = createCreationLimiter('visitors', config.creation.visitors);
+export function registerAuthRoutes(app: HttpApp, { auth, config, budgets }: HttpDeps): void {
+  const signUps = createCreationLimiter(budgets, 'signups', config.creation.signUps);
+  const visitors = createCreationLimiter(budgets, 'visitors', config.creation.visitors);
 
   app.post('/v1/auth/signup', async (request, reply) => {
     const body = parseInput(SignUpBody, request.body);
