@@ -62,3 +62,40 @@ it(
     expect(row!.y + row!.height).toBeLessThanOrEqual(view!.y + view!.height + 1);
   }),
 );
+
+it(
+  "shows when each message was written, in the reader's time zone, also in the page the server rendered",
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const timeZone = 'Asia/Tokyo';
+    const { page } = await newPerson({ timezoneId: timeZone, locale: 'en-US' });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(m.text());
+    });
+    page.on('pageerror', (e) => problems.push(e.message));
+    await startThread(page, post!);
+    await sendMessage(page, 'What time is it?');
+    await agentMessages(page).and(page.locator('[data-status="complete"]')).first().waitFor({ timeout: 30_000 });
+    // Reloaded: these rows now come in the server's HTML and are hydrated.
+    // The server knows no reader's time zone: its HTML leaves the times empty (not UTC's clock).
+    const html = await (await page.context().request.get(page.url())).text();
+    const serverTimes = [...html.matchAll(/<time[^>]*>([^<]*)<\/time>/g)].map((m) => m[1]);
+    expect(serverTimes).toEqual(['', '']);
+    await page.reload();
+    await agentMessages(page).first().waitFor();
+    const times = await messageItems(page)
+      .locator('time')
+      .evaluateAll((nodes) => nodes.map((n) => ({ text: n.textContent ?? '', dateTime: n.getAttribute('datetime') ?? '', title: n.getAttribute('title') ?? '' })));
+    await screenshot(page, 'own-messages-times');
+
+    expect(times).toHaveLength(2);
+    for (const time of times) {
+      // Written today: the clock alone, as a reader in Tokyo reads it (the servers run in UTC).
+      const expected = new Intl.DateTimeFormat('en-US', { timeZone, hour: 'numeric', minute: '2-digit' }).format(new Date(time.dateTime));
+      expect(time.text).toBe(expected);
+      expect(time.title).toMatch(/\d{4} at /);
+    }
+    expect(problems).toEqual([]);
+  }),
+);

@@ -3,7 +3,8 @@
 import { memo, useEffect, useRef } from 'react';
 import { useLiveContent, type ChatMessage, type LiveContent } from '@confab/chat-client';
 import { Markdown } from './Markdown';
-import { statusNote } from './words';
+import { useInBrowser } from './hooks';
+import { messageTime, statusNote } from './words';
 import styles from './conversation.module.css';
 
 export interface MessageItemProps {
@@ -51,6 +52,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, liveCon
           <span className={styles.author}>{mine ? 'You' : author.display_name}</span>
           {message.model === 'demo' && <span className={styles.badge}>Demo agent</span>}
           {message.source === 'voice' && <span className={styles.badgeMuted}>Voice</span>}
+          <MessageTime iso={message.created_at} />
         </div>
         <div className={styles.bubble}>
           <div className={styles.markdown}>
@@ -70,6 +72,20 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, liveCon
         )}
       </div>
     </li>
+  );
+}
+
+/**
+ * When the message was written, in the reader's time zone: so it is left empty in the server's
+ * HTML and filled in once the page runs in the browser.
+ */
+function MessageTime({ iso }: { iso: string }) {
+  const inBrowser = useInBrowser();
+  const words = inBrowser ? messageTime(iso, new Date()) : null;
+  return (
+    <time className={styles.time} dateTime={iso} title={words?.full}>
+      {words?.short}
+    </time>
   );
 }
 

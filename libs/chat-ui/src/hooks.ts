@@ -39,3 +39,17 @@ export function useOnline(): boolean {
     () => true,
   );
 }
+
+const subscribeToNothing = () => () => {};
+
+/**
+ * False in the server render and while hydrating, true after: for what must be computed in the
+ * reader's browser (their time zone and locale), so the server's HTML never disagrees with it.
+ */
+export function useInBrowser(): boolean {
+  return useSyncExternalStore(
+    subscribeToNothing,
+    () => true,
+    () => false,
+  );
+}

@@ -1,5 +1,5 @@
 import { ErrorCode } from '@confab/protocol';
-import { connectionWords, errorText, secondsUntil, typingText } from './words';
+import { connectionWords, errorText, messageTime, secondsUntil, typingText } from './words';
 import { safeNextPath } from './api-client';
 import { validateAuthForm } from './auth-form-validation';
 
@@ -89,5 +89,33 @@ describe('validateAuthForm', () => {
       password: 'Enter your password.',
     });
     expect(validateAuthForm('signup', { email: 'ada@example.com', password: 'long enough', display_name: 'Ada' })).toEqual({});
+  });
+});
+
+describe('messageTime', () => {
+  const now = new Date('2026-11-28T21:40:00Z');
+  const at = (iso: string, timeZone = 'UTC') => messageTime(iso, now, 'en-US', timeZone);
+
+  it('shows only the clock for a message written today', () => {
+    expect(at('2026-11-28T14:05:00Z')?.short).toBe('2:05 PM');
+  });
+
+  it('adds the day for an earlier day this year, and the year before that', () => {
+    expect(at('2026-11-27T14:05:00Z')?.short).toBe('Nov 27, 2:05 PM');
+    expect(at('2025-12-30T09:00:00Z')?.short).toBe('Dec 30, 2025, 9:00 AM');
+  });
+
+  it("decides 'today' in the reader's time zone, not UTC", () => {
+    // 21:40 UTC is already Nov 29 in Tokyo; 14:05 UTC on Nov 28 is 23:05 there: yesterday.
+    expect(at('2026-11-28T14:05:00Z', 'Asia/Tokyo')?.short).toBe('Nov 28, 11:05 PM');
+    expect(at('2026-11-28T20:00:00Z', 'Asia/Tokyo')?.short).toBe('5:00 AM');
+  });
+
+  it('gives the whole date for the tooltip', () => {
+    expect(at('2026-11-28T14:05:00Z')?.full).toBe('Saturday, November 28, 2026 at 2:05 PM');
+  });
+
+  it('says nothing for a date it cannot read', () => {
+    expect(at('not a date')).toBeNull();
   });
 });

@@ -121,3 +121,28 @@ export const COUNTER_THRESHOLD = MAX_MESSAGE_CHARS - 1_000;
 export function counterText(length: number): string {
   return `${length.toLocaleString('en-US')} / ${MAX_MESSAGE_CHARS.toLocaleString('en-US')}`;
 }
+
+export interface TimeWords {
+  /** Short, beside the author: "14:05" today, "Nov 27, 14:05" this year, "Dec 30, 2025, 14:05" before. */
+  short: string;
+  /** Whole, for the tooltip: "Saturday, November 28, 2026 at 2:05 PM" (in the reader's locale). */
+  full: string;
+}
+
+/**
+ * When a message was written, in the reader's locale and time zone (both injectable for tests).
+ * `now` decides how much of the date the short form needs.
+ */
+export function messageTime(iso: string, now: Date, locale?: string, timeZone?: string): TimeWords | null {
+  const at = new Date(iso);
+  if (Number.isNaN(at.getTime())) return null;
+  const zone = timeZone === undefined ? {} : { timeZone };
+  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { ...zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
+  const year = (d: Date) => new Intl.DateTimeFormat('en-CA', { ...zone, year: 'numeric' }).format(d);
+  const clock = { hour: 'numeric', minute: '2-digit' } as const;
+  const short = day(at) === day(now) ? clock : year(at) === year(now) ? { ...clock, month: 'short', day: 'numeric' } as const : { ...clock, month: 'short', day: 'numeric', year: 'numeric' } as const;
+  return {
+    short: new Intl.DateTimeFormat(locale, { ...zone, ...short }).format(at),
+    full: new Intl.DateTimeFormat(locale, { ...zone, dateStyle: 'full', timeStyle: 'short' }).format(at),
+  };
+}
