@@ -2,6 +2,7 @@
 
 import { Children, Fragment, cloneElement, isValidElement, memo, type ComponentProps, type ReactElement, type ReactNode } from 'react';
 import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
+import { keepIntrawordUnderscores } from './intraword-underscores';
 import { splitMarkdownBlocks } from './markdown-blocks';
 import styles from './conversation.module.css';
 
@@ -90,7 +91,7 @@ function withCaretAtEnd(node: ReactNode, caret: ReactNode): ReactNode {
  * `caret`: the streaming reply's, put at the end of this (its last) block's text.
  */
 const MarkdownBlock = memo(function MarkdownBlock({ text, caret }: { text: string; caret?: ReactNode }) {
-  const rendered = compiler(text, OPTIONS);
+  const rendered = compiler(keepIntrawordUnderscores(text), OPTIONS);
   return caret === undefined ? rendered : withCaretAtEnd(rendered, caret);
 });
 
