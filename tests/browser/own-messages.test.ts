@@ -1,5 +1,5 @@
 import { setUpBrowser } from './support/browser';
-import { agentMessages, conversation, messageItems, seededPosts, sendMessage, startThread } from './support/app';
+import { agentMessages, composer, conversation, messageItems, seededPosts, sendMessage, startThread } from './support/app';
 
 /** What people see of their own messages: always in view when sent, never wider than the conversation. */
 const browser = setUpBrowser({ timeoutMs: 120_000 });
@@ -97,5 +97,37 @@ it(
       expect(time.title).toMatch(/\d{4} at /);
     }
     expect(problems).toEqual([]);
+  }),
+);
+
+it(
+  'keeps the line breaks I typed with Shift+Enter, in my message and in the reply quoting it',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson();
+    await startThread(page, post!);
+    const box = composer(page).box;
+    await box.click();
+    for (const [i, line] of ['Roses are red,', 'Violets are blue,', '- a list item', '  - nested under it'].entries()) {
+      if (i > 0) await page.keyboard.press('Shift+Enter');
+      await page.keyboard.type(line);
+    }
+    await page.keyboard.press('Enter');
+    const mine = messageItems(page).filter({ hasText: 'Roses are red' });
+    await mine.waitFor();
+    const reply = agentMessages(page).and(page.locator('[data-status="complete"]')).first();
+    await reply.waitFor({ timeout: 30_000 });
+    await screenshot(page, 'own-messages-line-breaks');
+
+    // innerText follows what is on screen: a newline where the text breaks, a space where it flows on.
+    expect(await mine.locator('p').first().innerText()).toBe('Roses are red,\nViolets are blue,');
+    expect(await reply.locator('blockquote p').first().innerText()).toBe('Roses are red,\nViolets are blue,');
+    // A nested list right after an item's text adds no empty line between them.
+    const item = await mine.locator('li').first().evaluate((li) => {
+      const lineHeight = parseFloat(getComputedStyle(li).lineHeight);
+      const nested = li.querySelector('ul')!.getBoundingClientRect().top - li.getBoundingClientRect().top;
+      return { lineHeight, nested };
+    });
+    expect(item.nested).toBeLessThan(item.lineHeight * 1.5);
   }),
 );
