@@ -3,7 +3,7 @@
  * cookies, the typed chat-service client, page data loaders and the API route logic.
  * Never import this from a client component: it reads httpOnly session tokens.
  */
-export { ChatServiceClient } from './src/chat-service-client';
+export { CHAT_SERVICE_TIMEOUT_MS, ChatServiceClient } from './src/chat-service-client';
 export { requestClientAddress } from './src/client-address';
 export { ChatServiceError, isNotFound, isSessionError } from './src/errors';
 export { SESSION_COOKIE, VISITOR_COOKIE, sessionCookieOptions, shouldUseSecureCookies } from './src/cookie-options';

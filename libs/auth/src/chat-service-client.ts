@@ -20,6 +20,16 @@ import { ChatServiceError } from './errors';
 
 type Fetch = typeof fetch;
 
+/**
+ * How long a call to the chat service may take, answer read included. A chat service that hangs
+ * (stopped, overloaded, its database stuck) must not hold a page or a sign-in open without end:
+ * after this the person gets an error in words and can try again.
+ */
+export const CHAT_SERVICE_TIMEOUT_MS = 10_000;
+
+const UNREACHABLE = "Can't reach Confab's chat service right now. Try again in a moment.";
+const TOO_SLOW = "Confab's chat service is taking too long to answer. Try again in a moment.";
+
 interface RequestOptions<T> {
   method?: 'GET' | 'POST';
   /** Session token (user or visitor), sent as `Authorization: Bearer`. */
@@ -50,6 +60,7 @@ export class ChatServiceClient {
     private readonly baseUrl: string,
     private readonly fetchImpl: Fetch = fetch,
     private readonly internalToken: string | null = null,
+    private readonly timeoutMs = CHAT_SERVICE_TIMEOUT_MS,
   ) {}
 
   signUp(body: SignUpBody, onBehalfOf: string | null = null) {
@@ -122,6 +133,12 @@ export class ChatServiceClient {
       if (options.onBehalfOf !== null) headers[CLIENT_ADDRESS_HEADER] = options.onBehalfOf;
     }
 
+    // One deadline for the whole call: the answer's body may stall as well as its headers.
+    const signal = AbortSignal.timeout(this.timeoutMs);
+    const failed = (error: unknown) =>
+      signal.aborted || (error instanceof DOMException && error.name === 'TimeoutError')
+        ? new ChatServiceError(504, 'INTERNAL_ERROR', TOO_SLOW)
+        : new ChatServiceError(503, 'INTERNAL_ERROR', UNREACHABLE);
     let response: Response;
     try {
       response = await this.fetchImpl(url, {
@@ -130,15 +147,19 @@ export class ChatServiceClient {
         body: options.body === undefined ? undefined : JSON.stringify(options.body),
         // Answers depend on the caller's session: never let Next.js cache them across people.
         cache: 'no-store',
+        signal,
       });
-    } catch {
-      throw new ChatServiceError(503, 'INTERNAL_ERROR', 'The chat service cannot be reached right now.');
+    } catch (error) {
+      throw failed(error);
     }
 
     if (!response.ok) throw await toError(response);
     if (options.schema === null) return undefined as T;
 
-    const json: unknown = await response.json().catch(() => undefined);
+    const json: unknown = await response.json().catch((error: unknown) => {
+      if (signal.aborted) throw failed(error);
+      return undefined;
+    });
     const parsed = z.safeParse(options.schema, json);
     if (!parsed.success) {
       throw new ChatServiceError(502, 'INTERNAL_ERROR', `The chat service answered ${path} in an unexpected shape.`);
