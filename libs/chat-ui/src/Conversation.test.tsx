@@ -296,6 +296,16 @@ describe('Conversation with useConversation mocked', () => {
     expect(result.retry).toHaveBeenCalledWith('client-failed-1');
   });
 
+  it('says a message is not delivered yet when the server has not acknowledged it after 5 s', () => {
+    hook({ messages: [message({ mine: true, status: 'sending' })] });
+    renderConversation();
+    act(() => jest.advanceTimersByTime(4_900));
+    expect(screen.getByText('Sending…')).toBeTruthy();
+    act(() => jest.advanceTimersByTime(200));
+    expect(screen.queryByText('Sending…')).toBeNull();
+    expect(screen.getByText('Not delivered yet — still trying…')).toBeTruthy();
+  });
+
   it('explains stopped and interrupted replies', () => {
     hook({
       messages: [message({ author: ada, status: 'stopped', content: 'Half' }), message({ author: ada, status: 'interrupted', content: 'Cut' })],

@@ -1,10 +1,10 @@
 'use client';
 
-import { memo, useEffect, useRef } from 'react';
+import { memo, useEffect, useRef, useState } from 'react';
 import { useLiveContent, type ChatMessage, type LiveContent } from '@confab/chat-client';
 import { Markdown } from './Markdown';
 import { useInBrowser } from './hooks';
-import { messageTime, statusNote } from './words';
+import { messageTime, SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote } from './words';
 import styles from './conversation.module.css';
 
 export interface MessageItemProps {
@@ -61,7 +61,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, liveCon
         </div>
         {note && (
           <p className={`${styles.note} ${status === 'failed' || status === 'error' ? styles.noteError : ''}`}>
-            {note}
+            {status === 'sending' ? <SendingNote key={message.key} /> : note}
             {status === 'failed' && message.error ? ` — ${message.error.message}` : null}
             {status === 'failed' && onRetry && (
               <button type="button" className={styles.linkButton} onClick={() => onRetry(message)}>
@@ -87,6 +87,20 @@ function MessageTime({ iso }: { iso: string }) {
       {words?.short}
     </time>
   );
+}
+
+/**
+ * "Sending…", and after a few seconds without the server's ack, that it is not delivered yet: a
+ * socket can look open while the server behind it hangs (the heartbeat notices only after a
+ * minute). Mounted when the message starts sending, so its clock starts then.
+ */
+function SendingNote() {
+  const [slow, setSlow] = useState(false);
+  useEffect(() => {
+    const timer = setTimeout(() => setSlow(true), SLOW_SEND_MS);
+    return () => clearTimeout(timer);
+  }, []);
+  return <>{slow ? SLOW_SEND_NOTE : statusNote('sending')}</>;
 }
 
 /** Half the caret's blink period (ms). */

@@ -115,6 +115,10 @@ export function statusNote(status: ChatMessageStatus): string | null {
   }
 }
 
+/** A message still not acknowledged after `SLOW_SEND_MS`: the server or the network is stuck. */
+export const SLOW_SEND_NOTE = 'Not delivered yet — still trying…';
+export const SLOW_SEND_MS = 5_000;
+
 /** The counter appears only near the limit, so it does not distract the rest of the time. */
 export const COUNTER_THRESHOLD = MAX_MESSAGE_CHARS - 1_000;
 
