@@ -127,3 +127,26 @@ it(
     await screenshot(page, 'visitor-thread-5-slow-ticket-reloaded');
   }),
 );
+
+it(
+  'with the keyboard alone: the new thread puts the cursor in the message box, Enter sends, Escape stops the reply',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson();
+    await openPost(page, post!);
+    await page.getByRole('button', { name: 'Start a private thread' }).focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/threads\/[0-9a-f-]{36}/);
+    await waitForConnection(page);
+    // Focus lands in the box (it was on the page body: two Tabs to reach it).
+    await page.waitForFunction(() => document.activeElement?.getAttribute('aria-label') === 'Message' || document.activeElement?.tagName === 'TEXTAREA');
+    await page.keyboard.type('Tell me a long story, please');
+    await page.keyboard.press('Enter');
+    const reply = agentMessages(page).last();
+    await reply.and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    await reply.and(page.locator('[data-status="stopped"]')).waitFor({ timeout: 10_000 });
+    await screenshot(page, 'visitor-thread-keyboard-stopped');
+    expect(await reply.getAttribute('data-status')).toBe('stopped');
+  }),
+);

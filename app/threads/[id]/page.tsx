@@ -55,6 +55,7 @@ export default async function ThreadPage({ params }: ThreadPageProps) {
             emptyText={`Say hello to ${thread.agent_name}.`}
             placeholder={`Message ${thread.agent_name}`}
             aboveComposer={<VoiceTranscript agentName={thread.agent_name} className={styles.transcript} />}
+            focusComposer={history.messages.length === 0}
           />
         </div>
       </div>

@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_MESSAGE_CHARS } from '@confab/protocol';
 import type { SendResult } from '@confab/chat-client';
 import { useNow } from './hooks';
@@ -16,14 +16,21 @@ export interface ComposerProps {
   /** Epoch ms until which the server refuses messages (rate limit). */
   blockedUntil: number | null;
   placeholder?: string;
+  /** Put the cursor in the box when it appears (a new private thread: writing is what comes next). */
+  focusOnOpen?: boolean;
 }
 
 /**
  * Enter sends, Shift+Enter starts a new line; the text survives a refused send. Memoized: the
  * conversation re-renders for every streamed token, the composer only when its props change.
  */
-export const Composer = memo(function Composer({ onSend, onTyping, onStop, streaming, blockedUntil, placeholder }: ComposerProps) {
+export const Composer = memo(function Composer({ onSend, onTyping, onStop, streaming, blockedUntil, placeholder, focusOnOpen = false }: ComposerProps) {
   const id = useId();
+  const box = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    // Not on touch screens: focusing there opens the on-screen keyboard over the conversation.
+    if (focusOnOpen && window.matchMedia('(pointer: fine)').matches) box.current?.focus();
+  }, [focusOnOpen]);
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
   const now = useNow(blockedUntil !== null);
@@ -49,6 +56,11 @@ export const Composer = memo(function Composer({ onSend, onTyping, onStop, strea
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (event.key === 'Escape' && streaming) {
+      event.preventDefault();
+      onStop();
+      return;
+    }
     // isComposing: Enter confirms an IME candidate (Japanese, Chinese…) and must not send.
     if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
@@ -66,6 +78,7 @@ export const Composer = memo(function Composer({ onSend, onTyping, onStop, strea
       </label>
       <div className={`${styles.inputRow} ${tooLong ? styles.inputInvalid : ''}`}>
         <textarea
+          ref={box}
           id={id}
           className={styles.textarea}
           value={text}
@@ -82,7 +95,7 @@ export const Composer = memo(function Composer({ onSend, onTyping, onStop, strea
         />
         <div className={styles.actions}>
           {streaming && (
-            <button type="button" className={styles.stopButton} onClick={onStop}>
+            <button type="button" className={styles.stopButton} onClick={onStop} title="Stop the reply (Esc)" aria-keyshortcuts="Escape">
               <span className={styles.stopIcon} aria-hidden="true" />
               Stop
             </button>

@@ -175,6 +175,19 @@ describe('Conversation with useConversation mocked', () => {
     expect(screen.queryByRole('button', { name: 'Stop' })).toBeNull();
   });
 
+  it('stops the streaming reply on Escape in the message box, and does nothing on Escape otherwise', () => {
+    const streaming = message({ author: ada, content: 'Thinking', status: 'streaming' });
+    const result = hook({ messages: [message({ mine: true }), streaming] });
+    const { rerender } = renderConversation();
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Message' }), { key: 'Escape' });
+    expect(result.stop).toHaveBeenCalledWith(streaming.id);
+
+    const idle = hook({ messages: [message({ mine: true }), { ...streaming, status: 'complete' }] });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Message' }), { key: 'Escape' });
+    expect(idle.stop).not.toHaveBeenCalled();
+  });
+
   it('in a shared conversation, offers Stop to the person who asked for the reply and to no one else', () => {
     const reply = (askedBy: { kind: 'user'; id: string }) => message({ author: ada, content: 'Thinking', status: 'streaming', askedBy });
     const askedByGrace = reply({ kind: 'user', id: grace.id });

@@ -33,6 +33,8 @@ export interface ConversationProps {
    * first paint (the socket's `connected` confirms it). Not a secret: ids appear on every message.
    */
   viewer?: Identity | null;
+  /** Put the cursor in the message box on arrival (see `Composer`'s `focusOnOpen`). */
+  focusComposer?: boolean;
 }
 
 /** A live conversation: messages, typing, connection state, errors and the composer. */
@@ -47,6 +49,7 @@ export function Conversation({
   placeholder,
   aboveComposer,
   viewer = null,
+  focusComposer = false,
 }: ConversationProps) {
   const { state, liveContent, send, retry, stop, notifyTyping, reconnect, loadOlder } = useConversation({
     conversationId,
@@ -103,6 +106,7 @@ export function Conversation({
             streaming={replyToStop !== undefined}
             blockedUntil={blockedUntil}
             placeholder={placeholder}
+            focusOnOpen={focusComposer}
           />
         ) : (
           <p className={styles.readOnly}>
