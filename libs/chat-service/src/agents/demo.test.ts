@@ -29,6 +29,15 @@ describe('composeDemoReply', () => {
     expect(reply).toContain('> Two things:\n> \n> - one\n> - two spaced');
   });
 
+  it("in a post's shared conversation, names who wrote instead of saying 'You' to every reader", () => {
+    const bob = { ...message(1, 'user', '@ada review this?'), author: { kind: 'user' as const, id: null, display_name: 'Bob *the* [builder]' } };
+    const shared = composeDemoReply(persona, [bob], true);
+    expect(shared).toContain('**Bob \\*the\\* \\[builder\\]** said:');
+    expect(shared).toContain('- **Bob \\*the\\* \\[builder\\]** wrote **2** words');
+    expect(shared).not.toContain('You said');
+    expect(composeDemoReply(persona, [bob])).toContain('You said:');
+  });
+
   it('shortens a long quote', () => {
     const reply = composeDemoReply(persona, [message(1, 'user', 'word '.repeat(500))]);
     expect(reply.length).toBeLessThan(1000);

@@ -26,6 +26,11 @@ function withoutMention(text: string, handle: string): string {
     .trim();
 }
 
+/** A name as text in markdown: `*`, `_`, `[` and the like in it show as themselves. */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
+}
+
 function quote(text: string): string {
   const short = text.length > QUOTE_MAX_CHARS ? `${text.slice(0, QUOTE_MAX_CHARS - 1).trimEnd()}…` : text;
   return short
@@ -38,7 +43,7 @@ function quote(text: string): string {
  * The demo agent's whole reply, decided from the conversation alone (no randomness, no
  * network), so tests and offline demos see the same words every time.
  */
-export function composeDemoReply(persona: AgentPersona, history: Message[]): string {
+export function composeDemoReply(persona: AgentPersona, history: Message[], shared = false): string {
   const intro = `Hi, I'm **${persona.name}** — the demo agent (no language model is configured on this server).`;
   const last = lastHumanMessage(history);
   const said = last ? withoutMention(last.content, persona.handle) : '';
@@ -49,12 +54,14 @@ export function composeDemoReply(persona: AgentPersona, history: Message[]): str
   const guidance = isQuestion
     ? 'That is a good question. A real model would answer it here; I can only show how the conversation flows:'
     : 'Thanks for writing. A real model would reply to this; meanwhile, here is what I noticed:';
+  // Everyone reads a post's replies: "You said" would name each reader, not the writer.
+  const writer = shared && last ? `**${escapeMarkdown(last.author.display_name)}**` : 'You';
   const notes = [
-    `- You wrote **${words}** ${words === 1 ? 'word' : 'words'}${isQuestion ? ' and asked a question' : ''}.`,
+    `- ${writer} wrote **${words}** ${words === 1 ? 'word' : 'words'}${isQuestion ? ' and asked a question' : ''}.`,
     `- This reply streams word by word, so you can press **Stop** at any time.`,
     `- Set \`OPENAI_BASE_URL\` to talk to a real model.`,
   ];
-  return `${intro}\n\nYou said:\n\n${quote(said)}\n\n${guidance}\n\n${notes.join('\n')}`;
+  return `${intro}\n\n${writer} said:\n\n${quote(said)}\n\n${guidance}\n\n${notes.join('\n')}`;
 }
 
 function estimatePromptTokens(persona: AgentPersona, history: Message[]): number {
@@ -73,8 +80,8 @@ export function createDemoAgent(options: { tokenDelayMs: number }): AgentProvide
     name: 'demo',
     isDemo: true,
     modelFor: () => DEMO_MODEL,
-    async *stream({ persona, history, signal }: AgentRequest): AsyncIterable<AgentChunk> {
-      const reply = composeDemoReply(persona, history);
+    async *stream({ persona, history, shared = false, signal }: AgentRequest): AsyncIterable<AgentChunk> {
+      const reply = composeDemoReply(persona, history, shared);
       let completionTokens = 0;
       for (const token of splitIntoTokens(reply)) {
         await pause(options.tokenDelayMs, signal);

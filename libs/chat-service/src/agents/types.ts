@@ -9,6 +9,8 @@ export interface AgentRequest {
   persona: AgentPersona;
   /** The conversation so far, oldest first, ending with the message being answered. */
   history: Message[];
+  /** A post's conversation, where several people write (the agent addresses them by name), or one person's thread. */
+  shared?: boolean;
   /** Aborted when someone presses stop or the server shuts down; the provider stops promptly. */
   signal: AbortSignal;
 }

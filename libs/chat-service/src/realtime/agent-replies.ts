@@ -224,7 +224,7 @@ export class AgentReplies {
 
   private async consume(reply: InFlightReply, conversation: ConversationRecord, history: Message[]): Promise<Outcome> {
     const { signal } = reply.controller;
-    const chunks = this.deps.provider.stream({ persona: conversation.persona, history, signal });
+    const chunks = this.deps.provider.stream({ persona: conversation.persona, history, shared: conversation.kind === 'post', signal });
     for await (const chunk of chunks) {
       if (signal.aborted) break;
       if (chunk.type === 'delta') {
