@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Post, ServerFrameOf } from '@confab/protocol';
-import { AgentProviderError, createOpenAiProvider, type AgentChunk } from '@/libs/chat-service/src/agents';
+import { z } from 'zod';
+import { AgentProviderError, createOpenAiProvider, GROUP_CONVERSATION_NOTE, type AgentChunk } from '@/libs/chat-service/src/agents';
 import { testMessage, testPersona } from '@/libs/chat-service/src/agents/test-fixtures';
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { startChatService, type RunningChatService } from '../support/chat-service';
@@ -179,6 +180,22 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     });
     const history = await getHistory(service, thread.conversation_id, { token: user.sessionToken });
     expect(history.messages.find((m) => m.id === reply.id)).toMatchObject({ status: 'complete', content: 'Start with a question.' });
+  });
+
+  it("in a post's shared conversation, tells the model who wrote each message", async () => {
+    fake.reply({ pieces: ['Hi', ' Maya'] });
+    const maya = await signUp(service, { display_name: 'Maya' });
+    const { ticket } = await ticketFor(service, maya.sessionToken);
+    const socket = await TestSocket.open(`${service.wsBase}conversation/${post.conversation_id}/?token=${encodeURIComponent(ticket)}`);
+    sockets.push(socket);
+    await socket.next('connected');
+    ask(socket, `@${post.agent.handle} can you help us?`);
+    const reply = (await socket.next('message', isAgentMessage)).data.message;
+    await socket.next('done', (f) => f.data.message_id === reply.id);
+
+    const messages = z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })) }).parse(fake.requests.at(-1)!.body).messages;
+    expect(messages[0]).toEqual({ role: 'system', content: `${post.agent.instructions}\n\n${GROUP_CONVERSATION_NOTE}` });
+    expect(messages.at(-1)).toEqual({ role: 'user', content: `Maya: @${post.agent.handle} can you help us?` });
   });
 
   it('ends the reply with status "error" and a reason when the model server fails', async () => {

@@ -6,7 +6,7 @@ import type { AgentProvider } from './types';
 
 export { AgentProviderError, type AgentChunk, type AgentProvider, type AgentRequest } from './types';
 export { createDemoAgent, composeDemoReply, DEMO_MODEL } from './demo';
-export { createOpenAiProvider, resolveModel, toChatMessages } from './openai';
+export { createOpenAiProvider, GROUP_CONVERSATION_NOTE, resolveModel, toChatMessages } from './openai';
 
 /** The OpenAI-compatible provider when OPENAI_BASE_URL is set, the offline demo agent otherwise. */
 export function createAgentProvider(config: ChatServiceConfig, logger: Logger): AgentProvider {

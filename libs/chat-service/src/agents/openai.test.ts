@@ -1,5 +1,5 @@
 import type { Message } from '@confab/protocol';
-import { resolveModel, toChatMessages } from './openai';
+import { GROUP_CONVERSATION_NOTE, resolveModel, toChatMessages } from './openai';
 import { testMessage, testPersona } from './test-fixtures';
 
 const persona = testPersona({ temperature: 0.2 });
@@ -14,6 +14,20 @@ describe('toChatMessages', () => {
       { role: 'user', content: 'hi' },
       { role: 'assistant', content: 'hello' },
       { role: 'user', content: 'yo' },
+    ]);
+  });
+});
+
+describe('toChatMessages in a shared conversation', () => {
+  it("starts each person's message with their name and tells the model it is a group conversation", () => {
+    const alice = { ...message('user', 'What is 2+2?'), author: { kind: 'user' as const, id: null, display_name: 'Alice' } };
+    const bob = { ...message('visitor', 'And 3+3?'), author: { kind: 'visitor' as const, id: null, display_name: 'Bob' } };
+    const messages = toChatMessages(persona, [alice, message('agent', '4'), bob], true);
+    expect(messages[0]?.content).toBe(`You are Ada.\n\n${GROUP_CONVERSATION_NOTE}`);
+    expect(messages.slice(1)).toEqual([
+      { role: 'user', content: 'Alice: What is 2+2?' },
+      { role: 'assistant', content: '4' },
+      { role: 'user', content: 'Bob: And 3+3?' },
     ]);
   });
 });

@@ -46,15 +46,25 @@ export function resolveModel(persona: AgentPersona, defaultModel: string): strin
   return model === '' || model === 'default' ? defaultModel : model;
 }
 
-/** The request's messages: persona instructions as the system prompt, then the conversation. */
-export function toChatMessages(persona: AgentPersona, history: Message[]): ChatMessage[] {
+/** Told to the model in a post's shared conversation, after the persona's instructions. */
+export const GROUP_CONVERSATION_NOTE =
+  'This is a group conversation: several people write in it, and each of their messages starts with the writer\'s name and a colon. Answer the latest message, and address people by name when it helps.';
+
+/**
+ * The request's messages: persona instructions as the system prompt, then the conversation. In a
+ * shared conversation (`shared`) each person's message starts with their name, or the model could
+ * not tell Alice's words from Bob's (`name` on a message would say it too, but many
+ * OpenAI-compatible servers drop it).
+ */
+export function toChatMessages(persona: AgentPersona, history: Message[], shared = false): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  if (persona.instructions.trim()) messages.push({ role: 'system', content: persona.instructions });
+  const system = [persona.instructions.trim(), shared ? GROUP_CONVERSATION_NOTE : ''].filter(Boolean).join('\n\n');
+  if (system) messages.push({ role: 'system', content: system });
   for (const message of history) {
     if (message.content.trim() === '') continue;
     if (message.author.kind === 'agent') messages.push({ role: 'assistant', content: message.content });
     else if (message.author.kind === 'user' || message.author.kind === 'visitor') {
-      messages.push({ role: 'user', content: message.content });
+      messages.push({ role: 'user', content: shared ? `${message.author.display_name}: ${message.content}` : message.content });
     }
   }
   return messages;
@@ -121,7 +131,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
   const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
   const modelFor = (persona: AgentPersona) => resolveModel(persona, options.defaultModel);
 
-  async function* stream({ persona, history, signal }: AgentRequest): AsyncIterable<AgentChunk> {
+  async function* stream({ persona, history, shared = false, signal }: AgentRequest): AsyncIterable<AgentChunk> {
     if (signal.aborted) return;
     const model = modelFor(persona);
     // One controller for the HTTP request: aborted by the caller's signal, by the idle timer, or when we are done.
@@ -149,7 +159,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
         },
         body: JSON.stringify({
           model,
-          messages: toChatMessages(persona, history),
+          messages: toChatMessages(persona, history, shared),
           temperature: persona.temperature,
           stream: true,
           stream_options: { include_usage: true },
