@@ -13,8 +13,15 @@ it(
     await startThread(page, post!);
     const threadPath = new URL(page.url()).pathname;
 
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).click();
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    // The header says where you are: a thread is in "Your threads".
+    expect(await nav.getByRole('link', { name: 'Your threads' }).getAttribute('aria-current')).toBe('true');
+    expect(await nav.getByRole('link', { name: 'Posts' }).getAttribute('aria-current')).toBeNull();
+    await nav.getByRole('link', { name: 'Sign in' }).click();
     await page.waitForURL(/\/signin\?next=/);
+    // On the sign-in page the form is the way in: no second "Sign in" in the header.
+    await page.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+    expect(await nav.getByRole('link', { name: 'Sign in' }).count()).toBe(0);
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.waitForURL(/\/signup\?next=/);
     const account = newAccount('Gus');

@@ -4,7 +4,7 @@ import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import styles from './site.module.css';
 
-/** The sign-in page's own paths: signing in from there keeps the `?next=` it already has. */
+/** The sign-in and sign-up pages: their form is the way in, so the header offers no link of its own there. */
 const AUTH_PAGES = new Set(['/signin', '/signup']);
 
 /**
@@ -14,7 +14,9 @@ const AUTH_PAGES = new Set(['/signin', '/signup']);
  */
 export function SignInLink() {
   const pathname = usePathname();
-  const href = pathname && pathname !== '/' && !AUTH_PAGES.has(pathname) ? `/signin?next=${encodeURIComponent(pathname)}` : '/signin';
+  // On the sign-in and sign-up pages the form is the way in: a second "Sign in" beside it only competes.
+  if (pathname !== null && AUTH_PAGES.has(pathname)) return null;
+  const href = pathname && pathname !== '/' ? `/signin?next=${encodeURIComponent(pathname)}` : '/signin';
   return (
     <Link href={href} className={styles.navCta}>
       Sign in

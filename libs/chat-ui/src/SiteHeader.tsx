@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { NavLink } from './NavLink';
 import { SignInLink } from './SignInLink';
 import { SignOutButton } from './SignOutButton';
 import styles from './site.module.css';
@@ -21,12 +22,12 @@ export function SiteHeader({ viewer }: { viewer: HeaderViewer }) {
           Confab
         </Link>
         <nav aria-label="Main" className={styles.nav}>
-          <Link href="/" className={styles.navLink}>
+          <NavLink href="/" section="/posts/">
             Posts
-          </Link>
-          <Link href="/threads" className={styles.navLink}>
+          </NavLink>
+          <NavLink href="/threads" section="/threads/">
             Your threads
-          </Link>
+          </NavLink>
           {viewer.kind === 'user' ? (
             <span className={styles.account}>
               <span className={styles.userName} data-testid="current-user">
