@@ -1,10 +1,13 @@
 import Link from 'next/link';
 import { loadPosts } from '@confab/auth';
+import { isVoiceConfigured } from '@confab/livekit/server';
 import styles from './page.module.css';
 import status from './status.module.css';
 
 export default async function HomePage() {
   const posts = await loadPosts();
+  // "Voice" promises a call: only where this server can place one.
+  const voice = isVoiceConfigured();
   return (
     <div className={styles.page}>
       <div className={styles.hero}>
@@ -31,7 +34,7 @@ export default async function HomePage() {
                   {post.agent.name.charAt(0).toUpperCase()}
                 </span>
                 <span>{post.agent.name}</span>
-                {post.agent.voice_enabled && <span className={styles.badgeMuted}>Voice</span>}
+                {voice && post.agent.voice_enabled && <span className={styles.badgeMuted}>Voice</span>}
               </p>
             </li>
           ))}

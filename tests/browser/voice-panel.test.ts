@@ -37,8 +37,17 @@ const harnessHasLiveKit = Boolean(process.env.LIVEKIT_URL);
     await openVoiceThread(page, env.baseUrl);
     await page.getByText('Voice is not set up on this server').waitFor();
     // Where people look for voice: the button, disabled, and the reason beside it.
-    expect(await page.getByRole('button', { name: 'Start voice' }).isDisabled()).toBe(true);
+    const start = page.getByRole('button', { name: 'Start voice' });
+    expect(await start.getAttribute('aria-disabled')).toBe('true');
     await screenshot(page, 'voice-not-configured');
+    // Still in the Tab order, so keyboard users find it and hear why (aria-describedby).
+    await page.locator('body').focus();
+    for (let i = 0; i < 12 && !(await start.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
+    expect(await start.evaluate((el) => el === document.activeElement)).toBe(true);
+    // No "Voice" badge promising calls this server cannot place.
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Talk to an agent' }).waitFor();
+    expect(await page.getByText('Voice', { exact: true }).count()).toBe(0);
   }),
 );
 

@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getCurrentIdentity, loadPostPage, loadViewer } from '@confab/auth';
 import { Conversation, StartThreadButton } from '@confab/chat-ui';
+import { isVoiceConfigured } from '@confab/livekit/server';
 import styles from './post.module.css';
 
 interface PostPageProps {
@@ -52,7 +53,7 @@ export default async function PostPage({ params }: PostPageProps) {
           </div>
           <div className={styles.badges}>
             {demo && <span className={styles.badge}>Demo agent</span>}
-            {agent.voice_enabled && <span className={styles.badgeMuted}>Voice</span>}
+            {agent.voice_enabled && isVoiceConfigured() && <span className={styles.badgeMuted}>Voice</span>}
           </div>
           <p className={styles.instructions}>
             <span className={styles.instructionsLabel}>Instructions</span>

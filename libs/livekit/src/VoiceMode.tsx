@@ -27,10 +27,11 @@ export function VoiceMode({ threadId, postSlug, voiceEnabled, voiceConfigured = 
     return <p data-testid="voice-unavailable" data-reason="voice-off">{VOICE_MESSAGES.voiceOff}</p>;
   }
   if (!voiceConfigured || failure?.kind === 'not-configured') {
-    // The button stays, disabled, where people look for voice, with the reason next to it.
+    // The button stays, disabled, where people look for voice, with the reason next to it; aria-disabled
+    // (not `disabled`) keeps it in the Tab order, so keyboard and screen reader users find it and why.
     return (
       <div className="voice-mode" data-testid="voice-unavailable" data-reason="not-configured">
-        <button type="button" disabled aria-describedby={`voice-unavailable-${threadId}`}>
+        <button type="button" aria-disabled="true" aria-describedby={`voice-unavailable-${threadId}`}>
           Start voice
         </button>
         <p id={`voice-unavailable-${threadId}`}>
