@@ -41,6 +41,9 @@ it(
     expect(await onBen.textContent()).toContain(noraAccount.displayName);
     await typing.waitFor({ state: 'detached', timeout: 8_000 });
     await messageItems(nora.page).filter({ hasText: text }).waitFor();
+    // Screen readers hear it too (a polite live region); Nora is not told her own message.
+    expect(await ben.page.getByTestId('announcer').textContent()).toBe(`${noraAccount.displayName} said: ${text}`);
+    expect(await nora.page.getByTestId('announcer').textContent()).not.toContain(text);
     await screenshot(nora.page, 'post-shared-2-nora-sent');
     await screenshot(ben.page, 'post-shared-3-ben-received');
 

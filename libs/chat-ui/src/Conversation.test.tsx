@@ -319,6 +319,25 @@ describe('Conversation with useConversation mocked', () => {
     expect(screen.getByText('Not delivered yet — still trying…')).toBeTruthy();
   });
 
+  it("tells screen readers an agent's reply once it has finished, and the connection dropping", () => {
+    const streaming = message({ author: ada, content: 'Thin', status: 'streaming' });
+    hook({ messages: [message({ mine: true })] });
+    const { rerender } = renderConversation();
+    const again = () => rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    const announcer = screen.getByTestId('announcer');
+    expect(announcer.getAttribute('aria-live')).toBe('polite');
+
+    hook({ messages: [message({ mine: true }), streaming] });
+    again();
+    expect(announcer.textContent).toBe('');
+    hook({ messages: [message({ mine: true }), { ...streaming, status: 'complete', content: 'Thinking done.' }] });
+    again();
+    expect(announcer.textContent).toBe('Ada replied: Thinking done.');
+    hook({ messages: [message({ mine: true }), { ...streaming, status: 'complete', content: 'Thinking done.' }], connection: { status: 'reconnecting', attempt: 1, nextRetryAt: NOW + 2_000, reason: null } });
+    again();
+    expect(announcer.textContent).toBe('Connection lost. Reconnecting…');
+  });
+
   it('explains stopped and interrupted replies', () => {
     hook({
       messages: [message({ author: ada, status: 'stopped', content: 'Half' }), message({ author: ada, status: 'interrupted', content: 'Cut' })],

@@ -3,6 +3,7 @@
 import { useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { Identity, Message } from '@confab/protocol';
 import { streamingReply, useConversation, type ChatMessage } from '@confab/chat-client';
+import { Announcer } from './Announcer';
 import { Composer } from './Composer';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ErrorAlert } from './ErrorAlert';
@@ -79,6 +80,7 @@ export function Conversation({
   const onStop = useCallback(() => stopRef.current(), []);
 
   const blockedUntil = state.error?.code === 'RATE_LIMIT' ? state.error.until : null;
+  const announced = useMemo(() => ({ messages, connection: state.connection.status }), [messages, state.connection.status]);
 
   return (
     <section aria-label="Conversation" className={styles.conversation}>
@@ -86,6 +88,7 @@ export function Conversation({
         <span className={styles.headTitle}>{title ?? 'Conversation'}</span>
         <ConnectionStatus connection={state.connection} onReconnect={reconnect} />
       </header>
+      <Announcer view={announced} />
       <MessageList
         messages={state.messages}
         hasOlder={state.hasOlder}

@@ -1,0 +1,78 @@
+import type { ChatMessage } from '@confab/chat-client';
+import { announcement, spokenText, type AnnouncedView } from './announcements';
+
+const bob = { kind: 'user' as const, id: '11111111-1111-4111-8111-111111111111', display_name: 'Bob' };
+const ada = { kind: 'agent' as const, id: null, display_name: 'Ada' };
+
+function msg(key: string, overrides: Partial<ChatMessage> = {}): ChatMessage {
+  return {
+    key,
+    id: key,
+    client_message_id: null,
+    seq: null,
+    author: bob,
+    content: `text of ${key}`,
+    status: 'complete',
+    source: 'text',
+    model: null,
+    finish_reason: null,
+    usage: null,
+    created_at: '2026-11-28T12:00:00.000Z',
+    error: null,
+    mine: false,
+    ...overrides,
+  };
+}
+
+const view = (messages: ChatMessage[], connection: AnnouncedView['connection'] = 'open'): AnnouncedView => ({ messages, connection });
+
+describe('announcement', () => {
+  const history = [msg('a'), msg('b')];
+
+  it("tells someone else's new message, by name", () => {
+    expect(announcement(view(history), view([...history, msg('c', { content: 'Lunch at **noon**?' })]))).toBe('Bob said: Lunch at noon?');
+  });
+
+  it('says nothing of my own messages, nor of older pages loaded at the top', () => {
+    expect(announcement(view(history), view([...history, msg('c', { mine: true })]))).toBeNull();
+    expect(announcement(view(history), view([msg('older'), ...history]))).toBeNull();
+  });
+
+  it("tells an agent's reply once it has finished, not at its first token or any token after", () => {
+    const streaming = msg('r', { author: ada, status: 'streaming', content: 'Hel' });
+    const started = view([...history, streaming]);
+    expect(announcement(view(history), started)).toBeNull();
+    const grown = view([...history, { ...streaming, content: 'Hello the' }]);
+    expect(announcement(started, grown)).toBeNull();
+    expect(announcement(grown, view([...history, { ...streaming, status: 'complete', content: 'Hello there.' }]))).toBe('Ada replied: Hello there.');
+  });
+
+  it('tells a reply that finished while someone else wrote after it', () => {
+    const streaming = msg('r', { author: ada, status: 'streaming' });
+    const before = view([...history, streaming, msg('c')]);
+    expect(announcement(before, view([...history, { ...streaming, status: 'stopped', content: 'Half' }, msg('c')]))).toBe("Ada's reply was stopped: Half");
+  });
+
+  it('sums up several messages at once (a catch-up after reconnecting) and reads the latest', () => {
+    expect(announcement(view(history), view([...history, msg('c'), msg('d', { content: 'Last one' })]))).toBe('2 new messages. The latest: Bob said: Last one');
+  });
+
+  it('tells the connection dropping and coming back, not its countdown', () => {
+    expect(announcement(view(history, 'open'), view(history, 'reconnecting'))).toBe('Connection lost. Reconnecting…');
+    expect(announcement(view(history, 'reconnecting'), view(history, 'reconnecting'))).toBeNull();
+    expect(announcement(view(history, 'reconnecting'), view(history, 'open'))).toBe('Connected again.');
+    expect(announcement(view(history, 'connecting'), view(history, 'open'))).toBeNull();
+  });
+});
+
+describe('spokenText', () => {
+  it('drops markdown marks and keeps link text', () => {
+    expect(spokenText('## Plan\n\n- **one** and `two`, _three_ my_var\n- see [the docs](https://example.com)')).toBe('Plan - one and two, three my_var - see the docs');
+  });
+
+  it('cuts a long message', () => {
+    const spoken = spokenText('word '.repeat(100));
+    expect(spoken.length).toBe(200);
+    expect(spoken.endsWith('…')).toBe(true);
+  });
+});

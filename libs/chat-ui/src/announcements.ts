@@ -1,0 +1,88 @@
+import type { ChatMessage, ConnectionStatus } from '@confab/chat-client';
+
+/**
+ * What a screen reader is told as a conversation changes (a polite live region): messages from
+ * others as they arrive, an agent's reply once it has finished (not every token), and the
+ * connection dropping and coming back. Pure: the previous and the next view in, words out.
+ */
+export interface AnnouncedView {
+  messages: readonly ChatMessage[];
+  connection: ConnectionStatus;
+}
+
+/** Spoken text is cut here: the whole message is in the list for whoever wants to read on. */
+export const SPOKEN_MAX_CHARS = 200;
+
+/** Markdown read aloud: its marks dropped, its whitespace one space. */
+export function spokenText(markdown: string): string {
+  const plain = markdown
+    .replace(/```[^\n]*\n?/g, ' ')
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/[*`~]+/g, '')
+    // Emphasis underscores go; those inside a word (snake_case) are read as written.
+    .replace(/(^|[^\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, '$1')
+    .replace(/[#>|]+/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return plain.length > SPOKEN_MAX_CHARS ? `${plain.slice(0, SPOKEN_MAX_CHARS - 1).trimEnd()}…` : plain;
+}
+
+const FINISHED = new Set<ChatMessage['status']>(['complete', 'stopped', 'interrupted', 'error']);
+
+function said(message: ChatMessage): string {
+  const name = message.author.display_name;
+  if (message.author.kind === 'agent') {
+    if (message.status === 'stopped') return `${name}'s reply was stopped: ${spokenText(message.content)}`;
+    if (message.status === 'error' || message.status === 'interrupted') return `${name}'s reply was cut off.`;
+    return `${name} replied: ${spokenText(message.content)}`;
+  }
+  return `${name} said: ${spokenText(message.content)}`;
+}
+
+function connectionChange(before: ConnectionStatus, after: ConnectionStatus): string | null {
+  if (before === after) return null;
+  if (after === 'reconnecting' && before === 'open') return 'Connection lost. Reconnecting…';
+  if (after === 'open' && (before === 'reconnecting' || before === 'failed')) return 'Connected again.';
+  if (after === 'failed') return "Couldn't reconnect. Use the Reconnect button to try again.";
+  return null;
+}
+
+/** How far back from the end a reply still streaming is looked for (replies stream near the end). */
+const STREAMING_LOOKBACK = 8;
+
+/**
+ * Others' messages appended after what `before` ended with (an agent's once finished), and agent
+ * replies that were streaming in `before` and have finished since. Older pages loaded at the top
+ * are not news.
+ */
+function newAtTheEnd(before: readonly ChatMessage[], after: readonly ChatMessage[]): ChatMessage[] {
+  const previousLast = before.at(-1);
+  const start = previousLast === undefined ? -1 : after.findLastIndex((m) => m.key === previousLast.key);
+  if (previousLast !== undefined && start < 0) return []; // replaced wholesale (a reload of the list): nothing to tell
+  const news: ChatMessage[] = [];
+  const statusBefore = new Map(before.slice(-STREAMING_LOOKBACK).map((m) => [m.key, m.status]));
+  for (let i = Math.max(0, start - STREAMING_LOOKBACK + 1); i <= start; i++) {
+    const message = after[i]!;
+    const was = statusBefore.get(message.key);
+    if (!message.mine && message.author.kind === 'agent' && was !== undefined && !FINISHED.has(was) && FINISHED.has(message.status)) news.push(message);
+  }
+  for (const message of after.slice(start + 1)) {
+    // A reply is told when it finishes, not when its first token arrives.
+    if (!message.mine && (message.author.kind !== 'agent' || FINISHED.has(message.status))) news.push(message);
+  }
+  return news;
+}
+
+/** What to tell a screen reader about the change from `before` to `after`; null when nothing. */
+export function announcement(before: AnnouncedView, after: AnnouncedView): string | null {
+  const parts: string[] = [];
+  const connection = connectionChange(before.connection, after.connection);
+  if (connection) parts.push(connection);
+
+  if (after.messages !== before.messages) {
+    const news = newAtTheEnd(before.messages, after.messages);
+    if (news.length === 1) parts.push(said(news[0]!));
+    else if (news.length > 1) parts.push(`${news.length} new messages. The latest: ${said(news[news.length - 1]!)}`);
+  }
+  return parts.length > 0 ? parts.join(' ') : null;
+}
