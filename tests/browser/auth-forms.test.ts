@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { newAccount, setUpBrowser } from './support/browser';
-import { seededPosts, startThread } from './support/app';
+import { seededPosts, signUp, startThread } from './support/app';
 
 /** Signing in and up as people meet it: from wherever they are, back to where they were, errors they can find. */
 const browser = setUpBrowser();
@@ -59,3 +59,29 @@ it(
 async function expectFocused(locator: Locator): Promise<void> {
   expect(await locator.evaluate((element) => element === document.activeElement)).toBe(true);
 }
+
+it(
+  'opening my thread while signed out asks me to sign in, and signing in brings me back to it',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson();
+    const account = newAccount('Tess');
+    await signUp(page, account);
+    await startThread(page, post!);
+    const threadUrl = page.url();
+    const title = await page.getByRole('heading', { level: 1 }).textContent();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Sign in' }).waitFor();
+
+    await page.goto(threadUrl);
+    await page.getByRole('heading', { name: 'This thread is private' }).waitFor();
+    await screenshot(page, 'auth-forms-private-thread-signed-out');
+    await page.getByRole('main').getByRole('link', { name: 'Sign in' }).click();
+    await page.waitForURL(/\/signin\?next=/);
+    await page.getByLabel('Email', { exact: true }).fill(account.email);
+    await page.getByLabel('Password', { exact: true }).fill(account.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.waitForURL(threadUrl);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+  }),
+);

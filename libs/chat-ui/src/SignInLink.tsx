@@ -12,13 +12,13 @@ const AUTH_PAGES = new Set(['/signin', '/signup']);
  * the header sits in the root layout, which the server renders without knowing the page, so the
  * link reads the path in the browser.
  */
-export function SignInLink() {
+export function SignInLink({ className = styles.navCta }: { className?: string }) {
   const pathname = usePathname();
   // On the sign-in and sign-up pages the form is the way in: a second "Sign in" beside it only competes.
   if (pathname !== null && AUTH_PAGES.has(pathname)) return null;
   const href = pathname && pathname !== '/' ? `/signin?next=${encodeURIComponent(pathname)}` : '/signin';
   return (
-    <Link href={href} className={styles.navCta}>
+    <Link href={href} className={className}>
       Sign in
     </Link>
   );
