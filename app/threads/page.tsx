@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadThreads, loadViewer } from '@confab/auth';
+import { LocalTime } from '@confab/chat-ui';
 import status from '../status.module.css';
 import styles from './threads.module.css';
 
 export const metadata: Metadata = { title: 'Your threads' };
-
-const dateFormat = new Intl.DateTimeFormat('en', { dateStyle: 'medium', timeZone: 'UTC' });
 
 export default async function ThreadsPage() {
   const [threads, viewer] = await Promise.all([loadThreads(), loadViewer()]);
@@ -39,9 +38,7 @@ export default async function ThreadsPage() {
                 </p>
                 {thread.preview && <p className={styles.preview}>{thread.preview}</p>}
               </div>
-              <time className={styles.time} dateTime={thread.updated_at}>
-                {dateFormat.format(new Date(thread.updated_at))}
-              </time>
+              <LocalTime iso={thread.updated_at} className={styles.time} />
             </li>
           ))}
         </ul>

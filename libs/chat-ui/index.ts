@@ -20,6 +20,7 @@ export { ErrorAlert } from './src/ErrorAlert';
 export type { ErrorAlertProps } from './src/ErrorAlert';
 export { AuthForm } from './src/AuthForm';
 export type { AuthFormProps } from './src/AuthForm';
+export { LocalTime } from './src/LocalTime';
 export { SignInLink } from './src/SignInLink';
 export { SignOutButton } from './src/SignOutButton';
 export { StartThreadButton } from './src/StartThreadButton';

@@ -150,3 +150,28 @@ it(
     expect(await reply.getAttribute('data-status')).toBe('stopped');
   }),
 );
+
+it(
+  '"Your threads" tells threads apart: each is named by its first message, with the time in my zone',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson({ timezoneId: 'America/Los_Angeles', locale: 'en-US' });
+    for (const question of ['Help me plan a trip to Lisbon', 'Review my cover letter']) {
+      await openPost(page, post!);
+      await page.getByRole('button', { name: 'Start a private thread' }).click();
+      await page.waitForURL(/\/threads\/[0-9a-f-]{36}/);
+      await waitForConnection(page);
+      await sendMessage(page, question);
+      await agentMessages(page).and(page.locator('[data-status="complete"]')).first().waitFor({ timeout: 30_000 });
+    }
+    await page.goto('/threads');
+    const links = page.getByRole('main').getByRole('listitem').getByRole('link');
+    await links.first().waitFor();
+    expect(await links.allTextContents()).toEqual(['Review my cover letter', 'Help me plan a trip to Lisbon']);
+    const time = page.getByRole('main').getByRole('listitem').first().locator('time');
+    await page.waitForFunction(() => (document.querySelector('main li time')?.textContent ?? '') !== '');
+    const expected = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', hour: 'numeric', minute: '2-digit' }).format(new Date((await time.getAttribute('datetime'))!));
+    await screenshot(page, 'visitor-thread-list');
+    expect(await time.textContent()).toBe(expected);
+  }),
+);

@@ -108,6 +108,21 @@ describe('threads', () => {
     expect(listed!.preview).not.toMatch(/[\n#*]/);
   });
 
+  it("is named by its person's first words, once: a title someone chose, and later messages, leave it alone", async () => {
+    const user = await signUp(service);
+    const thread = await createThread(service, user.sessionToken);
+    expect(thread.title).toBe(`Chat with ${thread.agent_name}`);
+    const first = `**Plan** a weekend in Lisbon with two kids and a tight budget, please\n\nMore details follow.`;
+    await postVoiceMessage(service, thread.id, { role: 'user', content: first, client_message_id: randomUUID() });
+    await postVoiceMessage(service, thread.id, { role: 'agent', content: 'Sure!', client_message_id: randomUUID() });
+    await postVoiceMessage(service, thread.id, { role: 'user', content: 'Another question entirely', client_message_id: randomUUID() });
+    expect((await getThread(service, user.sessionToken, thread.id)).title).toBe('Plan a weekend in Lisbon with two kids and a tight budget,…');
+
+    const named = await createThread(service, user.sessionToken, { title: 'Trip' });
+    await postVoiceMessage(service, named.id, { role: 'user', content: 'Hello there', client_message_id: randomUUID() });
+    expect((await getThread(service, user.sessionToken, named.id)).title).toBe('Trip');
+  });
+
   it('answers 401 to an anonymous caller listing threads', async () => {
     expectApiError(await request(service, 'GET', '/v1/threads'), 401, 'AUTH_REQUIRED');
   });

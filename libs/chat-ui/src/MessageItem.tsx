@@ -3,8 +3,8 @@
 import { memo, useEffect, useRef, useState } from 'react';
 import { useLiveContent, type ChatMessage, type LiveContent } from '@confab/chat-client';
 import { Markdown } from './Markdown';
-import { useInBrowser } from './hooks';
-import { messageTime, SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote } from './words';
+import { LocalTime } from './LocalTime';
+import { SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote } from './words';
 import styles from './conversation.module.css';
 
 export interface MessageItemProps {
@@ -52,7 +52,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, liveCon
           <span className={styles.author}>{mine ? 'You' : author.display_name}</span>
           {message.model === 'demo' && <span className={styles.badge}>Demo agent</span>}
           {message.source === 'voice' && <span className={styles.badgeMuted}>Voice</span>}
-          <MessageTime iso={message.created_at} />
+          <LocalTime iso={message.created_at} className={styles.time} />
         </div>
         <div className={styles.bubble}>
           <div className={styles.markdown}>
@@ -72,20 +72,6 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, liveCon
         )}
       </div>
     </li>
-  );
-}
-
-/**
- * When the message was written, in the reader's time zone: so it is left empty in the server's
- * HTML and filled in once the page runs in the browser.
- */
-function MessageTime({ iso }: { iso: string }) {
-  const inBrowser = useInBrowser();
-  const words = inBrowser ? messageTime(iso, new Date()) : null;
-  return (
-    <time className={styles.time} dateTime={iso} title={words?.full}>
-      {words?.short}
-    </time>
   );
 }
 

@@ -2,7 +2,7 @@ import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
 import type { IdentityKind, Post, Thread } from '@confab/protocol';
 import type { Database } from './client';
 import { ownerOf, toPost, toThread } from './mappers';
-import { previewLine } from './preview';
+import { defaultThreadTitle, previewLine } from './preview';
 import { conversations, messages, posts, users, visitors } from './schema';
 
 /** Posts and threads as the REST API shows them. */
@@ -42,7 +42,7 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
           postId: post.id,
           ownerUserId: owner.kind === 'user' ? owner.id : null,
           ownerVisitorId: owner.kind === 'visitor' ? owner.id : null,
-          title: title ?? `Chat with ${post.agentName}`,
+          title: title ?? defaultThreadTitle(post.agentName),
         })
         .returning();
       if (!conversation) throw new Error('insert returned no row');

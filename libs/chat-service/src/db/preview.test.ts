@@ -1,4 +1,4 @@
-import { previewLine } from './preview';
+import { previewLine, threadTitleFrom } from './preview';
 
 describe('previewLine', () => {
   it.each([
@@ -10,5 +10,17 @@ describe('previewLine', () => {
     ['  lots   of\n\n  space  ', 'lots of space'],
   ])('%j → %j', (input, expected) => {
     expect(previewLine(input)).toBe(expected);
+  });
+});
+
+describe('threadTitleFrom', () => {
+  it.each([
+    ['How do I **open** my essay?', 'How do I open my essay?'],
+    ['\n\n# Trip ideas\nmore lines', 'Trip ideas'],
+    ['A very long first line that goes on and on about many different things at once', 'A very long first line that goes on and on about many…'],
+    ['Supercalifragilisticexpialidocious'.repeat(3), `${'Supercalifragilisticexpialidocious'.repeat(3).slice(0, 59)}…`],
+    ['   \n  ', null],
+  ])('%j → %j', (content, title) => {
+    expect(threadTitleFrom(content)).toBe(title);
   });
 });

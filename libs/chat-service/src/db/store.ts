@@ -7,6 +7,7 @@ import { CoalescedReads } from './coalesced-reads';
 import { ConversationCache } from './conversation-cache';
 import { LastSeqs } from './last-seqs';
 import { toConversationRecord, toMessage } from './mappers';
+import { DEFAULT_THREAD_TITLE_PREFIX, threadTitleFrom } from './preview';
 import { conversations, messages, posts, type MessageRow } from './schema';
 
 export class ConversationNotFoundError extends Error {
@@ -118,6 +119,8 @@ const AppendResult = z.object({ rows: z.array(AppendedRow) });
 async function appendMessage(db: Database, input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
   const { conversationId, clientMessageId, author } = input;
   const model = input.model ?? null;
+  // A person's first words name a thread still called by its default title (see threadTitleFrom).
+  const title = author.kind === 'user' || author.kind === 'visitor' ? threadTitleFrom(input.content) : null;
   const result = AppendResult.parse(
     await db.execute(sql`
       WITH next AS (
@@ -130,8 +133,11 @@ async function appendMessage(db: Database, input: NewMessage): Promise<{ message
         ON CONFLICT (conversation_id, client_message_id) DO NOTHING
         RETURNING id, seq, created_at
       ), bumped AS (
-        UPDATE ${conversations} SET last_seq = inserted.seq, updated_at = now()
-        FROM inserted WHERE ${conversations.id} = ${conversationId}
+        UPDATE ${conversations} SET last_seq = inserted.seq, updated_at = now(),
+          title = CASE
+            WHEN ${title}::text IS NOT NULL AND ${conversations.kind} = 'thread' AND ${conversations.title} = ${DEFAULT_THREAD_TITLE_PREFIX} || ${posts.agentName}
+            THEN ${title}::text ELSE ${conversations.title} END
+        FROM inserted, ${posts} WHERE ${conversations.id} = ${conversationId} AND ${posts.id} = ${conversations.postId}
       )
       SELECT id, seq, created_at FROM inserted
     `),
