@@ -9,7 +9,7 @@ export {
   type ConversationStoreState,
   type InitialStateInput,
 } from './src/reducer';
-export { resyncAfterSeq, isRateLimited, streamingReply, checkSendable, type SendCheck } from './src/selectors';
+export { resyncAfterSeq, isRateLimited, retryableReply, streamingReply, checkSendable, type SendCheck } from './src/selectors';
 export {
   reconnectDelay,
   backoffCeiling,

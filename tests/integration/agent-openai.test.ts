@@ -211,6 +211,32 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     fake.reply();
   });
 
+  it('answers again, as a new reply, when the person retries a reply that failed; once only', async () => {
+    fake.reply({ status: 500, errorBody: JSON.stringify({ error: { message: 'GPU on fire' } }) });
+    const { socket } = await threadSocket();
+    ask(socket, 'Hello?');
+    const failed = (await socket.next('message', isAgentMessage)).data.message;
+    expect((await socket.next('done', (f) => f.data.message_id === failed.id)).data.status).toBe('error');
+
+    fake.reply({ pieces: ['Hello', ' again.'] });
+    socket.send({ event: 'action', data: { action: 'retry_reply', message_id: failed.id } });
+    const retried = (await socket.next('message', (f) => isAgentMessage(f) && f.data.message.id !== failed.id)).data.message;
+    expect(retried.seq).toBeGreaterThan(failed.seq);
+    const done = await socket.next('done', (f) => f.data.message_id === retried.id);
+    expect(done.data).toMatchObject({ status: 'complete', content: 'Hello again.' });
+    // The model is asked the same question, without the failed attempt as something it said.
+    const messages = z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })) }).parse(fake.requests.at(-1)!.body).messages;
+    expect(messages.slice(1)).toEqual([{ role: 'user', content: 'Hello?' }]);
+
+    // Answered now: retrying the failed one again would give a second answer; a finished reply is no failure.
+    for (const messageId of [failed.id, retried.id]) {
+      const before = socket.all('error').length;
+      socket.send({ event: 'action', data: { action: 'retry_reply', message_id: messageId } });
+      await socket.next('error', () => socket.all('error').length > before);
+      expect(socket.all('error').at(-1)?.data.code).toBe('CONFLICT');
+    }
+  });
+
   it('closes the request to the model server when the person presses stop', async () => {
     fake.reply({ pieces: Array.from({ length: 300 }, (_, i) => ` word${i}`), writeDelayMs: 5 });
     const { socket } = await threadSocket();

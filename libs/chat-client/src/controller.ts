@@ -329,6 +329,13 @@ export function createConversationController(deps: ControllerDeps) {
     else stopWhenConnected = { target };
   };
 
+  /** Only on an open socket: the button is offered then, and a retry is no message to queue. */
+  const retryReply = (messageId: string): boolean => {
+    if (!isOpen()) return false;
+    socket.send({ event: 'action', data: { action: 'retry_reply', message_id: messageId } });
+    return true;
+  };
+
   const loadOlder = async (): Promise<void> => {
     const state = store.getState();
     const first = lowestSeq(state.messages);
@@ -390,6 +397,7 @@ export function createConversationController(deps: ControllerDeps) {
     retry,
     discard,
     stop,
+    retryReply,
     notifyTyping: typing.notify,
     loadOlder,
     beginManualReconnect,

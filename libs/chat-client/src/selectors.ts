@@ -92,3 +92,17 @@ export function checkSendable(input: {
   }
   return { ok: true, content };
 }
+
+/**
+ * The reply the viewer may have answered again: the conversation's last message, an agent reply
+ * that failed or was cut off, answering a message of theirs (the server holds the same rule).
+ */
+export function retryableReply(messages: readonly ChatMessage[]): ChatMessage | null {
+  const last = messages.at(-1);
+  if (!last || last.author.kind !== 'agent' || last.id === null || (last.status !== 'error' && last.status !== 'interrupted')) return null;
+  for (let i = messages.length - 2; i >= 0; i -= 1) {
+    const m = messages[i] as ChatMessage;
+    if (m.author.kind === 'user' || m.author.kind === 'visitor') return m.mine ? last : null;
+  }
+  return null;
+}

@@ -113,6 +113,8 @@ export interface UseConversationResult {
   discard: (clientMessageId: string) => void;
   /** Stop the agent reply being streamed (newest when omitted). */
   stop: (messageId?: string) => void;
+  /** Have a failed or cut-off reply answered again (`retryableReply` says which); false when not connected. */
+  retryReply: (messageId: string) => boolean;
   /** Call on every keystroke; typing start/stop frames are debounced (lodash) and rate-limited. */
   notifyTyping: () => void;
   /** Manual reconnect after `failed`. */

@@ -130,6 +130,7 @@ export function useConversation(options: UseConversationOptions): UseConversatio
     retry: controller.retry,
     discard: controller.discard,
     stop: controller.stop,
+    retryReply: controller.retryReply,
     notifyTyping: controller.notifyTyping,
     reconnect,
     loadOlder: controller.loadOlder,

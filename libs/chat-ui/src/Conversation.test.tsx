@@ -61,6 +61,7 @@ function hook(overrides: Partial<ConversationState> = {}): jest.Mocked<UseConver
     retry: jest.fn<SendResult, [string]>(() => ({ ok: true, clientMessageId: 'client-1' })),
     discard: jest.fn(),
     stop: jest.fn(),
+    retryReply: jest.fn<boolean, [string]>(() => true),
     notifyTyping: jest.fn(),
     reconnect: jest.fn(),
     loadOlder: jest.fn(async () => undefined),
@@ -336,6 +337,23 @@ describe('Conversation with useConversation mocked', () => {
     hook({ messages: [message({ mine: true }), { ...streaming, status: 'complete', content: 'Thinking done.' }], connection: { status: 'reconnecting', attempt: 1, nextRetryAt: NOW + 2_000, reason: null } });
     again();
     expect(announcer.textContent).toBe('Connection lost. Reconnecting…');
+  });
+
+  it('offers "Try again" under my question\'s reply when it failed, once, and only while connected', () => {
+    const failed = message({ author: ada, status: 'error', content: '' });
+    const result = hook({ messages: [message({ mine: true, content: 'Hello?' }), failed] });
+    const { rerender } = renderConversation();
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(result.retryReply).toHaveBeenCalledWith(failed.id);
+    expect((screen.getByRole('button', { name: 'Trying again…' }) as HTMLButtonElement).disabled).toBe(true);
+
+    // Not for someone else's question, nor while disconnected.
+    hook({ messages: [message({ content: 'Their question' }), { ...failed, id: '33333333-3333-4333-8333-333333333333', key: 'other' }] });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(screen.queryByRole('button', { name: /Try again/ })).toBeNull();
+    hook({ messages: [message({ mine: true }), { ...failed, id: '44444444-4444-4444-8444-444444444444', key: 'offline' }], connection: { status: 'reconnecting', attempt: 1, nextRetryAt: null, reason: null } });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(screen.queryByRole('button', { name: /Try again/ })).toBeNull();
   });
 
   it('explains stopped and interrupted replies', () => {

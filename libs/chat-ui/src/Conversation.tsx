@@ -2,7 +2,7 @@
 
 import { useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
 import type { Identity, Message } from '@confab/protocol';
-import { streamingReply, useConversation, type ChatMessage } from '@confab/chat-client';
+import { retryableReply, streamingReply, useConversation, type ChatMessage } from '@confab/chat-client';
 import { Announcer } from './Announcer';
 import { Composer } from './Composer';
 import { ConnectionStatus } from './ConnectionStatus';
@@ -52,7 +52,7 @@ export function Conversation({
   viewer = null,
   focusComposer = false,
 }: ConversationProps) {
-  const { state, liveContent, send, retry, stop, notifyTyping, reconnect, loadOlder } = useConversation({
+  const { state, liveContent, send, retry, stop, retryReply, notifyTyping, reconnect, loadOlder } = useConversation({
     conversationId,
     initialMessages,
     initialHasOlder,
@@ -66,6 +66,10 @@ export function Conversation({
   // Memoized, so the list (memoized too) is not re-rendered by a new footer element per token.
   const typingFooter = useMemo(() => <TypingIndicator names={state.typing.map((t) => t.who.display_name)} />, [state.typing]);
 
+  // "Try again" under a reply that failed: offered while connected (it is sent at once, not queued).
+  const retryReplyId = useMemo(() => retryableReply(messages)?.id ?? null, [messages]);
+  const connected = state.connection.status === 'open';
+
   // Stable across renders so memoized rows are not re-rendered by a new callback identity.
   const retryRef = useRef(retry);
   const stopRef = useRef(() => stop(replyToStop?.id ?? undefined));
@@ -75,6 +79,13 @@ export function Conversation({
   }, [retry, stop, replyToStop]);
   const onRetry = useCallback((message: ChatMessage) => {
     if (message.client_message_id) retryRef.current(message.client_message_id);
+  }, []);
+  const retryReplyRef = useRef(retryReply);
+  useLayoutEffect(() => {
+    retryReplyRef.current = retryReply;
+  }, [retryReply]);
+  const onRetryReply = useCallback((message: ChatMessage) => {
+    if (message.id !== null) retryReplyRef.current(message.id);
   }, []);
   // Stable too, so the (memoized) composer does not re-render for every streamed token.
   const onStop = useCallback(() => stopRef.current(), []);
@@ -94,6 +105,8 @@ export function Conversation({
         hasOlder={state.hasOlder}
         onLoadOlder={loadOlder}
         onRetry={canWrite ? onRetry : undefined}
+        retryReplyId={canWrite && connected ? retryReplyId : null}
+        onRetryReply={onRetryReply}
         emptyText={emptyText}
         footer={typingFooter}
         liveContent={liveContent}

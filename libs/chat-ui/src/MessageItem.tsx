@@ -15,6 +15,8 @@ export interface MessageItemProps {
   /** The virtualizer's measuring ref: rows have the height their content needs. */
   measureRef?: (element: HTMLLIElement | null) => void;
   onRetry?: (message: ChatMessage) => void;
+  /** Given to the one reply the viewer may have answered again (it failed or was cut off). */
+  onRetryReply?: (message: ChatMessage) => void;
   /** Where a streaming reply's text is read from, so a token re-renders the text alone. */
   liveContent?: LiveContent;
 }
@@ -23,7 +25,7 @@ function initials(name: string): string {
   return name.trim().charAt(0).toUpperCase() || '?';
 }
 
-function MessageItemView({ message, index, setSize, measureRef, onRetry, liveContent }: MessageItemProps) {
+function MessageItemView({ message, index, setSize, measureRef, onRetry, onRetryReply, liveContent }: MessageItemProps) {
   // "You" is decided once, in the chat-client reducer (local copies and the viewer's stored messages).
   const { author, status, mine } = message;
   const isAgent = author.kind === 'agent';
@@ -68,6 +70,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, liveCon
                 Retry
               </button>
             )}
+            {onRetryReply && <RetryReplyButton onPress={() => onRetryReply(message)} />}
           </p>
         )}
       </div>
@@ -87,6 +90,24 @@ function SendingNote() {
     return () => clearTimeout(timer);
   }, []);
   return <>{slow ? SLOW_SEND_NOTE : statusNote('sending')}</>;
+}
+
+/** "Try again" under a failed reply: pressed once (the new reply takes its place as the last message). */
+function RetryReplyButton({ onPress }: { onPress: () => void }) {
+  const [pressed, setPressed] = useState(false);
+  return (
+    <button
+      type="button"
+      className={styles.linkButton}
+      disabled={pressed}
+      onClick={() => {
+        setPressed(true);
+        onPress();
+      }}
+    >
+      {pressed ? 'Trying again…' : 'Try again'}
+    </button>
+  );
 }
 
 /** Half the caret's blink period (ms). */
@@ -150,6 +171,7 @@ export const MessageItem = memo(
   MessageItemView,
   (a, b) =>
     a.onRetry === b.onRetry &&
+    a.onRetryReply === b.onRetryReply &&
     a.index === b.index &&
     a.setSize === b.setSize &&
     a.measureRef === b.measureRef &&

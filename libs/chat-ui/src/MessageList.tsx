@@ -11,6 +11,9 @@ export interface MessageListProps {
   hasOlder: boolean;
   onLoadOlder: () => Promise<void>;
   onRetry?: (message: ChatMessage) => void;
+  /** The reply offered "Try again" (`retryableReply`), and what pressing it does. */
+  retryReplyId?: string | null;
+  onRetryReply?: (message: ChatMessage) => void;
   emptyText?: string;
   /** Rendered at the end of the scroll area (the typing indicator), so it scrolls with the list. */
   footer?: ReactNode;
@@ -40,7 +43,7 @@ const INITIAL_RECT = { width: 760, height: 800 };
  * Every rendered row is a `listitem` with aria-posinset/aria-setsize, so assistive technology
  * knows where it is in the whole conversation.
  */
-function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, footer, liveContent }: MessageListProps) {
+function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyId = null, onRetryReply, emptyText, footer, liveContent }: MessageListProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const listRef = useRef<HTMLOListElement>(null);
   const [listTop, setListTop] = useState(0);
@@ -169,6 +172,7 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, emptyText, 
                     setSize={count}
                     measureRef={virtualizer.measureElement}
                     onRetry={onRetry}
+                    onRetryReply={message.id !== null && message.id === retryReplyId ? onRetryReply : undefined}
                     liveContent={liveContent}
                   />
                 ) : null;
@@ -262,6 +266,8 @@ export const MessageList = memo(
     a.hasOlder === b.hasOlder &&
     a.onLoadOlder === b.onLoadOlder &&
     a.onRetry === b.onRetry &&
+    a.retryReplyId === b.retryReplyId &&
+    a.onRetryReply === b.onRetryReply &&
     a.emptyText === b.emptyText &&
     a.footer === b.footer &&
     a.liveContent === b.liveContent &&

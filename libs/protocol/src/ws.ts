@@ -31,8 +31,18 @@ export const StopAction = z.object({
 });
 export type StopAction = z.infer<typeof StopAction>;
 
+/**
+ * Answer again, as a new reply, where the conversation's newest reply failed or was cut off
+ * (`error`, `interrupted`). Only the person whose message it answered may ask.
+ */
+export const RetryReplyAction = z.object({
+  action: z.literal('retry_reply'),
+  message_id: Id,
+});
+export type RetryReplyAction = z.infer<typeof RetryReplyAction>;
+
 export const ClientFrame = z.discriminatedUnion('event', [
-  z.object({ event: z.literal('action'), data: z.discriminatedUnion('action', [NextAction, StopAction]) }),
+  z.object({ event: z.literal('action'), data: z.discriminatedUnion('action', [NextAction, StopAction, RetryReplyAction]) }),
   z.object({ event: z.literal('typing'), data: z.object({ state: z.enum(['start', 'stop']) }) }),
   /** Ask for every message after `after_seq` (on connect, and whenever the client sees a gap). */
   z.object({ event: z.literal('sync'), data: z.object({ after_seq: Count }) }),

@@ -154,11 +154,16 @@ export class AgentReplies {
     return newest;
   }
 
-  /** The agent sees the conversation up to the message it answers (plus earlier replies), never unfinished replies. */
+  /**
+   * The agent sees the conversation up to the message it answers (plus earlier replies), never
+   * unfinished replies, nor failed or cut-off ones: a retry must not be shown its own broken first
+   * attempt as something it already said.
+   */
   private async contextFor(conversation: ConversationRecord, userMessage: Message): Promise<Message[]> {
     const recent = await this.deps.store.recentMessages(conversation.id, this.historyLimit);
+    const unfinished = new Set<Message['status']>(['streaming', 'error', 'interrupted']);
     const history = recent.filter(
-      (m) => m.status !== 'streaming' && !(m.seq > userMessage.seq && m.author.kind !== 'agent') && m.id !== userMessage.id,
+      (m) => !(m.author.kind === 'agent' && unfinished.has(m.status)) && !(m.seq > userMessage.seq && m.author.kind !== 'agent') && m.id !== userMessage.id,
     );
     history.push(userMessage);
     return history.sort((a, b) => a.seq - b.seq);

@@ -1,10 +1,11 @@
-import { HISTORY_MAX_PAGE_SIZE, type ClientFrame, type NextAction, type ServerFrame, type StopAction } from '@confab/protocol';
+import { HISTORY_MAX_PAGE_SIZE, type ClientFrame, type NextAction, type RetryReplyAction, type ServerFrame, type StopAction } from '@confab/protocol';
 import type { Store } from '../contracts';
 import type { AgentReplies } from './agent-replies';
 import { identityKey, type ClientConnection } from './connection';
 import { shouldAgentReply } from './frames';
 import type { RealtimeObserver } from './observer';
 import type { MessageRateLimiter } from './rate-limit';
+import { decideRetry } from './retry-reply';
 import type { TypingRelay } from './typing-relay';
 
 export interface ConversationCommandsDeps {
@@ -18,9 +19,16 @@ export interface ConversationCommandsDeps {
 
 /**
  * What a client asks of its conversation once its socket is open: send a message (`next`), stop a
- * reply (`stop`), catch up (`sync`). The connection lifecycle and frame decoding stay in service.ts.
+ * reply (`stop`), have a failed reply answered again (`retry_reply`), catch up (`sync`). The connection lifecycle and frame decoding stay in service.ts.
  */
+/** How many of the newest messages a retried reply is looked for among. */
+const RETRY_LOOKBACK = 20;
+/** Replies already retried here, remembered so a second press starts nothing (oldest forgotten first). */
+const RETRIED_REMEMBERED = 10_000;
+
 export class ConversationCommands {
+  private readonly retried = new Set<string>();
+
   constructor(private readonly deps: ConversationCommandsDeps) {}
 
   /**
@@ -38,6 +46,7 @@ export class ConversationCommands {
       try {
         if (frame.event === 'sync') await this.runQueuedSync(connection);
         else if (frame.data.action === 'next') await this.next(connection, frame.data);
+        else if (frame.data.action === 'retry_reply') await this.retryReply(connection, frame.data);
         else this.stop(connection, frame.data);
       } catch (error) {
         connection.log.error({ err: error, event: frame.event }, 'frame handling failed');
@@ -88,6 +97,36 @@ export class ConversationCommands {
     this.deps.typing.update(conversation.id, identity, 'stop');
     this.deps.publish(conversation.id, { event: 'message', data: { message } });
     if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.deps.replies.start(conversation, message);
+  }
+
+  /**
+   * A new reply where the newest one failed or was cut off (`decideRetry` says when). It costs a
+   * message of the asker's budget, as asking again would.
+   */
+  private async retryReply(connection: ClientConnection, action: RetryReplyAction): Promise<void> {
+    const { conversation, principal } = connection;
+    if (!connection.canWrite || !principal) {
+      connection.sendError({ code: 'FORBIDDEN', message: 'Sign in to join the conversation.' });
+      return;
+    }
+    // Two quick presses (or two tabs) must not start two replies before the first is stored.
+    if (this.retried.has(action.message_id)) {
+      connection.sendError({ code: 'CONFLICT', message: 'This reply is already being answered again.' });
+      return;
+    }
+    const decision = decideRetry(await this.deps.store.recentMessages(conversation.id, RETRY_LOOKBACK), action.message_id, principal.identity);
+    if (!decision.ok) {
+      connection.sendError({ code: decision.code, message: decision.message });
+      return;
+    }
+    const limit = await this.deps.rateLimiter.consume(identityKey(principal.identity));
+    if (!limit.allowed) {
+      connection.sendError({ code: 'RATE_LIMIT', message: `You're sending messages too fast. Try again in ${limit.retryAfterS} s.`, retry_after_s: limit.retryAfterS });
+      return;
+    }
+    this.retried.add(action.message_id);
+    if (this.retried.size > RETRIED_REMEMBERED) this.retried.delete(this.retried.values().next().value ?? action.message_id);
+    this.deps.replies.start(conversation, decision.answering);
   }
 
   private stop(connection: ClientConnection, action: StopAction): void {

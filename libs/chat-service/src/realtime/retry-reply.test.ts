@@ -1,0 +1,55 @@
+import type { Identity, Message } from '@confab/protocol';
+import { decideRetry } from './retry-reply';
+
+const grace: Identity = { kind: 'user', id: '11111111-1111-4111-8111-111111111111', display_name: 'Grace' };
+const bob: Identity = { kind: 'user', id: '22222222-2222-4222-8222-222222222222', display_name: 'Bob' };
+
+let seq = 0;
+function message(author: Identity | 'agent', status: Message['status'] = 'complete'): Message {
+  seq += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    conversation_id: '00000000-0000-4000-8000-000000000000',
+    seq,
+    client_message_id: null,
+    author: author === 'agent' ? { kind: 'agent', id: null, display_name: 'Ada' } : author,
+    content: 'text',
+    status,
+    source: 'text',
+    model: null,
+    finish_reason: null,
+    usage: null,
+    created_at: new Date(0).toISOString(),
+  };
+}
+
+describe('decideRetry', () => {
+  it("answers the asker's message again when its reply failed or was cut off", () => {
+    for (const status of ['error', 'interrupted'] as const) {
+      const question = message(grace);
+      const reply = message('agent', status);
+      expect(decideRetry([message(bob), question, reply], reply.id, grace)).toEqual({ ok: true, answering: question });
+    }
+  });
+
+  it('refuses a reply that finished or was stopped, with CONFLICT', () => {
+    for (const status of ['complete', 'stopped', 'streaming'] as const) {
+      const reply = message('agent', status);
+      expect(decideRetry([message(grace), reply], reply.id, grace)).toMatchObject({ ok: false, code: 'CONFLICT' });
+    }
+  });
+
+  it('refuses when a newer reply came after it (no second answer)', () => {
+    const failed = message('agent', 'error');
+    const recent = [message(grace), failed, message(grace), message('agent')];
+    expect(decideRetry(recent, failed.id, grace)).toMatchObject({ ok: false, code: 'CONFLICT' });
+  });
+
+  it("refuses someone else's question (FORBIDDEN) and an unknown or human message (NOT_FOUND)", () => {
+    const question = message(bob);
+    const reply = message('agent', 'error');
+    expect(decideRetry([question, reply], reply.id, grace)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(decideRetry([question, reply], question.id, bob)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(decideRetry([question, reply], '99999999-9999-4999-8999-999999999999', bob)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+});
