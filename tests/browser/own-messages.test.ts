@@ -131,3 +131,21 @@ it(
     expect(item.nested).toBeLessThan(item.lineHeight * 1.5);
   }),
 );
+
+it(
+  'copies a code block with its Copy button',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page, context } = await newPerson();
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await startThread(page, post!);
+    const code = 'npm ci\nnpm start -- --port 3000';
+    await sendMessage(page, `Run:\n\n\`\`\`sh\n${code}\n\`\`\``);
+    const mine = messageItems(page).filter({ hasText: 'Run:' });
+    await mine.locator('pre').waitFor();
+    await mine.getByRole('button', { name: 'Copy' }).click();
+    await mine.getByRole('button', { name: 'Copied' }).waitFor();
+    await screenshot(page, 'own-messages-code-copied');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+  }),
+);

@@ -1,6 +1,6 @@
 'use client';
 
-import { Children, Fragment, cloneElement, isValidElement, memo, type ComponentProps, type ReactElement, type ReactNode } from 'react';
+import { Children, Fragment, cloneElement, isValidElement, memo, useRef, useState, type ComponentProps, type ReactElement, type ReactNode } from 'react';
 import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
 import { keepIntrawordUnderscores } from './intraword-underscores';
 import { splitMarkdownBlocks } from './markdown-blocks';
@@ -44,6 +44,45 @@ function ImageLink({ src, alt, title }: ComponentProps<'img'>) {
   );
 }
 
+type CopyState = 'idle' | 'copied' | 'selected';
+const COPY_LABEL: Record<CopyState, string> = { idle: 'Copy', copied: 'Copied', selected: 'Selected: press Ctrl+C' };
+const COPY_RESET_MS = 2_000;
+
+/**
+ * A code block with a Copy button (code from an agent is there to be used). The clipboard API
+ * exists only on https and localhost: elsewhere the code is selected for Ctrl+C instead.
+ */
+function CodeBlock({ children, ...props }: ComponentProps<'pre'>) {
+  const pre = useRef<HTMLPreElement>(null);
+  const [state, setState] = useState<CopyState>('idle');
+  const show = (next: CopyState) => {
+    setState(next);
+    setTimeout(() => setState('idle'), COPY_RESET_MS);
+  };
+  const selectCode = () => {
+    const selection = window.getSelection();
+    if (!pre.current || !selection) return;
+    selection.selectAllChildren(pre.current);
+    show('selected');
+  };
+  const copy = () => {
+    // The parser ends a block's code with a newline; pasted, it would add an empty line.
+    const text = (pre.current?.innerText ?? '').replace(/\n$/, '');
+    if (!navigator.clipboard) return selectCode();
+    navigator.clipboard.writeText(text).then(() => show('copied'), selectCode);
+  };
+  return (
+    <div className={styles.codeBlock}>
+      <pre ref={pre} {...props}>
+        {children}
+      </pre>
+      <button type="button" className={styles.copyButton} onClick={copy} aria-live="polite">
+        {COPY_LABEL[state]}
+      </button>
+    </div>
+  );
+}
+
 const noId = { props: { id: undefined } };
 
 const OPTIONS: MarkdownToJSX.Options = {
@@ -57,6 +96,7 @@ const OPTIONS: MarkdownToJSX.Options = {
   overrides: {
     a: { props: { target: '_blank', rel: REL } },
     img: { component: ImageLink },
+    pre: { component: CodeBlock },
     h1: noId,
     h2: noId,
     h3: noId,
@@ -67,7 +107,7 @@ const OPTIONS: MarkdownToJSX.Options = {
 };
 
 /** Block elements: when one is the last child, the caret goes into it, down to where text is written. */
-const BLOCKS = new Set<unknown>([Fragment, 'div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', 'pre', 'table', 'thead', 'tbody', 'tr', 'td', 'th']);
+const BLOCKS = new Set<unknown>([Fragment, 'div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', CodeBlock, 'table', 'thead', 'tbody', 'tr', 'td', 'th']);
 
 type ElementWithChildren = ReactElement<{ children?: ReactNode }>;
 
@@ -81,7 +121,7 @@ function withCaretAtEnd(node: ReactNode, caret: ReactNode): ReactNode {
   const children = Children.toArray(node.props.children);
   const last = children.at(-1);
   // A code block's text is in its <code>: the caret goes there too (not into inline code in a paragraph).
-  const goesInto = isValidElement(last) && (BLOCKS.has(last.type) || (node.type === 'pre' && last.type === 'code'));
+  const goesInto = isValidElement(last) && (BLOCKS.has(last.type) || (node.type === CodeBlock && last.type === 'code'));
   const inner = goesInto ? [...children.slice(0, -1), withCaretAtEnd(last, caret)] : [...children, caretNode];
   return cloneElement(node as ElementWithChildren, undefined, ...inner);
 }

@@ -5,7 +5,7 @@ import { splitMarkdownBlocks } from './markdown-blocks';
 
 /** The newline a parser puts between two blocks is a layout-neutral text node. */
 function withoutNewlinesBetweenBlocks(html: string): string {
-  return html.replace(/(<\/(?:p|pre|blockquote|ul|ol|table|h[1-6])>|<hr\/>)\n(?=<)/g, '$1');
+  return html.replace(/(<\/(?:p|pre|blockquote|ul|ol|table|h[1-6]|div)>|<hr\/>)\n(?=<)/g, '$1');
 }
 
 /** HTML of markdown parsed in one piece. */
@@ -41,10 +41,12 @@ describe('splitMarkdownBlocks: a message renders the same block by block', () =>
   it.each(Object.entries(SAMPLES))('%s', (_name, content) => {
     const byBlocks = splitMarkdownBlocks(content).map(parsedAtOnce).join('');
     expect(byBlocks).toBe(parsedAtOnce(content));
-    // And the component renders those blocks (with its link attributes, and no heading ids).
+    // And the component renders those blocks (with its link attributes, no heading ids, a Copy button on code).
     const withAppOptions = byBlocks
       .replace(/<a href="([^"]*)"/g, '<a href="$1" target="_blank" rel="noopener noreferrer nofollow"')
-      .replace(/<(h[1-6]) id="[^"]*">/g, '<$1>');
+      .replace(/<(h[1-6]) id="[^"]*">/g, '<$1>')
+      .replace(/<pre>/g, "<div><pre>")
+      .replace(/<\/pre>/g, "</pre><button type=\"button\" aria-live=\"polite\">Copy</button></div>");
     expect(withoutNewlinesBetweenBlocks(renderToStaticMarkup(<Markdown content={content} />))).toBe(withAppOptions);
   });
 
