@@ -111,7 +111,7 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
   }, []);
   const jumpToLatest = useCallback(() => virtualizer.scrollToEnd(), [virtualizer]);
 
-  useStayAtEndWhenRowsShrink(scrollRef, listRef, jumpToLatest, !empty);
+  useStayAtEndOnShrink(scrollRef, listRef, jumpToLatest, !empty);
 
   // Something you just wrote is shown, wherever you were reading: the view follows new content
   // only for a reader at the end, but your own message must not land out of sight.
@@ -200,16 +200,21 @@ function distanceToEnd(scroller: HTMLElement): number {
 const AT_VERY_END_PX = 2;
 
 /**
- * Rows at the end can shrink (a finished reply loses its caret line, a sent message its
- * "Sending…" note). The browser then clamps the scroll to the new end, and the virtualizer's own
- * end-following may subtract the shrink a second time (when the clamp's scroll event reaches it
- * before the resize does), leaving a reader who was at the end a few dozen pixels short of it
- * (browser test `long-thread-follow`). After the list's border box shrinks, a reader who was at
- * the very end at their last scroll is put back there, one frame later (after the virtualizer's
- * own correction). The border box, as the padding standing in for unrendered rows is part of it:
- * a window shift that trades rows for padding is not a shrink.
+ * Keeps a reader who was at the very end (at their last scroll) there when something shrinks:
+ *
+ * - Rows at the end (a finished reply loses its caret line, a sent message its "Sending…" note).
+ *   The browser then clamps the scroll to the new end, and the virtualizer's own end-following
+ *   may subtract the shrink a second time (when the clamp's scroll event reaches it before the
+ *   resize does), leaving the reader a few dozen pixels short of the end (browser test
+ *   `long-thread-follow`). They are put back one frame later, after the virtualizer's own
+ *   correction. The list's border box is watched, as the padding standing in for unrendered rows
+ *   is part of it: a window shift that trades rows for padding is not a shrink.
+ * - The scroller itself (the composer grows with a long paste, a phone's keyboard opens): its
+ *   scroll offset stays while its bottom edge moves up, over the latest messages, and no scroll
+ *   event says so (browser test `composer-grow-follow`). They are put back at once, before the shorter
+ *   view is painted; the virtualizer only follows the end when the content grows.
  */
-function useStayAtEndWhenRowsShrink(
+function useStayAtEndOnShrink(
   scrollRef: RefObject<HTMLDivElement | null>,
   listRef: RefObject<HTMLOListElement | null>,
   scrollToEnd: () => void,
@@ -224,18 +229,33 @@ function useStayAtEndWhenRowsShrink(
     const onScroll = (): void => {
       wasAtEnd = atVeryEnd();
     };
-    let lastHeight = list.getBoundingClientRect().height;
+    let lastListHeight = list.getBoundingClientRect().height;
+    let lastViewHeight = scroller.getBoundingClientRect().height;
     let frame = 0;
-    const observer = new ResizeObserver(([entry]) => {
-      const height = entry?.borderBoxSize?.[0]?.blockSize ?? list.getBoundingClientRect().height;
-      const shrank = height < lastHeight - 0.5;
-      lastHeight = height;
-      if (!shrank || !wasAtEnd) return;
-      cancelAnimationFrame(frame);
-      frame = requestAnimationFrame(scrollToEnd);
+    const observer = new ResizeObserver((entries) => {
+      let rowsShrank = false;
+      let viewShrank = false;
+      for (const entry of entries) {
+        if (entry.target === list) {
+          const height = entry.borderBoxSize?.[0]?.blockSize ?? list.getBoundingClientRect().height;
+          rowsShrank = height < lastListHeight - 0.5;
+          lastListHeight = height;
+        } else {
+          const height = entry.contentRect.height;
+          viewShrank = height < lastViewHeight - 0.5;
+          lastViewHeight = height;
+        }
+      }
+      if (!wasAtEnd) return;
+      if (viewShrank) scrollToEnd();
+      if (rowsShrank) {
+        cancelAnimationFrame(frame);
+        frame = requestAnimationFrame(scrollToEnd);
+      }
     });
     scroller.addEventListener('scroll', onScroll, { passive: true });
     observer.observe(list, { box: 'border-box' });
+    observer.observe(scroller);
     return () => {
       scroller.removeEventListener('scroll', onScroll);
       observer.disconnect();

@@ -37,18 +37,21 @@ export interface TestTools {
   env: HarnessEnv;
   /** A new person: a fresh browser context (own cookies) with one page. */
   newPerson(options?: BrowserContextOptions): Promise<Person>;
-  /** Saves a PNG into test-results/screenshots/<name>.png and returns its path. */
-  screenshot(page: Page, name: string): Promise<string>;
+  /**
+   * Saves a PNG into test-results/screenshots/<name>.png and returns its path: the whole page,
+   * or with `{ fullPage: false }` only what is on the screen (what a phone shows without scrolling).
+   */
+  screenshot(page: Page, name: string, options?: { fullPage?: boolean }): Promise<string>;
 }
 
 export function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 80);
 }
 
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+export async function saveScreenshot(page: Page, name: string, { fullPage = true }: { fullPage?: boolean } = {}): Promise<string> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   const file = path.join(SCREENSHOT_DIR, `${slug(name)}.png`);
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 
