@@ -46,6 +46,9 @@ it(
         };
       });
     await sample(view, (v) => v.fromEnd <= 2, { intervalMs: 50, timeoutMs: 5_000 });
+    // Only the list scrolls: the page is one screen (the hidden "You" labels of a long thread once
+    // made it thousands of pixels tall).
+    expect(await page.evaluate(() => document.documentElement.scrollHeight)).toBeLessThanOrEqual(PHONE.height);
     const before = await view();
 
     const { box } = composer(page);
