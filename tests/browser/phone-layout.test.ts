@@ -1,13 +1,23 @@
 import { randomUUID } from 'node:crypto';
+import type { Page } from 'playwright-core';
 import { newAccount, setUpBrowser } from './support/browser';
-import { signUp } from './support/app';
+import { conversation, seededPosts, signUp, startThread } from './support/app';
 
 /**
- * A 390×844 phone: the conversation (not the page around it) gets the screen, and the header
- * still says who is signed in.
+ * A 390×844 phone: the conversation (not the page around it) gets the screen: a thread's
+ * header stays small. The site header still says who is signed in.
  */
 const browser = setUpBrowser({ timeoutMs: 120_000 });
 const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 800 };
+
+/** A box as the page lays it out, in viewport pixels, without scrolling the page. */
+async function rect(page: Page, selector: string): Promise<{ top: number; bottom: number; left: number; right: number }> {
+  return page.locator(selector).first().evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
+  });
+}
 
 it(
   'on a phone, the header shows who is signed in, cut with an ellipsis when the name is long',
@@ -31,5 +41,40 @@ it(
     expect(shown.right).toBeLessThanOrEqual(signOut!.x);
     expect(signOut!.x + signOut!.width).toBeLessThanOrEqual(PHONE.width);
     await screenshot(page, 'phone-layout-header-phone-long-name', { fullPage: false });
+  }),
+);
+
+it(
+  'on a phone, a thread’s header is compact and its voice control lines up with its note',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const post = (await seededPosts(env)).find((p) => p.agent.voice_enabled);
+    if (!post) throw new Error('no seeded post has voice on');
+    const { page } = await newPerson({ viewport: PHONE });
+    await startThread(page, post);
+    const start = page.getByRole('button', { name: 'Start voice' });
+    await start.waitFor();
+    const header = await rect(page, 'header');
+    const panel = await conversation(page).boundingBox();
+    // Was 176 px between the site header and the conversation.
+    expect(panel!.y - header.bottom).toBeLessThanOrEqual(150);
+    // One row, starting under the title: the button, and beside it why it is disabled (they were
+    // a right-aligned button over a full-width note).
+    const note = await rect(page, '[data-testid="voice-unavailable"] p');
+    const title = await rect(page, 'h1');
+    const button = await start.boundingBox();
+    expect(Math.abs(button!.x - title.left)).toBeLessThanOrEqual(1);
+    expect(note.left).toBeGreaterThan(button!.x + button!.width);
+    expect(Math.abs((note.top + note.bottom) / 2 - (button!.y + button!.height / 2))).toBeLessThanOrEqual(2);
+    // The conversation gets most of the screen.
+    expect(panel!.height).toBeGreaterThan(0.75 * (PHONE.height - header.bottom));
+    await screenshot(page, 'phone-layout-thread-phone-light', { fullPage: false });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'phone-layout-thread-phone-dark', { fullPage: false });
+
+    await page.setViewportSize(DESKTOP);
+    await page.emulateMedia({ colorScheme: 'light' });
+    await screenshot(page, 'phone-layout-thread-desktop-light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(page, 'phone-layout-thread-desktop-dark');
   }),
 );
