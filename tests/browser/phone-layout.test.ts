@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { Page } from 'playwright-core';
 import { newAccount, setUpBrowser } from './support/browser';
-import { conversation, seededPosts, signUp, startThread } from './support/app';
+import { composer, conversation, messageItems, seededPosts, sendMessage, signUp, startThread, waitForConnection } from './support/app';
 
 /**
- * A 390×844 phone: the conversation (not the page around it) gets the screen: a thread's
- * header stays small. The site header still says who is signed in.
+ * A 390×844 phone: the conversation (not the page around it) gets the screen: a shared post
+ * link opens on its messages, a thread's header stays small. The site header still says who is signed in.
  */
 const browser = setUpBrowser({ timeoutMs: 120_000 });
 const PHONE = { width: 390, height: 844 };
@@ -18,6 +18,66 @@ async function rect(page: Page, selector: string): Promise<{ top: number; bottom
     return { top: r.top, bottom: r.bottom, left: r.left, right: r.right };
   });
 }
+
+it(
+  'on a phone, a shared post opens on its conversation: the newest message and the composer are on the first screen; desktop keeps the agent card',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const writer = await newPerson({ viewport: PHONE });
+    await signUp(writer.page, newAccount('Wren'));
+    await writer.page.goto(`/posts/${encodeURIComponent(post!.slug)}`);
+    await waitForConnection(writer.page);
+    const text = `Shared on a phone at ${new Date().toISOString()}`;
+    await sendMessage(writer.page, text);
+    await messageItems(writer.page).filter({ hasText: text }).and(writer.page.locator('[data-status="complete"]')).first().waitFor();
+
+    // Someone opens the shared link on a phone: without scrolling, they see the newest message
+    // and the box to answer in.
+    await writer.page.goto(`/posts/${encodeURIComponent(post!.slug)}`);
+    await waitForConnection(writer.page);
+    const newest = messageItems(writer.page).filter({ hasText: text }).first();
+    await newest.waitFor();
+    expect(await writer.page.evaluate(() => window.scrollY)).toBe(0);
+    const row = await newest.boundingBox();
+    const box = await composer(writer.page).box.boundingBox();
+    // The conversation once started at y≈644 with the composer 400 px below the screen.
+    expect((await conversation(writer.page).boundingBox())!.y).toBeLessThan(PHONE.height / 3);
+    expect(row!.y).toBeGreaterThan(0);
+    expect(row!.y + row!.height).toBeLessThanOrEqual(PHONE.height);
+    expect(box!.y + box!.height).toBeLessThanOrEqual(PHONE.height);
+    await screenshot(writer.page, 'phone-layout-post-phone-light', { fullPage: false });
+
+    // What the agent is, one tap away.
+    const about = writer.page.getByText('About this agent', { exact: true });
+    await about.click();
+    await writer.page.getByRole('region', { name: `Agent ${post!.agent.name}` }).getByText('Instructions').waitFor();
+    await screenshot(writer.page, 'phone-layout-post-phone-about-open', { fullPage: false });
+    await about.click();
+
+    await writer.page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(writer.page, 'phone-layout-post-phone-dark', { fullPage: false });
+
+    // A visitor reading along: the newest message and "Sign in to join" are on the first screen too.
+    const visitor = await newPerson({ viewport: PHONE });
+    await visitor.page.goto(`/posts/${encodeURIComponent(post!.slug)}`);
+    await messageItems(visitor.page).filter({ hasText: text }).first().waitFor();
+    const join = await visitor.page.getByRole('link', { name: 'Sign in to join the conversation' }).boundingBox();
+    expect(join!.y + join!.height).toBeLessThanOrEqual(PHONE.height);
+    await screenshot(visitor.page, 'phone-layout-post-phone-visitor', { fullPage: false });
+
+    // Desktop is unchanged: the agent card beside the conversation, no disclosure.
+    const desk = await newPerson({ viewport: DESKTOP });
+    await desk.page.goto(`/posts/${encodeURIComponent(post!.slug)}`);
+    await desk.page.getByRole('region', { name: `Agent ${post!.agent.name}` }).getByText('Instructions').waitFor();
+    expect(await desk.page.getByText('About this agent', { exact: true }).isVisible()).toBe(false);
+    const card = await rect(desk.page, `[aria-label="Agent ${post!.agent.name}"]:not(details *)`);
+    const panel = await conversation(desk.page).boundingBox();
+    expect(card.right).toBeLessThan(panel!.x);
+    await screenshot(desk.page, 'phone-layout-post-desktop-light');
+    await desk.page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(desk.page, 'phone-layout-post-desktop-dark');
+  }),
+);
 
 it(
   'on a phone, the header shows who is signed in, cut with an ellipsis when the name is long',

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
 import { getCurrentIdentity, loadPostPage, loadViewer } from '@confab/auth';
+import type { Post } from '@confab/protocol';
 import { Conversation, StartThreadButton } from '@confab/chat-ui';
 import { isVoiceConfigured } from '@confab/livekit/server';
 import styles from './post.module.css';
@@ -18,6 +19,31 @@ function summarize(instructions: string, max = 220): string {
   return `${cut.slice(0, Math.max(cut.lastIndexOf(' '), max - 20))}…`;
 }
 
+/** Who the post's agent is: name, handle, badges and what its instructions say. */
+function AgentCard({ agent, demo }: { agent: Post['agent']; demo: boolean }) {
+  return (
+    <section className={styles.agentCard} aria-label={`Agent ${agent.name}`}>
+      <div className={styles.agentHead}>
+        <span className={styles.avatar} aria-hidden="true">
+          {agent.name.charAt(0).toUpperCase()}
+        </span>
+        <div>
+          <div className={styles.agentName}>{agent.name}</div>
+          <div className={styles.handle}>@{agent.handle}</div>
+        </div>
+      </div>
+      <div className={styles.badges}>
+        {demo && <span className={styles.badge}>Demo agent</span>}
+        {agent.voice_enabled && isVoiceConfigured() && <span className={styles.badgeMuted}>Voice</span>}
+      </div>
+      <p className={styles.instructions}>
+        <span className={styles.instructionsLabel}>Instructions</span>
+        {summarize(agent.instructions)}
+      </p>
+    </section>
+  );
+}
+
 export async function generateMetadata({ params }: PostPageProps): Promise<Metadata> {
   const data = await loadPostPage((await params).slug);
   return { title: data?.post.title ?? 'Post not found', description: data?.post.description };
@@ -31,6 +57,17 @@ export default async function PostPage({ params }: PostPageProps) {
   const { agent } = post;
   const here = `/posts/${encodeURIComponent(post.slug)}`;
 
+  const card = <AgentCard agent={agent} demo={demo} />;
+  const hint = (
+    <p className={styles.hint}>
+      A private thread is just you and {agent.name}, by text or by voice. In the shared conversation, mention @{agent.handle} to
+      get an answer.
+    </p>
+  );
+
+  // On a narrow screen the page stacks, and the agent's details pushed the shared conversation
+  // below the first screen: there they fold into "About this agent" (a second copy, as a closed
+  // <details> cannot show its content on wide screens; only one copy is displayed at a time).
   return (
     <div className={styles.layout}>
       <aside className={styles.aside}>
@@ -39,32 +76,19 @@ export default async function PostPage({ params }: PostPageProps) {
             ← All posts
           </Link>
           <h1 className={styles.title}>{post.title}</h1>
-          <p className={styles.description}>{post.description}</p>
+          <p className={`${styles.description} ${styles.wideOnly}`}>{post.description}</p>
         </div>
-        <section className={styles.agentCard} aria-label={`Agent ${agent.name}`}>
-          <div className={styles.agentHead}>
-            <span className={styles.avatar} aria-hidden="true">
-              {agent.name.charAt(0).toUpperCase()}
-            </span>
-            <div>
-              <div className={styles.agentName}>{agent.name}</div>
-              <div className={styles.handle}>@{agent.handle}</div>
-            </div>
+        <details className={styles.about}>
+          <summary className={styles.aboutSummary}>About this agent</summary>
+          <div className={styles.aboutBody}>
+            <p className={styles.description}>{post.description}</p>
+            {card}
+            {hint}
           </div>
-          <div className={styles.badges}>
-            {demo && <span className={styles.badge}>Demo agent</span>}
-            {agent.voice_enabled && isVoiceConfigured() && <span className={styles.badgeMuted}>Voice</span>}
-          </div>
-          <p className={styles.instructions}>
-            <span className={styles.instructionsLabel}>Instructions</span>
-            {summarize(agent.instructions)}
-          </p>
-        </section>
+        </details>
+        <div className={styles.wideOnly}>{card}</div>
         <StartThreadButton postSlug={post.slug} />
-        <p className={styles.hint}>
-          A private thread is just you and {agent.name}, by text or by voice. In the shared conversation, mention @
-          {agent.handle} to get an answer.
-        </p>
+        <div className={styles.wideOnly}>{hint}</div>
       </aside>
       <div className={styles.panel}>
         <Conversation
