@@ -101,6 +101,7 @@ export default async function PostPage({ params }: PostPageProps) {
           signInHref={`/signin?next=${encodeURIComponent(here)}`}
           emptyText={`No one has said anything yet. Mention @${agent.handle} to ask ${agent.name}.`}
           placeholder={`Message everyone — mention @${agent.handle} to ask ${agent.name}`}
+          narrowPlaceholder={`Message all, or ask @${agent.handle}`}
         />
       </div>
     </div>

@@ -3,7 +3,7 @@
 import { memo, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_MESSAGE_CHARS } from '@confab/protocol';
 import type { SendResult } from '@confab/chat-client';
-import { useNow } from './hooks';
+import { useMediaQuery, useNow } from './hooks';
 import { COUNTER_THRESHOLD, counterText, secondsUntil } from './words';
 import styles from './conversation.module.css';
 
@@ -16,16 +16,31 @@ export interface ComposerProps {
   /** Epoch ms until which the server refuses messages (rate limit). */
   blockedUntil: number | null;
   placeholder?: string;
+  /** Shown instead of `placeholder` on a phone-width screen, where a long one is cut off. */
+  narrowPlaceholder?: string;
   /** Put the cursor in the box when it appears (a new private thread: writing is what comes next). */
   focusOnOpen?: boolean;
 }
+
+/** Phone width: must match the `max-width: 640px` rules of conversation.module.css. */
+const NARROW_SCREEN = '(max-width: 640px)';
 
 /**
  * Enter sends, Shift+Enter starts a new line; the text survives a refused send. Memoized: the
  * conversation re-renders for every streamed token, the composer only when its props change.
  */
-export const Composer = memo(function Composer({ onSend, onTyping, onStop, streaming, blockedUntil, placeholder, focusOnOpen = false }: ComposerProps) {
+export const Composer = memo(function Composer({
+  onSend,
+  onTyping,
+  onStop,
+  streaming,
+  blockedUntil,
+  placeholder,
+  narrowPlaceholder,
+  focusOnOpen = false,
+}: ComposerProps) {
   const id = useId();
+  const narrow = useMediaQuery(NARROW_SCREEN);
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     // Not on touch screens: focusing there opens the on-screen keyboard over the conversation.
@@ -83,7 +98,7 @@ export const Composer = memo(function Composer({ onSend, onTyping, onStop, strea
           className={styles.textarea}
           value={text}
           rows={1}
-          placeholder={placeholder ?? 'Write a message…'}
+          placeholder={(narrow ? narrowPlaceholder : undefined) ?? placeholder ?? 'Write a message…'}
           aria-invalid={tooLong || undefined}
           aria-describedby={describedBy}
           onChange={(event) => {
@@ -97,7 +112,7 @@ export const Composer = memo(function Composer({ onSend, onTyping, onStop, strea
           {streaming && (
             <button type="button" className={styles.stopButton} onClick={onStop} title="Stop the reply (Esc)" aria-keyshortcuts="Escape">
               <span className={styles.stopIcon} aria-hidden="true" />
-              Stop
+              <span className={styles.stopLabel}>Stop</span>
             </button>
           )}
           <button type="submit" className={styles.sendButton} disabled={!canSend}>

@@ -27,6 +27,8 @@ export interface ConversationProps {
   signInHref?: string;
   emptyText?: string;
   placeholder?: string;
+  /** The composer's placeholder on a phone-width screen, where a long `placeholder` is cut off. */
+  narrowPlaceholder?: string;
   /** Rendered just above the composer (the live voice transcript on thread pages). */
   aboveComposer?: ReactNode;
   /**
@@ -48,6 +50,7 @@ export function Conversation({
   signInHref = '/signin',
   emptyText,
   placeholder,
+  narrowPlaceholder,
   aboveComposer,
   viewer = null,
   focusComposer = false,
@@ -122,6 +125,7 @@ export function Conversation({
             streaming={replyToStop !== undefined}
             blockedUntil={blockedUntil}
             placeholder={placeholder}
+            narrowPlaceholder={narrowPlaceholder}
             focusOnOpen={focusComposer}
           />
         ) : (

@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useState, useSyncExternalStore } from 'react';
 
 /**
  * The current time, re-read every `intervalMs` while `active` (countdowns); frozen otherwise so
@@ -50,6 +50,27 @@ export function useInBrowser(): boolean {
   return useSyncExternalStore(
     subscribeToNothing,
     () => true,
+    () => false,
+  );
+}
+
+/**
+ * Whether a CSS media query matches, as React state. False in the server render and while
+ * hydrating (the server cannot know the screen), and where the browser has no matchMedia.
+ */
+export function useMediaQuery(query: string): boolean {
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (typeof window.matchMedia !== 'function') return () => {};
+      const list = window.matchMedia(query);
+      list.addEventListener('change', onChange);
+      return () => list.removeEventListener('change', onChange);
+    },
+    [query],
+  );
+  return useSyncExternalStore(
+    subscribe,
+    () => typeof window.matchMedia === 'function' && window.matchMedia(query).matches,
     () => false,
   );
 }
