@@ -94,7 +94,6 @@ export function Conversation({
   const onStop = useCallback(() => stopRef.current(), []);
 
   const blockedUntil = state.error?.code === 'RATE_LIMIT' ? state.error.until : null;
-  const announced = useMemo(() => ({ messages, connection: state.connection.status }), [messages, state.connection.status]);
 
   return (
     <section aria-label="Conversation" className={styles.conversation}>
@@ -102,7 +101,7 @@ export function Conversation({
         <span className={styles.headTitle}>{title ?? 'Conversation'}</span>
         <ConnectionStatus connection={state.connection} onReconnect={reconnect} />
       </header>
-      <Announcer view={announced} />
+      <Announcer view={{ messages, connection: state.connection.status }} />
       <MessageList
         messages={state.messages}
         hasOlder={state.hasOlder}

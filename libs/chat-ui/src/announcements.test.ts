@@ -1,5 +1,5 @@
 import type { ChatMessage } from '@confab/chat-client';
-import { announcement, spokenText, type AnnouncedView } from './announcements';
+import { announcement, announcementSignature, spokenText, type AnnouncedView } from './announcements';
 
 const bob = { kind: 'user' as const, id: '11111111-1111-4111-8111-111111111111', display_name: 'Bob' };
 const ada = { kind: 'agent' as const, id: null, display_name: 'Ada' };
@@ -74,5 +74,16 @@ describe('spokenText', () => {
     const spoken = spokenText('word '.repeat(100));
     expect(spoken.length).toBe(200);
     expect(spoken.endsWith('…')).toBe(true);
+  });
+});
+
+describe('announcementSignature', () => {
+  it('stays the same while a reply streams, and changes when it finishes or a message comes', () => {
+    const streaming = msg('r', { author: ada, status: 'streaming', content: 'Hel' });
+    const before = announcementSignature(view([msg('a'), streaming]));
+    expect(announcementSignature(view([msg('a'), { ...streaming, content: 'Hello there' }]))).toBe(before);
+    expect(announcementSignature(view([msg('a'), { ...streaming, status: 'complete' }]))).not.toBe(before);
+    expect(announcementSignature(view([msg('a'), streaming, msg('b')]))).not.toBe(before);
+    expect(announcementSignature(view([msg('a'), streaming], 'reconnecting'))).not.toBe(before);
   });
 });

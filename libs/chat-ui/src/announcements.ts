@@ -73,6 +73,20 @@ function newAtTheEnd(before: readonly ChatMessage[], after: readonly ChatMessage
   return news;
 }
 
+/**
+ * What `announcement` depends on, as a string that a streamed token leaves unchanged: the
+ * connection, how many messages there are, and the newest ones' keys and statuses (their text
+ * is read only once they are worth telling).
+ */
+export function announcementSignature(view: AnnouncedView): string {
+  let signature = `${view.connection}|${view.messages.length}`;
+  for (let i = Math.max(0, view.messages.length - STREAMING_LOOKBACK); i < view.messages.length; i++) {
+    const m = view.messages[i]!;
+    signature += `|${m.key}:${m.status}`;
+  }
+  return signature;
+}
+
 /** What to tell a screen reader about the change from `before` to `after`; null when nothing. */
 export function announcement(before: AnnouncedView, after: AnnouncedView): string | null {
   const parts: string[] = [];
