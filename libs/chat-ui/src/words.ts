@@ -134,19 +134,33 @@ export interface TimeWords {
 }
 
 /**
+ * Formatters are costly to build (each holds ICU data, memory V8 must later collect) and a list
+ * formats many times: one per locale, zone and shape, built on first use.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+function formatter(locale: string | undefined, timeZone: string | undefined, shape: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  const key = `${locale ?? ''}|${timeZone ?? ''}|${JSON.stringify(shape)}`;
+  let found = formatters.get(key);
+  if (!found) formatters.set(key, (found = new Intl.DateTimeFormat(locale, timeZone === undefined ? shape : { ...shape, timeZone })));
+  return found;
+}
+
+const DAY: Intl.DateTimeFormatOptions = { year: 'numeric', month: '2-digit', day: '2-digit' };
+const CLOCK: Intl.DateTimeFormatOptions = { hour: 'numeric', minute: '2-digit' };
+const CLOCK_AND_DAY: Intl.DateTimeFormatOptions = { ...CLOCK, month: 'short', day: 'numeric' };
+const CLOCK_DAY_AND_YEAR: Intl.DateTimeFormatOptions = { ...CLOCK_AND_DAY, year: 'numeric' };
+const WHOLE: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'short' };
+
+/**
  * When a message was written, in the reader's locale and time zone (both injectable for tests).
  * `now` decides how much of the date the short form needs.
  */
 export function messageTime(iso: string, now: Date, locale?: string, timeZone?: string): TimeWords | null {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return null;
-  const zone = timeZone === undefined ? {} : { timeZone };
-  const day = (d: Date) => new Intl.DateTimeFormat('en-CA', { ...zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(d);
-  const year = (d: Date) => new Intl.DateTimeFormat('en-CA', { ...zone, year: 'numeric' }).format(d);
-  const clock = { hour: 'numeric', minute: '2-digit' } as const;
-  const short = day(at) === day(now) ? clock : year(at) === year(now) ? { ...clock, month: 'short', day: 'numeric' } as const : { ...clock, month: 'short', day: 'numeric', year: 'numeric' } as const;
-  return {
-    short: new Intl.DateTimeFormat(locale, { ...zone, ...short }).format(at),
-    full: new Intl.DateTimeFormat(locale, { ...zone, dateStyle: 'full', timeStyle: 'short' }).format(at),
-  };
+  // Calendar day and year in the reader's zone ('en-CA' writes the day as 2026-11-28).
+  const day = formatter('en-CA', timeZone, DAY);
+  const [atDay, today] = [day.format(at), day.format(now)];
+  const shape = atDay === today ? CLOCK : atDay.slice(0, 4) === today.slice(0, 4) ? CLOCK_AND_DAY : CLOCK_DAY_AND_YEAR;
+  return { short: formatter(locale, timeZone, shape).format(at), full: formatter(locale, timeZone, WHOLE).format(at) };
 }
