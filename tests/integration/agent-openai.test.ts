@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import type { Post, ServerFrameOf } from '@confab/protocol';
 import { z } from 'zod';
@@ -219,7 +220,10 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     expect((await socket.next('done', (f) => f.data.message_id === failed.id)).data.status).toBe('error');
 
     fake.reply({ pieces: ['Hello', ' again.'] });
+    // Pressed twice (or in two tabs): one new reply, the second press is told it is under way.
     socket.send({ event: 'action', data: { action: 'retry_reply', message_id: failed.id } });
+    socket.send({ event: 'action', data: { action: 'retry_reply', message_id: failed.id } });
+    expect((await socket.next('error')).data).toMatchObject({ code: 'CONFLICT', message: 'This reply is already being answered again.' });
     const retried = (await socket.next('message', (f) => isAgentMessage(f) && f.data.message.id !== failed.id)).data.message;
     expect(retried.seq).toBeGreaterThan(failed.seq);
     const done = await socket.next('done', (f) => f.data.message_id === retried.id);
@@ -228,6 +232,8 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     const messages = z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })) }).parse(fake.requests.at(-1)!.body).messages;
     expect(messages.slice(1)).toEqual([{ role: 'user', content: 'Hello?' }]);
 
+    await sleep(300);
+    expect(socket.all('message').filter((f) => isAgentMessage(f) && f.data.message.id !== failed.id)).toHaveLength(1);
     // Answered now: retrying the failed one again would give a second answer; a finished reply is no failure.
     for (const messageId of [failed.id, retried.id]) {
       const before = socket.all('error').length;
@@ -235,6 +241,21 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
       await socket.next('error', () => socket.all('error').length > before);
       expect(socket.all('error').at(-1)?.data.code).toBe('CONFLICT');
     }
+  });
+
+  it("refuses retry_reply in a post's shared conversation (others write between a question and its reply)", async () => {
+    fake.reply({ status: 500, errorBody: JSON.stringify({ error: { message: 'GPU on fire' } }) });
+    const user = await signUp(service, { display_name: 'Ola' });
+    const { ticket } = await ticketFor(service, user.sessionToken);
+    const socket = await TestSocket.open(`${service.wsBase}conversation/${post.conversation_id}/?token=${encodeURIComponent(ticket)}`);
+    sockets.push(socket);
+    await socket.next('connected');
+    ask(socket, `@${post.agent.handle} hello?`);
+    const failed = (await socket.next('message', isAgentMessage)).data.message;
+    await socket.next('done', (f) => f.data.message_id === failed.id);
+    socket.send({ event: 'action', data: { action: 'retry_reply', message_id: failed.id } });
+    expect((await socket.next('error')).data).toMatchObject({ code: 'FORBIDDEN', message: `In a shared conversation, ask again by mentioning @${post.agent.handle}.` });
+    fake.reply();
   });
 
   it('closes the request to the model server when the person presses stop', async () => {

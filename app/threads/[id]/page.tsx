@@ -56,6 +56,7 @@ export default async function ThreadPage({ params }: ThreadPageProps) {
             placeholder={`Message ${thread.agent_name}`}
             aboveComposer={<VoiceTranscript agentName={thread.agent_name} className={styles.transcript} />}
             focusComposer={history.messages.length === 0}
+            retryReplies
           />
         </div>
       </div>

@@ -123,6 +123,7 @@ async function assembleServices(
       rateLimiter: scaleOut.rateLimiter,
       stopRelay: scaleOut.stopRelay,
       sharedStreams: scaleOut.sharedStreams,
+      retryClaims: scaleOut.retryClaims,
     }),
   };
   const realtimeService = (options.createRealtime ?? ((deps: RealtimeDeps) => createRealtime(deps, realtimeOptions)))({ config, logger, store, auth, access });

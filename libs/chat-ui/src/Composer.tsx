@@ -71,7 +71,8 @@ export const Composer = memo(function Composer({
   };
 
   const onKeyDown = (event: KeyboardEvent<HTMLTextAreaElement>) => {
-    if (event.key === 'Escape' && streaming) {
+    // Not while an IME is composing: there Escape cancels the candidate.
+    if (event.key === 'Escape' && streaming && !event.nativeEvent.isComposing) {
       event.preventDefault();
       onStop();
       return;

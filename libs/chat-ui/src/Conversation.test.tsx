@@ -183,6 +183,11 @@ describe('Conversation with useConversation mocked', () => {
     fireEvent.keyDown(screen.getByRole('textbox', { name: 'Message' }), { key: 'Escape' });
     expect(result.stop).toHaveBeenCalledWith(streaming.id);
 
+    // Escape while an IME composes cancels the candidate, not the reply.
+    result.stop.mockClear();
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Message' }), { key: 'Escape', isComposing: true });
+    expect(result.stop).not.toHaveBeenCalled();
+
     const idle = hook({ messages: [message({ mine: true }), { ...streaming, status: 'complete' }] });
     rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
     fireEvent.keyDown(screen.getByRole('textbox', { name: 'Message' }), { key: 'Escape' });
@@ -342,16 +347,20 @@ describe('Conversation with useConversation mocked', () => {
   it('offers "Try again" under my question\'s reply when it failed, once, and only while connected', () => {
     const failed = message({ author: ada, status: 'error', content: '' });
     const result = hook({ messages: [message({ mine: true, content: 'Hello?' }), failed] });
-    const { rerender } = renderConversation();
+    const { rerender } = renderConversation({ retryReplies: true });
     fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
     expect(result.retryReply).toHaveBeenCalledWith(failed.id);
     expect((screen.getByRole('button', { name: 'Trying again…' }) as HTMLButtonElement).disabled).toBe(true);
 
     // Not for someone else's question, nor while disconnected.
     hook({ messages: [message({ content: 'Their question' }), { ...failed, id: '33333333-3333-4333-8333-333333333333', key: 'other' }] });
-    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} retryReplies />);
     expect(screen.queryByRole('button', { name: /Try again/ })).toBeNull();
     hook({ messages: [message({ mine: true }), { ...failed, id: '44444444-4444-4444-8444-444444444444', key: 'offline' }], connection: { status: 'reconnecting', attempt: 1, nextRetryAt: null, reason: null } });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} retryReplies />);
+    expect(screen.queryByRole('button', { name: /Try again/ })).toBeNull();
+    // Nor in a shared conversation (the page does not ask for it there).
+    hook({ messages: [message({ mine: true }), { ...failed, id: '55555555-5555-4555-8555-555555555555', key: 'post' }] });
     rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
     expect(screen.queryByRole('button', { name: /Try again/ })).toBeNull();
   });

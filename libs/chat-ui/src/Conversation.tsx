@@ -38,6 +38,8 @@ export interface ConversationProps {
   viewer?: Identity | null;
   /** Put the cursor in the message box on arrival (see `Composer`'s `focusOnOpen`). */
   focusComposer?: boolean;
+  /** Offer "Try again" under a failed reply (threads: the server answers `retry_reply` there only). */
+  retryReplies?: boolean;
 }
 
 /** A live conversation: messages, typing, connection state, errors and the composer. */
@@ -54,6 +56,7 @@ export function Conversation({
   aboveComposer,
   viewer = null,
   focusComposer = false,
+  retryReplies = false,
 }: ConversationProps) {
   const { state, liveContent, send, retry, stop, retryReply, notifyTyping, reconnect, loadOlder } = useConversation({
     conversationId,
@@ -70,7 +73,7 @@ export function Conversation({
   const typingFooter = useMemo(() => <TypingIndicator names={state.typing.map((t) => t.who.display_name)} />, [state.typing]);
 
   // "Try again" under a reply that failed: offered while connected (it is sent at once, not queued).
-  const retryReplyId = useMemo(() => retryableReply(messages)?.id ?? null, [messages]);
+  const retryReplyId = useMemo(() => (retryReplies ? (retryableReply(messages)?.id ?? null) : null), [retryReplies, messages]);
   const connected = state.connection.status === 'open';
 
   // Stable across renders so memoized rows are not re-rendered by a new callback identity.
@@ -87,9 +90,7 @@ export function Conversation({
   useLayoutEffect(() => {
     retryReplyRef.current = retryReply;
   }, [retryReply]);
-  const onRetryReply = useCallback((message: ChatMessage) => {
-    if (message.id !== null) retryReplyRef.current(message.id);
-  }, []);
+  const onRetryReply = useCallback((message: ChatMessage) => message.id !== null && retryReplyRef.current(message.id), []);
   // Stable too, so the (memoized) composer does not re-render for every streamed token.
   const onStop = useCallback(() => stopRef.current(), []);
 

@@ -16,7 +16,7 @@ export interface MessageItemProps {
   measureRef?: (element: HTMLLIElement | null) => void;
   onRetry?: (message: ChatMessage) => void;
   /** Given to the one reply the viewer may have answered again (it failed or was cut off). */
-  onRetryReply?: (message: ChatMessage) => void;
+  onRetryReply?: (message: ChatMessage) => boolean;
   /** Where a streaming reply's text is read from, so a token re-renders the text alone. */
   liveContent?: LiveContent;
 }
@@ -92,19 +92,19 @@ function SendingNote() {
   return <>{slow ? SLOW_SEND_NOTE : statusNote('sending')}</>;
 }
 
-/** "Try again" under a failed reply: pressed once (the new reply takes its place as the last message). */
-function RetryReplyButton({ onPress }: { onPress: () => void }) {
+/** How long "Trying again…" waits for the new reply before offering the button again (a refusal shows as an alert). */
+const RETRY_PENDING_MS = 10_000;
+
+/** "Try again" under a failed reply: once pressed, the new reply normally takes its place as the last message. */
+function RetryReplyButton({ onPress }: { onPress: () => boolean }) {
   const [pressed, setPressed] = useState(false);
+  useEffect(() => {
+    if (!pressed) return;
+    const timer = setTimeout(() => setPressed(false), RETRY_PENDING_MS);
+    return () => clearTimeout(timer);
+  }, [pressed]);
   return (
-    <button
-      type="button"
-      className={styles.linkButton}
-      disabled={pressed}
-      onClick={() => {
-        setPressed(true);
-        onPress();
-      }}
-    >
+    <button type="button" className={styles.linkButton} disabled={pressed} onClick={() => setPressed(onPress())}>
       {pressed ? 'Trying again…' : 'Try again'}
     </button>
   );

@@ -13,7 +13,7 @@ export interface MessageListProps {
   onRetry?: (message: ChatMessage) => void;
   /** The reply offered "Try again" (`retryableReply`), and what pressing it does. */
   retryReplyId?: string | null;
-  onRetryReply?: (message: ChatMessage) => void;
+  onRetryReply?: (message: ChatMessage) => boolean;
   emptyText?: string;
   /** Rendered at the end of the scroll area (the typing indicator), so it scrolls with the list. */
   footer?: ReactNode;

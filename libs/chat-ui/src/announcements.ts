@@ -15,7 +15,9 @@ export const SPOKEN_MAX_CHARS = 200;
 
 /** Markdown read aloud: its marks dropped, its whitespace one space. */
 export function spokenText(markdown: string): string {
+  // Enough to fill the spoken length after marks are dropped; a long reply is not scanned whole.
   const plain = markdown
+    .slice(0, SPOKEN_MAX_CHARS * 4)
     .replace(/```[^\n]*\n?/g, ' ')
     .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
     .replace(/[*`~]+/g, '')

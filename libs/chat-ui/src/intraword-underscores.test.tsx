@@ -21,6 +21,7 @@ describe('underscores inside words', () => {
     expect(html('1. step\n   ```\n   run_this_now\n   ```')).toContain('run_this_now');
     expect(html('1. step\n   ```\n   run_this_now\n   ```')).not.toContain('\\');
     expect(keepIntrawordUnderscores('    indented_code_line')).toBe('    indented_code_line');
+    expect(keepIntrawordUnderscores('> quoted:\n> ```\n> run_this_now\n> ```')).not.toContain('\\');
   });
 
   it('leaves addresses as written, so links still go where they say', () => {

@@ -8,7 +8,8 @@
  * backslash would show or change the address. `_emphasis_` between spaces is untouched.
  */
 
-const FENCE = /^\s*(`{3,}|~{3,})/;
+/** A fence, also inside a quote (`> ```). */
+const FENCE = /^[\s>]*(`{3,}|~{3,})/;
 const INDENTED_CODE = /^(?: {4}|\t)/;
 /** What is read literally or as an address, left as written. */
 const LITERAL = /(`+)[^]*?\1|<[^<>\s]+>|\]\([^)]*\)|(?:https?:\/\/|www\.)[^\s<]+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;

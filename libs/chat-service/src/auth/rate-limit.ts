@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { memoryBudgets, type Budgets } from '../budgets';
 
@@ -24,8 +25,10 @@ export function createSignInLimiter(budgets: Budgets = memoryBudgets, points = S
   const limiter = budgets({ keyPrefix: 'signin', points, durationS });
   return {
     attempt: (key) => takePoint(limiter, key),
+    // Not awaited: a correct sign-in must not wait on a Redis that is reconnecting (the count
+    // then simply runs out with its window).
     async succeeded(key) {
-      await limiter.delete(key);
+      limiter.delete(key).catch(() => undefined);
     },
   };
 }
@@ -42,8 +45,9 @@ async function takePoint(limiter: RateLimiterAbstract, key: string): Promise<num
   }
 }
 
+/** Hashed: the key lands in Redis with several instances, and emails need not be readable there. */
 export function signInKey(email: string, clientAddress: string): string {
-  return `${email}|${clientAddress}`;
+  return createHash('sha256').update(`${email.toLowerCase()}|${clientAddress}`).digest('base64url');
 }
 
 /**

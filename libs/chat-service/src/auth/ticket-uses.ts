@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from '../logger';
 
 /**
+ * Things that may happen once (the same claims serve a failed reply's retry, keyed apart).
  * Each WebSocket ticket opens one socket. A ticket travels in a URL (`?token=`), and URLs end up
  * in proxy logs and browser history: one that leaks is then worth nothing, even within its 60 s.
  * `claim` says whether this is the ticket's first use, remembering it until the ticket expires.
@@ -36,12 +37,12 @@ export function memoryTicketUses(now: () => number = Date.now): TicketUses {
  * is refused on the others. While Redis cannot answer, a ticket is let through (it still expires
  * in 60 s): an outage must not lock everyone out of their conversations.
  */
-export function redisTicketUses(redis: Redis, logger: Logger, now: () => number = Date.now): TicketUses {
+export function redisTicketUses(redis: Redis, logger: Logger, now: () => number = Date.now, keyPrefix = 'confab:ticket:'): TicketUses {
   return {
     async claim(ticketId, expiresAtMs) {
       try {
         const ttlMs = Math.max(1, expiresAtMs - now());
-        return (await redis.set(`confab:ticket:${ticketId}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
+        return (await redis.set(`${keyPrefix}${ticketId}`, '1', 'PX', ttlMs, 'NX')) === 'OK';
       } catch (error) {
         logger.warn({ err: error }, 'could not record a ticket use in Redis; letting it through');
         return true;

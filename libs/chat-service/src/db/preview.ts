@@ -27,8 +27,10 @@ const TITLE_MAX_CHARS = 60;
  * the message has no words.
  */
 export function threadTitleFrom(content: string): string | null {
-  const firstLine = content.split('\n').find((line) => line.trim() !== '') ?? '';
-  const words = previewLine(firstLine);
+  // A fence line names a language, not the thread. Cut before parsing: a title needs 60
+  // characters, not the whole of a 10,000-character line.
+  const firstLine = content.split('\n', 20).find((line) => line.trim() !== '' && !/^\s*(`{3,}|~{3,})/.test(line)) ?? '';
+  const words = previewLine(firstLine.slice(0, TITLE_MAX_CHARS * 5));
   if (words === '') return null;
   if (words.length <= TITLE_MAX_CHARS) return words;
   const cut = words.slice(0, TITLE_MAX_CHARS - 1);

@@ -1,4 +1,5 @@
 import { HISTORY_MAX_PAGE_SIZE, type ClientFrame, type NextAction, type RetryReplyAction, type ServerFrame, type StopAction } from '@confab/protocol';
+import type { TicketUses } from '../auth/ticket-uses';
 import type { Store } from '../contracts';
 import type { AgentReplies } from './agent-replies';
 import { identityKey, type ClientConnection } from './connection';
@@ -11,24 +12,25 @@ import type { TypingRelay } from './typing-relay';
 export interface ConversationCommandsDeps {
   store: Store;
   rateLimiter: MessageRateLimiter;
+  /** A failed reply is answered again once (in Redis with several instances). */
+  retryClaims: TicketUses;
   replies: AgentReplies;
   typing: TypingRelay;
   publish(conversationId: string, frame: ServerFrame): void;
   observer?: RealtimeObserver;
 }
 
-/**
- * What a client asks of its conversation once its socket is open: send a message (`next`), stop a
- * reply (`stop`), have a failed reply answered again (`retry_reply`), catch up (`sync`). The connection lifecycle and frame decoding stay in service.ts.
- */
 /** How many of the newest messages a retried reply is looked for among. */
 const RETRY_LOOKBACK = 20;
-/** Replies already retried here, remembered so a second press starts nothing (oldest forgotten first). */
-const RETRIED_REMEMBERED = 10_000;
+/** How long a retried reply stays claimed: past it, a newer reply exists (decideRetry refuses). */
+const RETRY_CLAIM_MS = 10 * 60_000;
 
+/**
+ * What a client asks of its conversation once its socket is open: send a message (`next`), stop a
+ * reply (`stop`), have a failed reply answered again (`retry_reply`, threads), catch up (`sync`).
+ * The connection lifecycle and frame decoding stay in service.ts.
+ */
 export class ConversationCommands {
-  private readonly retried = new Set<string>();
-
   constructor(private readonly deps: ConversationCommandsDeps) {}
 
   /**
@@ -100,8 +102,9 @@ export class ConversationCommands {
   }
 
   /**
-   * A new reply where the newest one failed or was cut off (`decideRetry` says when). It costs a
-   * message of the asker's budget, as asking again would.
+   * A new reply where the newest one failed or was cut off (`decideRetry` says when), in a thread.
+   * It costs a message of the asker's budget, as asking again would, and happens once: two presses,
+   * two tabs or two instances race for one claim on the reply.
    */
   private async retryReply(connection: ClientConnection, action: RetryReplyAction): Promise<void> {
     const { conversation, principal } = connection;
@@ -109,9 +112,10 @@ export class ConversationCommands {
       connection.sendError({ code: 'FORBIDDEN', message: 'Sign in to join the conversation.' });
       return;
     }
-    // Two quick presses (or two tabs) must not start two replies before the first is stored.
-    if (this.retried.has(action.message_id)) {
-      connection.sendError({ code: 'CONFLICT', message: 'This reply is already being answered again.' });
+    // In a post, others write between a question and its reply: which message a failed reply
+    // answered is not known for sure there, and answering someone else's would be wrong.
+    if (conversation.kind !== 'thread') {
+      connection.sendError({ code: 'FORBIDDEN', message: `In a shared conversation, ask again by mentioning @${conversation.persona.handle}.` });
       return;
     }
     const decision = decideRetry(await this.deps.store.recentMessages(conversation.id, RETRY_LOOKBACK), action.message_id, principal.identity);
@@ -119,13 +123,17 @@ export class ConversationCommands {
       connection.sendError({ code: decision.code, message: decision.message });
       return;
     }
-    const limit = await this.deps.rateLimiter.consume(identityKey(principal.identity));
+    const rateKey = identityKey(principal.identity);
+    const limit = await this.deps.rateLimiter.consume(rateKey);
     if (!limit.allowed) {
       connection.sendError({ code: 'RATE_LIMIT', message: `You're sending messages too fast. Try again in ${limit.retryAfterS} s.`, retry_after_s: limit.retryAfterS });
       return;
     }
-    this.retried.add(action.message_id);
-    if (this.retried.size > RETRIED_REMEMBERED) this.retried.delete(this.retried.values().next().value ?? action.message_id);
+    if (!(await this.deps.retryClaims.claim(action.message_id, Date.now() + RETRY_CLAIM_MS))) {
+      await this.deps.rateLimiter.refund(rateKey);
+      connection.sendError({ code: 'CONFLICT', message: 'This reply is already being answered again.' });
+      return;
+    }
     this.deps.replies.start(conversation, decision.answering);
   }
 

@@ -4,6 +4,7 @@ import type { ChatServiceConfig } from '../config';
 import type { Access, Auth, Realtime, Store } from '../contracts';
 import type { Logger } from '../logger';
 import { createAgentProvider, type AgentProvider } from '../agents';
+import { memoryTicketUses, type TicketUses } from '../auth/ticket-uses';
 import { InProcessBus, type Bus } from './bus';
 import type { RealtimeObserver } from './observer';
 import { createMemoryRateLimiter, type MessageRateLimiter } from './rate-limit';
@@ -45,6 +46,8 @@ export interface RealtimeOptions {
   sharedStreams?: SharedStreams;
   /** Several instances: waits until published frames are back from Redis (see RedisBus.flush). */
   flushBus?: () => Promise<void>;
+  /** Several instances: a failed reply is retried once across all of them. Default: this process. */
+  retryClaims?: TicketUses;
 }
 
 export function createRealtime(
@@ -62,6 +65,7 @@ export function createRealtime(
     stopRelay: options.stopRelay,
     sharedStreams: options.sharedStreams,
     flushBus: options.flushBus,
+    retryClaims: options.retryClaims ?? memoryTicketUses(),
   });
   return {
     publish: (conversationId, frame) => service.publish(conversationId, frame),

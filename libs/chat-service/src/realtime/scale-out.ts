@@ -18,6 +18,8 @@ export interface ScaleOut {
   sharedStreams: SharedStreams;
   /** Tickets used on any instance (each opens one socket). */
   ticketUses: TicketUses;
+  /** Failed replies retried on any instance (each is answered again once). */
+  retryClaims: TicketUses;
   /** Call after the realtime layer has shut down (its last `done` frames go out through Redis). */
   close(): Promise<void>;
 }
@@ -48,6 +50,7 @@ export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promi
     stopRelay,
     sharedStreams: new RedisSharedStreams(connections.commands, logger),
     ticketUses: redisTicketUses(connections.commands, logger),
+    retryClaims: redisTicketUses(connections.commands, logger, Date.now, 'confab:retry:'),
     async close() {
       await bus.close();
       await stopRelay.close();

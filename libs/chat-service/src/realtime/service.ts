@@ -8,6 +8,7 @@ import type { ChatServiceConfig } from '../config';
 import type { Access, Auth, ConversationRecord, Principal, Realtime, Store } from '../contracts';
 import type { Logger } from '../logger';
 import type { AgentProvider } from '../agents';
+import type { TicketUses } from '../auth/ticket-uses';
 import { AgentReplies } from './agent-replies';
 import type { Bus } from './bus';
 import { ConversationCommands } from './commands';
@@ -32,6 +33,7 @@ export interface RealtimeServiceDeps {
   bus: Bus;
   ownsBus: boolean;
   rateLimiter: MessageRateLimiter;
+  retryClaims: TicketUses;
   provider: AgentProvider;
   sessionCheckIntervalMs: number;
   streamIntervalMs?: number;
@@ -124,6 +126,7 @@ export class RealtimeService implements Realtime {
     this.commands = new ConversationCommands({
       store: deps.store,
       rateLimiter: deps.rateLimiter,
+      retryClaims: deps.retryClaims,
       replies: this.replies,
       typing: this.typing,
       publish: (conversationId, frame) => this.publish(conversationId, frame),
