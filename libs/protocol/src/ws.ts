@@ -32,8 +32,8 @@ export const StopAction = z.object({
 export type StopAction = z.infer<typeof StopAction>;
 
 /**
- * Answer again, as a new reply, where the conversation's newest reply failed or was cut off
- * (`error`, `interrupted`). Only the person whose message it answered may ask.
+ * In a thread, answer again, as a new reply, where the newest reply failed or was cut off
+ * (`error`, `interrupted`); once per reply. (In a post: FORBIDDEN, ask again with a mention.)
  */
 export const RetryReplyAction = z.object({
   action: z.literal('retry_reply'),
