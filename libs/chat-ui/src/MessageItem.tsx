@@ -51,7 +51,8 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, onRetry
       )}
       <div className={styles.body}>
         <div className={styles.meta}>
-          <span className={styles.author}>{mine ? 'You' : author.display_name}</span>
+          {/* "You" is implied by the side: kept for screen readers, not shown. */}
+          <span className={mine ? 'sr-only' : styles.author}>{mine ? 'You' : author.display_name}</span>
           {message.model === 'demo' && <span className={styles.badge}>Demo agent</span>}
           {message.source === 'voice' && <span className={styles.badgeMuted}>Voice</span>}
           <LocalTime iso={message.created_at} className={styles.time} />
