@@ -31,6 +31,8 @@ it(
     // My message shows up, stored (not stuck in "sending").
     const mine = messageItems(page).filter({ hasText: question });
     await mine.waitFor();
+    // The thread is named by its first message, and the page's heading says so without a reload.
+    await page.getByRole('heading', { level: 1, name: question }).waitFor({ timeout: 10_000 });
 
     // The agent's bubble appears while streaming and its text grows, then completes.
     const reply = agentMessages(page).last();

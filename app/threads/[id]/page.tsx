@@ -57,6 +57,7 @@ export default async function ThreadPage({ params }: ThreadPageProps) {
             aboveComposer={<VoiceTranscript agentName={thread.agent_name} className={styles.transcript} />}
             focusComposer={history.messages.length === 0}
             retryReplies
+            refreshWhenFirstStored={history.messages.length === 0}
           />
         </div>
       </div>

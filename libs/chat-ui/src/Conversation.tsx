@@ -4,6 +4,7 @@ import { useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'r
 import type { Identity, Message } from '@confab/protocol';
 import { retryableReply, streamingReply, useConversation, type ChatMessage } from '@confab/chat-client';
 import { Announcer } from './Announcer';
+import { RefreshPageOnce } from './RefreshPageOnce';
 import { Composer } from './Composer';
 import { ConnectionStatus } from './ConnectionStatus';
 import { ErrorAlert } from './ErrorAlert';
@@ -40,6 +41,11 @@ export interface ConversationProps {
   focusComposer?: boolean;
   /** Offer "Try again" under a failed reply (threads: the server answers `retry_reply` there only). */
   retryReplies?: boolean;
+  /**
+   * Re-render the page's server parts once the first message is stored: a new thread is named by
+   * it (its heading and the tab's title), which only the server knows.
+   */
+  refreshWhenFirstStored?: boolean;
 }
 
 /** A live conversation: messages, typing, connection state, errors and the composer. */
@@ -57,6 +63,7 @@ export function Conversation({
   viewer = null,
   focusComposer = false,
   retryReplies = false,
+  refreshWhenFirstStored = false,
 }: ConversationProps) {
   const { state, liveContent, send, retry, stop, retryReply, notifyTyping, reconnect, loadOlder } = useConversation({
     conversationId,
@@ -103,6 +110,7 @@ export function Conversation({
         <ConnectionStatus connection={state.connection} onReconnect={reconnect} />
       </header>
       <Announcer view={{ messages, connection: state.connection.status }} />
+      {refreshWhenFirstStored && <RefreshPageOnce when={messages.length > 0 && messages[0]!.id !== null} />}
       <MessageList
         messages={state.messages}
         hasOlder={state.hasOlder}
