@@ -7,3 +7,4 @@ export * from './src/models';
 export * from './src/ws';
 export * from './src/rest';
 export * from './src/stream-text';
+export * from './src/plain-text';

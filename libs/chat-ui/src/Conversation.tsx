@@ -93,11 +93,8 @@ export function Conversation({
   const onRetry = useCallback((message: ChatMessage) => {
     if (message.client_message_id) retryRef.current(message.client_message_id);
   }, []);
-  const retryReplyRef = useRef(retryReply);
-  useLayoutEffect(() => {
-    retryReplyRef.current = retryReply;
-  }, [retryReply]);
-  const onRetryReply = useCallback((message: ChatMessage) => message.id !== null && retryReplyRef.current(message.id), []);
+  // `retryReply` is the controller's own function, stable for the conversation's life.
+  const onRetryReply = useCallback((message: ChatMessage) => message.id !== null && retryReply(message.id), [retryReply]);
   // Stable too, so the (memoized) composer does not re-render for every streamed token.
   const onStop = useCallback(() => stopRef.current(), []);
 

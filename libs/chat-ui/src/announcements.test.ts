@@ -66,8 +66,8 @@ describe('announcement', () => {
 });
 
 describe('spokenText', () => {
-  it('drops markdown marks and keeps link text', () => {
-    expect(spokenText('## Plan\n\n- **one** and `two`, _three_ my_var\n- see [the docs](https://example.com)')).toBe('Plan - one and two, three my_var - see the docs');
+  it('drops markdown marks, list bullets and fence lines, and keeps link text', () => {
+    expect(spokenText('## Plan\n\n- **one** and `two`, _three_ my_var\n- see [the docs](https://example.com)\n\n```sh\nnpm ci\n```')).toBe('Plan one and two, three my_var see the docs npm ci');
   });
 
   it('cuts a long message', () => {

@@ -1,3 +1,4 @@
+import { plainText } from '@confab/protocol';
 import type { ChatMessage, ConnectionStatus } from '@confab/chat-client';
 
 /**
@@ -13,19 +14,11 @@ export interface AnnouncedView {
 /** Spoken text is cut here: the whole message is in the list for whoever wants to read on. */
 export const SPOKEN_MAX_CHARS = 200;
 
-/** Markdown read aloud: its marks dropped, its whitespace one space. */
+/** Markdown read aloud: plain words (`plainText`), fence lines left out, cut to `SPOKEN_MAX_CHARS`. */
 export function spokenText(markdown: string): string {
   // Enough to fill the spoken length after marks are dropped; a long reply is not scanned whole.
-  const plain = markdown
-    .slice(0, SPOKEN_MAX_CHARS * 4)
-    .replace(/```[^\n]*\n?/g, ' ')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/[*`~]+/g, '')
-    // Emphasis underscores go; those inside a word (snake_case) are read as written.
-    .replace(/(^|[^\p{L}\p{N}])_+|_+(?![\p{L}\p{N}])/gu, '$1')
-    .replace(/[#>|]+/g, ' ')
-    .replace(/\s+/g, ' ')
-    .trim();
+  const start = markdown.slice(0, SPOKEN_MAX_CHARS * 4).replace(/^\s*(`{3,}|~{3,}).*$/gm, '');
+  const plain = plainText(start);
   return plain.length > SPOKEN_MAX_CHARS ? `${plain.slice(0, SPOKEN_MAX_CHARS - 1).trimEnd()}…` : plain;
 }
 

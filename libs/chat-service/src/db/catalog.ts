@@ -1,8 +1,8 @@
 import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
-import type { IdentityKind, Post, Thread } from '@confab/protocol';
+import { plainText, type IdentityKind, type Post, type Thread } from '@confab/protocol';
 import type { Database } from './client';
 import { ownerOf, toPost, toThread } from './mappers';
-import { defaultThreadTitle, previewLine } from './preview';
+import { defaultThreadTitle } from './preview';
 import { conversations, messages, posts, users, visitors } from './schema';
 
 /** Posts and threads as the REST API shows them. */
@@ -61,7 +61,7 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
         .innerJoin(posts, eq(posts.id, conversations.postId))
         .where(and(eq(conversations.kind, 'thread'), ownedBy(owner)))
         .orderBy(desc(conversations.updatedAt), desc(conversations.createdAt));
-      return rows.map((r) => ({ ...toThread(r.conversation, r.post), ...(typeof r.preview === 'string' ? { preview: previewLine(r.preview) } : {}) }));
+      return rows.map((r) => ({ ...toThread(r.conversation, r.post), ...(typeof r.preview === 'string' ? { preview: plainText(r.preview) } : {}) }));
     },
     async getThread(threadId) {
       const [row] = await db

@@ -1,17 +1,4 @@
-import { previewLine, threadTitleFrom } from './preview';
-
-describe('previewLine', () => {
-  it.each([
-    ["Hi, I'm **Ada** — the demo agent", "Hi, I'm Ada — the demo agent"],
-    ['# Title\n\nSome `code` and _words_', 'Title Some code and words'],
-    ['> quoted\n- one\n- two\n1. three', 'quoted one two three'],
-    ['See [the docs](https://example.test) and ![a cat](https://example.test/cat.png)', 'See the docs and a cat'],
-    ['snake_case_name and 2 * 3 * 4', 'snake_case_name and 2 * 3 * 4'],
-    ['  lots   of\n\n  space  ', 'lots of space'],
-  ])('%j → %j', (input, expected) => {
-    expect(previewLine(input)).toBe(expected);
-  });
-});
+import { threadTitleFrom } from './preview';
 
 describe('threadTitleFrom', () => {
   it.each([

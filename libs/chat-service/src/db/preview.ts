@@ -1,19 +1,4 @@
-/**
- * A message's start as one line of plain words, for the threads list: markdown's marks dropped
- * (emphasis, code, headings, quotes, list bullets), links and images as their text, every run of
- * white space one space. Good enough for a glance, not a markdown parser.
- */
-export function previewLine(markdown: string): string {
-  return markdown
-    .replace(/^ {0,3}(#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d{1,9}[.)][ \t]+)/gm, '')
-    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
-    .replace(/`+/g, '')
-    .replace(/(\*\*|~~|\*)(?=\S)(.+?)(?<=\S)\1/g, '$2')
-    // Underscores mark emphasis only at word edges: snake_case stays as written.
-    .replace(/(?<!\w)(__|_)(?=\S)(.+?)(?<=\S)\1(?!\w)/g, '$2')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+import { plainText } from '@confab/protocol';
 
 /** What a new thread is called until its first message names it (`threadTitleFrom`). */
 export const defaultThreadTitle = (agentName: string): string => `Chat with ${agentName}`;
@@ -30,7 +15,7 @@ export function threadTitleFrom(content: string): string | null {
   // A fence line names a language, not the thread. Cut before parsing: a title needs 60
   // characters, not the whole of a 10,000-character line.
   const firstLine = content.split('\n', 20).find((line) => line.trim() !== '' && !/^\s*(`{3,}|~{3,})/.test(line)) ?? '';
-  const words = previewLine(firstLine.slice(0, TITLE_MAX_CHARS * 5));
+  const words = plainText(firstLine.slice(0, TITLE_MAX_CHARS * 5));
   if (words === '') return null;
   if (words.length <= TITLE_MAX_CHARS) return words;
   const cut = words.slice(0, TITLE_MAX_CHARS - 1);
