@@ -132,7 +132,7 @@ describe('visitors', () => {
   it('moves a visitor’s threads into the new account on sign up and ends the visitor session', async () => {
     const visitor = await createVisitor(service);
     const first = await createThread(service, visitor.sessionToken, { title: 'Before I signed up' });
-    const second = await createThread(service, visitor.sessionToken);
+    const second = await createThread(service, visitor.sessionToken, { title: 'And another' });
 
     const user = await signUp(service, { visitor_session_token: visitor.sessionToken });
 

@@ -78,6 +78,33 @@ describe('threads', () => {
     );
   });
 
+  it('opens the caller’s unused thread again instead of adding another empty one (a retried start makes one thread)', async () => {
+    const [post, otherPost] = await listPosts(service);
+    const visitor = await createVisitor(service);
+    const start = async (slug: string, token = visitor.sessionToken, body: object = {}) => {
+      const response = await request(service, 'POST', `/v1/posts/${slug}/threads`, { token, body });
+      return { status: response.status, id: (response.body as { thread: { id: string } }).thread.id };
+    };
+
+    const first = await start(post!.slug);
+    expect(first.status).toBe(201);
+    expect(await start(post!.slug)).toEqual({ status: 200, id: first.id });
+
+    // Another post, someone else, or a title each mean a new thread.
+    expect(await start(otherPost!.slug)).toMatchObject({ status: 201 });
+    expect(await start(post!.slug, (await createVisitor(service)).sessionToken)).toMatchObject({ status: 201 });
+    const named = await start(post!.slug, visitor.sessionToken, { title: 'Named' });
+    expect(named.status).toBe(201);
+    // Once written in, a thread is not handed out as new again (the newest unused one is).
+    await postVoiceMessage(service, first.id, { role: 'user', content: 'now it is used', client_message_id: randomUUID() });
+    expect(await start(post!.slug)).toEqual({ status: 200, id: named.id });
+    await postVoiceMessage(service, named.id, { role: 'user', content: 'this one too', client_message_id: randomUUID() });
+    const fresh = await start(post!.slug);
+    expect(fresh.status).toBe(201);
+    expect([first.id, named.id]).not.toContain(fresh.id);
+    expect(await listThreads(service, visitor.sessionToken)).toHaveLength(4);
+  });
+
   it('lists only the caller’s threads, the most recently active first', async () => {
     const user = await signUp(service);
     const someoneElse = await signUp(service);

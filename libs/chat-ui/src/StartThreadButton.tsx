@@ -5,7 +5,7 @@ import { useRouter } from 'next/navigation';
 import { callApi } from './api-client';
 import styles from './site.module.css';
 
-/** Creates a private thread with the post's agent (a visitor identity is made if needed) and opens it. */
+/** Opens a private thread with the post's agent (a visitor identity is made if needed): a new one, or the one you started here and have not written in yet. */
 export function StartThreadButton({ postSlug }: { postSlug: string }) {
   const router = useRouter();
   const [pending, setPending] = useState(false);

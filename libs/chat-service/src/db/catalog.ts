@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, isNull, sql, type SQL } from 'drizzle-orm';
 import { plainText, type IdentityKind, type Post, type Thread } from '@confab/protocol';
 import type { Database } from './client';
 import { ownerOf, toPost, toThread } from './mappers';
@@ -9,7 +9,12 @@ import { conversations, messages, posts, users, visitors } from './schema';
 export interface Catalog {
   listPosts(): Promise<Post[]>;
   getPost(slug: string): Promise<Post | null>;
-  createThread(postSlug: string, owner: Owner, title: string | undefined): Promise<Thread | null>;
+  /**
+   * A private thread with the post's agent. Without a title, the owner's newest thread there that
+   * nobody has written in yet is opened again instead of adding another empty one: pressing
+   * "Start a private thread" twice, or retrying a request that timed out, makes one thread.
+   */
+  createThread(postSlug: string, owner: Owner, title: string | undefined): Promise<{ thread: Thread; created: boolean } | null>;
   /** The owner's threads, most recently active first. */
   listThreads(owner: Owner): Promise<Thread[]>;
   /** A thread with its owner, or null when the id is not a thread. Callers check ownership. */
@@ -35,6 +40,15 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
     async createThread(postSlug, owner, title) {
       const [post] = await db.select().from(posts).where(eq(posts.slug, postSlug)).limit(1);
       if (!post) return null;
+      if (title === undefined) {
+        const [unused] = await db
+          .select()
+          .from(conversations)
+          .where(and(eq(conversations.kind, 'thread'), eq(conversations.postId, post.id), ownedBy(owner), eq(conversations.lastSeq, 0), isNull(conversations.voiceRoomName)))
+          .orderBy(desc(conversations.createdAt))
+          .limit(1);
+        if (unused) return { thread: toThread(unused, post), created: false };
+      }
       const [conversation] = await db
         .insert(conversations)
         .values({
@@ -46,7 +60,7 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
         })
         .returning();
       if (!conversation) throw new Error('insert returned no row');
-      return toThread(conversation, post);
+      return { thread: toThread(conversation, post), created: true };
     },
     async listThreads(owner) {
       // The newest message with text, cut short in the database (the list needs a line, not the reply).

@@ -24,9 +24,9 @@ export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
     const principal = await requirePrincipal(auth, request);
     const { slug } = parseInput(SlugParams, request.params);
     const body = parseInput(CreateThreadBody, request.body ?? {});
-    const thread = await catalog.createThread(slug, principal.identity, body.title);
-    if (!thread) throw fail.notFound('This post');
-    return reply.code(201).send({ thread });
+    const opened = await catalog.createThread(slug, principal.identity, body.title);
+    if (!opened) throw fail.notFound('This post');
+    return reply.code(opened.created ? 201 : 200).send({ thread: opened.thread });
   });
 
   app.get('/v1/threads', async (request) => {
