@@ -3,6 +3,7 @@
 import { Children, Fragment, cloneElement, isValidElement, memo, useRef, useState, type ComponentProps, type ReactElement, type ReactNode } from 'react';
 import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
 import { keepIntrawordUnderscores } from './intraword-underscores';
+import { separateListKinds } from './list-kinds';
 import { splitMarkdownBlocks } from './markdown-blocks';
 import styles from './conversation.module.css';
 
@@ -131,7 +132,7 @@ function withCaretAtEnd(node: ReactNode, caret: ReactNode): ReactNode {
  * `caret`: the streaming reply's, put at the end of this (its last) block's text.
  */
 const MarkdownBlock = memo(function MarkdownBlock({ text, caret }: { text: string; caret?: ReactNode }) {
-  const rendered = compiler(keepIntrawordUnderscores(text), OPTIONS);
+  const rendered = compiler(keepIntrawordUnderscores(separateListKinds(text)), OPTIONS);
   return caret === undefined ? rendered : withCaretAtEnd(rendered, caret);
 });
 
