@@ -1,5 +1,5 @@
-import { CloseCode, type ClientFrame, type ServerFrame } from '@confab/protocol';
-import { RECONNECT_ATTEMPTS, reconnectDelay } from './backoff';
+import type { ClientFrame, ServerFrame } from '@confab/protocol';
+import { createConnectionPolicy } from './connection';
 import { createFrameReader } from './frame-reader';
 import { fetchOlderMessages } from './history';
 import { lowestSeq, type OutboxEntry } from './message-list';
@@ -7,14 +7,8 @@ import type { Outbox } from './outbox';
 import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './selectors';
 import { createStreamGapWatcher } from './stream-gaps';
 import { randomClientMessageId } from './client-message-id';
-import {
-  GAVE_UP_REASON,
-  closeReasonWords,
-  reconnectIntervalFor,
-  shouldReconnectAfterClose,
-} from './socket-policy';
 import type { ConversationStore } from './store';
-import { buildConversationSocketUrl, fetchWsTicket, type FetchLike } from './ticket';
+import type { FetchLike } from './ticket';
 import { createTypingNotifier } from './typing-notifier';
 import type { SendResult } from './types';
 
@@ -59,9 +53,6 @@ export function createConversationController(deps: ControllerDeps) {
   /** Outbox entries written on the current socket and not yet answered. */
   const inFlight = new Set<string>();
   const timers = new Set<ReturnType<typeof setTimeout>>();
-  let signInRequired = false;
-  let lastCloseCode: number | null = null;
-  let lastFastRetryAt: number | null = null;
   let loadingOlder = false;
 
   const later = (callback: () => void, ms: number): void => {
@@ -173,95 +164,19 @@ export function createConversationController(deps: ControllerDeps) {
     typing.reset();
   };
 
-  const onClose = (event: CloseEvent): void => {
-    if (isStale(event.target)) return;
-    lastCloseCode = event.code;
-    resetSocketSession();
-    if (deps.isUnmounted()) return;
-    const attempt = store.getState().connection.attempt;
-    const reconnecting = shouldReconnectAfterClose({ unmounted: false, signInRequired, closeCode: event.code });
-    store.dispatch({
-      type: 'connection',
-      connection: {
-        status: reconnecting ? 'reconnecting' : 'closed',
-        attempt: reconnecting ? attempt : 0,
-        nextRetryAt: null,
-        reason: closeReasonWords(event.code),
-      },
-    });
-  };
-
-  const shouldReconnect = (event: CloseEvent): boolean =>
-    !isStale(event.target) &&
-    shouldReconnectAfterClose({ unmounted: deps.isUnmounted(), signInRequired, closeCode: event.code });
-
-  /** Called by react-use-websocket with its 0-based attempt right before it schedules a reconnect. */
-  const reconnectInterval = (attempt: number): number => {
-    const at = now();
-    const delay = reconnectIntervalFor({
-      attempt,
-      lastCloseCode,
-      sinceLastFastRetryMs: lastFastRetryAt === null ? null : at - lastFastRetryAt,
-      random: deps.random,
-    });
-    if (lastCloseCode === CloseCode.SESSION_EXPIRED && delay === 0) lastFastRetryAt = at;
-    if (!deps.isUnmounted()) {
-      const { connection } = store.getState();
-      store.dispatch({
-        type: 'connection',
-        connection: { status: 'reconnecting', attempt: attempt + 1, nextRetryAt: at + delay, reason: connection.reason },
-      });
-    }
-    return delay;
-  };
-
-  const onReconnectStop = (): void => {
-    if (deps.isUnmounted()) return;
-    store.dispatch({
-      type: 'connection',
-      connection: { status: 'failed', attempt: RECONNECT_ATTEMPTS, nextRetryAt: null, reason: GAVE_UP_REASON },
-    });
-  };
-
-  /**
-   * react-use-websocket's async URL: a fresh ticket for every (re)connect. Ticket failures are
-   * retried here with the same backoff (its own `retryOnError` would also double-schedule
-   * reconnects on socket errors); a 401 stops for good and asks the person to sign in.
-   */
-  const getSocketUrl = async (): Promise<string> => {
-    for (let attempt = 0; ; attempt += 1) {
-      if (deps.isUnmounted()) throw new Error('The conversation was closed.');
-      const result = await fetchWsTicket(fetchImpl);
-      if (deps.isUnmounted()) throw new Error('The conversation was closed.');
-      if (result.ok) return buildConversationSocketUrl(result.ticket, conversationId, deps.appType, deps.productId);
-      if (result.kind === 'sign-in-required') {
-        signInRequired = true;
-        store.dispatch({ type: 'signInRequired' });
-        throw new Error(result.message);
-      }
-      if (attempt + 1 >= RECONNECT_ATTEMPTS) {
-        store.dispatch({
-          type: 'connection',
-          connection: { status: 'failed', attempt: RECONNECT_ATTEMPTS, nextRetryAt: null, reason: result.message },
-        });
-        throw new Error(result.message);
-      }
-      const delay = reconnectDelay(attempt, deps.random);
-      store.dispatch({
-        type: 'connection',
-        connection: { status: 'reconnecting', attempt: attempt + 1, nextRetryAt: now() + delay, reason: result.message },
-      });
-      await wait(delay);
-    }
-  };
-
-  /** Marks the manual reconnect; the hook then restarts react-use-websocket (which resets its count). */
-  const beginManualReconnect = (): void => {
-    signInRequired = false;
-    lastCloseCode = null;
-    resetSocketSession();
-    store.dispatch({ type: 'connection', connection: { status: 'connecting', attempt: 0, nextRetryAt: null, reason: null } });
-  };
+  const connection = createConnectionPolicy({
+    store,
+    conversationId,
+    appType: deps.appType,
+    productId: deps.productId,
+    isUnmounted: deps.isUnmounted,
+    isStale,
+    onSocketGone: resetSocketSession,
+    wait,
+    now,
+    random: deps.random,
+    fetchImpl,
+  });
 
   // ---------- typing ----------
 
@@ -386,12 +301,12 @@ export function createConversationController(deps: ControllerDeps) {
       typing.reset();
     },
     // react-use-websocket
-    getSocketUrl,
+    getSocketUrl: connection.getSocketUrl,
     onMessage,
-    onClose,
-    shouldReconnect,
-    reconnectInterval,
-    onReconnectStop,
+    onClose: connection.onClose,
+    shouldReconnect: connection.shouldReconnect,
+    reconnectInterval: connection.reconnectInterval,
+    onReconnectStop: connection.onReconnectStop,
     // commands
     send,
     retry,
@@ -400,7 +315,7 @@ export function createConversationController(deps: ControllerDeps) {
     retryReply,
     notifyTyping: typing.notify,
     loadOlder,
-    beginManualReconnect,
+    beginManualReconnect: connection.beginManualReconnect,
     handleFrame,
     tick,
   };
