@@ -8,8 +8,8 @@
  * backslash would show or change the address. `_emphasis_` between spaces is untouched.
  */
 
-/** A fence, also inside a quote (`> ```). */
-const FENCE = /^[\s>]*(`{3,}|~{3,})/;
+import { createFenceReader } from './fences';
+
 const INDENTED_CODE = /^(?: {4}|\t)/;
 /** What is read literally or as an address, left as written. */
 const LITERAL = /(`+)[^]*?\1|<[^<>\s]+>|\]\([^)]*\)|(?:https?:\/\/|www\.)[^\s<]+|[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)+/gu;
@@ -28,26 +28,19 @@ function escapeOutsideLiterals(text: string): string {
 /** `block` (one top-level markdown block) with its intraword underscores escaped. */
 export function keepIntrawordUnderscores(block: string): string {
   if (!block.includes('_') || INDENTED_CODE.test(block)) return block;
-  const lines = block.split('\n');
-  let fence: string | null = null;
+  const isProse = createFenceReader();
   let prose: string[] = [];
   const out: string[] = [];
   const flushProse = () => {
     if (prose.length > 0) out.push(escapeOutsideLiterals(prose.join('\n')));
     prose = [];
   };
-  for (const line of lines) {
-    const marker = FENCE.exec(line)?.[1];
-    if (fence !== null) {
-      out.push(line);
-      // Closed by a fence of the same kind (as markdown-blocks reads it).
-      if (marker !== undefined && marker[0] === fence[0]) fence = null;
-    } else if (marker !== undefined) {
+  for (const line of block.split('\n')) {
+    if (isProse(line)) {
+      prose.push(line);
+    } else {
       flushProse();
       out.push(line);
-      fence = marker;
-    } else {
-      prose.push(line);
     }
   }
   flushProse();

@@ -5,7 +5,8 @@
  * the two is read the same by both, so one is added there, outside fenced code.
  */
 
-const FENCE = /^[\s>]*(`{3,}|~{3,})/;
+import { createFenceReader } from './fences';
+
 /** An item at column 0: an indented one may be a sub-list, which is where it should nest. */
 const TOP_LEVEL_ITEM = /^(?:([-*+])|\d{1,9}[.)])(?:[ \t]|$)/;
 const HAS_BULLET = /^[-*+][ \t]/m;
@@ -23,22 +24,14 @@ function itemKind(line: string): ListKind | null {
 export function separateListKinds(block: string): string {
   if (!HAS_BULLET.test(block) || !HAS_NUMBER.test(block)) return block;
   const out: string[] = [];
-  let fence: string | null = null;
+  const isProse = createFenceReader();
   let listKind: ListKind | null = null;
   for (const line of block.split('\n')) {
-    const marker = FENCE.exec(line)?.[1];
-    if (fence !== null) {
-      if (marker !== undefined && marker[0] === fence[0]) fence = null;
-    } else if (marker !== undefined) {
-      fence = marker;
-    } else if (line.trim() === '') {
-      listKind = null;
-    } else {
+    if (isProse(line)) {
       const kind = itemKind(line);
       if (kind !== null && listKind !== null && kind !== listKind) out.push('');
-      // Indented lines belong to the item above; any other line ends the list.
-      if (kind !== null) listKind = kind;
-      else if (!/^\s/.test(line)) listKind = null;
+      // An indented line belongs to the item above; a blank line or any other line ends the list.
+      listKind = kind ?? (/^\s+\S/.test(line) ? listKind : null);
     }
     out.push(line);
   }
