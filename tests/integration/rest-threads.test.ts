@@ -207,10 +207,25 @@ describe('history', () => {
   it('rejects malformed paging with VALIDATION_ERROR', async () => {
     const [post] = await listPosts(service);
     const path = `/v1/conversations/${post!.conversation_id}/messages`;
-    for (const query of [{ limit: 0 }, { limit: 201 }, { before_seq: -1 }, { after_seq: 'x' }, { before_seq: 5, after_seq: 1 }]) {
+    // Past 2^31 - 1 a seq cannot exist (the database stores 32-bit integers): refused, not a 500.
+    for (const query of [{ limit: 0 }, { limit: 201 }, { before_seq: -1 }, { after_seq: 'x' }, { before_seq: 5, after_seq: 1 }, { before_seq: 99_999_999_999 }, { after_seq: 2 ** 31 }]) {
       expectApiError(await request(service, 'GET', path, { query }), 400, 'VALIDATION_ERROR');
     }
     expectApiError(await request(service, 'GET', '/v1/conversations/not-a-uuid/messages'), 400, 'VALIDATION_ERROR');
     expectApiError(await request(service, 'GET', `/v1/conversations/${randomUUID()}/messages`), 404, 'NOT_FOUND');
+  });
+
+  it('answers the same history for an id in upper case, also after new messages', async () => {
+    const visitor = await createVisitor(service);
+    const thread = await createThread(service, visitor.sessionToken, { title: 'Case' });
+    const upper = thread.id.toUpperCase();
+    expect((await getHistory(service, upper, { token: visitor.sessionToken })).last_seq).toBe(0);
+
+    await postVoiceMessage(service, thread.id, { role: 'user', content: 'one', client_message_id: randomUUID() });
+    await postVoiceMessage(service, thread.id, { role: 'user', content: 'two', client_message_id: randomUUID() });
+
+    const caughtUp = await getHistory(service, upper, { token: visitor.sessionToken, after_seq: 0 });
+    expect(caughtUp.messages.map((m) => m.content)).toEqual(['one', 'two']);
+    expect(caughtUp.last_seq).toBe(2);
   });
 });

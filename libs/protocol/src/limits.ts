@@ -12,6 +12,8 @@ export const MAX_FRAME_BYTES = 64 * 1024;
 /** Outbox capacity per conversation in the browser (FIFO; full means the UI refuses with a message). */
 export const OUTBOX_CAPACITY = 100;
 /** Page size for message history. */
+/** The largest seq or count: the database stores them as 32-bit integers. */
+export const MAX_SEQ = 2_147_483_647;
 export const HISTORY_PAGE_SIZE = 50;
 export const HISTORY_MAX_PAGE_SIZE = 200;
 /** WebSocket tickets are single-purpose and short-lived: they only open a socket. */

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { AgentPersona, Count, Id, Identity, Message, MessageContent, Post, Thread, User } from './models';
-import { HISTORY_MAX_PAGE_SIZE } from './limits';
+import { HISTORY_MAX_PAGE_SIZE, MAX_SEQ } from './limits';
 
 /**
  * The chat service's REST API (base: CHAT_SERVICE_URL, e.g. http://127.0.0.1:4000).
@@ -92,8 +92,8 @@ export type ThreadResponse = z.infer<typeof ThreadResponse>;
 // Post conversations: anyone. Threads: owner only.
 export const HistoryQuery = z
   .object({
-    before_seq: z.optional(z.coerce.number().check(z.int(), z.positive())),
-    after_seq: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+    before_seq: z.optional(z.coerce.number().check(z.int(), z.positive(), z.maximum(MAX_SEQ))),
+    after_seq: z.optional(z.coerce.number().check(z.int(), z.nonnegative(), z.maximum(MAX_SEQ))),
     limit: z.optional(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(HISTORY_MAX_PAGE_SIZE))),
   })
   .check(z.refine((q) => q.before_seq === undefined || q.after_seq === undefined, 'Use before_seq or after_seq, not both.'));

@@ -1,11 +1,10 @@
 import { z } from 'zod';
-import { CreateThreadBody, HISTORY_PAGE_SIZE, HistoryQuery, Id, type HistoryResponse } from '@confab/protocol';
+import { CreateThreadBody, HISTORY_PAGE_SIZE, HistoryQuery, type HistoryResponse } from '@confab/protocol';
 import type { HttpApp, HttpDeps } from '../deps';
 import { fail } from '../errors';
-import { optionalPrincipal, parseInput, requirePrincipal } from '../request';
+import { IdParams, optionalPrincipal, parseInput, requirePrincipal } from '../request';
 
 const SlugParams = z.object({ slug: z.string().min(1).max(100) });
-const IdParams = z.object({ id: Id });
 
 /** Posts, threads and message history: what people browse. */
 export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {

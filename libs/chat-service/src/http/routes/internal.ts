@@ -1,14 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { z } from 'zod';
-import { Id, InternalMessageBody, VoiceSessionBody, type Message, type ThreadContextResponse } from '@confab/protocol';
+import { InternalMessageBody, VoiceSessionBody, type Message, type ThreadContextResponse } from '@confab/protocol';
 import { secretsEqual } from '../../auth/tokens';
 import type { ConversationRecord, NewMessage } from '../../contracts';
 import { storableText } from '../../realtime/frames';
 import type { HttpApp, HttpDeps } from '../deps';
 import { fail } from '../errors';
-import { bearerToken, parseInput } from '../request';
+import { IdParams, bearerToken, parseInput } from '../request';
 
-const IdParams = z.object({ id: Id });
 /** How many recent messages the voice agent gets as context. */
 export const VOICE_CONTEXT_MESSAGES = 50;
 
