@@ -14,7 +14,7 @@ export class TypingRelay {
 
   update(conversationId: string, who: Identity, state: 'start' | 'stop'): void {
     const key = `${conversationId}:${identityKey(who)}`;
-    const decision = state === 'start' ? this.tracker.start(key, Date.now()) : this.tracker.stop(key);
+    const decision = state === 'start' ? this.tracker.start(key, Date.now()) : this.tracker.stop(key, Date.now());
     this.apply(conversationId, who, key, decision);
   }
 

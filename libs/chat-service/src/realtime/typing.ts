@@ -4,7 +4,8 @@ import { TYPING_AUTO_STOP_MS, TYPING_MIN_INTERVAL_MS } from '@confab/protocol';
  * Decides which typing signals are relayed, per (conversation, identity) key, without timers:
  * the caller passes the time and schedules the auto stop at `autoStopAt`.
  *
- * - a start is relayed at most once per `minIntervalMs` (extra starts are dropped silently);
+ * - a start is relayed at most once per `minIntervalMs` (extra starts are dropped silently), also
+ *   across a stop: alternating start and stop frames would otherwise relay every one of them;
  * - a stop is relayed only if a start was relayed and not stopped yet;
  * - the indicator stops by itself `autoStopMs` after the last relayed start.
  */
@@ -13,10 +14,16 @@ export type TypingDecision = { relay: false } | { relay: true; state: 'start'; a
 interface TypingState {
   lastStartAt: number;
   autoStopAt: number;
+  /** Stopped, kept only until `minIntervalMs` after its start so the next start is still throttled. */
+  stopped: boolean;
 }
+
+/** How often stopped entries are swept out (they are few: only those stopped within the interval). */
+const SWEEP_EVERY_MS = 60_000;
 
 export class TypingTracker {
   private readonly active = new Map<string, TypingState>();
+  private lastSweepAt = 0;
 
   constructor(
     private readonly minIntervalMs: number = TYPING_MIN_INTERVAL_MS,
@@ -24,15 +31,19 @@ export class TypingTracker {
   ) {}
 
   start(key: string, now: number): TypingDecision {
+    this.sweep(now);
     const state = this.active.get(key);
     if (state && now - state.lastStartAt < this.minIntervalMs) return { relay: false };
     const autoStopAt = now + this.autoStopMs;
-    this.active.set(key, { lastStartAt: now, autoStopAt });
+    this.active.set(key, { lastStartAt: now, autoStopAt, stopped: false });
     return { relay: true, state: 'start', autoStopAt };
   }
 
-  stop(key: string): TypingDecision {
-    if (!this.active.delete(key)) return { relay: false };
+  stop(key: string, now: number): TypingDecision {
+    const state = this.active.get(key);
+    if (!state || state.stopped) return { relay: false };
+    if (now - state.lastStartAt < this.minIntervalMs) state.stopped = true;
+    else this.active.delete(key);
     return { relay: true, state: 'stop' };
   }
 
@@ -40,10 +51,24 @@ export class TypingTracker {
   expire(key: string, now: number): TypingDecision {
     const state = this.active.get(key);
     if (!state || now < state.autoStopAt) return { relay: false };
-    return this.stop(key);
+    return this.stop(key, now);
   }
 
   isTyping(key: string): boolean {
-    return this.active.has(key);
+    const state = this.active.get(key);
+    return state !== undefined && !state.stopped;
+  }
+
+  /** Entries held (typing, or stopped within the interval). */
+  get size(): number {
+    return this.active.size;
+  }
+
+  private sweep(now: number): void {
+    if (now - this.lastSweepAt < SWEEP_EVERY_MS) return;
+    this.lastSweepAt = now;
+    for (const [key, state] of this.active) {
+      if (state.stopped && now - state.lastStartAt >= this.minIntervalMs) this.active.delete(key);
+    }
   }
 }
