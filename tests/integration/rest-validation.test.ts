@@ -33,6 +33,16 @@ describe('every error is an ApiError with a typed code', () => {
     expectApiError(await request(service, 'POST', '/v1/auth/signin', { body: '{"email": ' }), 400, 'VALIDATION_ERROR');
   });
 
+  it('answers an address that cannot be decoded, or a too-long id, in protocol words (no framework internals)', async () => {
+    for (const path of ['/v1/posts/%E0%A4%A', '/v1/conversations/%ZZ/messages', `/v1/posts/${'a'.repeat(120)}`]) {
+      const response = await request(service, 'GET', path);
+      expect(response.status).toBeGreaterThanOrEqual(400);
+      expect(response.status).toBeLessThan(500);
+      expect(ApiError.safeParse(response.body).success).toBe(true);
+      expect(JSON.stringify(response.body)).not.toContain('FST_');
+    }
+  });
+
   it('refuses bodies over the size limit', async () => {
     const body = { email: 'a@example.test', password: 'x'.repeat(100_000), display_name: 'Big' };
     expectApiError(await request(service, 'POST', '/v1/auth/signup', { body }), 413, 'VALIDATION_ERROR');

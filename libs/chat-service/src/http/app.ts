@@ -1,7 +1,7 @@
 import Fastify from 'fastify';
 import { MAX_FRAME_BYTES } from '@confab/protocol';
 import type { HttpApp, HttpDeps } from './deps';
-import { ApiFailure, installErrorHandling } from './errors';
+import { ApiFailure, fail, installErrorHandling, sendFailure } from './errors';
 import { registerAuthRoutes } from './routes/auth';
 import { registerConversationRoutes } from './routes/conversations';
 import { registerHealthRoutes } from './routes/health';
@@ -17,6 +17,10 @@ export function buildHttpApp(deps: HttpDeps): HttpApp {
     bodyLimit: BODY_LIMIT_BYTES,
     // Sockets are upgraded by the realtime layer on the same server; Fastify must not answer those requests.
     return503OnClosing: true,
+    // A path Fastify cannot decode (`%E0%A4%A`) fails before routing: answered in protocol words, like every other error.
+    frameworkErrors: (_error, _request, reply) => {
+      void sendFailure(reply, fail.validation('The address is not valid.'));
+    },
   });
   acceptEmptyJsonBodies(app);
   installErrorHandling(app, deps.logger);
