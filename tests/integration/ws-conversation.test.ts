@@ -279,6 +279,25 @@ describe('limits and delivery guarantees', () => {
     expect(history.messages.filter((m) => m.client_message_id === clientMessageId)).toHaveLength(1);
   });
 
+  it('refuses, with CONFLICT, a message whose client_message_id someone else’s message already has (theirs stays, nothing is acked as stored)', async () => {
+    const alice = await signUp(service);
+    const bob = await signUp(service);
+    const a = await join(post.conversation_id, alice);
+    const b = await join(post.conversation_id, bob);
+    const taken = sendNext(a.socket, 'Alice wrote this');
+    await a.socket.next('ack');
+
+    sendNext(b.socket, 'Bob wrote this', taken);
+    const refused = await b.socket.next('error');
+    expect(refused.data).toMatchObject({ code: 'CONFLICT', client_message_id: taken });
+    expect(b.socket.all('ack').filter((f) => f.data.client_message_id === taken)).toHaveLength(0);
+    const history = await getHistory(service, post.conversation_id, { limit: 200 });
+    expect(history.messages.filter((m) => m.client_message_id === taken).map((m) => m.content)).toEqual(['Alice wrote this']);
+    // Bob's own next message goes through as usual.
+    sendNext(b.socket, 'Bob again');
+    expect((await b.socket.next('ack')).data.duplicate).toBe(false);
+  });
+
   it('re-acks resends without spending the rate budget, and even when the budget is spent', async () => {
     const alice = await signUp(service);
     const a = await join(post.conversation_id, alice);

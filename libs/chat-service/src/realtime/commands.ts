@@ -1,4 +1,4 @@
-import { HISTORY_MAX_PAGE_SIZE, type ClientFrame, type NextAction, type RetryReplyAction, type ServerFrame, type StopAction } from '@confab/protocol';
+import { HISTORY_MAX_PAGE_SIZE, type ClientFrame, type Identity, type Message, type NextAction, type RetryReplyAction, type ServerFrame, type StopAction } from '@confab/protocol';
 import type { TicketUses } from '../auth/ticket-uses';
 import type { Store } from '../contracts';
 import type { AgentReplies } from './agent-replies';
@@ -73,6 +73,7 @@ export class ConversationCommands {
     const limit = await this.deps.rateLimiter.consume(rateKey);
     if (!limit.allowed) {
       const stored = await this.deps.store.findByClientMessageId(conversation.id, clientMessageId);
+      if (stored && !writtenBy(stored, identity)) return sendIdTaken(connection, clientMessageId);
       if (stored) {
         connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: stored.id, seq: stored.seq, duplicate: true } });
         return;
@@ -93,6 +94,11 @@ export class ConversationCommands {
       status: 'complete',
       source: 'text',
     });
+    // Someone else's message under this id (ids are per conversation): theirs is not acked as ours.
+    if (duplicate && !writtenBy(message, identity)) {
+      await this.deps.rateLimiter.refund(rateKey);
+      return sendIdTaken(connection, clientMessageId);
+    }
     connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: message.id, seq: message.seq, duplicate } });
     // A resend after a lost ack: already delivered and answered the first time.
     if (duplicate) return this.deps.rateLimiter.refund(rateKey);
@@ -180,4 +186,13 @@ export class ConversationCommands {
     }
     for (const snapshot of await this.deps.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
   }
+}
+
+function writtenBy(message: Message, identity: Identity): boolean {
+  return message.author.kind === identity.kind && message.author.id === identity.id;
+}
+
+/** A client_message_id another person's message already has: refused, so the sender knows it was not stored. */
+function sendIdTaken(connection: ClientConnection, clientMessageId: string): void {
+  connection.sendError({ code: 'CONFLICT', message: 'Another message already has this client_message_id. Send it again with a new one.', client_message_id: clientMessageId });
 }
