@@ -196,4 +196,29 @@ describe('WebSocket tickets', () => {
     const refused = await TestSocket.open(url(stale));
     expect(await refused.closed()).toBe(CloseCode.AUTH_FAILED);
   });
+
+  it('closes a signed-out session’s open sockets at once (not at the next periodic check), and a merged visitor’s too', async () => {
+    const post = (await request(service, 'GET', '/v1/posts')).body as { posts: Array<{ conversation_id: string }> };
+    const openOn = async (conversationId: string, sessionToken: string) => {
+      const { ticket } = await ticketFor(service, sessionToken);
+      const socket = await TestSocket.open(`${service.wsBase}conversation/${conversationId}/?session_user=${ticket}&app_type=test`);
+      await socket.next('connected');
+      return socket;
+    };
+    const user = await signUp(service);
+    const userSocket = await openOn(post.posts[0]!.conversation_id, user.sessionToken);
+    const startedAt = Date.now();
+    await signOut(service, user.sessionToken);
+    expect((await userSocket.next('error', () => true, 2_000)).data.code).toBe('SESSION_EXPIRED');
+    expect(await userSocket.closed()).toBe(CloseCode.SESSION_EXPIRED);
+    // The periodic check runs once a minute: this was the announcement.
+    expect(Date.now() - startedAt).toBeLessThan(2_000);
+
+    // A visitor who signs up: their old session's socket on their thread (now the account's) closes.
+    const visitor = await createVisitor(service);
+    const thread = await createThread(service, visitor.sessionToken);
+    const visitorSocket = await openOn(thread.id, visitor.sessionToken);
+    await signUp(service, { visitor_session_token: visitor.sessionToken });
+    expect(await visitorSocket.closed()).toBe(CloseCode.SESSION_EXPIRED);
+  });
 });

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Redis } from 'ioredis';
 import type { Message, Post, ServerEvent, ServerFrameOf } from '@confab/protocol';
-import { createThread, createVisitor, expectApiError, getHistory, listPosts, postVoiceMessage, request, signUp, ticketFor, type SignedIn } from '../support/api';
+import { createThread, createVisitor, expectApiError, getHistory, listPosts, postVoiceMessage, request, signOut, signUp, ticketFor, type SignedIn } from '../support/api';
 import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
 import { sampleValue, scrapeMetrics } from '../support/metrics';
 import { startPostgres, type RunningPostgres } from '../support/postgres-server';
@@ -249,6 +249,18 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
       const refused = expectApiError(await request(target, 'POST', '/v1/visitors'), 429, 'RATE_LIMIT');
       expect(refused.message).toMatch(/Too many new guest sessions/);
     }
+  });
+
+  it('closes a signed-out session’s sockets on the other instance at once', async () => {
+    const frank = await signUp(a, { display_name: 'Frank' });
+    const onA = await join(a, post.conversation_id, frank);
+    const onB = await join(b, post.conversation_id, frank);
+    const startedAt = Date.now();
+    await signOut(a, frank.sessionToken);
+    expect(await onB.socket.closed()).toBe(4408);
+    expect(await onA.socket.closed()).toBe(4408);
+    // The periodic session check runs once a minute: this was the announcement through Redis.
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
   });
 
   it('loses no acknowledged message when an instance stops: its clients reconnect to the other and resync', async () => {

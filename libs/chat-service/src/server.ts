@@ -14,7 +14,7 @@ import { buildHttpApp } from './http/app';
 import type { HttpApp } from './http/deps';
 import type { Logger } from './logger';
 import { createMetrics, metricsObserver, registerMetricsRoutes } from './metrics';
-import { createRealtime, openRedisScaleOut, type RealtimeDeps, type RealtimeOptions, type ScaleOut } from './realtime';
+import { createRealtime, localSessionEnds, openRedisScaleOut, type RealtimeDeps, type RealtimeOptions, type ScaleOut } from './realtime';
 import { seedPosts } from './seed';
 
 /** The realtime layer as the server drives it: the `Realtime` seam plus the HTTP upgrade hook. */
@@ -88,12 +88,14 @@ async function assembleServices(
   const store = createStore(db, { defaultModel: config.openai.model, close: () => database.close() });
   const catalog = createCatalog(db, config.openai.model);
   const budgets = scaleOut?.budgets ?? memoryBudgets;
+  const sessionEnds = scaleOut?.sessionEnds ?? localSessionEnds();
   const auth = createAuthService({
     db,
     ticketSecret: config.ticketSecret,
     logger,
     signInLimiter: createSignInLimiter(budgets),
     ...(scaleOut && { ticketUses: scaleOut.ticketUses }),
+    onSessionEnded: (sessionId) => sessionEnds.announce(sessionId),
   });
   const access = createAccess();
 
@@ -117,6 +119,7 @@ async function assembleServices(
   registerMetricsRoutes(app, metrics, config.metricsToken);
   const realtimeOptions: RealtimeOptions = {
     observer: metricsObserver(metrics),
+    sessionEnds,
     ...(scaleOut && {
       bus: scaleOut.bus,
       flushBus: () => scaleOut.bus.flush(),

@@ -55,6 +55,8 @@ export interface AuthServiceDeps {
   ticketSessionCacheMs?: number;
   /** Where used tickets are remembered (Redis with several instances); default: this process. */
   ticketUses?: TicketUses;
+  /** Told when a session ends early (sign-out, visitor merged), so its sockets can close at once. */
+  onSessionEnded?: (sessionId: string) => void;
 }
 
 export function createAuthService(deps: AuthServiceDeps): AuthService {
@@ -80,6 +82,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     if (!visitor || visitor.identity.kind !== 'visitor') return 0;
     const moved = await mergeVisitorIntoUser(db, { visitorId: visitor.identity.id, visitorSessionId: visitor.sessionId, user });
     ticketSessions.forget(visitor.sessionId);
+    deps.onSessionEnded?.(visitor.sessionId);
     logger.info({ visitorId: visitor.identity.id, userId: user.id, threads: moved }, 'visitor merged into account');
     return moved;
   }
@@ -117,6 +120,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       if (!session) return;
       await revokeSession(db, session.sessionId);
       ticketSessions.forget(session.sessionId);
+      deps.onSessionEnded?.(session.sessionId);
     },
 
     async createVisitor() {

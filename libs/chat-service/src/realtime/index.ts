@@ -9,6 +9,7 @@ import { InProcessBus, type Bus } from './bus';
 import type { RealtimeObserver } from './observer';
 import { createMemoryRateLimiter, type MessageRateLimiter } from './rate-limit';
 import { RealtimeService } from './service';
+import type { SessionEnds } from './session-ends';
 import type { SharedStreams } from './shared-streams';
 import type { StopRelay } from './stop-relay';
 
@@ -17,6 +18,7 @@ export { createMemoryRateLimiter, rateLimiterFrom, type MessageRateLimiter, type
 export { RedisBus } from './bus-redis';
 export type { RealtimeObserver } from './observer';
 export { openRedisScaleOut, type ScaleOut } from './scale-out';
+export { localSessionEnds, type SessionEnds } from './session-ends';
 export type { SharedStreams } from './shared-streams';
 export type { StopRelay } from './stop-relay';
 
@@ -48,6 +50,8 @@ export interface RealtimeOptions {
   flushBus?: () => Promise<void>;
   /** Several instances: a failed reply is retried once across all of them. Default: this process. */
   retryClaims?: TicketUses;
+  /** Sessions that ended early (sign-out), announced by auth: their sockets close at once. Default: none. */
+  sessionEnds?: SessionEnds;
 }
 
 export function createRealtime(
@@ -66,6 +70,7 @@ export function createRealtime(
     sharedStreams: options.sharedStreams,
     flushBus: options.flushBus,
     retryClaims: options.retryClaims ?? memoryTicketUses(),
+    sessionEnds: options.sessionEnds,
   });
   return {
     publish: (conversationId, frame) => service.publish(conversationId, frame),

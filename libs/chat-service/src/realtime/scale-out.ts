@@ -6,6 +6,7 @@ import { RedisBus } from './bus-redis';
 import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
 import { openRedisConnections } from './redis-connections';
 import { RedisSharedStreams, type SharedStreams } from './shared-streams';
+import { RedisSessionEnds, type SessionEnds } from './session-ends';
 import { RedisStopRelay, type StopRelay } from './stop-relay';
 
 /** Everything the realtime layer shares between instances when REDIS_URL is set. */
@@ -15,6 +16,8 @@ export interface ScaleOut {
   budgets: Budgets;
   rateLimiter: MessageRateLimiter;
   stopRelay: StopRelay;
+  /** Signed-out sessions, so every instance closes their sockets at once. */
+  sessionEnds: SessionEnds;
   sharedStreams: SharedStreams;
   /** Tickets used on any instance (each opens one socket). */
   ticketUses: TicketUses;
@@ -35,8 +38,10 @@ export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promi
   const connections = await openRedisConnections(redisUrl, logger);
   const bus = new RedisBus(connections.commands, connections.subscriber, logger);
   const stopRelay = new RedisStopRelay(connections.commands, connections.subscriber, logger);
+  const sessionEnds = new RedisSessionEnds(connections.commands, connections.subscriber, logger);
   try {
     await stopRelay.start();
+    await sessionEnds.start();
   } catch (error) {
     await connections.close();
     throw error;
@@ -48,12 +53,14 @@ export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promi
     budgets,
     rateLimiter,
     stopRelay,
+    sessionEnds,
     sharedStreams: new RedisSharedStreams(connections.commands, logger),
     ticketUses: redisTicketUses(connections.commands, logger),
     retryClaims: redisTicketUses(connections.commands, logger, Date.now, 'confab:retry:'),
     async close() {
       await bus.close();
       await stopRelay.close();
+      await sessionEnds.close();
       await connections.close();
     },
   };

@@ -21,6 +21,7 @@ import type { SharedStreams } from './shared-streams';
 import type { StopRelay } from './stop-relay';
 import { ConnectionCounter, FrameRateLimiter, clientAddress, type FrameRateOptions } from './limits';
 import type { MessageRateLimiter } from './rate-limit';
+import type { SessionEnds } from './session-ends';
 import { SessionWatch } from './session-watch';
 import { TypingRelay } from './typing-relay';
 
@@ -44,6 +45,7 @@ export interface RealtimeServiceDeps {
   stopRelay?: StopRelay;
   sharedStreams?: SharedStreams;
   flushBus?: () => Promise<void>;
+  sessionEnds?: SessionEnds;
 }
 
 type Admission =
@@ -123,6 +125,7 @@ export class RealtimeService implements Realtime {
       flushPublished: deps.flushBus,
     });
     this.sessions = new SessionWatch(deps.auth, this.log, () => this.hub.all(), deps.sessionCheckIntervalMs);
+    deps.sessionEnds?.listen((sessionId) => this.sessions.closeSession(sessionId));
     this.commands = new ConversationCommands({
       store: deps.store,
       rateLimiter: deps.rateLimiter,

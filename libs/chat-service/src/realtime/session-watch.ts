@@ -8,8 +8,9 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * Closes sockets whose session is over with SESSION_EXPIRED (4408): at the session's expiry time
- * (a timer per socket) and when it was signed out or revoked since the socket opened (a periodic
- * check, one lookup per session, never cached).
+ * (a timer per socket), at once when a sign-out is announced (`closeSession`, from SessionEnds),
+ * and when it was revoked some other way since the socket opened (a periodic check, one lookup
+ * per session, never cached).
  */
 export class SessionWatch {
   private readonly interval: NodeJS.Timeout;
@@ -32,6 +33,13 @@ export class SessionWatch {
     const left = principal.sessionExpiresAt - Date.now();
     if (left <= 0) return close(connection);
     connection.expiryTimer = setTimeout(() => this.watch(connection), Math.min(left, MAX_TIMER_MS));
+  }
+
+  /** The session ended (signed out): its sockets on this instance close now. */
+  closeSession(sessionId: string): void {
+    for (const connection of this.connections()) {
+      if (connection.principal?.sessionId === sessionId) close(connection);
+    }
   }
 
   forget(connection: ClientConnection): void {
