@@ -273,4 +273,22 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     expect(fake.requests.at(-1)!.clientAborted).toBe(true);
     fake.reply();
   });
+
+  it('regenerates a stopped reply when the person asks (“Try again”), without the stopped words as something it said', async () => {
+    fake.reply({ pieces: Array.from({ length: 300 }, (_, i) => ` word${i}`), writeDelayMs: 5 });
+    const { socket } = await threadSocket();
+    ask(socket, 'Tell me a story');
+    const stopped = (await socket.next('message', isAgentMessage)).data.message;
+    await socket.next('stream', (f) => f.data.message_id === stopped.id);
+    socket.send({ event: 'action', data: { action: 'stop' } });
+    expect((await socket.next('done', (f) => f.data.message_id === stopped.id)).data.status).toBe('stopped');
+
+    fake.reply({ pieces: ['Once', ' upon a time.'] });
+    socket.send({ event: 'action', data: { action: 'retry_reply', message_id: stopped.id } });
+    const again = (await socket.next('message', (f) => isAgentMessage(f) && f.data.message.id !== stopped.id)).data.message;
+    expect((await socket.next('done', (f) => f.data.message_id === again.id)).data).toMatchObject({ status: 'complete', content: 'Once upon a time.' });
+    const messages = z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })) }).parse(fake.requests.at(-1)!.body).messages;
+    expect(messages.slice(1)).toEqual([{ role: 'user', content: 'Tell me a story' }]);
+    fake.reply();
+  });
 });

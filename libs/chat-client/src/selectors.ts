@@ -94,15 +94,17 @@ export function checkSendable(input: {
 }
 
 /**
- * The reply the viewer may have answered again: the conversation's last message, an agent reply
- * that failed or was cut off, answering a message of theirs (the server holds the same rule).
+ * The reply the viewer may have answered again (the server holds the same rule, `decideRetry`):
+ * the conversation's newest agent reply, if it failed, was cut off or was stopped, while the
+ * newest message a person wrote is the viewer's. Messages sent while it streamed may follow it
+ * (a restart that cut it off dropped their turn): the new reply answers up to the last of them.
  */
 export function retryableReply(messages: readonly ChatMessage[]): ChatMessage | null {
-  const last = messages.at(-1);
-  if (!last || last.author.kind !== 'agent' || last.id === null || (last.status !== 'error' && last.status !== 'interrupted')) return null;
-  for (let i = messages.length - 2; i >= 0; i -= 1) {
-    const m = messages[i] as ChatMessage;
-    if (m.author.kind === 'user' || m.author.kind === 'visitor') return m.mine ? last : null;
-  }
-  return null;
+  const newestPerson = messages.findLast((m) => m.author.kind === 'user' || m.author.kind === 'visitor');
+  const newestReply = messages.findLast((m) => m.author.kind === 'agent');
+  // A message of theirs still on its way gets a reply of its own.
+  if (!newestPerson?.mine || newestPerson.id === null || !newestReply || newestReply.id === null) return null;
+  return RETRYABLE_STATUSES.has(newestReply.status) ? newestReply : null;
 }
+
+const RETRYABLE_STATUSES = new Set<ChatMessage['status']>(['error', 'interrupted', 'stopped']);

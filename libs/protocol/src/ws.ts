@@ -32,8 +32,9 @@ export const StopAction = z.object({
 export type StopAction = z.infer<typeof StopAction>;
 
 /**
- * In a thread, answer again, as a new reply, where the newest reply failed or was cut off
- * (`error`, `interrupted`); once per reply. (In a post: FORBIDDEN, ask again with a mention.)
+ * In a thread, answer again, as a new reply, where the newest reply failed, was cut off or was
+ * stopped (`error`, `interrupted`, `stopped`); once per reply. (In a post: FORBIDDEN, ask again
+ * with a mention.)
  */
 export const RetryReplyAction = z.object({
   action: z.literal('retry_reply'),

@@ -88,12 +88,12 @@ export class AgentReplies {
     deps.stopRelay?.listen((conversationId, messageId, requester) => this.stopHere(conversationId, messageId, requester) === 'stopped');
   }
 
-  /** Queues a reply to `userMessage`; returns at once. */
-  start(conversation: ConversationRecord, userMessage: Message): void {
+  /** Queues a reply to `userMessage`; returns at once. `replacing`: the reply this one answers again (left out of the model's context). */
+  start(conversation: ConversationRecord, userMessage: Message, replacing?: string): void {
     if (!this.accepting) return;
     const previous = this.queues.get(conversation.id) ?? Promise.resolve();
     const turn = previous
-      .then(() => (this.accepting ? this.run(conversation, userMessage) : undefined))
+      .then(() => (this.accepting ? this.run(conversation, userMessage, replacing) : undefined))
       .catch((error: unknown) => this.log.error({ err: error, conversationId: conversation.id }, 'agent reply failed'));
     this.queues.set(conversation.id, turn);
     void turn.then(() => {
@@ -156,23 +156,27 @@ export class AgentReplies {
 
   /**
    * The agent sees the conversation up to the message it answers (plus earlier replies), never
-   * unfinished replies, nor failed or cut-off ones: a retry must not be shown its own broken first
-   * attempt as something it already said.
+   * unfinished replies, nor failed or cut-off ones, nor the reply it replaces: a retry must not be
+   * shown its own broken (or stopped) first attempt as something it already said.
    */
-  private async contextFor(conversation: ConversationRecord, userMessage: Message): Promise<Message[]> {
+  private async contextFor(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<Message[]> {
     const recent = await this.deps.store.recentMessages(conversation.id, this.historyLimit);
     const unfinished = new Set<Message['status']>(['streaming', 'error', 'interrupted']);
     const history = recent.filter(
-      (m) => !(m.author.kind === 'agent' && unfinished.has(m.status)) && !(m.seq > userMessage.seq && m.author.kind !== 'agent') && m.id !== userMessage.id,
+      (m) =>
+        !(m.author.kind === 'agent' && unfinished.has(m.status)) &&
+        !(m.seq > userMessage.seq && m.author.kind !== 'agent') &&
+        m.id !== userMessage.id &&
+        m.id !== replacing,
     );
     history.push(userMessage);
     return history.sort((a, b) => a.seq - b.seq);
   }
 
-  private async run(conversation: ConversationRecord, userMessage: Message): Promise<void> {
+  private async run(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<void> {
     const { store, provider, publish } = this.deps;
     const { persona } = conversation;
-    const history = await this.contextFor(conversation, userMessage);
+    const history = await this.contextFor(conversation, userMessage, replacing);
     const model = provider.modelFor(persona);
     const { message } = await store.appendMessage({
       conversationId: conversation.id,

@@ -140,7 +140,7 @@ export class ConversationCommands {
       connection.sendError({ code: 'CONFLICT', message: 'This reply is already being answered again.' });
       return;
     }
-    this.deps.replies.start(conversation, decision.answering);
+    this.deps.replies.start(conversation, decision.answering, action.message_id);
   }
 
   private stop(connection: ClientConnection, action: StopAction): void {

@@ -25,15 +25,22 @@ function message(author: Identity | 'agent', status: Message['status'] = 'comple
 
 describe('decideRetry', () => {
   it("answers the asker's message again when its reply failed or was cut off", () => {
-    for (const status of ['error', 'interrupted'] as const) {
+    for (const status of ['error', 'interrupted', 'stopped'] as const) {
       const question = message(grace);
       const reply = message('agent', status);
       expect(decideRetry([message(bob), question, reply], reply.id, grace)).toEqual({ ok: true, answering: question });
     }
   });
 
-  it('refuses a reply that finished or was stopped, with CONFLICT', () => {
-    for (const status of ['complete', 'stopped', 'streaming'] as const) {
+  it('answers the newest of the asker’s messages, also those sent after the reply (queued behind it, then cut off)', () => {
+    const first = message(grace);
+    const cutOff = message('agent', 'interrupted');
+    const queued = [message(grace), message(grace)];
+    expect(decideRetry([first, cutOff, ...queued], cutOff.id, grace)).toEqual({ ok: true, answering: queued[1] });
+  });
+
+  it('refuses a reply that finished or is still streaming, with CONFLICT', () => {
+    for (const status of ['complete', 'streaming'] as const) {
       const reply = message('agent', status);
       expect(decideRetry([message(grace), reply], reply.id, grace)).toMatchObject({ ok: false, code: 'CONFLICT' });
     }

@@ -1,0 +1,35 @@
+import type { Message } from '@confab/protocol';
+import { retryableReply } from './selectors';
+import { ME, OTHER, agentMessage, message } from './test-fixtures';
+import type { ChatMessage } from './types';
+
+/** A stored message as the client holds it (`mine` when ME wrote it). */
+function held(m: Message): ChatMessage {
+  return { ...m, key: m.id, error: null, mine: m.author.id === ME.id };
+}
+const mine = (seq: number) => held(message(seq, { author: { kind: ME.kind, id: ME.id, display_name: ME.display_name } }));
+const theirs = (seq: number) => held(message(seq, { author: { kind: OTHER.kind, id: OTHER.id, display_name: OTHER.display_name } }));
+const reply = (seq: number, status: Message['status']) => held(agentMessage(seq, { status }));
+
+describe('retryableReply: which reply offers "Try again"', () => {
+  it.each(['error', 'interrupted', 'stopped'] as const)('a %s reply to my message', (status) => {
+    const failed = reply(2, status);
+    expect(retryableReply([mine(1), failed])).toBe(failed);
+  });
+
+  it('not a reply that finished or still streams', () => {
+    expect(retryableReply([mine(1), reply(2, 'complete')])).toBeNull();
+    expect(retryableReply([mine(1), reply(2, 'streaming')])).toBeNull();
+  });
+
+  it('still the cut-off reply when my messages sent while it streamed come after it (their turn was lost)', () => {
+    const cutOff = reply(2, 'interrupted');
+    expect(retryableReply([mine(1), cutOff, mine(3), mine(4)])).toBe(cutOff);
+  });
+
+  it('not when someone else wrote last, or my newest message is still on its way (it gets its own reply)', () => {
+    expect(retryableReply([mine(1), reply(2, 'error'), theirs(3)])).toBeNull();
+    const sending: ChatMessage = { ...mine(3), id: null, seq: null, status: 'sending' };
+    expect(retryableReply([mine(1), reply(2, 'error'), sending])).toBeNull();
+  });
+});
