@@ -99,6 +99,8 @@ export const Composer = memo(function Composer({
           className={styles.textarea}
           value={text}
           rows={1}
+          // Right to left as soon as someone writes Arabic or Hebrew.
+          dir="auto"
           placeholder={(narrow ? narrowPlaceholder : undefined) ?? placeholder ?? 'Write a message…'}
           aria-invalid={tooLong || undefined}
           aria-describedby={describedBy}

@@ -131,7 +131,22 @@ describe('Markdown: formatting', () => {
 
   it('wraps a one-line message in a paragraph and shows escaped characters and entities as text', () => {
     const container = show('\\*not em\\* &lt;b&gt;');
-    expect(container.innerHTML).toBe('<p>*not em* &lt;b&gt;</p>');
+    expect(container.innerHTML).toBe('<p dir="auto">*not em* &lt;b&gt;</p>');
+  });
+
+  it('lets each block of text take its own direction (Arabic right to left, English beside it left to right)', () => {
+    const container = show('مرحبا بالجميع\n\nHello everyone\n\n- שלום\n\n> quoted\n\n| a |\n| - |\n| b |');
+    for (const selector of ['p', 'li', 'blockquote', 'th', 'td']) {
+      expect([selector, container.querySelector(selector)?.getAttribute('dir')]).toEqual([selector, 'auto']);
+    }
+  });
+
+  it('puts a table in a box that scrolls sideways, so its columns are not squeezed', () => {
+    const container = show('| Day | Morning |\n| --- | --- |\n| Monday | Alfama walking tour |');
+    const box = container.querySelector('table')?.parentElement;
+    expect(box?.getAttribute('role')).toBe('group');
+    expect(box?.getAttribute('tabindex')).toBe('0');
+    expect(text(container.querySelector('td'))).toBe('Monday');
   });
 });
 

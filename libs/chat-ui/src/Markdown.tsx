@@ -84,7 +84,25 @@ function CodeBlock({ children, ...props }: ComponentProps<'pre'>) {
   );
 }
 
-const noId = { props: { id: undefined } };
+/**
+ * A table scrolls sideways inside its own box when wider than the bubble, instead of squeezing
+ * its columns until words break letter by letter. Focusable (and named), so keyboard users can
+ * scroll it too.
+ */
+function ScrollingTable(props: ComponentProps<'table'>) {
+  return (
+    <div className={styles.tableScroll} tabIndex={0} role="group" aria-label="Table">
+      <table {...props} />
+    </div>
+  );
+}
+
+/**
+ * Each block of text takes its direction from its first strong letter (`dir="auto"`), so Arabic
+ * or Hebrew reads right to left while the English paragraph beside it stays left to right.
+ */
+const ownDirection = { props: { dir: 'auto' } };
+const noId = { props: { id: undefined, dir: 'auto' } };
 
 const OPTIONS: MarkdownToJSX.Options = {
   disableParsingRawHTML: true,
@@ -97,7 +115,13 @@ const OPTIONS: MarkdownToJSX.Options = {
   overrides: {
     a: { props: { target: '_blank', rel: REL } },
     img: { component: ImageLink },
+    table: { component: ScrollingTable },
     pre: { component: CodeBlock },
+    p: ownDirection,
+    li: ownDirection,
+    blockquote: ownDirection,
+    td: ownDirection,
+    th: ownDirection,
     h1: noId,
     h2: noId,
     h3: noId,

@@ -1,9 +1,5 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { Markdown } from './Markdown';
+import { messageHtml as html } from './test-html';
 import { keepIntrawordUnderscores } from './intraword-underscores';
-
-/** The HTML a finished message renders to. */
-const html = (content: string) => renderToStaticMarkup(<Markdown content={content} />);
 
 describe('underscores inside words', () => {
   it.each([

@@ -1,8 +1,4 @@
-import { renderToStaticMarkup } from 'react-dom/server';
-import { Markdown } from './Markdown';
-
-/** The HTML a finished message renders to. */
-const html = (content: string) => renderToStaticMarkup(<Markdown content={content} />);
+import { messageHtml as html } from './test-html';
 
 describe('a bullet list and a numbered list one under the other', () => {
   it('renders two lists side by side, not the second nested in the first one’s last item', () => {

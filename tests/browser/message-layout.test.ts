@@ -1,0 +1,52 @@
+import { setUpBrowser } from './support/browser';
+import { agentMessages, messageItems, seededPosts, sendMessage, startThread } from './support/app';
+
+/**
+ * How a message's text is laid out on a phone: a wide table keeps its words whole and scrolls
+ * sideways in its own box (the page itself never scrolls sideways), and a right-to-left paragraph
+ * reads right to left next to a left-to-right one.
+ */
+const browser = setUpBrowser();
+
+const TABLE = [
+  '| Day | Morning | Afternoon | Evening | Cost | Transport | Notes |',
+  '| --- | --- | --- | --- | --- | --- | --- |',
+  '| Monday | Alfama walking tour | Tile museum | Fado dinner | €120 | Tram 28 | Book ahead |',
+].join('\n');
+const ARABIC = 'مرحبا بالجميع، كيف حالكم اليوم؟';
+const MESSAGE = `${TABLE}\n\n${ARABIC}\n\nAnd this line is English.`;
+
+it(
+  'on a phone, a wide table scrolls in its box with whole words, and Arabic reads right to left',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    await startThread(page, post!);
+    await sendMessage(page, MESSAGE);
+    const mine = messageItems(page).filter({ hasText: 'Alfama walking tour' }).first();
+    await mine.and(page.locator('[data-status="complete"]')).waitFor({ timeout: 15_000 });
+    await agentMessages(page).last().and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+
+    const layout = await mine.evaluate((item) => {
+      const box = item.querySelector('table')?.parentElement;
+      const headers = [...item.querySelectorAll('th')];
+      const lineHeight = Number.parseFloat(getComputedStyle(headers[0]!).lineHeight);
+      const paragraphs = [...item.querySelectorAll('p')].map((p) => ({ text: p.textContent, direction: getComputedStyle(p).direction }));
+      return {
+        // A one-word header on more than one line was broken inside the word ("D/a/y").
+        headersOnOneLine: headers.every((th) => th.clientHeight < lineHeight * 1.8 + 12),
+        boxScrolls: box !== null && box !== undefined && box.scrollWidth > box.clientWidth,
+        pageScrollsSideways: document.documentElement.scrollWidth > window.innerWidth,
+        paragraphs,
+      };
+    });
+    await screenshot(page, 'message-layout-phone', { fullPage: false });
+    expect(layout.headersOnOneLine).toBe(true);
+    expect(layout.boxScrolls).toBe(true);
+    expect(layout.pageScrollsSideways).toBe(false);
+    expect(layout.paragraphs).toEqual([
+      { text: ARABIC, direction: 'rtl' },
+      { text: 'And this line is English.', direction: 'ltr' },
+    ]);
+  }),
+);
