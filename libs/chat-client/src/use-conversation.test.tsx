@@ -162,7 +162,7 @@ describe('useConversation with react-use-websocket mocked', () => {
       renderConversation();
       const { url, options: o } = latest();
       expect(typeof url).toBe('function');
-      expect(o.heartbeat).toEqual({ message: 'ping', returnMessage: 'pong', interval: 25_000, timeout: 60_000 });
+      expect(o.heartbeat).toEqual({ message: 'ping', returnMessage: 'pong', interval: 10_000, timeout: 20_000 });
       expect(o.reconnectAttempts).toBe(10);
       expect(o.filter?.(new MessageEvent('message', { data: JSON.stringify(frames.connected(0)) }))).toBe(false);
       expect(o.retryOnError).toBeFalsy(); // it would double-schedule reconnects on socket errors

@@ -53,6 +53,8 @@ describe('connectionWords', () => {
 
   it('says messages will be sent later while offline, but keeps a final close reason', () => {
     expect(connectionWords({ ...base, online: false, status: 'reconnecting' }).text).toBe("Offline — messages will be sent when you're back");
+    // A socket that has not noticed yet is no reason to say "Connected".
+    expect(connectionWords({ ...base, online: false, status: 'open' }).text).toBe("Offline — messages will be sent when you're back");
     expect(connectionWords({ ...base, online: false, status: 'closed', reason: 'This conversation was not found.' }).text).toBe(
       'This conversation was not found.',
     );

@@ -78,8 +78,9 @@ export function connectionWords(args: {
   reason: string | null;
 }): ConnectionWords {
   const { status, online, secondsToRetry, reason } = args;
-  if (status === 'open') return { text: 'Connected', canReconnect: false };
+  // The browser knows it is offline before a socket that still looks open finds out.
   if (!online && status !== 'closed') return { text: OFFLINE_TEXT, canReconnect: false };
+  if (status === 'open') return { text: 'Connected', canReconnect: false };
   switch (status) {
     case 'connecting':
       return { text: 'Connecting…', canReconnect: false };
