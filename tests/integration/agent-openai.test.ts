@@ -125,7 +125,9 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
 
   beforeAll(async () => {
     fake = await startFakeOpenAi();
-    service = await startChatService({ env: { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-service', OPENAI_MODEL: 'gpt-test' } });
+    // STALE_STREAM_AFTER_S=1: a reply untouched for 1 s counts as abandoned (swept every 0.5 s), so
+    // replies here must be kept alive by their own instance while the model is quiet.
+    service = await startChatService({ env: { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-service', OPENAI_MODEL: 'gpt-test', STALE_STREAM_AFTER_S: '1' } });
     post = (await listPosts(service))[0]!;
   }, 90_000);
   afterEach(() => {
@@ -291,4 +293,18 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     expect(messages.slice(1)).toEqual([{ role: 'user', content: 'Tell me a story' }]);
     fake.reply();
   });
+
+  it('keeps a reply streaming while its model is quiet for longer than the stale time (its instance is alive)', async () => {
+    // Pauses of 1.2 s between writes: longer than the 1 s after which an untouched reply is swept.
+    fake.reply({ pieces: ['Let me think.', ' Done thinking.'], splitEvery: 150, writeDelayMs: 1_200 });
+    const { socket } = await threadSocket();
+    ask(socket, 'Think hard');
+    const reply = (await socket.next('message', isAgentMessage)).data.message;
+    const done = await socket.next('done', (f) => f.data.message_id === reply.id);
+    expect(done.data).toMatchObject({ status: 'complete', content: 'Let me think. Done thinking.' });
+    expect(socket.all('done').filter((f) => f.data.message_id === reply.id)).toHaveLength(1);
+    fake.reply();
+    await sleep(1_300); // the fake server's pause after its last write, before it ends the response
+
+  }, 30_000);
 });

@@ -34,6 +34,9 @@ beforeAll(async () => {
     DEMO_AGENT_TOKEN_DELAY_MS: '20',
     // Small, to show the budget is one across instances (no other test here makes visitors).
     VISITORS_PER_ADDRESS_PER_10_MIN: '4',
+    // A reply untouched for 2 s is abandoned (its instance died): swept every second, while the
+    // replies streaming on live instances are touched every half second and must never be swept.
+    STALE_STREAM_AFTER_S: '2',
     LOG_LEVEL: 'warn',
   };
   // Started together on purpose: migrations and seeding must not race (advisory lock).
@@ -262,6 +265,31 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     // The periodic session check runs once a minute: this was the announcement through Redis.
     expect(Date.now() - startedAt).toBeLessThan(5_000);
   });
+
+  it('ends, for readers on another instance, a reply whose instance was killed mid-stream: interrupted, and Try again answers it', async () => {
+    const [postgresUrl, redisUrl] = [postgres!.url, redis!.url];
+    const doomed = await startChatService({ env: { ...a.env, DATABASE_URL: postgresUrl, REDIS_URL: redisUrl, INSTANCE_ID: 'instance-c' } });
+    const gina = await signUp(a, { display_name: 'Gina' });
+    const thread = await createThread(a, gina.sessionToken);
+    const onC = await join(doomed, thread.conversation_id, gina);
+    const onA = await join(a, thread.conversation_id, gina);
+    sendNext(onC.socket, 'Tell me something long, please.');
+    const reply = await frame(onA.socket, 'message', (f) => f.data.message.author.kind === 'agent', 'the agent reply, seen on A');
+    const replyId = reply.data.message.id;
+    await frame(onA.socket, 'stream', (f) => f.data.message_id === replyId, 'streamed text on A');
+
+    await doomed.stop('SIGKILL');
+    const done = await frame(onA.socket, 'done', (f) => f.data.message_id === replyId, 'done for the orphaned reply on A');
+    expect(done.data.status).toBe('interrupted');
+    const history = await getHistory(a, thread.conversation_id, { token: gina.sessionToken });
+    expect(history.messages.find((m) => m.id === replyId)?.status).toBe('interrupted');
+
+    onA.socket.send({ event: 'action', data: { action: 'retry_reply', message_id: replyId } });
+    const again = await frame(onA.socket, 'message', (f) => f.data.message.author.kind === 'agent' && f.data.message.id !== replyId, 'the new reply');
+    const finished = await frame(onA.socket, 'done', (f) => f.data.message_id === again.data.message.id, 'the new reply done');
+    // A reply streaming on a live instance is not taken for abandoned.
+    expect(finished.data.status).toBe('complete');
+  }, 60_000);
 
   it('loses no acknowledged message when an instance stops: its clients reconnect to the other and resync', async () => {
     const erin = await signUp(a, { display_name: 'Erin' });

@@ -42,6 +42,11 @@ const Env = z.object({
   SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
   /** Behind one trusted reverse proxy: take the client address (WebSockets, direct REST calls) from the last X-Forwarded-For entry. */
   WS_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
+  /**
+   * A reply whose row nobody has touched for this long (its instance crashed, or could not save
+   * the end) is marked interrupted and its readers told. Replies streaming are touched 4 times as often.
+   */
+  STALE_STREAM_AFTER_S: z.coerce.number().int().min(1).max(3_600).default(60),
   /** How often ended sessions, and visitors left without one (with their threads), are deleted. */
   RETENTION_SWEEP_INTERVAL_S: z.coerce.number().int().min(1).max(86_400).default(3_600),
   /** When set, `GET /metrics` requires `Authorization: Bearer <METRICS_TOKEN>`; unset, it is open (keep it off the public network). */
@@ -78,6 +83,8 @@ export interface ChatServiceConfig {
   };
   /** How often the retention sweep runs (ms). */
   retentionSweepMs: number;
+  /** After how long without a touch a `streaming` reply counts as abandoned (ms). */
+  staleStreamAfterMs: number;
   /** Which values were generated because they were not configured (logged as warnings). */
   generated: string[];
 }
@@ -124,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
       signUps: { points: e.SIGN_UPS_PER_ADDRESS_PER_HOUR, durationS: 60 * 60 },
     },
     retentionSweepMs: e.RETENTION_SWEEP_INTERVAL_S * 1000,
+    staleStreamAfterMs: e.STALE_STREAM_AFTER_S * 1000,
     generated,
   };
 }

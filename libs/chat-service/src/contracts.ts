@@ -64,8 +64,13 @@ export interface Store {
   listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessagePage>;
   /** The newest `limit` messages, oldest first: the agent's context. */
   recentMessages(conversationId: string, limit: number): Promise<Message[]>;
-  /** On start-up: replies left `streaming` by a crashed process become `interrupted`. Returns how many. */
-  interruptStaleStreams(olderThanMs: number): Promise<number>;
+  /**
+   * Replies left `streaming` by a process that is gone (not touched for `olderThanMs`) become
+   * `interrupted`. Returns them as they are now, so readers can be told.
+   */
+  interruptStaleStreams(olderThanMs: number): Promise<Message[]>;
+  /** Marks replies streaming here as alive (their rows' updated_at), so no sweep takes them for abandoned. */
+  keepStreamsAlive(messageIds: readonly string[]): Promise<void>;
   close(): Promise<void>;
 }
 

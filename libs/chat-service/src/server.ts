@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { ServerFrame } from '@confab/protocol';
 import type { Access, Realtime, Store } from './contracts';
 import { createAccess } from './access';
 import { createSignInLimiter } from './auth/rate-limit';
@@ -14,7 +15,7 @@ import { buildHttpApp } from './http/app';
 import type { HttpApp } from './http/deps';
 import type { Logger } from './logger';
 import { createMetrics, metricsObserver, registerMetricsRoutes } from './metrics';
-import { createRealtime, localSessionEnds, openRedisScaleOut, type RealtimeDeps, type RealtimeOptions, type ScaleOut } from './realtime';
+import { createRealtime, localSessionEnds, openRedisScaleOut, startStaleStreamSweep, sweepStaleStreams, type RealtimeDeps, type RealtimeOptions, type ScaleOut } from './realtime';
 import { seedPosts } from './seed';
 
 /** The realtime layer as the server drives it: the `Realtime` seam plus the HTTP upgrade hook. */
@@ -38,11 +39,6 @@ export interface ChatServiceOptions {
   createRealtime?: (deps: RealtimeDeps) => RealtimeService;
 }
 
-/**
- * On PostgreSQL other instances may be streaming right now, so only replies silent for this long
- * count as abandoned; PGlite belongs to this process alone, so every `streaming` row is stale.
- */
-const STALE_STREAM_MS_SHARED_DB = 5 * 60 * 1000;
 
 /** Builds the whole chat service: database (migrated, seeded), auth, REST, realtime. Does not listen yet. */
 export async function createChatService(
@@ -99,9 +95,6 @@ async function assembleServices(
   });
   const access = createAccess();
 
-  const interrupted = await store.interruptStaleStreams(database.driver === 'pglite' ? 0 : STALE_STREAM_MS_SHARED_DB);
-  if (interrupted > 0) logger.warn({ interrupted }, 'marked replies left streaming by a previous process as interrupted');
-
   // REST publishes through realtime, and realtime is built from the same pieces: bind late.
   let realtime: RealtimeService | null = null;
   const app = buildHttpApp({
@@ -133,6 +126,12 @@ async function assembleServices(
   realtime = realtimeService;
   routeUpgrades(app, realtimeService);
 
+  // Replies a previous process left `streaming`. PGlite belongs to this process alone, so every
+  // such row is stale now; on PostgreSQL other instances may be streaming (they touch their rows).
+  const sweepDeps = { store, logger, publish: (conversationId: string, frame: ServerFrame) => realtimeService.publish(conversationId, frame) };
+  await sweepStaleStreams(sweepDeps, database.driver === 'pglite' ? 0 : config.staleStreamAfterMs);
+  const stopStaleStreamSweep = startStaleStreamSweep(sweepDeps, config.staleStreamAfterMs);
+
   const stopRetentionSweep = startRetentionSweep(db, logger, config.retentionSweepMs);
   let closing: Promise<void> | null = null;
   return {
@@ -150,6 +149,7 @@ async function assembleServices(
     },
     close() {
       stopRetentionSweep();
+      stopStaleStreamSweep();
       closing ??= shutDown(realtimeService, app, store, logger, scaleOut);
       return closing;
     },

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Message } from '@confab/protocol';
 import type { ConversationRecord, MessagePage, MessagePatch, NewMessage, Store } from '../contracts';
@@ -55,6 +55,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
     listMessages: (conversationId, page) => listMessages(db, lastSeqs.read, conversationId, page),
     recentMessages: (conversationId, limit) => recentMessages(db, conversationId, limit),
     interruptStaleStreams: (olderThanMs) => interruptStaleStreams(db, olderThanMs),
+    keepStreamsAlive: (messageIds) => keepStreamsAlive(db, messageIds),
     close: options.close,
   };
 }
@@ -236,12 +237,20 @@ async function recentMessages(db: Database, conversationId: string, limit: numbe
   return rows.reverse().map(toMessage);
 }
 
-async function interruptStaleStreams(db: Database, olderThanMs: number): Promise<number> {
+async function interruptStaleStreams(db: Database, olderThanMs: number): Promise<Message[]> {
   const cutoff = new Date(Date.now() - olderThanMs);
   const rows = await db
     .update(messages)
     .set({ status: 'interrupted', finishReason: 'interrupted', updatedAt: sql`now()` })
     .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, cutoff)))
-    .returning({ id: messages.id });
-  return rows.length;
+    .returning();
+  return rows.map(toMessage);
+}
+
+async function keepStreamsAlive(db: Database, messageIds: readonly string[]): Promise<void> {
+  if (messageIds.length === 0) return;
+  await db
+    .update(messages)
+    .set({ updatedAt: sql`now()` })
+    .where(and(inArray(messages.id, [...messageIds]), eq(messages.status, 'streaming')));
 }

@@ -21,6 +21,11 @@ export interface AgentRepliesDeps {
   stopRelay?: StopRelay;
   /** Several instances: lets a client joining on another instance see replies streaming here. */
   sharedStreams?: SharedStreams;
+  /**
+   * How often the rows of replies streaming here are touched, so no stale-stream sweep (which
+   * takes a row untouched for 4 times as long as abandoned) interrupts them. Default 15 s.
+   */
+  keepAliveMs?: number;
   /** Called with the number of replies streaming on this instance whenever it changes (metrics). */
   onStreamingChange?(count: number): void;
   /**
@@ -64,6 +69,7 @@ interface InFlightReply {
 }
 
 const FINISH_REASON_STOPPED = 'stopped_by_user';
+const DEFAULT_KEEP_ALIVE_MS = 15_000;
 const FINISH_REASON_INTERRUPTED = 'server_shutdown';
 
 /**
@@ -79,6 +85,7 @@ export class AgentReplies {
   private readonly persistIntervalMs: number;
   private readonly historyLimit: number;
   private readonly log: Logger;
+  private readonly keepAlive: NodeJS.Timeout;
 
   constructor(private readonly deps: AgentRepliesDeps) {
     this.streamIntervalMs = deps.streamIntervalMs ?? 30;
@@ -86,6 +93,14 @@ export class AgentReplies {
     this.historyLimit = deps.historyLimit ?? 50;
     this.log = deps.logger.child({ component: 'agent-replies', agent: deps.provider.name });
     deps.stopRelay?.listen((conversationId, messageId, requester) => this.stopHere(conversationId, messageId, requester) === 'stopped');
+    this.keepAlive = setInterval(() => this.touchStreaming(), deps.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS);
+    this.keepAlive.unref();
+  }
+
+  /** A model may go quiet for a while (thinking): its reply is alive as long as this process is. */
+  private touchStreaming(): void {
+    if (this.inFlight.size === 0) return;
+    this.deps.store.keepStreamsAlive([...this.inFlight.keys()]).catch((error: unknown) => this.log.warn({ err: error }, 'could not mark replies streaming here as alive'));
   }
 
   /** Queues a reply to `userMessage`; returns at once. `replacing`: the reply this one answers again (left out of the model's context). */
@@ -138,6 +153,7 @@ export class AgentReplies {
   /** Stops taking replies, interrupts those in flight (they end `interrupted`), waits until all are settled. */
   async shutdown(): Promise<void> {
     this.accepting = false;
+    clearInterval(this.keepAlive);
     for (const reply of this.inFlight.values()) reply.controller.abort('interrupted' satisfies AbortCause);
     await Promise.all(this.queues.values());
     await this.deps.flushPublished?.();
@@ -319,7 +335,7 @@ export class AgentReplies {
         model: outcome.model,
       });
     } catch (error) {
-      // The row stays `streaming`; start-up marks such rows `interrupted` (Store.interruptStaleStreams).
+      // The row stays `streaming` (no longer touched): the stale-stream sweep marks it `interrupted`.
       this.log.error({ err: error, messageId: message.id }, 'could not save the finished reply');
     }
     this.inFlight.delete(message.id);

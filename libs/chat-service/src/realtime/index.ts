@@ -19,6 +19,7 @@ export { RedisBus } from './bus-redis';
 export type { RealtimeObserver } from './observer';
 export { openRedisScaleOut, type ScaleOut } from './scale-out';
 export { localSessionEnds, type SessionEnds } from './session-ends';
+export { startStaleStreamSweep, sweepStaleStreams } from './stale-streams';
 export type { SharedStreams } from './shared-streams';
 export type { StopRelay } from './stop-relay';
 

@@ -123,6 +123,7 @@ export class RealtimeService implements Realtime {
       sharedStreams: deps.sharedStreams,
       onStreamingChange: (count) => deps.observer?.repliesStreaming(count),
       flushPublished: deps.flushBus,
+      keepAliveMs: deps.config.staleStreamAfterMs / 4,
     });
     this.sessions = new SessionWatch(deps.auth, this.log, () => this.hub.all(), deps.sessionCheckIntervalMs);
     deps.sessionEnds?.listen((sessionId) => this.sessions.closeSession(sessionId));
