@@ -1,10 +1,11 @@
 import { setUpBrowser } from './support/browser';
-import { agentMessages, messageItems, seededPosts, sendMessage, startThread } from './support/app';
+import { agentMessages, composer, messageItems, seededPosts, sendMessage, startThread } from './support/app';
 
 /**
  * How a message's text is laid out on a phone: a wide table keeps its words whole and scrolls
  * sideways in its own box (the page itself never scrolls sideways), and a right-to-left paragraph
- * reads right to left next to a left-to-right one.
+ * reads right to left next to a left-to-right one. And a phone keyboard's Enter makes a new line
+ * (it has no Shift+Enter): the Send button sends.
  */
 const browser = setUpBrowser();
 
@@ -17,11 +18,20 @@ const ARABIC = 'مرحبا بالجميع، كيف حالكم اليوم؟';
 const MESSAGE = `${TABLE}\n\n${ARABIC}\n\nAnd this line is English.`;
 
 it(
-  'on a phone, a wide table scrolls in its box with whole words, and Arabic reads right to left',
+  'on a phone, Enter makes a new line, a wide table scrolls in its box with whole words, and Arabic reads right to left',
   browser.test(async ({ env, newPerson, screenshot }) => {
     const [post] = await seededPosts(env);
     const { page } = await newPerson({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
     await startThread(page, post!);
+
+    const { box } = composer(page);
+    await box.fill('first line');
+    await box.press('Enter');
+    await box.pressSequentially('second line');
+    expect(await box.inputValue()).toBe('first line\nsecond line');
+    expect(await messageItems(page).count()).toBe(0);
+    await page.getByText('Enter for a new line, Send to send').waitFor({ state: 'attached' });
+
     await sendMessage(page, MESSAGE);
     const mine = messageItems(page).filter({ hasText: 'Alfama walking tour' }).first();
     await mine.and(page.locator('[data-status="complete"]')).waitFor({ timeout: 15_000 });

@@ -24,9 +24,15 @@ export interface ComposerProps {
 
 /** Phone width: must match the `max-width: 640px` rules of conversation.module.css. */
 const NARROW_SCREEN = '(max-width: 640px)';
+/**
+ * A touch screen with no mouse (a phone, a tablet): its keyboard has no Shift+Enter, so Enter
+ * makes a new line there and the Send button sends, as in other chat apps.
+ */
+const TOUCH_ONLY = '(pointer: coarse) and (hover: none)';
 
 /**
- * Enter sends, Shift+Enter starts a new line; the text survives a refused send. Memoized: the
+ * Enter sends, Shift+Enter starts a new line (on a touch-only screen Enter is a new line and Send
+ * sends); the text survives a refused send. Memoized: the
  * conversation re-renders for every streamed token, the composer only when its props change.
  */
 export const Composer = memo(function Composer({
@@ -41,6 +47,7 @@ export const Composer = memo(function Composer({
 }: ComposerProps) {
   const id = useId();
   const narrow = useMediaQuery(NARROW_SCREEN);
+  const touchOnly = useMediaQuery(TOUCH_ONLY);
   const box = useRef<HTMLTextAreaElement>(null);
   useEffect(() => {
     // Not on touch screens: focusing there opens the on-screen keyboard over the conversation.
@@ -78,7 +85,7 @@ export const Composer = memo(function Composer({
       return;
     }
     // isComposing: Enter confirms an IME candidate (Japanese, Chinese…) and must not send.
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !touchOnly) {
       event.preventDefault();
       submit();
     }
@@ -125,7 +132,7 @@ export const Composer = memo(function Composer({
       </div>
       <div className={styles.composerFoot}>
         <span id={`${id}-hint`} className={styles.hint}>
-          Enter to send, Shift+Enter for a new line
+          {touchOnly ? 'Enter for a new line, Send to send' : 'Enter to send, Shift+Enter for a new line'}
         </span>
         {text.length >= COUNTER_THRESHOLD && (
           <span id={`${id}-count`} className={`${styles.counter} ${tooLong ? styles.counterOver : ''}`} aria-live="polite">
