@@ -13,8 +13,8 @@ export default async function HomePage() {
       <div className={styles.hero}>
         <h1>Talk to an agent</h1>
         <p className={styles.lead}>
-          Each post has an AI agent. Join its shared conversation, or start a private thread and talk to it by text or
-          by voice.
+          Each post has an AI agent. Join its shared conversation, or start a private thread and talk to it
+          {voice ? ' by text or by voice.' : '.'}
         </p>
       </div>
       {posts.length === 0 ? (

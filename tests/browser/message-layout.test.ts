@@ -60,3 +60,19 @@ it(
     ]);
   }),
 );
+
+it(
+  'in a short window (a laptop at 200% zoom) a long-titled thread leaves the conversation room to read',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson({ viewport: { width: 640, height: 360 } });
+    await startThread(page, post!);
+    await sendMessage(page, 'Could you help me plan a three day trip to Lisbon in spring with a modest budget and lots of walking?');
+    await agentMessages(page).last().and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { level: 1, name: /^Could you help me plan/ }).waitFor();
+    const scrollerHeight = await page.getByTestId('message-scroll').evaluate((el) => el.clientHeight);
+    await screenshot(page, 'message-layout-short-window', { fullPage: false });
+    // The page header, title, voice row, panel header and message box took all but ~50 px before.
+    expect(scrollerHeight).toBeGreaterThanOrEqual(100);
+  }),
+);

@@ -44,10 +44,11 @@ const harnessHasLiveKit = Boolean(process.env.LIVEKIT_URL);
     await page.locator('body').focus();
     for (let i = 0; i < 12 && !(await start.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Tab');
     expect(await start.evaluate((el) => el === document.activeElement)).toBe(true);
-    // No "Voice" badge promising calls this server cannot place.
+    // No "Voice" badge, nor words, promising calls this server cannot place.
     await page.goto('/');
     await page.getByRole('heading', { name: 'Talk to an agent' }).waitFor();
     expect(await page.getByText('Voice', { exact: true }).count()).toBe(0);
+    expect(await page.locator('main').textContent()).not.toMatch(/by voice/);
   }),
 );
 

@@ -60,8 +60,9 @@ export default async function PostPage({ params }: PostPageProps) {
   const card = <AgentCard agent={agent} demo={demo} />;
   const hint = (
     <p className={styles.hint}>
-      A private thread is just you and {agent.name}, by text or by voice. In the shared conversation, mention @{agent.handle} to
-      get an answer.
+      A private thread is just you and {agent.name}
+      {agent.voice_enabled && isVoiceConfigured() ? ', by text or by voice' : ''}. In the shared conversation, mention @
+      {agent.handle} to get an answer.
     </p>
   );
 
