@@ -12,15 +12,16 @@ import { logger } from './logger';
  * calls the chat service with it; "not found" comes back as null so pages can call notFound().
  */
 
-/** What the UI may know about the caller: never the token. */
+/** What the UI may know about the caller: never the token. `unknown`: the chat service could not say. */
 export interface Viewer {
-  kind: Identity['kind'] | 'anonymous';
+  kind: Identity['kind'] | 'anonymous' | 'unknown';
   displayName: string | null;
 }
 
 /**
  * For the layout's header. The header must not take every page down with it: if the chat
- * service is unreachable, the caller is shown as signed out and the page reports the outage.
+ * service is unreachable, the caller is `unknown` (not "signed out": a signed-in person shown
+ * "Sign in" would think their session was lost) and the page reports the outage.
  */
 export async function loadViewer(): Promise<Viewer> {
   try {
@@ -32,7 +33,7 @@ export async function loadViewer(): Promise<Viewer> {
     // `next build`: hand that back to Next instead of logging it as an outage.
     unstable_rethrow(error);
     logger.warn({ err: error }, 'could not resolve the caller for the header');
-    return { kind: 'anonymous', displayName: null };
+    return { kind: 'unknown', displayName: null };
   }
 }
 

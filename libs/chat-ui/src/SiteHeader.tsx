@@ -4,9 +4,13 @@ import { SignInLink } from './SignInLink';
 import { SignOutButton } from './SignOutButton';
 import styles from './site.module.css';
 
-/** What the header may know about the caller (never a token). */
+/**
+ * What the header may know about the caller (never a token). `unknown`: the chat service could
+ * not say (down, slow), so the header offers neither "Sign in" (a signed-in person would think
+ * they were signed out) nor a name.
+ */
 export interface HeaderViewer {
-  kind: 'user' | 'visitor' | 'anonymous';
+  kind: 'user' | 'visitor' | 'anonymous' | 'unknown';
   displayName: string | null;
 }
 
@@ -28,16 +32,15 @@ export function SiteHeader({ viewer }: { viewer: HeaderViewer }) {
           <NavLink href="/threads" section="/threads/">
             Your threads
           </NavLink>
-          {viewer.kind === 'user' ? (
+          {viewer.kind === 'user' && (
             <span className={styles.account}>
               <span className={styles.userName} data-testid="current-user">
                 {viewer.displayName}
               </span>
               <SignOutButton />
             </span>
-          ) : (
-            <SignInLink />
           )}
+          {(viewer.kind === 'visitor' || viewer.kind === 'anonymous') && <SignInLink />}
         </nav>
       </div>
     </header>
