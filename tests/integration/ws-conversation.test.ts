@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type Post } from '@confab/protocol';
+import { MAX_FRAME_BYTES, MAX_READ_FRAME_BYTES, MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type Post } from '@confab/protocol';
 import { withChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
 import { createThread, createVisitor, getHistory, listPosts, signUp, ticketFor } from '../support/api';
@@ -135,10 +135,22 @@ describe('frames', () => {
     expect((await socket.next('ack')).data.client_message_id).toBe(clientMessageId);
   });
 
-  it('closes with 1009 (message too big) on a frame over the size limit', async () => {
+  it('answers a frame over the size limit with a typed error (MESSAGE_TOO_LONG naming a message), and keeps serving the socket', async () => {
     const user = await signUp(service);
     const { socket } = await join(post.conversation_id, user);
     socket.send('x'.repeat(MAX_FRAME_BYTES + 1));
+    expect((await socket.next('error')).data.code).toBe('VALIDATION_ERROR');
+    const huge = sendNext(socket, 'y'.repeat(70_000));
+    expect((await socket.next('error', (f) => f.data.code === 'MESSAGE_TOO_LONG')).data.client_message_id).toBe(huge);
+    expect(socket.closeCode).toBeNull();
+    const fine = sendNext(socket, 'short again');
+    expect((await socket.next('ack')).data.client_message_id).toBe(fine);
+  });
+
+  it(`closes with 1009 (message too big), unread, on a frame over ${MAX_READ_FRAME_BYTES} bytes`, async () => {
+    const user = await signUp(service);
+    const { socket } = await join(post.conversation_id, user);
+    socket.send('x'.repeat(MAX_READ_FRAME_BYTES + 1));
     expect(await socket.closed()).toBe(1009);
   });
 

@@ -9,6 +9,12 @@ export const TYPING_MIN_INTERVAL_MS = 1_000;
 export const TYPING_AUTO_STOP_MS = 5_000;
 /** Largest WebSocket frame the server accepts (bytes). A 10,000-char message of 4-byte chars plus envelope fits. */
 export const MAX_FRAME_BYTES = 64 * 1024;
+/**
+ * Frames over MAX_FRAME_BYTES up to this size are still read, to answer them with a typed error
+ * (MESSAGE_TOO_LONG for a message, naming its client_message_id); a larger one closes the socket
+ * with 1009 unread.
+ */
+export const MAX_READ_FRAME_BYTES = 1024 * 1024;
 /** Outbox capacity per conversation in the browser (FIFO; full means the UI refuses with a message). */
 export const OUTBOX_CAPACITY = 100;
 /** Page size for message history. */

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CloseCode, HEARTBEAT_PONG, MAX_FRAME_BYTES, OUTBOX_CAPACITY, type Message, type ServerFrame } from '@confab/protocol';
+import { CloseCode, HEARTBEAT_PONG, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_READ_FRAME_BYTES, OUTBOX_CAPACITY, type Message, type ServerFrame } from '@confab/protocol';
 import type { ChatServiceConfig } from '../config';
 import type { Access, Auth, ConversationRecord, Principal, Realtime, Store } from '../contracts';
 import type { Logger } from '../logger';
@@ -85,7 +85,8 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 export class RealtimeService implements Realtime {
   // UTF-8 is checked per frame in onFrame: ws would close with 1007 instead of a typed error.
   // No permessage-deflate: broadcasts write prepared frames (text-frame.ts), which only holds uncompressed.
-  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, skipUTF8Validation: true, perMessageDeflate: false });
+  // Frames over MAX_FRAME_BYTES are refused in words (onFrame); only past MAX_READ_FRAME_BYTES does ws close with 1009.
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: MAX_READ_FRAME_BYTES, skipUTF8Validation: true, perMessageDeflate: false });
   private readonly hub: ConversationHub;
   private readonly replies: AgentReplies;
   private readonly typing = new TypingRelay((conversationId, frame) => this.publish(conversationId, frame));
@@ -258,7 +259,7 @@ export class RealtimeService implements Realtime {
 
     ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
     ws.on('error', (error: Error & { code?: string }) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log.warn({ maxPayload: MAX_FRAME_BYTES }, 'frame over the size limit: closing with 1009');
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log.warn({ maxPayload: MAX_READ_FRAME_BYTES }, 'frame over the size limit: closing with 1009');
       else log.warn({ err: error }, 'WebSocket error');
     });
     ws.on('close', (code) => this.onClose(connection, code));
@@ -278,6 +279,7 @@ export class RealtimeService implements Realtime {
 
   private onFrame(connection: ClientConnection, data: RawData, isBinary: boolean): void {
     if (!this.withinFrameRate(connection, data, isBinary)) return;
+    if (rawDataToBuffer(data).length > MAX_FRAME_BYTES) return this.refuseLargeFrame(connection, data, isBinary);
     const text = isBinary ? null : frameText(data);
     if (!isBinary && text === null) {
       connection.sendError({ code: 'VALIDATION_ERROR', message: 'Frame is not valid UTF-8.' });
@@ -331,7 +333,17 @@ export class RealtimeService implements Realtime {
     return false;
   }
 
-  /** Actions and syncs run in arrival order per connection. */
+  /** A frame over MAX_FRAME_BYTES: a message that long is MESSAGE_TOO_LONG (naming it, so the client marks it failed). */
+  private refuseLargeFrame(connection: ClientConnection, data: RawData, isBinary: boolean): void {
+    const text = isBinary ? null : frameText(data);
+    const clientMessageId = text === null ? undefined : clientMessageIdOf(text);
+    if (clientMessageId) {
+      connection.sendError({ code: 'MESSAGE_TOO_LONG', message: `Messages can be at most ${MAX_MESSAGE_CHARS} characters.`, client_message_id: clientMessageId });
+    } else {
+      connection.sendError({ code: 'VALIDATION_ERROR', message: `Frames can be at most ${MAX_FRAME_BYTES} bytes.` });
+    }
+  }
+
   // ---------- typing ----------
 
   private onTyping(connection: ClientConnection, state: 'start' | 'stop'): void {
