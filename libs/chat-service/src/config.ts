@@ -33,6 +33,12 @@ const Env = z.object({
   INSTANCE_ID: z.string().optional(),
   /** Frames per second one WebSocket may send on average, and at once (burst); beyond: RATE_LIMIT, then close 4429. */
   WS_FRAME_RATE_PER_S: z.coerce.number().positive().max(10_000).default(20),
+  /**
+   * Every this many seconds each socket is sent a WebSocket ping; one that has answered nothing
+   * since the last round is dropped (a client gone without closing: a dead network path, a
+   * suspended laptop), so it stops holding its connection slots.
+   */
+  WS_PING_INTERVAL_S: z.coerce.number().positive().max(3_600).default(30),
   WS_FRAME_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
   /** Open WebSockets per identity (all tabs and devices) and per client address, on this instance; beyond: TOO_MANY_CONNECTIONS, close 4429. */
   WS_MAX_CONNECTIONS_PER_IDENTITY: z.coerce.number().int().min(1).default(20),
@@ -70,6 +76,7 @@ export interface ChatServiceConfig {
   metricsToken: string | undefined;
   /** WebSocket abuse limits (see the WS_* variables). */
   ws: {
+    pingIntervalMs: number;
     frameRatePerS: number;
     frameBurst: number;
     maxConnectionsPerIdentity: number;
@@ -120,6 +127,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
     instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,
     metricsToken: e.METRICS_TOKEN,
     ws: {
+      pingIntervalMs: e.WS_PING_INTERVAL_S * 1000,
       frameRatePerS: e.WS_FRAME_RATE_PER_S,
       frameBurst: e.WS_FRAME_BURST,
       maxConnectionsPerIdentity: e.WS_MAX_CONNECTIONS_PER_IDENTITY,

@@ -22,6 +22,8 @@ export class ClientConnection {
    */
   queuedSyncAfter: number | null = null;
   expiryTimer: NodeJS.Timeout | undefined;
+  /** Whether anything (a frame, a pong) came from the client since the last liveness ping. */
+  heardFrom = true;
   /** Whether typing frames have been dropped because the socket is backed up (logged once). */
   private shedding = false;
   /** The client applies delta-only `stream` frames (it asked with `DELTA_STREAMS_QUERY`). */

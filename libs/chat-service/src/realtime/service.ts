@@ -98,6 +98,7 @@ export class RealtimeService implements Realtime {
   private readonly frameRate: FrameRateOptions;
   private accepting = true;
   private shutdownPromise: Promise<void> | null = null;
+  private readonly liveness: NodeJS.Timeout;
 
   constructor(private readonly deps: RealtimeServiceDeps) {
     this.log = deps.logger.child({ component: 'realtime' });
@@ -127,6 +128,8 @@ export class RealtimeService implements Realtime {
       keepAliveMs: deps.config.staleStreamAfterMs / 4,
     });
     this.sessions = new SessionWatch(deps.auth, this.log, () => this.hub.all(), deps.sessionCheckIntervalMs);
+    this.liveness = setInterval(() => this.pingOrDrop(), deps.config.ws.pingIntervalMs);
+    this.liveness.unref();
     deps.sessionEnds?.listen((sessionId) => this.sessions.closeSession(sessionId));
     this.commands = new ConversationCommands({
       store: deps.store,
@@ -257,7 +260,13 @@ export class RealtimeService implements Realtime {
     this.hub.join(connection);
     this.sessions.watch(connection);
 
-    ws.on('message', (data, isBinary) => this.onFrame(connection, data, isBinary));
+    ws.on('message', (data, isBinary) => {
+      connection.heardFrom = true;
+      this.onFrame(connection, data, isBinary);
+    });
+    ws.on('pong', () => {
+      connection.heardFrom = true;
+    });
     ws.on('error', (error: Error & { code?: string }) => {
       if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') log.warn({ maxPayload: MAX_READ_FRAME_BYTES }, 'frame over the size limit: closing with 1009');
       else log.warn({ err: error }, 'WebSocket error');
@@ -344,6 +353,23 @@ export class RealtimeService implements Realtime {
     }
   }
 
+  /**
+   * One liveness round: a socket silent since the last round (no frame, no pong) is gone without
+   * closing and is dropped; the others get a ping (browsers answer it themselves).
+   */
+  private pingOrDrop(): void {
+    for (const connection of this.hub.all()) {
+      if (!connection.isOpen) continue;
+      if (!connection.heardFrom) {
+        connection.log.info('dropping a WebSocket that answered no ping');
+        connection.ws.terminate();
+        continue;
+      }
+      connection.heardFrom = false;
+      connection.ws.ping();
+    }
+  }
+
   // ---------- typing ----------
 
   private onTyping(connection: ClientConnection, state: 'start' | 'stop'): void {
@@ -357,6 +383,7 @@ export class RealtimeService implements Realtime {
 
   private async runShutdown(): Promise<void> {
     this.accepting = false;
+    clearInterval(this.liveness);
     this.sessions.stop();
     // Replies in flight end `interrupted` and their `done` frames go out before the sockets close.
     await this.replies.shutdown();
