@@ -187,4 +187,13 @@ describe('Markdown: the streaming caret sits where text is being written', () =>
     const streaming = render(<Markdown content={content} caret={caret} />).container;
     expect(text(streaming)).toBe(text(finished));
   });
+
+  it('hides a list marker whose item has not arrived yet (no stray "-" after the paragraph above)', () => {
+    for (const content of ['You can press Stop at any time.\n-', 'Steps:\n1.', 'Steps:\n\n2. ']) {
+      const host = render(<Markdown content={content} caret={caret} />).container;
+      expect([content, text(host)]).toEqual([content, content.split('\n')[0]]);
+    }
+    // Finished, a lone marker is what the message says: shown as written.
+    expect(text(render(<Markdown content="Steps:\n1." />).container)).toContain('1.');
+  });
 });

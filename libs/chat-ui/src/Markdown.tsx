@@ -152,6 +152,17 @@ function withCaretAtEnd(node: ReactNode, caret: ReactNode): ReactNode {
 }
 
 /**
+ * A streaming reply's last line when it is only a list marker so far ("-", "2."): the item's
+ * words are a token away, and until then the marker would show as a stray character at the end
+ * of the paragraph above.
+ */
+const BARE_LIST_MARKER = /(?:^|\n)[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]*$/;
+
+function withoutBareListMarker(text: string): string {
+  return text.replace(BARE_LIST_MARKER, '');
+}
+
+/**
  * One top-level block, memoized on its text: it parses again only when its own text changes.
  * `caret`: the streaming reply's, put at the end of this (its last) block's text.
  */
@@ -173,7 +184,7 @@ const MarkdownBlock = memo(function MarkdownBlock({ text, caret }: { text: strin
  */
 export const Markdown = memo(function Markdown({ content, caret }: { content: string; caret?: ReactNode }) {
   const blocks = splitMarkdownBlocks(content);
-  const tail = caret === undefined ? null : (blocks.pop() ?? '');
+  const tail = caret === undefined ? null : withoutBareListMarker(blocks.pop() ?? '');
   // One shape whether or not a caret is shown, so the blocks above keep their DOM when it goes.
   return (
     <>
