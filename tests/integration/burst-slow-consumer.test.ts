@@ -61,8 +61,9 @@ it('sheds typing first, then closes a reader that stopped reading with 4429; it 
       socket.close();
     }),
   );
-  const typist = await signUp(service, { display_name: 'Typist' });
-  const typistSocket = await join(typist);
+  // Typing starts are relayed at most once a second per person: typists take turns.
+  const typists = await Promise.all(Array.from({ length: 20 }, (_, i) => signUp(service, { display_name: `Typist ${i}` })));
+  const typistSockets = await Promise.all(typists.map((typist) => join(typist)));
   const healthy = await join(null);
   const slow = await join(null, proxy.port);
   const slowId = slow.all('connected')[0]!.data.connection_id;
@@ -74,6 +75,7 @@ it('sheds typing first, then closes a reader that stopped reading with 4429; it 
     slow.send({ event: 'sync', data: { after_seq: 0 } });
     syncsAsked += 1;
     await sleep(60);
+    const typistSocket = typistSockets[step % typistSockets.length]!;
     typistSocket.send({ event: 'typing', data: { state: 'start' } });
     typingStarts += 1;
     await healthy.next('typing', (f) => f.data.state === 'start', 10_000);
@@ -108,8 +110,9 @@ it('sheds typing first, then closes a reader that stopped reading with 4429; it 
   // The same reader reconnects and catches up from what it holds; the healthy one never noticed.
   const again = await join(null, proxy.port);
   const id = `after-${randomUUID()}`;
-  typistSocket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'still flowing', client_message_id: id } });
-  const ack = await typistSocket.next('ack', (f) => f.data.client_message_id === id);
+  const writer = typistSockets[0]!;
+  writer.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'still flowing', client_message_id: id } });
+  const ack = await writer.next('ack', (f) => f.data.client_message_id === id);
   again.send({ event: 'sync', data: { after_seq: HISTORY_MESSAGES } });
   const caughtUp = await again.next('sync');
   expect(caughtUp.data.messages.map((m) => m.seq)).toEqual([ack.data.seq]);
@@ -120,7 +123,7 @@ it('sheds typing first, then closes a reader that stopped reading with 4429; it 
     `reliability: slow consumer: asked ${syncsAsked} full syncs without reading; typing shed at ${Number(shedding?.bufferedAmount)} B, ` +
       `closed 4429 at ${Number(closing?.bufferedAmount)} B buffered; typing starts delivered ${slowStarts}/${typingStarts} (healthy reader ${typingStarts}/${typingStarts})\n`,
   );
-  for (const socket of [typistSocket, healthy, again]) socket.close();
+  for (const socket of [...typistSockets, healthy, again]) socket.close();
 }, 180_000);
 
 async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
