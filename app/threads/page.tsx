@@ -1,7 +1,7 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { loadThreads, loadViewer } from '@confab/auth';
-import { LocalTime } from '@confab/chat-ui';
+import { DeleteThreadButton, LocalTime } from '@confab/chat-ui';
 import status from '../status.module.css';
 import styles from './threads.module.css';
 
@@ -38,7 +38,10 @@ export default async function ThreadsPage() {
                 </p>
                 {thread.preview && <p className={styles.preview}>{thread.preview}</p>}
               </div>
-              <LocalTime iso={thread.updated_at} className={styles.time} />
+              <div className={styles.side}>
+                <LocalTime iso={thread.updated_at} className={styles.time} />
+                <DeleteThreadButton threadId={thread.id} title={thread.title} />
+              </div>
             </li>
           ))}
         </ul>

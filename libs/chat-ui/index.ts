@@ -24,6 +24,7 @@ export { LocalTime } from './src/LocalTime';
 export { SignInLink } from './src/SignInLink';
 export { SignOutButton } from './src/SignOutButton';
 export { StartThreadButton } from './src/StartThreadButton';
+export { DeleteThreadButton } from './src/DeleteThreadButton';
 export { SiteHeader } from './src/SiteHeader';
 export type { HeaderViewer } from './src/SiteHeader';
 export { safeNextPath } from './src/api-client';

@@ -11,8 +11,10 @@ import {
   postVoiceMessage,
   request,
   signUp,
+  ticketFor,
 } from '../support/api';
 import { startChatService, type RunningChatService } from '../support/chat-service';
+import { TestSocket } from '../support/ws-client';
 
 let service: RunningChatService;
 
@@ -103,6 +105,30 @@ describe('threads', () => {
     expect(fresh.status).toBe(201);
     expect([first.id, named.id]).not.toContain(fresh.id);
     expect(await listThreads(service, visitor.sessionToken)).toHaveLength(4);
+  });
+
+  it('deletes a thread for its owner only: gone from the list, its history and its open sockets (NOT_FOUND, close 4404)', async () => {
+    const owner = await createVisitor(service);
+    const stranger = await signUp(service);
+    const thread = await createThread(service, owner.sessionToken, { title: 'To forget' });
+    await postVoiceMessage(service, thread.id, { role: 'user', content: 'something private', client_message_id: randomUUID() });
+    const { ticket } = await ticketFor(service, owner.sessionToken);
+    const socket = await TestSocket.open(`${service.wsBase}conversation/${thread.id}/?token=${encodeURIComponent(ticket)}`);
+    await socket.next('connected');
+
+    // Someone else's delete is the same 404 as no thread at all, and changes nothing.
+    expectApiError(await request(service, 'DELETE', `/v1/threads/${thread.id}`, { token: stranger.sessionToken }), 404, 'NOT_FOUND');
+    expectApiError(await request(service, 'DELETE', `/v1/threads/${randomUUID()}`, { token: owner.sessionToken }), 404, 'NOT_FOUND');
+    expectApiError(await request(service, 'DELETE', `/v1/threads/${thread.id}`), 401, 'AUTH_REQUIRED');
+    expect((await getThread(service, owner.sessionToken, thread.id)).id).toBe(thread.id);
+
+    expect((await request(service, 'DELETE', `/v1/threads/${thread.id.toUpperCase()}`, { token: owner.sessionToken })).status).toBe(204);
+    expect((await socket.next('error')).data).toEqual({ code: 'NOT_FOUND', message: 'This thread was deleted.' });
+    expect(await socket.closed()).toBe(4404);
+    expectApiError(await request(service, 'GET', `/v1/threads/${thread.id}`, { token: owner.sessionToken }), 404, 'NOT_FOUND');
+    expectApiError(await request(service, 'GET', `/v1/conversations/${thread.id}/messages`, { token: owner.sessionToken }), 404, 'NOT_FOUND');
+    expect((await listThreads(service, owner.sessionToken)).map((t) => t.id)).not.toContain(thread.id);
+    expectApiError(await request(service, 'DELETE', `/v1/threads/${thread.id}`, { token: owner.sessionToken }), 404, 'NOT_FOUND');
   });
 
   it('lists only the caller’s threads, the most recently active first', async () => {

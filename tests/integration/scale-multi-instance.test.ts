@@ -291,6 +291,15 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     expect(finished.data.status).toBe('complete');
   }, 60_000);
 
+  it('closes a deleted thread’s sockets on the other instance too', async () => {
+    const hana = await signUp(a, { display_name: 'Hana' });
+    const thread = await createThread(a, hana.sessionToken, { title: 'Soon gone' });
+    const onB = await join(b, thread.conversation_id, hana);
+    expect((await request(a, 'DELETE', `/v1/threads/${thread.id}`, { token: hana.sessionToken })).status).toBe(204);
+    expect((await frame(onB.socket, 'error', (f) => f.data.code === 'NOT_FOUND', 'NOT_FOUND on B')).data.message).toBe('This thread was deleted.');
+    expect(await onB.socket.closed()).toBe(4404);
+  });
+
   it('loses no acknowledged message when an instance stops: its clients reconnect to the other and resync', async () => {
     const erin = await signUp(a, { display_name: 'Erin' });
     const thread = await createThread(a, erin.sessionToken);

@@ -31,7 +31,7 @@ const UNREACHABLE = "Can't reach Confab's chat service right now. Try again in a
 const TOO_SLOW = "Confab's chat service is taking too long to answer. Try again in a moment.";
 
 interface RequestOptions<T> {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'DELETE';
   /** Session token (user or visitor), sent as `Authorization: Bearer`. */
   token?: string | null;
   body?: unknown;
@@ -106,6 +106,10 @@ export class ChatServiceClient {
       body,
       schema: ThreadResponse,
     });
+  }
+
+  deleteThread(token: string, id: string) {
+    return this.request<void>(`/v1/threads/${encodeURIComponent(id)}`, { method: 'DELETE', token, schema: null });
   }
 
   getThread(token: string, id: string) {

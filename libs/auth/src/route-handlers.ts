@@ -116,6 +116,14 @@ export const createThread = withErrors(async (request: Request, params: Promise<
   return json({ thread }, 201);
 });
 
+export const deleteThread = withErrors(async (_request: Request, params: Promise<unknown>) => {
+  const { id } = parseWith(IdParams, await params);
+  const { current } = await resolveIdentity();
+  if (!current) return jsonError(404, 'NOT_FOUND', 'This thread was not found.');
+  await chatService().deleteThread(current.sessionToken, id);
+  return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } });
+});
+
 export const listThreads = withErrors(async () => {
   const { current } = await resolveIdentity();
   if (!current) return json({ threads: [] });

@@ -51,6 +51,8 @@ export interface MessagePage {
 
 export interface Store {
   getConversation(conversationId: string): Promise<ConversationRecord | null>;
+  /** Drops a cached conversation record (it was deleted). Other instances' copies expire within seconds. */
+  forgetConversation(conversationId: string): void;
   /**
    * Stores a message with the next gap-free seq of its conversation (atomic even with
    * several instances on one PostgreSQL). Idempotent on (conversationId, clientMessageId):
@@ -92,6 +94,11 @@ export interface Access {
 export interface Realtime {
   /** Sends a frame to every connection on a conversation, on every instance. */
   publish(conversationId: string, frame: ServerFrame): void;
+  /**
+   * The conversation is gone (a deleted thread): every connection to it, on every instance, is told
+   * NOT_FOUND with `message` and closed with 4404.
+   */
+  endConversation(conversationId: string, message: string): void;
   /** Starts the agent's reply to a stored user message (used by the WS layer; REST voice turns do not trigger it). */
   startAgentReply(conversation: ConversationRecord, userMessage: Message): void;
   /** Stop accepting, finish or interrupt replies in flight, close sockets with GOING_AWAY. */

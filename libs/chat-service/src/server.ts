@@ -105,6 +105,7 @@ async function assembleServices(
     auth,
     access,
     publish: (conversationId, frame) => realtime?.publish(conversationId, frame),
+    endConversation: (conversationId, message) => realtime?.endConversation(conversationId, message),
     budgets,
     checkDatabase: () => pingDatabase(db),
   });

@@ -14,7 +14,7 @@ const NOT_LOADED = 'This page could not finish loading. Reload the page and try 
 
 export async function callApi<T>(
   path: string,
-  init: { method: 'GET' | 'POST'; body?: unknown },
+  init: { method: 'GET' | 'POST' | 'DELETE'; body?: unknown },
   /** Picks the answer's schema from `answers.ts`; null when the answer has no body to read. */
   pickSchema: ((answers: typeof Answers) => z.ZodMiniType<T>) | null,
 ): Promise<ApiResult<T>> {

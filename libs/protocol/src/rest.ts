@@ -84,6 +84,8 @@ export type ThreadsResponse = z.infer<typeof ThreadsResponse>;
 // POST /v1/posts/:slug/threads (Bearer) -> 201
 export const CreateThreadBody = z.object({ title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))) });
 export type CreateThreadBody = z.infer<typeof CreateThreadBody>;
+// DELETE /v1/threads/:id (Bearer, owner only) -> 204; 404 for everyone else. The thread and its
+// messages are gone; its open sockets get NOT_FOUND ("This thread was deleted.") and close 4404.
 // GET /v1/threads/:id (Bearer, owner only; 404 for everyone else so ids are not probed)
 export const ThreadResponse = z.object({ thread: Thread });
 export type ThreadResponse = z.infer<typeof ThreadResponse>;

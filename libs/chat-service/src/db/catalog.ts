@@ -20,6 +20,8 @@ export interface Catalog {
   /** A thread with its owner, or null when the id is not a thread. Callers check ownership. */
   getThread(threadId: string): Promise<{ thread: Thread; owner: Owner & { displayName: string } } | null>;
   setVoiceSession(threadId: string, state: 'started' | 'ended', roomName: string): Promise<boolean>;
+  /** Deletes the owner's thread with its messages (cascade); false when it is not theirs or not there. */
+  deleteThread(threadId: string, owner: Owner): Promise<boolean>;
 }
 
 export interface Owner {
@@ -90,6 +92,13 @@ export function createCatalog(db: Database, defaultModel: string): Catalog {
       if (!row || !owner) return null;
       const displayName = row.userName ?? row.visitorName ?? '';
       return { thread: toThread(row.conversation, row.post), owner: { ...owner, displayName } };
+    },
+    async deleteThread(threadId, owner) {
+      const gone = await db
+        .delete(conversations)
+        .where(and(eq(conversations.id, threadId), eq(conversations.kind, 'thread'), ownedBy(owner)))
+        .returning({ id: conversations.id });
+      return gone.length > 0;
     },
     async setVoiceSession(threadId, state, roomName) {
       const rows = await db

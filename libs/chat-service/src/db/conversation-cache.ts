@@ -24,6 +24,10 @@ export class ConversationCache {
     return this.cache.get(conversationId, load);
   }
 
+  forget(conversationId: string): void {
+    this.cache.forget(conversationId);
+  }
+
   /** A message got `seq` on this instance: a cached record's last seq follows. */
   noteSeq(conversationId: string, seq: number): void {
     void this.cache.peek(conversationId)?.then(

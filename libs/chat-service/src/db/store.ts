@@ -41,6 +41,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
   const lastSeqs = lastSeqReader(db);
   return {
     getConversation: (conversationId) => conversationCache.get(conversationId, () => getConversation(db, conversationId, options.defaultModel)),
+    forgetConversation: (conversationId) => conversationCache.forget(conversationId),
     appendMessage: async (input) => {
       const appended = await appendMessage(db, input);
       lastSeqs.note(input.conversationId, appended.message.seq);

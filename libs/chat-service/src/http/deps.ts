@@ -16,6 +16,7 @@ export interface HttpDeps {
   auth: AuthService;
   access: Access;
   publish: Realtime['publish'];
+  endConversation: Realtime['endConversation'];
   /** Where rate-limit counters live (shared in Redis with several instances). */
   budgets: Budgets;
   /** Resolves when the database answers; rejects otherwise. */

@@ -1,4 +1,4 @@
-import type { Identity, ServerFrame, ServerFrameOf } from '@confab/protocol';
+import { CloseCode, type Identity, type ServerFrame, type ServerFrameOf } from '@confab/protocol';
 import type { Bus, BusHandler } from './bus';
 import { identityKey, type ClientConnection } from './connection';
 import { textFrame } from './text-frame';
@@ -33,7 +33,10 @@ export class ConversationHub {
     let room = this.rooms.get(conversationId);
     if (!room) {
       const connections = new Set<ClientConnection>();
-      const handler: BusHandler = (frame) => this.delivered(frame, deliver(connections, frame));
+      const handler: BusHandler = (frame) => {
+        this.delivered(frame, deliver(connections, frame));
+        if (endsConversation(frame)) for (const connection of [...connections]) connection.close(CloseCode.NOT_FOUND, 'Conversation ended');
+      };
       room = { connections, identities: new Map(), handler };
       this.rooms.set(conversationId, room);
       this.bus.subscribe(conversationId, handler);
@@ -62,6 +65,19 @@ export class ConversationHub {
   all(): ClientConnection[] {
     return [...this.rooms.values()].flatMap((room) => [...room.connections]);
   }
+}
+
+/**
+ * The frame that ends a conversation for everyone in it (a deleted thread). Errors are otherwise
+ * sent to one connection, never published: a NOT_FOUND published to a conversation is this signal,
+ * and each instance closes its connections to it after writing it.
+ */
+export function conversationEndedFrame(message: string): ServerFrameOf<'error'> {
+  return { event: 'error', data: { code: 'NOT_FOUND', message } };
+}
+
+function endsConversation(frame: ServerFrame): boolean {
+  return frame.event === 'error' && frame.data.code === 'NOT_FOUND';
 }
 
 function countIdentity(room: Room, connection: ClientConnection, delta: 1 | -1): void {

@@ -75,6 +75,7 @@ export function createRealtime(
   });
   return {
     publish: (conversationId, frame) => service.publish(conversationId, frame),
+    endConversation: (conversationId, message) => service.endConversation(conversationId, message),
     startAgentReply: (conversation, userMessage) => service.startAgentReply(conversation, userMessage),
     shutdown: () => service.shutdown(),
     handleUpgrade: (req, socket, head) => service.handleUpgrade(req, socket, head),

@@ -14,7 +14,7 @@ import type { Bus } from './bus';
 import { ConversationCommands } from './commands';
 import { ClientConnection, identityKey } from './connection';
 import { clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, type UpgradeParams } from './frames';
-import { ConversationHub } from './hub';
+import { ConversationHub, conversationEndedFrame } from './hub';
 import { ObservedConnection } from './observed-connection';
 import type { RealtimeObserver } from './observer';
 import type { SharedStreams } from './shared-streams';
@@ -146,6 +146,10 @@ export class RealtimeService implements Realtime {
 
   publish(conversationId: string, frame: ServerFrame): void {
     this.deps.bus.publish(conversationId, frame);
+  }
+
+  endConversation(conversationId: string, message: string): void {
+    this.publish(conversationId, conversationEndedFrame(message));
   }
 
   startAgentReply(conversation: ConversationRecord, userMessage: Message): void {

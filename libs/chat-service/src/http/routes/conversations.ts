@@ -8,7 +8,7 @@ const SlugParams = z.object({ slug: z.string().min(1).max(100) });
 
 /** Posts, threads and message history: what people browse. */
 export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
-  const { auth, catalog, store, access } = deps;
+  const { auth, catalog, store, access, endConversation } = deps;
 
   app.get('/v1/posts', async () => ({ posts: await catalog.listPosts() }));
 
@@ -31,6 +31,16 @@ export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
   app.get('/v1/threads', async (request) => {
     const principal = await requirePrincipal(auth, request);
     return { threads: await catalog.listThreads(principal.identity) };
+  });
+
+  app.delete('/v1/threads/:id', async (request, reply) => {
+    const principal = await requirePrincipal(auth, request);
+    const { id } = parseInput(IdParams, request.params);
+    // Someone else's thread and no thread answer the same, so ids cannot be probed.
+    if (!(await catalog.deleteThread(id, principal.identity))) throw fail.notFound('This thread');
+    store.forgetConversation(id);
+    endConversation(id, 'This thread was deleted.');
+    return reply.code(204).send();
   });
 
   app.get('/v1/threads/:id', async (request) => {
