@@ -40,6 +40,9 @@ it(
   browser.test(async ({ newPerson, screenshot }) => {
     const { page } = await newPerson();
     await page.goto('/signup');
+    // The password rule is said before anyone gets it wrong, tied to the field for screen readers.
+    const passwordNote = await page.getByLabel('Password', { exact: true }).evaluate((input) => document.getElementById(input.getAttribute('aria-describedby') ?? '')?.textContent);
+    expect(passwordNote).toBe('At least 8 characters.');
     await page.getByLabel('Email', { exact: true }).fill('not-an-email');
     await page.getByRole('button', { name: 'Sign up', exact: true }).click();
 
@@ -83,5 +86,24 @@ it(
     await page.getByRole('button', { name: 'Sign in', exact: true }).click();
     await page.waitForURL(threadUrl);
     expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe(title);
+  }),
+);
+
+it(
+  'signing up with an email that has an account says so, with a link to sign in',
+  browser.test(async ({ newPerson }) => {
+    const first = await newPerson();
+    const account = newAccount('Uma');
+    await signUp(first.page, account);
+
+    const { page } = await newPerson();
+    await page.goto('/signup');
+    await page.getByLabel('Display name', { exact: true }).fill('Uma again');
+    await page.getByLabel('Email', { exact: true }).fill(account.email);
+    await page.getByLabel('Password', { exact: true }).fill('another long password');
+    await page.getByRole('button', { name: 'Sign up', exact: true }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'already exists' });
+    await alert.getByRole('link', { name: 'Go to sign in' }).click();
+    await page.waitForURL((url) => url.pathname === '/signin');
   }),
 );

@@ -22,7 +22,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
   const id = useId();
   const [values, setValues] = useState({ email: '', password: '', display_name: '' });
   const [fieldErrors, setFieldErrors] = useState<FieldErrors>({});
-  const [formError, setFormError] = useState<string | null>(null);
+  const [formError, setFormError] = useState<{ text: string; emailTaken: boolean } | null>(null);
   const [pending, setPending] = useState(false);
   const signup = mode === 'signup';
   const submitLabel = signup ? 'Sign up' : 'Sign in';
@@ -47,7 +47,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
     const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body }, (answers) => answers.AuthAnswer);
     if (!result.ok) {
       setPending(false);
-      setFormError(authErrorText(mode, result.code, result.message));
+      setFormError({ text: authErrorText(mode, result.code, result.message), emailTaken: signup && result.code === 'CONFLICT' });
       return;
     }
     // refresh() re-renders server components (the header) with the new cookie.
@@ -55,9 +55,11 @@ export function AuthForm({ mode, next }: AuthFormProps) {
     router.refresh();
   };
 
-  const field = (name: AuthField, label: string, type: string, autoComplete: string) => {
+  /** `hint`: the rule a value must meet, shown before anyone gets it wrong (replaced by the error when they do). */
+  const field = (name: AuthField, label: string, type: string, autoComplete: string, hint?: string) => {
     const inputId = `${id}-${name}`;
     const error = fieldErrors[name];
+    const note = error ? { id: `${inputId}-error`, text: error, className: styles.fieldError } : hint ? { id: `${inputId}-hint`, text: hint, className: styles.fieldHint } : null;
     return (
       <div className={styles.field}>
         <label htmlFor={inputId} className={styles.label}>
@@ -71,12 +73,12 @@ export function AuthForm({ mode, next }: AuthFormProps) {
           className={styles.input}
           value={values[name]}
           aria-invalid={error ? true : undefined}
-          aria-describedby={error ? `${inputId}-error` : undefined}
+          aria-describedby={note?.id}
           onChange={(event) => setValues((v) => ({ ...v, [name]: event.target.value }))}
         />
-        {error && (
-          <p id={`${inputId}-error`} className={styles.fieldError}>
-            {error}
+        {note && (
+          <p id={note.id} className={note.className}>
+            {note.text}
           </p>
         )}
       </div>
@@ -89,10 +91,16 @@ export function AuthForm({ mode, next }: AuthFormProps) {
     <form className={styles.form} onSubmit={(event) => void onSubmit(event)} noValidate>
       {signup && field('display_name', 'Display name', 'text', 'nickname')}
       {field('email', 'Email', 'email', 'email')}
-      {field('password', 'Password', 'password', signup ? 'new-password' : 'current-password')}
+      {field('password', 'Password', 'password', signup ? 'new-password' : 'current-password', signup ? 'At least 8 characters.' : undefined)}
       {formError && (
         <p role="alert" className={styles.formError}>
-          {formError}
+          {formError.text}
+          {formError.emailTaken && (
+            <>
+              {' '}
+              <Link href={otherHref}>Go to sign in</Link>
+            </>
+          )}
         </p>
       )}
       <button type="submit" className={styles.primary} disabled={pending} aria-busy={pending || undefined}>
