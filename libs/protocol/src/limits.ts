@@ -10,16 +10,17 @@ export const TYPING_AUTO_STOP_MS = 5_000;
 /** Largest WebSocket frame the server accepts (bytes). A 10,000-char message of 4-byte chars plus envelope fits. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /**
- * Frames over MAX_FRAME_BYTES up to this size are still read, to answer them with a typed error
- * (MESSAGE_TOO_LONG for a message, naming its client_message_id); a larger one closes the socket
- * with 1009 unread.
+ * Frames over MAX_FRAME_BYTES up to this size are still received, to answer them with a typed
+ * error (MESSAGE_TOO_LONG for a message, naming its client_message_id, found without parsing the
+ * frame); a larger one closes the socket with 1009 unread. Small enough that many sockets sending
+ * such frames at once cost little memory.
  */
-export const MAX_READ_FRAME_BYTES = 1024 * 1024;
+export const MAX_READ_FRAME_BYTES = 256 * 1024;
 /** Outbox capacity per conversation in the browser (FIFO; full means the UI refuses with a message). */
 export const OUTBOX_CAPACITY = 100;
-/** Page size for message history. */
 /** The largest seq or count: the database stores them as 32-bit integers. */
 export const MAX_SEQ = 2_147_483_647;
+/** Page size for message history. */
 export const HISTORY_PAGE_SIZE = 50;
 export const HISTORY_MAX_PAGE_SIZE = 200;
 /** WebSocket tickets are single-purpose and short-lived: they only open a socket. */

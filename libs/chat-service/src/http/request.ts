@@ -8,13 +8,13 @@ import type { Principal } from '../contracts';
 import type { AuthService } from '../auth/service';
 import { fail } from './errors';
 
-/** Parses one part of a request (body, query, params) or answers VALIDATION_ERROR naming the field. */
 /**
  * An `:id` path parameter: a UUID, in the lower case the database and the realtime layer use (an
  * upper-case id found the same rows but its own, never-updated entry in per-id caches).
  */
 export const IdParams = z.object({ id: z.uuid().transform((id) => id.toLowerCase()) });
 
+/** Parses one part of a request (body, query, params) or answers VALIDATION_ERROR naming the field. */
 export function parseInput<S extends z.core.$ZodType>(schema: S, value: unknown): z.output<S> {
   const result = z.safeParse(schema, value);
   if (result.success) return result.data;

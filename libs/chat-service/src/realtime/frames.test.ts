@@ -1,5 +1,6 @@
 import { MAX_MESSAGE_CHARS } from '@confab/protocol';
 import {
+  clientMessageIdAtEnd,
   decodeIncoming,
   deliveryDecision,
   isOriginAllowed,
@@ -128,5 +129,15 @@ describe('deliveryDecision', () => {
     expect(deliveryDecision(SLOW_CONSUMER_DROP_BYTES + 1, 'typing')).toBe('drop');
     expect(deliveryDecision(SLOW_CONSUMER_DROP_BYTES + 1, 'message')).toBe('send');
     expect(deliveryDecision(SLOW_CONSUMER_CLOSE_BYTES + 1, 'message')).toBe('close');
+  });
+});
+
+describe('clientMessageIdAtEnd (frames too large to parse)', () => {
+  it('finds the id a client writes after its message, reading only the last bytes', () => {
+    const frame = JSON.stringify({ event: 'action', data: { action: 'next', message: 'x'.repeat(100_000), client_message_id: 'cm-0123456789' } });
+    expect(clientMessageIdAtEnd(Buffer.from(frame))).toBe('cm-0123456789');
+    const idFirst = JSON.stringify({ event: 'action', data: { client_message_id: 'cm-0123456789', message: 'x'.repeat(100_000) } });
+    expect(clientMessageIdAtEnd(Buffer.from(idFirst))).toBeUndefined();
+    expect(clientMessageIdAtEnd(Buffer.from('"client_message_id":"no spaces allowed here"'))).toBeUndefined();
   });
 });

@@ -83,6 +83,19 @@ function salvageNextAction(raw: string): { message?: unknown; clientMessageId?: 
   }
 }
 
+/** Where a client writes `client_message_id`: after the message, so at the end of a frame. */
+const TRAILING_CLIENT_MESSAGE_ID = /"client_message_id"\s*:\s*"([A-Za-z0-9_-]{8,64})"/;
+const ID_SEARCH_BYTES = 512;
+
+/**
+ * The client_message_id of a frame too large to parse (over MAX_FRAME_BYTES), looked for in its
+ * last bytes only: naming the message lets the client mark it failed, and reading it must cost
+ * next to nothing, however many such frames arrive.
+ */
+export function clientMessageIdAtEnd(bytes: Buffer): string | undefined {
+  return TRAILING_CLIENT_MESSAGE_ID.exec(bytes.subarray(Math.max(0, bytes.length - ID_SEARCH_BYTES)).toString('latin1'))?.[1];
+}
+
 /** The client_message_id of a frame that looks like a `next` action (to name it in an error about a dropped frame). */
 export function clientMessageIdOf(raw: string): string | undefined {
   return salvageNextAction(raw).clientMessageId;

@@ -13,7 +13,7 @@ import { AgentReplies } from './agent-replies';
 import type { Bus } from './bus';
 import { ConversationCommands } from './commands';
 import { ClientConnection, identityKey } from './connection';
-import { clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, type UpgradeParams } from './frames';
+import { clientMessageIdAtEnd, clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, type UpgradeParams } from './frames';
 import { ConversationHub, conversationEndedFrame } from './hub';
 import { ObservedConnection } from './observed-connection';
 import type { RealtimeObserver } from './observer';
@@ -335,8 +335,10 @@ export class RealtimeService implements Realtime {
       connection.close(CloseCode.TRY_AGAIN_LATER, 'Too many frames');
       return false;
     }
-    const text = isBinary ? null : frameText(data);
-    const clientMessageId = text === null ? undefined : clientMessageIdOf(text);
+    const bytes = rawDataToBuffer(data);
+    // A frame too large to parse is searched, not parsed, for the id of the message it carries.
+    const text = isBinary || bytes.length > MAX_FRAME_BYTES ? null : frameText(data);
+    const clientMessageId = text === null ? (isBinary ? undefined : clientMessageIdAtEnd(bytes)) : clientMessageIdOf(text);
     connection.sendError({
       code: 'RATE_LIMIT',
       message: `Too many frames. Try again in ${decision.retryAfterS} s.`,
@@ -348,8 +350,7 @@ export class RealtimeService implements Realtime {
 
   /** A frame over MAX_FRAME_BYTES: a message that long is MESSAGE_TOO_LONG (naming it, so the client marks it failed). */
   private refuseLargeFrame(connection: ClientConnection, data: RawData, isBinary: boolean): void {
-    const text = isBinary ? null : frameText(data);
-    const clientMessageId = text === null ? undefined : clientMessageIdOf(text);
+    const clientMessageId = isBinary ? undefined : clientMessageIdAtEnd(rawDataToBuffer(data));
     if (clientMessageId) {
       connection.sendError({ code: 'MESSAGE_TOO_LONG', message: `Messages can be at most ${MAX_MESSAGE_CHARS} characters.`, client_message_id: clientMessageId });
     } else {
