@@ -7,7 +7,7 @@ import { testMessage, testPersona } from '@/libs/chat-service/src/agents/test-fi
 import { startFakeOpenAi, type FakeOpenAi } from '../support/fake-openai';
 import { startChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
-import { createThread, getHistory, listPosts, signUp, ticketFor } from '../support/api';
+import { createThread, getHistory, listPosts, request, signUp, ticketFor } from '../support/api';
 
 /** The OpenAI-compatible provider against a real local HTTP server that streams real SSE. */
 
@@ -307,4 +307,23 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     await sleep(1_300); // the fake server's pause after its last write, before it ends the response
 
   }, 30_000);
+
+  it('stops the reply (closes the model request) when its thread is deleted mid-stream, and logs no failure', async () => {
+    fake.reply({ pieces: Array.from({ length: 300 }, (_, i) => ` word${i}`), writeDelayMs: 5 });
+    const { user, thread, socket } = await threadSocket();
+    ask(socket, 'Talk for a long time');
+    const reply = (await socket.next('message', isAgentMessage)).data.message;
+    await socket.next('stream', (f) => f.data.message_id === reply.id);
+    const logsBefore = service.logs.length;
+
+    expect((await request(service, 'DELETE', `/v1/threads/${thread.id}`, { token: user.sessionToken })).status).toBe(204);
+    expect(await socket.closed()).toBe(4404);
+    const deadline = Date.now() + 3_000;
+    while (!fake.requests.at(-1)!.clientAborted && Date.now() < deadline) await sleep(20);
+    expect(fake.requests.at(-1)!.clientAborted).toBe(true);
+    await sleep(300);
+    const failures = service.logs.slice(logsBefore).filter((line) => Number(line.level) >= 50);
+    expect(failures).toEqual([]);
+    fake.reply();
+  });
 });

@@ -80,6 +80,8 @@ const FINISH_REASON_INTERRUPTED = 'server_shutdown';
 export class AgentReplies {
   private readonly queues = new Map<string, Promise<void>>();
   private readonly inFlight = new Map<string, InFlightReply>();
+  /** Conversations deleted while turns were queued here: those turns are skipped. Cleared when the queue drains. */
+  private readonly ended = new Set<string>();
   private accepting = true;
   private readonly streamIntervalMs: number;
   private readonly persistIntervalMs: number;
@@ -108,12 +110,30 @@ export class AgentReplies {
     if (!this.accepting) return;
     const previous = this.queues.get(conversation.id) ?? Promise.resolve();
     const turn = previous
-      .then(() => (this.accepting ? this.run(conversation, userMessage, replacing) : undefined))
+      .then(() => (this.accepting && !this.ended.has(conversation.id) ? this.run(conversation, userMessage, replacing) : undefined))
       .catch((error: unknown) => this.log.error({ err: error, conversationId: conversation.id }, 'agent reply failed'));
     this.queues.set(conversation.id, turn);
     void turn.then(() => {
-      if (this.queues.get(conversation.id) === turn) this.queues.delete(conversation.id);
+      if (this.queues.get(conversation.id) !== turn) return;
+      this.queues.delete(conversation.id);
+      this.ended.delete(conversation.id);
     });
+  }
+
+  /**
+   * The conversation was deleted: its reply streaming here stops (no more tokens paid for, nothing
+   * left to save it to) and its queued turns are skipped. With several instances the stop is relayed,
+   * as a person's stop is.
+   */
+  endConversation(conversationId: string): void {
+    if (this.queues.has(conversationId)) this.ended.add(conversationId);
+    let stoppedHere = false;
+    for (const reply of this.inFlight.values()) {
+      if (reply.message.conversation_id !== conversationId) continue;
+      reply.controller.abort('stopped' satisfies AbortCause);
+      stoppedHere = true;
+    }
+    if (!stoppedHere) this.deps.stopRelay?.request(conversationId, undefined);
   }
 
   /**
@@ -326,6 +346,13 @@ export class AgentReplies {
     clearTimeout(reply.persistTimer);
     reply.persistTimer = undefined;
     await reply.persisting;
+    if (this.ended.has(message.conversation_id)) {
+      // Deleted with its conversation: nothing to save, nobody to tell.
+      this.inFlight.delete(message.id);
+      this.deps.onStreamingChange?.(this.inFlight.size);
+      this.deps.sharedStreams?.end(message.conversation_id, message.id);
+      return;
+    }
     try {
       await this.deps.store.updateMessage(message.id, {
         content: reply.generated,

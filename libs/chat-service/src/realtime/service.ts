@@ -149,6 +149,7 @@ export class RealtimeService implements Realtime {
   }
 
   endConversation(conversationId: string, message: string): void {
+    this.replies.endConversation(conversationId);
     this.publish(conversationId, conversationEndedFrame(message));
   }
 
