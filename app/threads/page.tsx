@@ -12,7 +12,7 @@ export default async function ThreadsPage() {
   return (
     <div className={styles.page}>
       <h1>Your threads</h1>
-      {viewer.kind !== 'user' && threads.length > 0 && (
+      {(viewer.kind === 'visitor' || viewer.kind === 'anonymous') && threads.length > 0 && (
         <p className={status.notice}>
           You&apos;re not signed in: these threads live in this browser only. <Link href="/signup?next=/threads">Create an account</Link>{' '}
           to keep them.

@@ -31,6 +31,11 @@ it(
     expect(await box.inputValue()).toBe('first line\nsecond line');
     expect(await messageItems(page).count()).toBe(0);
     await page.getByText('Enter for a new line, Send to send').waitFor({ state: 'attached' });
+    // A tablet with a keyboard: Ctrl+Enter still sends.
+    await box.press('Control+Enter');
+    await messageItems(page).filter({ hasText: 'second line' }).waitFor();
+    expect(await box.inputValue()).toBe('');
+    await agentMessages(page).last().and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
 
     await sendMessage(page, MESSAGE);
     const mine = messageItems(page).filter({ hasText: 'Alfama walking tour' }).first();

@@ -20,7 +20,7 @@ async function closedPort(): Promise<number> {
   return typeof address === 'object' && address !== null ? address.port : 0;
 }
 
-it('says the caller is unknown, not signed out, when the chat service cannot be reached (the header then offers no "Sign in")', async () => {
+it('says the caller is unknown, not signed out, when the chat service cannot be reached', async () => {
   process.env.CHAT_SERVICE_URL = `http://127.0.0.1:${await closedPort()}`;
   expect(await loadViewer()).toEqual({ kind: 'unknown', displayName: null });
 });

@@ -41,7 +41,10 @@ export function createTypingNotifier(channel: TypingChannel) {
       start();
       stop();
     },
-    /** Sending a message ends typing at once; the next keystroke may start again immediately. */
+    /**
+     * Sending a message ends typing at once; the next keystroke may start again at once (the server
+     * relays it once a second has passed since the last start it relayed).
+     */
     end(): void {
       stop.cancel();
       start.cancel();

@@ -85,7 +85,9 @@ export const Composer = memo(function Composer({
       return;
     }
     // isComposing: Enter confirms an IME candidate (Japanese, Chinese…) and must not send.
-    if (event.key === 'Enter' && !event.shiftKey && !event.nativeEvent.isComposing && !touchOnly) {
+    // Ctrl/Cmd+Enter sends everywhere (a tablet with a keyboard but no mouse, too).
+    const sendKey = touchOnly ? event.ctrlKey || event.metaKey : !event.shiftKey;
+    if (event.key === 'Enter' && sendKey && !event.nativeEvent.isComposing) {
       event.preventDefault();
       submit();
     }

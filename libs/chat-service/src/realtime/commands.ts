@@ -194,5 +194,5 @@ function writtenBy(message: Message, identity: Identity): boolean {
 
 /** A client_message_id another person's message already has: refused, so the sender knows it was not stored. */
 function sendIdTaken(connection: ClientConnection, clientMessageId: string): void {
-  connection.sendError({ code: 'CONFLICT', message: 'Another message already has this client_message_id. Send it again with a new one.', client_message_id: clientMessageId });
+  connection.sendError({ code: 'CONFLICT', message: 'Another message already has this client_message_id, so this one was not stored.', client_message_id: clientMessageId });
 }
