@@ -258,10 +258,15 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     const frank = await signUp(a, { display_name: 'Frank' });
     const onA = await join(a, post.conversation_id, frank);
     const onB = await join(b, post.conversation_id, frank);
+    const unused = (await ticketFor(a, frank.sessionToken)).ticket;
     const startedAt = Date.now();
     await signOut(a, frank.sessionToken);
     expect(await onB.socket.closed()).toBe(4408);
     expect(await onA.socket.closed()).toBe(4408);
+    // B had this session cached (it admitted a socket of it): a ticket issued before the sign-out opens nothing there now.
+    const late = await TestSocket.open(`${b.wsBase}conversation/${post.conversation_id}/?token=${encodeURIComponent(unused)}`);
+    sockets.push(late);
+    expect(await late.closed()).toBe(4401);
     // The periodic session check runs once a minute: this was the announcement through Redis.
     expect(Date.now() - startedAt).toBeLessThan(5_000);
   });

@@ -93,6 +93,7 @@ async function assembleServices(
     ...(scaleOut && { ticketUses: scaleOut.ticketUses }),
     onSessionEnded: (sessionId) => sessionEnds.announce(sessionId),
   });
+  sessionEnds.listen((sessionId) => auth.forgetSession(sessionId));
   const access = createAccess();
 
   // REST publishes through realtime, and realtime is built from the same pieces: bind late.

@@ -44,6 +44,8 @@ export interface AuthService extends Auth {
   createVisitor(): Promise<SessionResponse>;
   issueTicket(principal: Principal): Promise<TicketResponse>;
   me(principal: Principal): Promise<MeResponse>;
+  /** A session ended on another instance: tickets of it must not open sockets here either (see SessionEnds). */
+  forgetSession(sessionId: string): void;
 }
 
 export interface AuthServiceDeps {
@@ -159,6 +161,10 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
         return null;
       }
       return toPrincipal(session);
+    },
+
+    forgetSession(sessionId) {
+      ticketSessions.forget(sessionId);
     },
 
     // Never cached: this is what closes the sockets of sessions revoked elsewhere.

@@ -239,7 +239,8 @@ async function recentMessages(db: Database, conversationId: string, limit: numbe
 }
 
 async function interruptStaleStreams(db: Database, olderThanMs: number): Promise<Message[]> {
-  const cutoff = new Date(Date.now() - olderThanMs);
+  // The database's clock on both sides: rows are touched with its now(), and an instance's own clock may be off.
+  const cutoff = sql`now() - make_interval(secs => ${olderThanMs / 1000})`;
   const rows = await db
     .update(messages)
     .set({ status: 'interrupted', finishReason: 'interrupted', updatedAt: sql`now()` })

@@ -12,21 +12,21 @@ import type { Logger } from '../logger';
 export interface SessionEnds {
   /** Tells every instance, this one included. Fire and forget: the periodic check is the fallback. */
   announce(sessionId: string): void;
-  /** What to do with each ended session. One handler. */
+  /** Adds what to do with each ended session (the realtime layer closes sockets, auth forgets its cache). */
   listen(handler: (sessionId: string) => void): void;
   close(): Promise<void>;
 }
 
 /** One instance: the announcement goes straight to the handler. */
 export function localSessionEnds(): SessionEnds {
-  let handler: ((sessionId: string) => void) | null = null;
+  const handlers = new Set<(sessionId: string) => void>();
   return {
-    announce: (sessionId) => handler?.(sessionId),
-    listen: (next) => {
-      handler = next;
+    announce: (sessionId) => handlers.forEach((handler) => handler(sessionId)),
+    listen: (handler) => {
+      handlers.add(handler);
     },
     close: async () => {
-      handler = null;
+      handlers.clear();
     },
   };
 }
@@ -39,7 +39,7 @@ const SessionEnded = z.object({ session_id: Id });
 /** Several instances: a Redis channel every instance subscribes (the announcing one included). */
 export class RedisSessionEnds implements SessionEnds {
   private readonly log: Logger;
-  private handler: ((sessionId: string) => void) | null = null;
+  private readonly handlers = new Set<(sessionId: string) => void>();
 
   constructor(
     private readonly publisher: Redis,
@@ -62,23 +62,23 @@ export class RedisSessionEnds implements SessionEnds {
   }
 
   listen(handler: (sessionId: string) => void): void {
-    this.handler = handler;
+    this.handlers.add(handler);
   }
 
   async close(): Promise<void> {
-    this.handler = null;
+    this.handlers.clear();
     this.subscriber.off('message', this.onMessage);
   }
 
   private readonly onMessage = (channel: string, text: string): void => {
-    if (channel !== SESSION_ENDED_CHANNEL || !this.handler) return;
+    if (channel !== SESSION_ENDED_CHANNEL) return;
     const parsed = parseJson(text);
     const announcement = SessionEnded.safeParse(parsed);
     if (!announcement.success) {
       this.log.warn('dropped an invalid session announcement from Redis');
       return;
     }
-    this.handler(announcement.data.session_id);
+    for (const handler of this.handlers) handler(announcement.data.session_id);
   };
 }
 
