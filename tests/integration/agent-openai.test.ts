@@ -223,10 +223,10 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
 
     fake.reply({ pieces: ['Hello', ' again.'] });
     // Pressed twice (or in two tabs): one new reply; the second press gets CONFLICT, worded by how
-    // far the first got (claimed: "already being answered again"; stored: "a newer reply came").
+    // far the first got (started here: "already on its way"; claimed: "already being answered again"; stored: "a newer reply came").
     socket.send({ event: 'action', data: { action: 'retry_reply', message_id: failed.id } });
     socket.send({ event: 'action', data: { action: 'retry_reply', message_id: failed.id } });
-    expect((await socket.next('error')).data).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already being answered again|A newer reply came/) });
+    expect((await socket.next('error')).data).toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/already being answered again|A newer reply came|already on its way/) });
     const retried = (await socket.next('message', (f) => isAgentMessage(f) && f.data.message.id !== failed.id)).data.message;
     expect(retried.seq).toBeGreaterThan(failed.seq);
     const done = await socket.next('done', (f) => f.data.message_id === retried.id);
@@ -324,6 +324,25 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     await sleep(300);
     const failures = service.logs.slice(logsBefore).filter((line) => Number(line.level) >= 50);
     expect(failures).toEqual([]);
+    fake.reply();
+  });
+
+  it('refuses “Try again” on a stopped reply while a reply to a later message is on its way (no second answer)', async () => {
+    fake.reply({ pieces: Array.from({ length: 300 }, (_, i) => ` word${i}`), writeDelayMs: 5 });
+    const { socket } = await threadSocket();
+    ask(socket, 'First question');
+    const first = (await socket.next('message', isAgentMessage)).data.message;
+    await socket.next('stream', (f) => f.data.message_id === first.id);
+    ask(socket, 'Second question, queued behind the first reply');
+    await socket.next('ack', (f) => f.data.seq > first.seq);
+    socket.send({ event: 'action', data: { action: 'stop', message_id: first.id } });
+    socket.send({ event: 'action', data: { action: 'retry_reply', message_id: first.id } });
+    expect((await socket.next('error')).data).toMatchObject({ code: 'CONFLICT', message: 'A reply is already on its way.' });
+    const second = (await socket.next('message', (f) => isAgentMessage(f) && f.data.message.id !== first.id)).data.message;
+    socket.send({ event: 'action', data: { action: 'stop', message_id: second.id } });
+    await socket.next('done', (f) => f.data.message_id === second.id);
+    await sleep(300);
+    expect(socket.all('message').filter((f) => isAgentMessage(f))).toHaveLength(2);
     fake.reply();
   });
 });

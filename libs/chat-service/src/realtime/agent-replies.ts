@@ -120,6 +120,11 @@ export class AgentReplies {
     });
   }
 
+  /** Whether a reply of the conversation is streaming or queued here (its turn will come without a retry). */
+  isBusy(conversationId: string): boolean {
+    return this.queues.has(conversationId);
+  }
+
   /**
    * The conversation was deleted: its reply streaming here stops (no more tokens paid for, nothing
    * left to save it to) and its queued turns are skipped. With several instances the stop is relayed,

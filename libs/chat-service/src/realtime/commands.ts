@@ -124,6 +124,11 @@ export class ConversationCommands {
       connection.sendError({ code: 'FORBIDDEN', message: `In a shared conversation, ask again by mentioning @${conversation.persona.handle}.` });
       return;
     }
+    // A stopped reply with messages queued behind it: their reply is already on its way here.
+    if (this.deps.replies.isBusy(conversation.id)) {
+      connection.sendError({ code: 'CONFLICT', message: 'A reply is already on its way.' });
+      return;
+    }
     const decision = decideRetry(await this.deps.store.recentMessages(conversation.id, RETRY_LOOKBACK), action.message_id, principal.identity);
     if (!decision.ok) {
       connection.sendError({ code: decision.code, message: decision.message });
