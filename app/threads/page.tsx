@@ -11,7 +11,8 @@ export default async function ThreadsPage() {
   const [threads, viewer] = await Promise.all([loadThreads(), loadViewer()]);
   return (
     <div className={styles.page}>
-      <h1>Your threads</h1>
+      {/* Focusable from script: after a delete, focus lands here rather than at the page's start. */}
+      <h1 tabIndex={-1}>Your threads</h1>
       {(viewer.kind === 'visitor' || viewer.kind === 'anonymous') && threads.length > 0 && (
         <p className={status.notice}>
           You&apos;re not signed in: these threads live in this browser only. <Link href="/signup?next=/threads">Create an account</Link>{' '}

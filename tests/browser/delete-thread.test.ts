@@ -29,6 +29,8 @@ it(
     await row.getByRole('button', { name: /^Delete “/ }).click();
     await row.getByRole('group').getByRole('button', { name: 'Delete', exact: true }).click();
     await row.waitFor({ state: 'detached' });
+    // Keyboard users keep their place: focus is on the page's heading, not lost at its start.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Your threads');
     await page.getByText('No threads yet.').waitFor();
 
     const gone = await page.goto(threadUrl);

@@ -10,7 +10,8 @@ type Step = 'idle' | 'confirming' | 'deleting';
 /**
  * "Delete" on a thread in Your threads: asks once more in place (nothing else on the page moves),
  * then deletes it for good and refreshes the list. Focus follows: to "Cancel" when asked, back to
- * "Delete" when cancelled, so keyboard users never lose their place.
+ * "Delete" when cancelled, to the page's heading once the row is gone, so keyboard users never
+ * lose their place.
  */
 export function DeleteThreadButton({ threadId, title }: { threadId: string; title: string }) {
   const router = useRouter();
@@ -32,6 +33,8 @@ export function DeleteThreadButton({ threadId, title }: { threadId: string; titl
     const result = await callApi(`/api/threads/${encodeURIComponent(threadId)}`, { method: 'DELETE' }, null);
     // Already gone (another tab) is what was asked for.
     if (result.ok || result.status === 404) {
+      // The row (and this button) goes with the refresh: focus must not fall to the page's start.
+      document.querySelector<HTMLElement>('main h1')?.focus();
       router.refresh();
       return;
     }
