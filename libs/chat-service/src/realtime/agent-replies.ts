@@ -5,6 +5,7 @@ import { AgentProviderError, type AgentProvider } from '../agents';
 import { DeltaBatcher, shouldPersist } from './batching';
 import type { SharedStreams } from './shared-streams';
 import type { StopRelay } from './stop-relay';
+import { replyContext } from './reply-context';
 
 export interface AgentRepliesDeps {
   store: Store;
@@ -195,29 +196,10 @@ export class AgentReplies {
     return newest;
   }
 
-  /**
-   * The agent sees the conversation up to the message it answers (plus earlier replies), never
-   * unfinished replies, nor failed or cut-off ones, nor the reply it replaces: a retry must not be
-   * shown its own broken (or stopped) first attempt as something it already said.
-   */
-  private async contextFor(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<Message[]> {
-    const recent = await this.deps.store.recentMessages(conversation.id, this.historyLimit);
-    const unfinished = new Set<Message['status']>(['streaming', 'error', 'interrupted']);
-    const history = recent.filter(
-      (m) =>
-        !(m.author.kind === 'agent' && unfinished.has(m.status)) &&
-        !(m.seq > userMessage.seq && m.author.kind !== 'agent') &&
-        m.id !== userMessage.id &&
-        m.id !== replacing,
-    );
-    history.push(userMessage);
-    return history.sort((a, b) => a.seq - b.seq);
-  }
-
   private async run(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<void> {
     const { store, provider, publish } = this.deps;
     const { persona } = conversation;
-    const history = await this.contextFor(conversation, userMessage, replacing);
+    const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit), userMessage, replacing);
     const model = provider.modelFor(persona);
     const { message } = await store.appendMessage({
       conversationId: conversation.id,

@@ -15,6 +15,7 @@ import { ConversationCommands } from './commands';
 import { ClientConnection, identityKey } from './connection';
 import { clientMessageIdAtEnd, clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, type UpgradeParams } from './frames';
 import { ConversationHub, conversationEndedFrame } from './hub';
+import { LivenessWatch } from './liveness';
 import { ObservedConnection } from './observed-connection';
 import type { RealtimeObserver } from './observer';
 import type { SharedStreams } from './shared-streams';
@@ -98,7 +99,7 @@ export class RealtimeService implements Realtime {
   private readonly frameRate: FrameRateOptions;
   private accepting = true;
   private shutdownPromise: Promise<void> | null = null;
-  private readonly liveness: NodeJS.Timeout;
+  private readonly liveness: LivenessWatch;
 
   constructor(private readonly deps: RealtimeServiceDeps) {
     this.log = deps.logger.child({ component: 'realtime' });
@@ -128,8 +129,7 @@ export class RealtimeService implements Realtime {
       keepAliveMs: deps.config.staleStreamAfterMs / 4,
     });
     this.sessions = new SessionWatch(deps.auth, this.log, () => this.hub.all(), deps.sessionCheckIntervalMs);
-    this.liveness = setInterval(() => this.pingOrDrop(), deps.config.ws.pingIntervalMs);
-    this.liveness.unref();
+    this.liveness = new LivenessWatch(() => this.hub.all(), deps.config.ws.pingIntervalMs);
     deps.sessionEnds?.listen((sessionId) => this.sessions.closeSession(sessionId));
     this.commands = new ConversationCommands({
       store: deps.store,
@@ -359,23 +359,6 @@ export class RealtimeService implements Realtime {
     }
   }
 
-  /**
-   * One liveness round: a socket silent since the last round (no frame, no pong) is gone without
-   * closing and is dropped; the others get a ping (browsers answer it themselves).
-   */
-  private pingOrDrop(): void {
-    for (const connection of this.hub.all()) {
-      if (!connection.isOpen) continue;
-      if (!connection.heardFrom) {
-        connection.log.info('dropping a WebSocket that answered no ping');
-        connection.ws.terminate();
-        continue;
-      }
-      connection.heardFrom = false;
-      connection.ws.ping();
-    }
-  }
-
   // ---------- typing ----------
 
   private onTyping(connection: ClientConnection, state: 'start' | 'stop'): void {
@@ -389,7 +372,7 @@ export class RealtimeService implements Realtime {
 
   private async runShutdown(): Promise<void> {
     this.accepting = false;
-    clearInterval(this.liveness);
+    this.liveness.stop();
     this.sessions.stop();
     // Replies in flight end `interrupted` and their `done` frames go out before the sockets close.
     await this.replies.shutdown();
