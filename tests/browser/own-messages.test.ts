@@ -147,5 +147,14 @@ it(
     await mine.getByRole('button', { name: 'Copied' }).waitFor();
     await screenshot(page, 'own-messages-code-copied');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(code);
+
+    // A whole finished reply copies as it was written (markdown), from the Copy under it.
+    const reply = agentMessages(page).last();
+    await reply.and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+    await reply.getByRole('button', { name: 'Copy reply' }).click();
+    await reply.getByRole('button', { name: 'Copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toContain('**Ada**');
+    expect(copied).toContain('npm start -- --port 3000');
   }),
 );

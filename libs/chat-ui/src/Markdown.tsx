@@ -1,7 +1,8 @@
 'use client';
 
-import { Children, Fragment, cloneElement, isValidElement, memo, useRef, useState, type ComponentProps, type ReactElement, type ReactNode } from 'react';
+import { Children, Fragment, cloneElement, isValidElement, memo, useRef, type ComponentProps, type ReactElement, type ReactNode } from 'react';
 import { compiler, type MarkdownToJSX } from 'markdown-to-jsx';
+import { COPY_LABEL, useCopy } from './copy';
 import { keepIntrawordUnderscores } from './intraword-underscores';
 import { separateListKinds } from './list-kinds';
 import { splitMarkdownBlocks } from './markdown-blocks';
@@ -45,33 +46,15 @@ function ImageLink({ src, alt, title }: ComponentProps<'img'>) {
   );
 }
 
-type CopyState = 'idle' | 'copied' | 'selected';
-const COPY_LABEL: Record<CopyState, string> = { idle: 'Copy', copied: 'Copied', selected: 'Selected: press Ctrl+C' };
-const COPY_RESET_MS = 2_000;
-
 /**
  * A code block with a Copy button (code from an agent is there to be used). The clipboard API
  * exists only on https and localhost: elsewhere the code is selected for Ctrl+C instead.
  */
 function CodeBlock({ children, ...props }: ComponentProps<'pre'>) {
   const pre = useRef<HTMLPreElement>(null);
-  const [state, setState] = useState<CopyState>('idle');
-  const show = (next: CopyState) => {
-    setState(next);
-    setTimeout(() => setState('idle'), COPY_RESET_MS);
-  };
-  const selectCode = () => {
-    const selection = window.getSelection();
-    if (!pre.current || !selection) return;
-    selection.selectAllChildren(pre.current);
-    show('selected');
-  };
-  const copy = () => {
-    // The parser ends a block's code with a newline; pasted, it would add an empty line.
-    const text = (pre.current?.innerText ?? '').replace(/\n$/, '');
-    if (!navigator.clipboard) return selectCode();
-    navigator.clipboard.writeText(text).then(() => show('copied'), selectCode);
-  };
+  const { state, copy: copyText } = useCopy();
+  // The parser ends a block's code with a newline; pasted, it would add an empty line.
+  const copy = () => copyText((pre.current?.innerText ?? '').replace(/\n$/, ''), pre.current);
   return (
     <div className={styles.codeBlock}>
       <pre ref={pre} {...props}>

@@ -1,7 +1,8 @@
 'use client';
 
-import { memo, useEffect, useRef, useState } from 'react';
+import { memo, useEffect, useRef, useState, type RefObject } from 'react';
 import { useLiveContent, type ChatMessage, type LiveContent } from '@confab/chat-client';
+import { COPY_LABEL, useCopy } from './copy';
 import { Markdown } from './Markdown';
 import { LocalTime } from './LocalTime';
 import { SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote } from './words';
@@ -31,6 +32,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, onRetry
   const isAgent = author.kind === 'agent';
   const note = statusNote(status);
   const side = mine ? styles.mine : styles.theirs;
+  const bubble = useRef<HTMLDivElement>(null);
 
   return (
     <li
@@ -57,7 +59,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, onRetry
           {message.source === 'voice' && <span className={styles.badgeMuted}>Voice</span>}
           <LocalTime iso={message.created_at} className={styles.time} />
         </div>
-        <div className={styles.bubble}>
+        <div className={styles.bubble} ref={bubble}>
           <div className={styles.markdown}>
             <MessageText live={liveContent} messageKey={message.key} content={message.content} status={status} />
           </div>
@@ -74,6 +76,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, onRetry
             {onRetryReply && <RetryReplyButton onPress={() => onRetryReply(message)} />}
           </p>
         )}
+        {isAgent && status !== 'streaming' && message.content !== '' && <CopyReplyButton text={message.content} shownIn={bubble} />}
       </div>
     </li>
   );
@@ -91,6 +94,18 @@ function SendingNote() {
     return () => clearTimeout(timer);
   }, []);
   return <>{slow ? SLOW_SEND_NOTE : statusNote('sending')}</>;
+}
+
+/** "Copy" under a finished reply: its markdown as written, ready to paste elsewhere. */
+function CopyReplyButton({ text, shownIn }: { text: string; shownIn: RefObject<HTMLDivElement | null> }) {
+  const { state, copy } = useCopy();
+  return (
+    <div className={styles.replyActions}>
+      <button type="button" className={styles.linkButton} aria-label={state === 'idle' ? 'Copy reply' : COPY_LABEL[state]} onClick={() => copy(text, shownIn.current)}>
+        {COPY_LABEL[state]}
+      </button>
+    </div>
+  );
 }
 
 /** How long "Trying again…" waits for the new reply before offering the button again (a refusal shows as an alert). */
