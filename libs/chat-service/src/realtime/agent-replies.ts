@@ -69,6 +69,11 @@ interface InFlightReply {
   persisting: Promise<void>;
 }
 
+/** The `done` frame that ends a reply for its readers: how it ended, and its whole text. */
+export function doneFrame(reply: Pick<Message, 'id' | 'conversation_id' | 'seq'>, end: Omit<DoneData, 'message_id' | 'conversation_id' | 'seq'>): ServerFrame {
+  return { event: 'done', data: { message_id: reply.id, conversation_id: reply.conversation_id, seq: reply.seq, ...end } };
+}
+
 const FINISH_REASON_STOPPED = 'stopped_by_user';
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
 const FINISH_REASON_INTERRUPTED = 'server_shutdown';
@@ -356,19 +361,10 @@ export class AgentReplies {
     this.deps.onStreamingChange?.(this.inFlight.size);
     // Before `done` is published: a joiner reading the shared copy after `done` must not see it streaming.
     this.deps.sharedStreams?.end(message.conversation_id, message.id);
-    this.deps.publish(message.conversation_id, {
-      event: 'done',
-      data: {
-        message_id: message.id,
-        conversation_id: message.conversation_id,
-        seq: message.seq,
-        status: outcome.status,
-        content: reply.generated,
-        finish_reason: outcome.finishReason,
-        usage: outcome.usage,
-        model: outcome.model,
-      },
-    });
+    this.deps.publish(
+      message.conversation_id,
+      doneFrame(message, { status: outcome.status, content: reply.generated, finish_reason: outcome.finishReason, usage: outcome.usage, model: outcome.model }),
+    );
   }
 
   /**

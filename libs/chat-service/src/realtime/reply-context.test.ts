@@ -1,23 +1,12 @@
 import type { Message } from '@confab/protocol';
+import { testMessage } from '../agents/test-fixtures';
 import { replyContext } from './reply-context';
 
 let seq = 0;
+/** The next stored message, by a person (Grace) or the agent. */
 function message(author: 'user' | 'agent', content: string, status: Message['status'] = 'complete'): Message {
   seq += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-    conversation_id: '00000000-0000-4000-8000-000000000000',
-    seq,
-    client_message_id: null,
-    author: author === 'agent' ? { kind: 'agent', id: null, display_name: 'Ada' } : { kind: 'user', id: 'u1', display_name: 'Grace' },
-    content,
-    status,
-    source: 'text',
-    model: null,
-    finish_reason: null,
-    usage: null,
-    created_at: new Date(0).toISOString(),
-  };
+  return { ...testMessage(seq, author, content), status };
 }
 
 const contents = (messages: Message[]) => messages.map((m) => m.content);

@@ -1,26 +1,16 @@
 import type { Identity, Message } from '@confab/protocol';
+import { testMessage } from '../agents/test-fixtures';
 import { decideRetry } from './retry-reply';
 
 const grace: Identity = { kind: 'user', id: '11111111-1111-4111-8111-111111111111', display_name: 'Grace' };
 const bob: Identity = { kind: 'user', id: '22222222-2222-4222-8222-222222222222', display_name: 'Bob' };
 
 let seq = 0;
+/** The next stored message, by a person or the agent. */
 function message(author: Identity | 'agent', status: Message['status'] = 'complete'): Message {
   seq += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
-    conversation_id: '00000000-0000-4000-8000-000000000000',
-    seq,
-    client_message_id: null,
-    author: author === 'agent' ? { kind: 'agent', id: null, display_name: 'Ada' } : author,
-    content: 'text',
-    status,
-    source: 'text',
-    model: null,
-    finish_reason: null,
-    usage: null,
-    created_at: new Date(0).toISOString(),
-  };
+  const stored = testMessage(seq, author === 'agent' ? 'agent' : author.kind, 'text');
+  return { ...stored, author: author === 'agent' ? { kind: 'agent', id: null, display_name: 'Ada' } : author, status };
 }
 
 describe('decideRetry', () => {

@@ -1,6 +1,7 @@
-import type { Message, ServerFrame } from '@confab/protocol';
+import type { ServerFrame } from '@confab/protocol';
 import type { Store } from '../contracts';
 import type { Logger } from '../logger';
+import { doneFrame } from './agent-replies';
 
 /**
  * Replies whose process is gone. Every instance touches the rows of the replies it streams
@@ -18,7 +19,10 @@ export interface StaleStreamSweepDeps {
 /** Marks replies untouched for `olderThanMs` interrupted and tells their readers; returns how many. */
 export async function sweepStaleStreams(deps: StaleStreamSweepDeps, olderThanMs: number): Promise<number> {
   const interrupted = await deps.store.interruptStaleStreams(olderThanMs);
-  for (const message of interrupted) deps.publish(message.conversation_id, doneFrameOf(message));
+  for (const message of interrupted) {
+    const end = { status: 'interrupted' as const, content: message.content, finish_reason: message.finish_reason, usage: message.usage, model: message.model };
+    deps.publish(message.conversation_id, doneFrame(message, end));
+  }
   if (interrupted.length > 0) deps.logger.warn({ interrupted: interrupted.length }, 'marked replies whose process is gone as interrupted');
   return interrupted.length;
 }
@@ -37,20 +41,4 @@ export function startStaleStreamSweep(deps: StaleStreamSweepDeps, staleAfterMs: 
   }, staleAfterMs / 2);
   timer.unref();
   return () => clearInterval(timer);
-}
-
-function doneFrameOf(message: Message): ServerFrame {
-  return {
-    event: 'done',
-    data: {
-      message_id: message.id,
-      conversation_id: message.conversation_id,
-      seq: message.seq,
-      status: 'interrupted',
-      content: message.content,
-      finish_reason: message.finish_reason,
-      usage: message.usage,
-      model: message.model,
-    },
-  };
 }
