@@ -100,6 +100,8 @@ export async function measurePage(
     const collected = Collected.parse(await page.evaluate('window.__bench.recording = false, window.__bench'));
     const trace = await browser.stopTracing();
     saveTrace(name, trace);
+    const shots = process.env.BENCH_SCREENSHOT_DIR;
+    if (shots) await page.screenshot({ path: path.join(shots, `${name.split(' ')[0]}.png`) });
     const [rowsAfter, domRowsAfter] = Counted.parse(await page.evaluate(count));
     const intervals = collected.frames.slice(1).map((t, i) => t - collected.frames[i]!);
     return {
@@ -119,7 +121,7 @@ export async function measurePage(
   }
 }
 
-/** `BENCH_TRACE_DIR=<dir>` keeps each page's Chromium trace (open it in DevTools' Performance panel). */
+/** `BENCH_SCREENSHOT_DIR=<dir>`: each page as it looks when the reply has ended. `BENCH_TRACE_DIR=<dir>` keeps each page's Chromium trace (open it in DevTools' Performance panel). */
 function saveTrace(name: string, trace: Buffer): void {
   const dir = process.env.BENCH_TRACE_DIR;
   if (!dir) return;

@@ -6,8 +6,8 @@ import { ROOT } from '../lib/child';
 
 /**
  * Serves the pages of the streaming-render benchmark from one loopback origin:
- * `/naive` (naive-page.tsx), `/confab` (confab-page.tsx, Confab's real UI) and `/floor`
- * (floor-page.ts, one line replaced per token), each a production esbuild bundle, plus `/api/ws-ticket` answered like the Next.js route (a fresh ticket per call).
+ * `/naive` (naive-page.tsx), `/confab` (confab-page.tsx, Confab's real UI), `/lean`
+ * (lean-page.ts, the thread in hand-written DOM) and `/floor` (floor-page.ts, one line replaced per token), each a production esbuild bundle, plus `/api/ws-ticket` answered like the Next.js route (a fresh ticket per call).
  */
 
 export interface PageServer {
@@ -51,7 +51,7 @@ function html(name: string, css: boolean): string {
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${name}</title>${css ? `<link rel="stylesheet" href="/${name}.css">` : ''}</head><body><div id="root"></div><script type="module" src="/${name}.js"></script></body></html>`;
 }
 
-const PAGES = new Set(['naive', 'confab', 'floor', 'baseline']);
+const PAGES = new Set(['naive', 'confab', 'floor', 'lean', 'baseline']);
 
 /** `baselineRoot`: a checkout of another revision, whose Confab page is served as `/baseline`. */
 export async function startPageServer(ticket: () => Promise<unknown>, baselineRoot?: string): Promise<PageServer> {
@@ -59,6 +59,7 @@ export async function startPageServer(ticket: () => Promise<unknown>, baselineRo
     ...(await bundle('naive-page.tsx', 'naive')),
     ...(await bundle('confab-page.tsx', 'confab')),
     ...(await bundle('floor-page.ts', 'floor')),
+    ...(await bundle('lean-page.ts', 'lean')),
     ...(baselineRoot ? await bundle('confab-page.tsx', 'baseline', baselineRoot) : []),
   ]);
   const server: Server = createServer((req, res) => {
