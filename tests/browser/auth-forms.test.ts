@@ -1,6 +1,6 @@
 import type { Locator } from 'playwright-core';
 import { newAccount, setUpBrowser } from './support/browser';
-import { seededPosts, signUp, startThread } from './support/app';
+import { sample, seededPosts, signUp, startThread } from './support/app';
 
 /** Signing in and up as people meet it: from wherever they are, back to where they were, errors they can find. */
 const browser = setUpBrowser();
@@ -90,7 +90,7 @@ it(
 );
 
 it(
-  'signing up with an email that has an account says so, with a link to sign in',
+  'signing up with an email that has an account says so, with a link to sign in that keeps the email typed',
   browser.test(async ({ newPerson }) => {
     const first = await newPerson();
     const account = newAccount('Uma');
@@ -105,5 +105,21 @@ it(
     const alert = page.getByRole('alert').filter({ hasText: 'already exists' });
     await alert.getByRole('link', { name: 'Go to sign in' }).click();
     await page.waitForURL((url) => url.pathname === '/signin');
+    const email = page.getByLabel('Email', { exact: true });
+    expect((await sample(() => email.inputValue(), (v) => v !== '', { intervalMs: 50, timeoutMs: 5_000 })).at(-1)).toBe(account.email);
+    // Handed over once: the address is not kept in the browser after that.
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    await page.getByLabel('Password', { exact: true }).fill(account.password);
+    await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+
+    // The other way too: an email typed on the sign-in form follows the person to sign up.
+    const other = await newPerson();
+    await other.page.goto('/signin');
+    await other.page.getByLabel('Email', { exact: true }).fill('new.person@example.com');
+    await other.page.getByRole('link', { name: 'Create an account' }).click();
+    await other.page.waitForURL((url) => url.pathname === '/signup');
+    const otherEmail = other.page.getByLabel('Email', { exact: true });
+    expect((await sample(() => otherEmail.inputValue(), (v) => v !== '', { intervalMs: 50, timeoutMs: 5_000 })).at(-1)).toBe('new.person@example.com');
   }),
 );

@@ -1,6 +1,6 @@
 'use client';
 
-import { useId, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { callApi } from './api-client';
@@ -16,6 +16,31 @@ export interface AuthFormProps {
 /** The fields in the order the form shows them. */
 const FIELD_ORDER: readonly AuthField[] = ['display_name', 'email', 'password'];
 
+/**
+ * The email typed on one form, handed to the other when the person switches (signing up with an
+ * email that has an account, or the other way round): sessionStorage, not the URL, which would
+ * keep the address in the browser's history and the server's logs. Read once, then removed.
+ */
+const CARRIED_EMAIL_KEY = 'confab:auth-email';
+
+function carryEmail(email: string): void {
+  try {
+    if (email.trim()) sessionStorage.setItem(CARRIED_EMAIL_KEY, email.trim());
+  } catch {
+    // Storage off (privacy mode): the person types it again.
+  }
+}
+
+function takeCarriedEmail(): string {
+  try {
+    const email = sessionStorage.getItem(CARRIED_EMAIL_KEY) ?? '';
+    sessionStorage.removeItem(CARRIED_EMAIL_KEY);
+    return email;
+  } catch {
+    return '';
+  }
+}
+
 /** Sign in / sign up. Posts to our route handler, which sets the httpOnly session cookie. */
 export function AuthForm({ mode, next }: AuthFormProps) {
   const router = useRouter();
@@ -26,6 +51,13 @@ export function AuthForm({ mode, next }: AuthFormProps) {
   const [pending, setPending] = useState(false);
   const signup = mode === 'signup';
   const submitLabel = signup ? 'Sign up' : 'Sign in';
+
+  // After hydration (the server has no sessionStorage); never over what the person typed meanwhile.
+  useEffect(() => {
+    const carried = takeCarriedEmail();
+    // eslint-disable-next-line react-hooks/set-state-in-effect -- sessionStorage exists only in the browser, after hydration
+    if (carried) setValues((v) => (v.email ? v : { ...v, email: carried }));
+  }, []);
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
@@ -98,7 +130,9 @@ export function AuthForm({ mode, next }: AuthFormProps) {
           {formError.emailTaken && (
             <>
               {' '}
-              <Link href={otherHref}>Go to sign in</Link>
+              <Link href={otherHref} onClick={() => carryEmail(values.email)}>
+                Go to sign in
+              </Link>
             </>
           )}
         </p>
@@ -109,7 +143,9 @@ export function AuthForm({ mode, next }: AuthFormProps) {
       <p className={styles.switch}>
         {/* Not "Sign in": the header already has a link of that name, and tests look it up by name. */}
         {signup ? 'Already have an account? ' : 'New here? '}
-        <Link href={otherHref}>{signup ? 'Use your existing account' : 'Create an account'}</Link>
+        <Link href={otherHref} onClick={() => carryEmail(values.email)}>
+          {signup ? 'Use your existing account' : 'Create an account'}
+        </Link>
       </p>
     </form>
   );
