@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { connect, type Socket } from 'node:net';
 import { MAX_FRAME_BYTES, MAX_READ_FRAME_BYTES, MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type Post } from '@confab/protocol';
 import { withChatService, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
@@ -102,6 +104,35 @@ describe('admission', () => {
     sockets.push(forged);
     expect((await forged.next('error')).data.code).toBe('AUTH_FAILED');
     expect(await forged.closed()).toBe(4401);
+  });
+
+  it('drops a refused socket that then breaks the WebSocket protocol, and keeps serving everyone else', async () => {
+    // Raw TCP, so the bytes go out whatever the server has sent: its refusal and close are already on their way.
+    const refusedSocket = async (path: string): Promise<Socket> => {
+      const raw = connect(service.port, '127.0.0.1');
+      // The server ends these sockets however it likes (close or reset): only what it does next counts.
+      raw.on('error', () => undefined);
+      await once(raw, 'connect');
+      const key = randomBytes(16).toString('base64');
+      raw.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      const [head] = (await once(raw, 'data')) as [Buffer];
+      expect(head.toString('latin1')).toMatch(/^HTTP\/1\.1 101/);
+      return raw;
+    };
+    // NOT_FOUND, then a masked frame with a reserved opcode (3).
+    const unknown = await refusedSocket(`/ws/v1/conversation/${randomUUID()}/`);
+    unknown.write(Buffer.from([0x83, 0x80, 1, 2, 3, 4]));
+    // AUTH_FAILED, then the header of a text frame over the read limit.
+    const forged = await refusedSocket(`/ws/v1/conversation/${post.conversation_id}/?token=not-a-real-ticket`);
+    const length = Buffer.alloc(8);
+    length.writeBigUInt64BE(BigInt(MAX_READ_FRAME_BYTES + 1));
+    forged.write(Buffer.concat([Buffer.from([0x81, 0xff]), length, Buffer.from([1, 2, 3, 4])]));
+    await Promise.all([once(unknown, 'close'), once(forged, 'close')]);
+
+    await sleep(200);
+    expect(service.process.exitCode).toBeNull();
+    const { connected } = await join(post.conversation_id, await signUp(service));
+    expect(connected.conversation_id).toBe(post.conversation_id);
   });
 
   it('refuses the upgrade (HTTP 403) from a browser origin that is not allowed', async () => {

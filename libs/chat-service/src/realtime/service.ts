@@ -216,6 +216,10 @@ export class RealtimeService implements Realtime {
 
   private onOpen(ws: WebSocket, socket: Duplex, admission: Admission, params: UpgradeParams): void {
     const refuse = (frame: ServerFrame, code: number, reason: string) => {
+      // ws goes on reading until the close handshake ends: a frame it cannot accept in that time
+      // (a reserved opcode, one over maxPayload) is an 'error' event, which without a listener
+      // would take the whole process down.
+      ws.on('error', (error) => this.log.debug({ err: error }, 'refused WebSocket broke the protocol'));
       this.deps.observer?.frameSent(frame, 1);
       ws.send(JSON.stringify(frame));
       ws.close(code, reason);
