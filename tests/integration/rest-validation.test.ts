@@ -20,6 +20,31 @@ describe('every error is an ApiError with a typed code', () => {
     expectApiError(await request(service, 'POST', '/v1/auth/signup', { body }), 400, 'VALIDATION_ERROR');
   });
 
+  it.each([
+    ['a NUL', 'Ada\u0000Lovelace'],
+    ['a newline', 'Ada\nAdmin'],
+    ['a right-to-left override', 'Ada\u202Enimda'],
+    ['a lone surrogate', 'Ada\uD800'],
+  ])('sign up with %s in the display name → 400 VALIDATION_ERROR in words, and nothing of it in the logs', async (_case, displayName) => {
+    const email = `${randomUUID()}@example.test`;
+    const error = expectApiError(await request(service, 'POST', '/v1/auth/signup', { body: { email, password: 'long enough', display_name: displayName } }), 400, 'VALIDATION_ERROR');
+    expect(error.message).toMatch(/display name cannot contain control characters/i);
+    // The same email still signs up: the refusal cost nothing.
+    await signUp(service, { email });
+    const logged = JSON.stringify(service.logs);
+    expect(logged).not.toContain('scrypt$');
+    expect(service.logs.filter((line) => line.level === 50)).toEqual([]);
+  });
+
+  it('refuses a thread title with a control character, and answers a post address that cannot be a slug with NOT_FOUND', async () => {
+    const visitor = await createVisitor(service);
+    const [post] = await listPosts(service);
+    const created = await request(service, 'POST', `/v1/posts/${post!.slug}/threads`, { token: visitor.sessionToken, body: { title: 'hi\u0000there' } });
+    expect(expectApiError(created, 400, 'VALIDATION_ERROR').message).toMatch(/title cannot contain control characters/i);
+    for (const path of ['/v1/posts/%00', '/v1/posts/Writing-Coach', '/v1/posts/a%20b']) expectApiError(await request(service, 'GET', path), 404, 'NOT_FOUND');
+    expectApiError(await request(service, 'POST', '/v1/posts/%00/threads', { token: visitor.sessionToken, body: {} }), 404, 'NOT_FOUND');
+  });
+
   it('names the field that failed', async () => {
     const error = expectApiError(
       await request(service, 'POST', '/v1/auth/signup', { body: { email: 'a@example.test', password: 'short', display_name: 'A' } }),

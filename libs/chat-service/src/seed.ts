@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { AgentPersona } from '@confab/protocol';
+import { AgentPersona, PostSlug } from '@confab/protocol';
 import type { Database } from './db/client';
 import { conversations, posts } from './db/schema';
 import { DEFAULT_MODEL_MARKER } from './db/mappers';
@@ -12,7 +12,7 @@ import type { Logger } from './logger';
  */
 
 const SeedPost = z.object({
-  slug: z.string().regex(/^[a-z0-9-]+$/),
+  slug: PostSlug,
   title: z.string().min(1),
   description: z.string().min(1),
   agent: AgentPersona,

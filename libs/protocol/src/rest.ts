@@ -26,7 +26,27 @@ export const Email = z.pipe(
   z.transform((s: string) => s.toLowerCase()),
 );
 export const Password = z.string().check(z.minLength(8, 'Password must be at least 8 characters.'), z.maxLength(200));
-export const DisplayName = z.string().check(z.trim(), z.minLength(1), z.maxLength(60));
+
+/**
+ * What a name or a title cannot hold: control characters (NUL cannot even be stored, and a newline
+ * or a tab has no place in one line), the invisible direction overrides and isolates that make a
+ * name read as something else, and lone UTF-16 surrogates, which UTF-8 cannot store.
+ */
+const NOT_IN_ONE_LINE = /[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** One line of text people choose (a display name, a thread title), trimmed. */
+function oneLine(maxLength: number, what: string) {
+  return z.string().check(
+    z.trim(),
+    z.minLength(1, `${what} cannot be empty.`),
+    z.maxLength(maxLength, `${what} can be at most ${maxLength} characters.`),
+    z.refine((text) => !NOT_IN_ONE_LINE.test(text), `${what} cannot contain control characters.`),
+  );
+}
+
+export const DisplayName = oneLine(60, 'A display name');
+/** A post's address (`/posts/<slug>`): lower-case letters, digits and dashes. */
+export const PostSlug = z.string().check(z.regex(/^[a-z0-9-]{1,100}$/));
 
 // POST /v1/auth/signup
 export const SignUpBody = z.object({
@@ -82,7 +102,7 @@ export type PostResponse = z.infer<typeof PostResponse>;
 export const ThreadsResponse = z.object({ threads: z.array(Thread) });
 export type ThreadsResponse = z.infer<typeof ThreadsResponse>;
 // POST /v1/posts/:slug/threads (Bearer) -> 201
-export const CreateThreadBody = z.object({ title: z.optional(z.string().check(z.trim(), z.minLength(1), z.maxLength(120))) });
+export const CreateThreadBody = z.object({ title: z.optional(oneLine(120, 'A title')) });
 export type CreateThreadBody = z.infer<typeof CreateThreadBody>;
 // DELETE /v1/threads/:id (Bearer, owner only) -> 204; 404 for everyone else. The thread and its
 // messages are gone; its open sockets get NOT_FOUND ("This thread was deleted.") and close 4404.

@@ -1,10 +1,16 @@
 import { z } from 'zod';
-import { CreateThreadBody, HISTORY_PAGE_SIZE, HistoryQuery, type HistoryResponse } from '@confab/protocol';
+import { CreateThreadBody, HISTORY_PAGE_SIZE, HistoryQuery, PostSlug, type HistoryResponse } from '@confab/protocol';
 import type { HttpApp, HttpDeps } from '../deps';
 import { fail } from '../errors';
 import { IdParams, optionalPrincipal, parseInput, requirePrincipal } from '../request';
 
 const SlugParams = z.object({ slug: z.string().min(1).max(100) });
+
+/** The post's slug, or null when it could not name one (`%00`, upper case): that post does not exist. */
+function slugOf(params: unknown): string | null {
+  const { slug } = parseInput(SlugParams, params);
+  return PostSlug.safeParse(slug).success ? slug : null;
+}
 
 /** Posts, threads and message history: what people browse. */
 export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
@@ -13,17 +19,17 @@ export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
   app.get('/v1/posts', async () => ({ posts: await catalog.listPosts() }));
 
   app.get('/v1/posts/:slug', async (request) => {
-    const { slug } = parseInput(SlugParams, request.params);
-    const post = await catalog.getPost(slug);
+    const slug = slugOf(request.params);
+    const post = slug === null ? null : await catalog.getPost(slug);
     if (!post) throw fail.notFound('This post');
     return { post };
   });
 
   app.post('/v1/posts/:slug/threads', async (request, reply) => {
     const principal = await requirePrincipal(auth, request);
-    const { slug } = parseInput(SlugParams, request.params);
+    const slug = slugOf(request.params);
     const body = parseInput(CreateThreadBody, request.body ?? {});
-    const opened = await catalog.createThread(slug, principal.identity, body.title);
+    const opened = slug === null ? null : await catalog.createThread(slug, principal.identity, body.title);
     if (!opened) throw fail.notFound('This post');
     return reply.code(opened.created ? 201 : 200).send({ thread: opened.thread });
   });
