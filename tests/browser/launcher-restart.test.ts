@@ -4,6 +4,7 @@ import path from 'node:path';
 import { decideBuild, readBuildFacts } from '../../libs/launcher/src/build';
 import { definedOnly, mergeEnv } from '../../libs/launcher/src/env';
 import { ROOT } from './support/harness-env';
+import { setUpBrowser } from './support/browser';
 
 /**
  * `npm start` keeps Confab up when a part stops: the chat service killed under it is started
@@ -14,7 +15,7 @@ import { ROOT } from './support/harness-env';
 const PORT = 3792;
 const CHAT_PORT = 4792;
 
-jest.setTimeout(150_000);
+const browser = setUpBrowser({ timeoutMs: 150_000 });
 
 function launcherEnv(): Record<string, string> {
   return { ...definedOnly(process.env), PORT: String(PORT), CHAT_SERVICE_PORT: String(CHAT_PORT), PGLITE_DATA_DIR: 'memory://', NO_COLOR: '1', LIVEKIT_URL: '' };
@@ -39,9 +40,10 @@ function chatServicePid(): number | null {
 let launcher: ChildProcess | null = null;
 let output = '';
 
-async function waitForOutput(text: string, timeoutMs: number): Promise<void> {
+/** Waits until the launcher has printed `text` `times` times in all. */
+async function waitForOutput(text: string, timeoutMs: number, times = 1): Promise<void> {
   const deadline = Date.now() + timeoutMs;
-  while (!output.includes(text)) {
+  while (output.split(text).length - 1 < times) {
     if (Date.now() > deadline) throw new Error(`the launcher did not print "${text}" within ${timeoutMs / 1000} s; it printed:\n${output.slice(-3000)}`);
     if (launcher?.exitCode !== null) throw new Error(`the launcher exited (${launcher?.exitCode}); it printed:\n${output.slice(-3000)}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
@@ -84,3 +86,40 @@ it('the chat service killed under `npm start` is started again and answers, and 
   expect((await fetch(`http://127.0.0.1:${PORT}/`)).status).toBe(200);
   expect(started.exitCode).toBeNull();
 });
+
+it(
+  "a page that failed while the chat service was down loads with the error page's Try again once it is back",
+  browser.test(async ({ newPerson, screenshot }) => {
+    if (!launcher || launcher.exitCode !== null) throw new Error('the launcher of the test above is not running');
+    const { page } = await newPerson();
+    const app = `http://127.0.0.1:${PORT}`;
+    const postPath = '/posts/writing-coach';
+    await page.goto(`${app}${postPath}`);
+    const postTitle = page.getByRole('heading', { level: 1, name: 'Sharpen your writing with Ada' });
+    await postTitle.waitFor();
+
+    const pid = chatServicePid();
+    expect(pid).not.toBeNull();
+    process.kill(pid!, 'SIGKILL');
+    await page.goto(`${app}${postPath}`);
+    await page.getByRole('heading', { name: 'Something went wrong' }).waitFor();
+    expect(await page.title()).toBe('Something went wrong · Confab');
+    await screenshot(page, 'error-page-chat-service-down');
+
+    await waitForOutput(`chat service ready again on port ${CHAT_PORT}`, 60_000, 2);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await postTitle.waitFor({ timeout: 15_000 });
+    expect(await page.getByRole('heading', { name: 'Something went wrong' }).count()).toBe(0);
+
+    // The same when the failure came from following a link in the app (a client-side navigation).
+    await page.goto(app);
+    const card = page.locator(`a[href="${postPath}"]`);
+    await card.waitFor();
+    process.kill(chatServicePid()!, 'SIGKILL');
+    await card.click();
+    await page.getByRole('heading', { name: 'Something went wrong' }).waitFor();
+    await waitForOutput(`chat service ready again on port ${CHAT_PORT}`, 60_000, 3);
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await postTitle.waitFor({ timeout: 15_000 });
+  }),
+);

@@ -18,5 +18,8 @@ it.each([
 ])('GET %s answers 404 with "%s"', async (path, words) => {
   const response = await fetch(new URL(path, env.baseUrl), { headers: { 'sec-fetch-dest': 'document' } });
   expect(response.status).toBe(404);
-  expect(await response.text()).toContain(words);
+  const html = await response.text();
+  expect(html).toContain(words);
+  // The tab says it too, not just "Confab" (a thread's title comes from its own metadata).
+  if (!path.startsWith('/threads/')) expect(html).toContain(`<title>${words} · Confab</title>`);
 });
