@@ -81,3 +81,25 @@ it(
     expect(scrollerHeight).toBeGreaterThanOrEqual(100);
   }),
 );
+
+it(
+  'stopping a reply from the keyboard (Tab to Stop, Enter) leaves the focus in the message box, ready to write',
+  browser.test(async ({ env, newPerson }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson();
+    await startThread(page, post!);
+    const { box } = composer(page);
+    await sendMessage(page, 'Tell me a long story, please.');
+    const reply = agentMessages(page).last();
+    await reply.and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 15_000 });
+
+    await box.focus();
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Stop');
+    await page.keyboard.press('Enter');
+    await reply.and(page.locator('[data-status="stopped"]')).waitFor({ timeout: 10_000 });
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.type('and then?');
+    expect(await box.inputValue()).toBe('and then?');
+  }),
+);

@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { MAX_MESSAGE_CHARS } from '@confab/protocol';
 import type { SendResult } from '@confab/chat-client';
 import { useMediaQuery, useNow } from './hooks';
@@ -53,6 +53,18 @@ export const Composer = memo(function Composer({
     // Not on touch screens: focusing there opens the on-screen keyboard over the conversation.
     if (focusOnOpen && window.matchMedia('(pointer: fine)').matches) box.current?.focus();
   }, [focusOnOpen]);
+  /**
+   * Stop goes away when the reply ends (stopped by it, or finished): had it focus, the focus
+   * would fall to the page's body and a keyboard user would start again from the top. It goes
+   * back to the message box instead (React runs this before it removes the button). Not on touch
+   * screens, where focusing the box opens the on-screen keyboard.
+   */
+  const stopButtonRef = useCallback((button: HTMLButtonElement | null) => {
+    if (!button) return;
+    return () => {
+      if (document.activeElement === button && window.matchMedia('(pointer: fine)').matches) box.current?.focus();
+    };
+  }, []);
   const [text, setText] = useState('');
   const [refusal, setRefusal] = useState<string | null>(null);
   const now = useNow(blockedUntil !== null);
@@ -122,7 +134,7 @@ export const Composer = memo(function Composer({
         />
         <div className={styles.actions}>
           {streaming && (
-            <button type="button" className={styles.stopButton} onClick={onStop} title="Stop the reply (Esc)" aria-keyshortcuts="Escape">
+            <button ref={stopButtonRef} type="button" className={styles.stopButton} onClick={onStop} title="Stop the reply (Esc)" aria-keyshortcuts="Escape">
               <span className={styles.stopIcon} aria-hidden="true" />
               <span className={styles.stopLabel}>Stop</span>
             </button>
