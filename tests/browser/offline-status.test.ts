@@ -12,9 +12,14 @@ it(
     await startThread(page, post!);
     const status = page.getByTestId('connection-status');
     await status.getByText('Connected').waitFor();
+    // The dot's colour, as the person sees it.
+    const dotColour = () => status.evaluate((words) => getComputedStyle(words.previousElementSibling!).backgroundColor);
+    const connectedColour = await dotColour();
 
     await context.setOffline(true);
     await status.getByText("Offline — messages will be sent when you're back").waitFor({ timeout: 3_000 });
+    // The dot beside the words is not the green of a live connection.
+    expect(await dotColour()).not.toBe(connectedColour);
     await screenshot(page, 'offline-status');
 
     await context.setOffline(false);

@@ -25,7 +25,8 @@ export const ConnectionStatus = memo(function ConnectionStatus({ connection, onR
     secondsToRetry: secondsUntil(connection.nextRetryAt, now),
     reason: connection.reason,
   });
-  const tone = connection.status === 'open' ? styles.ok : connection.status === 'failed' || connection.status === 'closed' ? styles.bad : styles.warn;
+  // Offline says so in words before the socket notices: the dot must not stay green beside them.
+  const tone = connection.status === 'failed' || connection.status === 'closed' ? styles.bad : connection.status === 'open' && online ? styles.ok : styles.warn;
 
   return (
     <div className={`${styles.connection} ${tone}`}>
