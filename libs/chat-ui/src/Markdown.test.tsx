@@ -73,7 +73,20 @@ describe('Markdown: untrusted text stays text', () => {
 
   it('gives headings no id (message text does not name page elements)', () => {
     show('# Conversation');
-    expect(screen.getByRole('heading', { level: 1, name: 'Conversation' }).hasAttribute('id')).toBe(false);
+    expect(screen.getByRole('heading', { name: 'Conversation' }).hasAttribute('id')).toBe(false);
+  });
+
+  it("puts a message's headings below the page's own: # is a level-3 heading, ## level 4, deeper ones 5 and 6", () => {
+    show('# One\n\n## Two\n\n### Three\n\n#### Four\n\n###### Six');
+    const levels = screen.getAllByRole('heading').map((h) => [text(h), Number(h.tagName.slice(1)), h.getAttribute('data-level')]);
+    expect(levels).toEqual([
+      ['One', 3, '1'],
+      ['Two', 4, '2'],
+      ['Three', 5, '3'],
+      ['Four', 6, '4'],
+      ['Six', 6, '6'],
+    ]);
+    expect(screen.queryAllByRole('heading', { level: 1 })).toHaveLength(0);
   });
 });
 
@@ -125,8 +138,8 @@ describe('Markdown: formatting', () => {
 
   it('renders headings, quotes, rules and paragraphs as the bubble\'s direct children', () => {
     const container = show('## Title\n\n> quoted\n\n---\n\nOne\n\nTwo');
-    expect(Array.from(container.children, (el) => el.tagName)).toEqual(['H2', 'BLOCKQUOTE', 'HR', 'P', 'P']);
-    expect(text(screen.getByRole('heading', { level: 2 }))).toBe('Title');
+    expect(Array.from(container.children, (el) => el.tagName)).toEqual(['H4', 'BLOCKQUOTE', 'HR', 'P', 'P']);
+    expect(text(screen.getByRole('heading', { level: 4 }))).toBe('Title');
   });
 
   it('wraps a one-line message in a paragraph and shows escaped characters and entities as text', () => {
@@ -171,7 +184,7 @@ describe('Markdown: the streaming caret sits where text is being written', () =>
     ['the last paragraph', 'First.\n\nSecond paragraph', 'P', 'Second paragraph'],
     ['a list: its last item, not a line below the list', 'Points:\n\n- one\n- two **bold**', 'LI', 'two bold'],
     ['a nested list: its innermost last item', '- top\n  - inner one\n  - inner two', 'LI', 'inner two'],
-    ['a heading', '## A heading', 'H2', 'A heading'],
+    ['a heading', '## A heading', 'H4', 'A heading'],
     ['a quote: its paragraph', '> quoted words', 'P', 'quoted words'],
     ['a code block: its code', '```\nlet x = 1;\n```', 'CODE', 'let x = 1;'],
   ])('in %s', (_name, content, tag, textBefore) => {

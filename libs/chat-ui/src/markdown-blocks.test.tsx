@@ -41,10 +41,13 @@ describe('splitMarkdownBlocks: a message renders the same block by block', () =>
   it.each(Object.entries(SAMPLES))('%s', (_name, content) => {
     const byBlocks = splitMarkdownBlocks(content).map(parsedAtOnce).join('');
     expect(byBlocks).toBe(parsedAtOnce(content));
-    // And the component renders those blocks (with its link attributes, no heading ids, a Copy button on code, tables in a scrolling box).
+    // And the component renders those blocks (with its link attributes, headings two levels down without ids, a Copy button on code, tables in a scrolling box).
     const withAppOptions = byBlocks
       .replace(/<a href="([^"]*)"/g, '<a href="$1" target="_blank" rel="noopener noreferrer nofollow"')
-      .replace(/<(h[1-6]) id="[^"]*">/g, '<$1>')
+      .replace(/<h([1-6]) id="[^"]*">(.*?)<\/h\1>/g, (_all, level: string, inner: string) => {
+        const tag = `h${Math.min(Number(level) + 2, 6)}`;
+        return `<${tag} data-level="${level}">${inner}</${tag}>`;
+      })
       .replace(/<pre>/g, "<div><pre>")
       .replace(/<\/pre>/g, "</pre><button type=\"button\" aria-live=\"polite\">Copy</button></div>")
       .replace(/<table>/g, '<div tabindex="0" role="group" aria-label="Table"><table>')
