@@ -68,7 +68,7 @@ export const SEED_POSTS: readonly SeedPost[] = z.array(SeedPost).parse([
   {
     slug: 'voice-demo',
     title: 'Say hello to Echo',
-    description: 'A short, friendly agent built for talking out loud: start a thread and press "Start voice".',
+    description: 'A short, friendly agent made for talking out loud: start a thread and, where voice is set up, press "Start voice". Text works too.',
     agent: {
       name: 'Echo',
       handle: 'echo',
