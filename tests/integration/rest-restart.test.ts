@@ -44,4 +44,30 @@ describe('restart on the same PGlite folder', () => {
     ]);
     expect(history.messages[0]!.content).toBe('Tell me a long story');
   }, 120_000);
+
+  it('keeps the words of a reply that a crash cut off, up to about the last half second', async () => {
+    const env = { ...testSecrets(), PGLITE_DATA_DIR: dataDir, DEMO_AGENT_TOKEN_DELAY_MS: '40' };
+    running = await startChatService({ env });
+    const visitor = await createVisitor(running);
+    const thread = await createThread(running, visitor.sessionToken);
+    const { ticket } = await ticketFor(running, visitor.sessionToken);
+    const socket = await TestSocket.open(`${running.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test&stream=delta`);
+    await socket.next('connected');
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Tell me a long story', client_message_id: 'long-story' } });
+    const reply = await socket.next('message', (f) => f.data.message.author.kind === 'agent');
+    const replyId = reply.data.message.id;
+    // Two and a half seconds of streaming: ~60 tokens, several saves.
+    await new Promise((resolve) => setTimeout(resolve, 2_500));
+    const seen = socket.replyText(replyId) ?? '';
+    expect(seen.length).toBeGreaterThan(100);
+
+    await running.stop('SIGKILL');
+    running = await startChatService({ env });
+    const history = await getHistory(running, thread.id, { token: visitor.sessionToken });
+    const stored = history.messages.find((m) => m.id === replyId);
+    expect(stored?.status).toBe('interrupted');
+    // What was stored is what people saw, short of at most the last save interval (500 ms ≈ 12 tokens here).
+    expect(seen.startsWith(stored?.content ?? '')).toBe(true);
+    expect(stored!.content.length).toBeGreaterThan(seen.length * 0.6);
+  }, 120_000);
 });
