@@ -158,8 +158,10 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     fake.reply({ pieces: ['Start', ' with', ' a', ' question', '.'], usage: { prompt_tokens: 55, completion_tokens: 5 } });
     const { user, thread, socket } = await threadSocket();
     ask(socket, 'How do I open my essay?');
+    const question = (await socket.next('ack')).data.message_id;
     const reply = (await socket.next('message', isAgentMessage)).data.message;
-    expect(reply).toMatchObject({ status: 'streaming', model: 'gpt-test', author: { display_name: post.agent.name } });
+    // It says which message it answers (replies to queued messages are stored after later ones).
+    expect(reply).toMatchObject({ status: 'streaming', model: 'gpt-test', author: { display_name: post.agent.name }, reply_to: question });
     const done = await socket.next('done', (f) => f.data.message_id === reply.id);
     expect(done.data).toMatchObject({
       status: 'complete',
@@ -182,7 +184,8 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
       ],
     });
     const history = await getHistory(service, thread.conversation_id, { token: user.sessionToken });
-    expect(history.messages.find((m) => m.id === reply.id)).toMatchObject({ status: 'complete', content: 'Start with a question.' });
+    expect(history.messages.find((m) => m.id === reply.id)).toMatchObject({ status: 'complete', content: 'Start with a question.', reply_to: question });
+    expect(history.messages.find((m) => m.id === question)).not.toHaveProperty('reply_to');
   });
 
   it("in a post's shared conversation, tells the model who wrote each message", async () => {

@@ -33,6 +33,8 @@ export interface NewMessage {
   status: MessageStatus;
   source: MessageSource;
   model?: string | null;
+  /** An agent reply: the id of the message it answers. */
+  replyTo?: string | null;
 }
 
 export interface MessagePatch {

@@ -128,5 +128,11 @@ export const Message = z.object({
    * `content`): who asked for it. In a post, only they may stop it. Not stored: history has none.
    */
   asked_by: z.optional(ReplyAsker),
+  /**
+   * On an agent reply: the id of the message it answers. Replies to queued messages are stored after
+   * the messages that waited with them, so `seq` does not say it. Absent on people's messages, on
+   * voice turns and on replies stored before it was recorded.
+   */
+  reply_to: z.optional(Id),
 });
 export type Message = z.infer<typeof Message>;

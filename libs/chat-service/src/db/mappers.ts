@@ -50,6 +50,7 @@ export function toMessage(row: MessageRow): Message {
     finish_reason: row.finishReason,
     usage,
     created_at: row.createdAt.toISOString(),
+    ...(row.replyTo !== null && { reply_to: row.replyTo }),
   };
 }
 

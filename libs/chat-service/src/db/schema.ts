@@ -124,6 +124,12 @@ export const messages = pgTable(
     finishReason: text('finish_reason'),
     promptTokens: integer('prompt_tokens'),
     completionTokens: integer('completion_tokens'),
+    /**
+     * On an agent reply: the message it answers. A reply's seq is taken when its turn starts, after
+     * messages queued behind it, so seq alone cannot say which question it answers. No foreign key:
+     * it only orders the agent's context, where an id not found reads as "older than what is read".
+     */
+    replyTo: uuid('reply_to'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -121,6 +121,7 @@ const AppendResult = z.object({ rows: z.array(AppendedRow) });
 async function appendMessage(db: Database, input: NewMessage): Promise<{ message: Message; duplicate: boolean }> {
   const { conversationId, clientMessageId, author } = input;
   const model = input.model ?? null;
+  const replyTo = input.replyTo ?? null;
   // A person's first words name a thread still called by its default title (see threadTitleFrom).
   const title = author.kind === 'user' || author.kind === 'visitor' ? threadTitleFrom(input.content) : null;
   const result = AppendResult.parse(
@@ -129,8 +130,8 @@ async function appendMessage(db: Database, input: NewMessage): Promise<{ message
         SELECT ${conversations.id} AS conversation_id, ${conversations.lastSeq} + 1 AS seq
         FROM ${conversations} WHERE ${conversations.id} = ${conversationId} FOR UPDATE
       ), inserted AS (
-        INSERT INTO ${messages} (conversation_id, seq, client_message_id, author_kind, author_id, author_name, content, status, source, model)
-        SELECT next.conversation_id, next.seq, ${clientMessageId}, ${author.kind}, ${author.id}, ${author.display_name}, ${input.content}, ${input.status}, ${input.source}, ${model}
+        INSERT INTO ${messages} (conversation_id, seq, client_message_id, author_kind, author_id, author_name, content, status, source, model, reply_to)
+        SELECT next.conversation_id, next.seq, ${clientMessageId}, ${author.kind}, ${author.id}, ${author.display_name}, ${input.content}, ${input.status}, ${input.source}, ${model}, ${replyTo}::uuid
         FROM next
         ON CONFLICT (conversation_id, client_message_id) DO NOTHING
         RETURNING id, seq, created_at
@@ -159,6 +160,7 @@ async function appendMessage(db: Database, input: NewMessage): Promise<{ message
       finish_reason: null,
       usage: null,
       created_at: new Date(row.created_at).toISOString(),
+      ...(replyTo !== null && { reply_to: replyTo }),
     };
     return { message, duplicate: false };
   }

@@ -214,6 +214,7 @@ export class AgentReplies {
       status: 'streaming',
       source: 'text',
       model,
+      replyTo: userMessage.id,
     });
     const { author } = userMessage;
     const reply: InFlightReply = {
