@@ -117,6 +117,11 @@ describe('OpenAI-compatible provider (fake OpenAI-compatible server)', () => {
   });
 });
 
+/** The chat messages of a request the fake model server recorded. */
+function chatMessages(body: unknown): Array<{ role: string; content: string }> {
+  return z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })) }).parse(body).messages;
+}
+
 describe('agent replies through the chat service (fake OpenAI-compatible server)', () => {
   let fake: FakeOpenAi;
   let service: RunningChatService;
@@ -203,6 +208,42 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     expect(messages[0]).toEqual({ role: 'system', content: `${post.agent.instructions}\n\n${GROUP_CONVERSATION_NOTE}` });
     expect(messages.at(-1)).toEqual({ role: 'user', content: `Maya: @${post.agent.handle} can you help us?` });
   });
+
+  it('answers queued messages in order: each reply follows the message it answers, and each request ends with the message being answered', async () => {
+    // The first answer streams for ~1.5 s, so the next two messages wait their turn behind it.
+    fake.reply({ pieces: ['answer-1'], splitEvery: 40, writeDelayMs: 100 }, { pieces: ['answer-2'] }, { pieces: ['answer-3'] });
+    const { socket } = await threadSocket();
+    const requestsBefore = fake.requests.length;
+    ask(socket, 'Q1');
+    const first = (await socket.next('message', isAgentMessage)).data.message;
+    await sleep(500);
+    ask(socket, 'Q2');
+    ask(socket, 'Q3');
+    await socket.next('ack', (f) => f.data.seq === first.seq + 2);
+    expect(socket.all('done')).toEqual([]);
+    const isNewReply = (f: ServerFrameOf<'message'>) => isAgentMessage(f) && f.data.message.id !== first.id;
+    const second = (await socket.next('message', isNewReply)).data.message;
+    const third = (await socket.next('message', (f) => isNewReply(f) && f.data.message.id !== second.id)).data.message;
+    await socket.next('done', (f) => f.data.message_id === third.id);
+
+    const sent = fake.requests.slice(requestsBefore).map((r) => chatMessages(r.body).slice(1));
+    expect(sent).toEqual([
+      [{ role: 'user', content: 'Q1' }],
+      [
+        { role: 'user', content: 'Q1' },
+        { role: 'assistant', content: 'answer-1' },
+        { role: 'user', content: 'Q2' },
+      ],
+      [
+        { role: 'user', content: 'Q1' },
+        { role: 'assistant', content: 'answer-1' },
+        { role: 'user', content: 'Q2' },
+        { role: 'assistant', content: 'answer-2' },
+        { role: 'user', content: 'Q3' },
+      ],
+    ]);
+    fake.reply();
+  }, 20_000);
 
   it('ends the reply with status "error" and a reason when the model server fails', async () => {
     fake.reply({ status: 500, errorBody: JSON.stringify({ error: { message: 'GPU on fire' } }) });
