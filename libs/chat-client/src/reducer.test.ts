@@ -392,6 +392,12 @@ describe('checkSendable', () => {
     expect(checkSendable({ ...base, text: 'x'.repeat(MAX_MESSAGE_CHARS), state }).ok).toBe(true);
   });
 
+  it('counts an emoji as one character, as the server does (10,000 emoji are 20,000 UTF-16 units)', () => {
+    expect(checkSendable({ ...base, text: '😀'.repeat(MAX_MESSAGE_CHARS), state }).ok).toBe(true);
+    const over = checkSendable({ ...base, text: `${'😀'.repeat(MAX_MESSAGE_CHARS)}a`, state });
+    expect(over).toEqual({ ok: false, reason: 'A message can be at most 10,000 characters (this one has 10,001).' });
+  });
+
   it('refuses while rate-limited, with the seconds left', () => {
     const limited: ConversationStoreState = { ...state, error: { code: 'RATE_LIMIT', message: '', until: T0 + 4_200 } };
     expect(checkSendable({ ...base, text: 'hi', state: limited })).toEqual({

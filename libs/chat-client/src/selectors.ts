@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS, type StreamData } from '@confab/protocol';
+import { MAX_MESSAGE_CHARS, messageLength, type StreamData } from '@confab/protocol';
 import { indexById, isFinal } from './message-list';
 import { outboxFullReason } from './outbox';
 import { rateLimitWords, type ConversationStoreState } from './reducer';
@@ -71,10 +71,11 @@ export function checkSendable(input: {
 }): SendCheck {
   const content = input.text.trim();
   if (content.length === 0) return { ok: false, reason: 'Write a message first.' };
-  if (content.length > MAX_MESSAGE_CHARS) {
+  const length = messageLength(content);
+  if (length > MAX_MESSAGE_CHARS) {
     return {
       ok: false,
-      reason: `A message can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters (this one has ${content.length.toLocaleString('en-US')}).`,
+      reason: `A message can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters (this one has ${length.toLocaleString('en-US')}).`,
     };
   }
   if (input.state.signInRequired) return { ok: false, reason: 'Your session has ended. Sign in again to send messages.' };

@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, useCallback, useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
-import { MAX_MESSAGE_CHARS } from '@confab/protocol';
+import { MAX_MESSAGE_CHARS, messageLength } from '@confab/protocol';
 import type { SendResult } from '@confab/chat-client';
 import { useMediaQuery, useNow } from './hooks';
 import { COUNTER_THRESHOLD, counterText, secondsUntil } from './words';
@@ -69,7 +69,8 @@ export const Composer = memo(function Composer({
   const [refusal, setRefusal] = useState<string | null>(null);
   const now = useNow(blockedUntil !== null);
   const waitSeconds = secondsUntil(blockedUntil, now);
-  const tooLong = text.length > MAX_MESSAGE_CHARS;
+  const length = messageLength(text);
+  const tooLong = length > MAX_MESSAGE_CHARS;
   const empty = text.trim().length === 0;
   const canSend = !empty && !tooLong && waitSeconds === 0;
 
@@ -106,7 +107,7 @@ export const Composer = memo(function Composer({
   };
 
   // While rate-limited, the alert above the composer counts down; saying it here too showed it twice.
-  const describedBy = [`${id}-hint`, text.length >= COUNTER_THRESHOLD ? `${id}-count` : null].filter(Boolean).join(' ');
+  const describedBy = [`${id}-hint`, length >= COUNTER_THRESHOLD ? `${id}-count` : null].filter(Boolean).join(' ');
 
   return (
     <form className={styles.composer} onSubmit={onSubmit}>
@@ -148,9 +149,9 @@ export const Composer = memo(function Composer({
         <span id={`${id}-hint`} className={styles.hint}>
           {touchOnly ? 'Enter for a new line, Send to send' : 'Enter to send, Shift+Enter for a new line'}
         </span>
-        {text.length >= COUNTER_THRESHOLD && (
+        {length >= COUNTER_THRESHOLD && (
           <span id={`${id}-count`} className={`${styles.counter} ${tooLong ? styles.counterOver : ''}`} aria-live="polite">
-            {counterText(text.length)}
+            {counterText(length)}
             {tooLong ? ' — too long to send' : ''}
           </span>
         )}

@@ -1,5 +1,25 @@
 /** Limits shared by client and server so both sides enforce the same numbers. */
+/** Characters in a message people send, counted by `messageLength`. */
 export const MAX_MESSAGE_CHARS = 10_000;
+
+/**
+ * A message's length as MAX_MESSAGE_CHARS counts it: in characters (Unicode code points), so an
+ * emoji is one, as people count, and as the server's schema (zod's maxLength) counts; not in
+ * UTF-16 units (`text.length`), which count it as two. Every check and every counter uses this.
+ */
+export function messageLength(text: string): number {
+  let length = 0;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    // A high surrogate followed by a low one is one character.
+    if (unit >= 0xd800 && unit <= 0xdbff && i + 1 < text.length) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+    }
+    length++;
+  }
+  return length;
+}
 /** Messages one identity may send in MESSAGE_RATE_WINDOW_S seconds, across all its connections. */
 export const MESSAGE_RATE_LIMIT = 10;
 export const MESSAGE_RATE_WINDOW_S = 60;

@@ -4,6 +4,7 @@ import {
   HEARTBEAT_PING,
   Id,
   MAX_MESSAGE_CHARS,
+  messageLength,
   parseClientFrame,
   type ClientFrame,
   type ConversationKind,
@@ -136,11 +137,12 @@ export function decodeIncoming(data: string | null, isBinary: boolean): Incoming
   }
   const salvaged = salvageNextAction(data);
   const clientMessageId = salvaged.clientMessageId ? { clientMessageId: salvaged.clientMessageId } : {};
-  if (typeof salvaged.message === 'string' && salvaged.message.length > MAX_MESSAGE_CHARS) {
+  const length = typeof salvaged.message === 'string' ? messageLength(salvaged.message) : 0;
+  if (length > MAX_MESSAGE_CHARS) {
     return {
       kind: 'invalid',
       code: 'MESSAGE_TOO_LONG',
-      message: `A message can be at most ${MAX_MESSAGE_CHARS} characters (this one has ${salvaged.message.length}).`,
+      message: `A message can be at most ${MAX_MESSAGE_CHARS} characters (this one has ${length}).`,
       ...clientMessageId,
     };
   }
