@@ -81,6 +81,31 @@ function ScrollingTable(props: ComponentProps<'table'>) {
   );
 }
 
+/** The text of rendered markdown (strings and elements' children), for a direction check. */
+function textOf(node: ReactNode): string {
+  if (typeof node === 'string' || typeof node === 'number') return String(node);
+  if (Array.isArray(node)) return node.map(textOf).join('');
+  return isValidElement<{ children?: ReactNode }>(node) ? textOf(node.props.children) : '';
+}
+
+const FIRST_LETTER = /\p{L}/u;
+const RIGHT_TO_LEFT_SCRIPT = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Adlam}]/u;
+
+/**
+ * A quote's bar and indent go on the side its text starts from. `dir="auto"` cannot say it here:
+ * the browser skips children with a `dir` of their own when it looks for the first strong letter,
+ * and the quote's paragraphs have one, so an Arabic quote got its bar on the left.
+ */
+function Quote({ children, ...props }: ComponentProps<'blockquote'>) {
+  const letter = FIRST_LETTER.exec(textOf(children))?.[0];
+  const dir = letter === undefined ? undefined : RIGHT_TO_LEFT_SCRIPT.test(letter) ? 'rtl' : 'ltr';
+  return (
+    <blockquote {...props} dir={dir}>
+      {children}
+    </blockquote>
+  );
+}
+
 /**
  * Each block of text takes its direction from its first strong letter (`dir="auto"`), so Arabic
  * or Hebrew reads right to left while the English paragraph beside it stays left to right.
@@ -110,7 +135,7 @@ const OPTIONS: MarkdownToJSX.Options = {
     pre: { component: CodeBlock },
     p: ownDirection,
     li: ownDirection,
-    blockquote: ownDirection,
+    blockquote: { component: Quote },
     td: ownDirection,
     th: ownDirection,
     h1: heading('h3', 1),
@@ -123,7 +148,7 @@ const OPTIONS: MarkdownToJSX.Options = {
 };
 
 /** Block elements: when one is the last child, the caret goes into it, down to where text is written. */
-const BLOCKS = new Set<unknown>([Fragment, 'div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', CodeBlock, 'table', 'thead', 'tbody', 'tr', 'td', 'th']);
+const BLOCKS = new Set<unknown>([Fragment, 'div', 'p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol', 'li', 'blockquote', Quote, CodeBlock, 'table', 'thead', 'tbody', 'tr', 'td', 'th']);
 
 type ElementWithChildren = ReactElement<{ children?: ReactNode }>;
 

@@ -50,6 +50,7 @@ describe('splitMarkdownBlocks: a message renders the same block by block', () =>
       })
       .replace(/<pre>/g, "<div><pre>")
       .replace(/<\/pre>/g, "</pre><button type=\"button\" aria-live=\"polite\">Copy</button></div>")
+      .replace(/<blockquote>/g, '<blockquote dir="ltr">')
       .replace(/<table>/g, '<div tabindex="0" role="group" aria-label="Table"><table>')
       .replace(/<\/table>/g, '</table></div>');
     expect(withoutNewlinesBetweenBlocks(messageHtml(content))).toBe(withAppOptions);
