@@ -31,13 +31,18 @@ export default async function ThreadsPage() {
                 {thread.agent_name.charAt(0).toUpperCase()}
               </span>
               <div className={styles.main}>
-                <Link href={`/threads/${thread.id}`} className={styles.link}>
+                {/* Titles and previews are people's words: Arabic or Hebrew reads right to left. */}
+                <Link href={`/threads/${thread.id}`} className={styles.link} dir="auto">
                   {thread.title}
                 </Link>
                 <p className={styles.meta}>
                   {thread.agent_name} · {thread.post_title}
                 </p>
-                {thread.preview && <p className={styles.preview}>{thread.preview}</p>}
+                {thread.preview && (
+                  <p className={styles.preview} dir="auto">
+                    {thread.preview}
+                  </p>
+                )}
               </div>
               <div className={styles.side}>
                 <LocalTime iso={thread.updated_at} className={styles.time} />

@@ -103,3 +103,29 @@ it(
     expect(await box.inputValue()).toBe('and then?');
   }),
 );
+
+it(
+  "a quote of Arabic has its bar on the right, and a message's heading is not a page heading",
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson();
+    await startThread(page, post!);
+    // The demo agent quotes what it was sent ("You said:" and a quote).
+    await sendMessage(page, `# عنوان\n\n${ARABIC}`);
+    const reply = agentMessages(page).last();
+    await reply.and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+    const quote = reply.locator('blockquote').first();
+    const sides = await quote.evaluate((q) => {
+      const style = getComputedStyle(q);
+      return { direction: style.direction, right: style.borderRightWidth, left: style.borderLeftWidth };
+    });
+    await screenshot(page, 'message-layout-rtl-quote', { fullPage: false });
+    expect(sides).toEqual({ direction: 'rtl', right: '3px', left: '0px' });
+    // The page has one h1, its own title (named by the message, and right to left like it); the message's "#" is a heading below it.
+    const title = page.getByRole('heading', { level: 1 });
+    await title.filter({ hasText: 'عنوان' }).waitFor();
+    expect(await title.count()).toBe(1);
+    expect(await title.evaluate((h) => getComputedStyle(h).direction)).toBe('rtl');
+    expect(await messageItems(page).first().getByRole('heading', { level: 3, name: 'عنوان' }).count()).toBe(1);
+  }),
+);

@@ -29,7 +29,9 @@ export default async function ThreadPage({ params }: ThreadPageProps) {
       <div className={styles.layout}>
         <div className={styles.head}>
           <div className={styles.titles}>
-            <h1 className={styles.title}>{thread.title}</h1>
+            <h1 className={styles.title} dir="auto">
+              {thread.title}
+            </h1>
             <p className={styles.sub}>
               Private thread with {thread.agent_name} · from{' '}
               <Link href={`/posts/${encodeURIComponent(thread.post_slug)}`}>{thread.post_title}</Link>
