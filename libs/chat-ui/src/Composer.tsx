@@ -11,6 +11,8 @@ export interface ComposerProps {
   onSend: (text: string) => SendResult;
   onTyping: () => void;
   onStop: () => void;
+  /** Stop was pressed for the streaming reply, which has not ended yet: "Stopping…". */
+  stopping?: boolean;
   /** An agent reply is streaming: offer "Stop". */
   streaming: boolean;
   /** Epoch ms until which the server refuses messages (rate limit). */
@@ -40,6 +42,7 @@ export const Composer = memo(function Composer({
   onTyping,
   onStop,
   streaming,
+  stopping = false,
   blockedUntil,
   placeholder,
   narrowPlaceholder,
@@ -137,7 +140,7 @@ export const Composer = memo(function Composer({
           {streaming && (
             <button ref={stopButtonRef} type="button" className={styles.stopButton} onClick={onStop} title="Stop the reply (Esc)" aria-keyshortcuts="Escape">
               <span className={styles.stopIcon} aria-hidden="true" />
-              <span className={styles.stopLabel}>Stop</span>
+              <span className={styles.stopLabel}>{stopping ? 'Stopping…' : 'Stop'}</span>
             </button>
           )}
           <button type="submit" className={styles.sendButton} disabled={!canSend}>

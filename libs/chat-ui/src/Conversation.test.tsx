@@ -170,6 +170,8 @@ describe('Conversation with useConversation mocked', () => {
 
     fireEvent.click(screen.getByRole('button', { name: 'Stop' }));
     expect(result.stop).toHaveBeenCalledWith(streaming.id);
+    // The press shows at once, before the server answers (it may be slow, or stuck).
+    expect(screen.getByRole('button', { name: 'Stopping…' })).toBeTruthy();
 
     hook({ messages: [message({ mine: true }), { ...streaming, status: 'complete' }] });
     rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);

@@ -1,6 +1,6 @@
 'use client';
 
-import { useCallback, useLayoutEffect, useMemo, useRef, type ReactNode } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { Identity, Message } from '@confab/protocol';
 import { retryableReply, streamingReply, useConversation, type ChatMessage } from '@confab/chat-client';
 import { Announcer } from './Announcer';
@@ -95,8 +95,19 @@ export function Conversation({
   }, []);
   // `retryReply` is the controller's own function, stable for the conversation's life.
   const onRetryReply = useCallback((message: ChatMessage) => message.id !== null && retryReply(message.id), [retryReply]);
+  // Which reply Stop was pressed for: the button says "Stopping…" until that reply ends, so a
+  // press shows at once, even when the server is slow to answer (or not answering).
+  const [stopAskedFor, setStopAskedFor] = useState<string | null>(null);
+  const replyToStopKey = replyToStop?.key ?? null;
+  const replyToStopKeyRef = useRef(replyToStopKey);
+  useLayoutEffect(() => {
+    replyToStopKeyRef.current = replyToStopKey;
+  }, [replyToStopKey]);
   // Stable too, so the (memoized) composer does not re-render for every streamed token.
-  const onStop = useCallback(() => stopRef.current(), []);
+  const onStop = useCallback(() => {
+    setStopAskedFor(replyToStopKeyRef.current);
+    stopRef.current();
+  }, []);
 
   const blockedUntil = state.error?.code === 'RATE_LIMIT' ? state.error.until : null;
 
@@ -128,6 +139,7 @@ export function Conversation({
             onTyping={notifyTyping}
             onStop={onStop}
             streaming={replyToStop !== undefined}
+            stopping={replyToStopKey !== null && replyToStopKey === stopAskedFor}
             blockedUntil={blockedUntil}
             placeholder={placeholder}
             narrowPlaceholder={narrowPlaceholder}
