@@ -123,6 +123,20 @@ it(
     await page.getByText('And another long answer, while I read further up.').first().waitFor();
     expect(await lastTwoReplies()).toEqual(shown);
     expect(shown.every((text) => text.includes('demo agent'))).toBe(true);
+
+    // "Load older messages" from the keyboard, page after page: the focus stays on the button
+    // while it loads and goes to the messages when nothing older is left, never to the page's body.
+    const older = page.getByRole('button', { name: /Load older messages|Loading…/ });
+    const focusedOn = () => page.evaluate(() => (document.activeElement === document.body ? 'body' : (document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '')));
+    await older.focus();
+    for (let page_ = 0; page_ < 10 && (await older.count()) > 0; page_++) {
+      await page.keyboard.press('Enter');
+      await sample(() => older.textContent().catch(() => null), (text) => text !== 'Loading…', { intervalMs: 50, timeoutMs: 10_000 });
+      expect(await focusedOn()).not.toBe('body');
+    }
+    expect(await older.count()).toBe(0);
+    expect(await focusedOn()).toBe('Messages');
+    await page.getByText('Earlier message 1:').waitFor({ state: 'attached' });
     expect(dialogs).toEqual([]);
   }),
 );

@@ -121,7 +121,20 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
     if (ownNewMessage !== null && opened.current) virtualizer.scrollToEnd();
   }, [ownNewMessage, virtualizer]);
 
+  /**
+   * The button keeps its focus while it loads (aria-disabled, not disabled: a disabled button
+   * loses it), and when it goes (nothing older left) the focus goes to the list it loaded into,
+   * not to the page's body: a keyboard user goes on from where they were.
+   */
+  const olderButtonRef = useCallback((button: HTMLButtonElement | null) => {
+    if (!button) return;
+    return () => {
+      if (document.activeElement === button) listRef.current?.focus({ preventScroll: true });
+    };
+  }, []);
+
   const loadOlder = async () => {
+    if (loadingOlder) return;
     setLoadingOlder(true);
     setOlderError(null);
     try {
@@ -146,7 +159,7 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
         <div className={styles.scrollInner}>
           {hasOlder && (
             <div className={styles.older}>
-              <button type="button" className={styles.secondaryButton} onClick={() => void loadOlder()} disabled={loadingOlder}>
+              <button ref={olderButtonRef} type="button" className={styles.secondaryButton} onClick={() => void loadOlder()} aria-disabled={loadingOlder || undefined}>
                 {loadingOlder ? 'Loading…' : 'Load older messages'}
               </button>
               {olderError && <p role="alert">{olderError}</p>}
@@ -159,6 +172,8 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
               ref={listRef}
               className={styles.list}
               aria-label="Messages"
+              // Focusable from script only: where the focus goes when "Load older" is done.
+              tabIndex={-1}
               // Rows not rendered are stood in for by padding, so the scrollbar is the whole thread's.
               style={{ paddingTop, paddingBottom }}
             >
