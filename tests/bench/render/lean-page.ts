@@ -119,24 +119,22 @@ socket.onmessage = (event: MessageEvent) => {
     upsert(frame.data.message);
     renderTail();
   } else if (frame.event === 'stream') {
-    const d = frame.data;
-    const at = indexOf(d.message_id);
-    const held = messages[at];
-    const row = rows.get(d.message_id);
-    if (!held || !row) return;
-    const next = streamedText(held.content, d);
-    if (next === null) return;
-    messages[at] = { ...held, content: next, status: 'streaming' };
-    showText(row, next);
-    followEnd();
+    const held = messages[indexOf(frame.data.message_id)];
+    const next = held ? streamedText(held.content, frame.data) : null;
+    if (next !== null) update(frame.data.message_id, next, 'streaming');
   } else if (frame.event === 'done') {
-    const d = frame.data;
-    const at = indexOf(d.message_id);
-    const held = messages[at];
-    const row = rows.get(d.message_id);
-    if (!held || !row) return;
-    messages[at] = { ...held, content: d.content, status: d.status };
-    showText(row, d.content);
-    row.li.dataset.status = d.status;
+    update(frame.data.message_id, frame.data.content, frame.data.status);
   }
 };
+
+/** A shown message's new text and status: the message held, and its row's last paragraph. */
+function update(id: string, content: string, status: Message['status']): void {
+  const at = indexOf(id);
+  const held = messages[at];
+  const row = rows.get(id);
+  if (!held || !row) return;
+  messages[at] = { ...held, content, status };
+  showText(row, content);
+  if (row.li.dataset.status !== status) row.li.dataset.status = status;
+  if (status === 'streaming') followEnd();
+}
