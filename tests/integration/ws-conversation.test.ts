@@ -108,26 +108,28 @@ describe('admission', () => {
 
   it('drops a refused socket that then breaks the WebSocket protocol, and keeps serving everyone else', async () => {
     // Raw TCP, so the bytes go out whatever the server has sent: its refusal and close are already on their way.
-    const refusedSocket = async (path: string): Promise<Socket> => {
+    const refusedSocket = async (path: string): Promise<{ raw: Socket; closed: Promise<unknown> }> => {
       const raw = connect(service.port, '127.0.0.1');
       // The server ends these sockets however it likes (close or reset): only what it does next counts.
       raw.on('error', () => undefined);
+      // Listened for from the start: the server may close it before the test gets to wait.
+      const closed = once(raw, 'close');
       await once(raw, 'connect');
       const key = randomBytes(16).toString('base64');
       raw.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${key}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
       const [head] = (await once(raw, 'data')) as [Buffer];
       expect(head.toString('latin1')).toMatch(/^HTTP\/1\.1 101/);
-      return raw;
+      return { raw, closed };
     };
     // NOT_FOUND, then a masked frame with a reserved opcode (3).
     const unknown = await refusedSocket(`/ws/v1/conversation/${randomUUID()}/`);
-    unknown.write(Buffer.from([0x83, 0x80, 1, 2, 3, 4]));
+    unknown.raw.write(Buffer.from([0x83, 0x80, 1, 2, 3, 4]));
     // AUTH_FAILED, then the header of a text frame over the read limit.
     const forged = await refusedSocket(`/ws/v1/conversation/${post.conversation_id}/?token=not-a-real-ticket`);
     const length = Buffer.alloc(8);
     length.writeBigUInt64BE(BigInt(MAX_READ_FRAME_BYTES + 1));
-    forged.write(Buffer.concat([Buffer.from([0x81, 0xff]), length, Buffer.from([1, 2, 3, 4])]));
-    await Promise.all([once(unknown, 'close'), once(forged, 'close')]);
+    forged.raw.write(Buffer.concat([Buffer.from([0x81, 0xff]), length, Buffer.from([1, 2, 3, 4])]));
+    await Promise.all([unknown.closed, forged.closed]);
 
     await sleep(200);
     expect(service.process.exitCode).toBeNull();
