@@ -64,8 +64,12 @@ export interface Store {
   updateMessage(messageId: string, patch: MessagePatch): Promise<Message>;
   /** The message stored under this client_message_id in the conversation, if any (a resend is re-acked, never refused). */
   findByClientMessageId(conversationId: string, clientMessageId: string): Promise<Message | null>;
-  /** Oldest first. `afterSeq` pages forward, `beforeSeq` pages backward (default: the newest page). */
-  listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number }): Promise<MessagePage>;
+  /**
+   * Oldest first. `afterSeq` pages forward, `beforeSeq` pages backward (default: the newest page).
+   * `maxBytes` (forward pages only) also ends the page before the messages' text passes that many
+   * UTF-8 bytes, though a page always holds at least one message; `hasMore` stays exact.
+   */
+  listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number; maxBytes?: number }): Promise<MessagePage>;
   /** The newest `limit` messages, oldest first: the agent's context. */
   recentMessages(conversationId: string, limit: number): Promise<Message[]>;
   /**

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Message } from '@confab/protocol';
 import type { ConversationRecord, MessagePage, MessagePatch, NewMessage, Store } from '../contracts';
@@ -204,12 +204,15 @@ async function listMessages(
   db: Database,
   readLastSeq: (conversationId: string) => Promise<number>,
   conversationId: string,
-  page: { afterSeq?: number; beforeSeq?: number; limit: number },
+  page: { afterSeq?: number; beforeSeq?: number; limit: number; maxBytes?: number },
 ): Promise<MessagePage> {
   const lastSeq = await readLastSeq(conversationId);
   // A client already up to date (every socket's first sync after `connected`): nothing to read.
   if (page.afterSeq !== undefined && page.afterSeq >= lastSeq) return { messages: [], hasMore: false, lastSeq };
   const inConversation = eq(messages.conversationId, conversationId);
+  if (page.afterSeq !== undefined && page.maxBytes !== undefined) {
+    return listMessagesWithin(db, conversationId, { afterSeq: page.afterSeq, limit: page.limit, maxBytes: page.maxBytes }, lastSeq);
+  }
   // One extra row tells whether another page exists without a COUNT.
   if (page.afterSeq !== undefined) {
     const rows = await db
@@ -228,6 +231,48 @@ async function listMessages(
     .orderBy(desc(messages.seq))
     .limit(page.limit + 1);
   return { messages: rows.slice(0, page.limit).reverse().map(toMessage), hasMore: rows.length > page.limit, lastSeq };
+}
+
+/**
+ * A forward page cut by the size of its messages' text as well as by count (sync pages: 200
+ * messages of 40 kB would be one 8 MB frame). The database sums the text lengths as it goes
+ * (`octet_length` reads a stored value's size without decompressing it) and returns the rows that
+ * fit plus the next one without its text, which says whether more follow: no text is read into
+ * memory to be thrown away, and only the rows kept cross into this process (a page of a few
+ * large messages costs about what it did when it was 200 rows of small ones).
+ */
+async function listMessagesWithin(
+  db: Database,
+  conversationId: string,
+  page: { afterSeq: number; limit: number; maxBytes: number },
+  lastSeq: number,
+): Promise<MessagePage> {
+  const inOrder = sql`over (order by ${messages.seq})`;
+  const sized = db
+    .select({
+      ...getTableColumns(messages),
+      upTo: sql<number>`sum(octet_length(${messages.content})) ${inOrder}`.as('up_to'),
+      position: sql<number>`row_number() ${inOrder}`.as('position'),
+    })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, page.afterSeq)))
+    .orderBy(asc(messages.seq))
+    .limit(page.limit + 1)
+    .as('sized');
+  const fits = sql`${sized.upTo} <= ${page.maxBytes} or ${sized.position} = 1`;
+  const rows = await db
+    .select({ ...sized._.selectedFields, content: sql<string | null>`case when ${fits} then ${sized.content} end` })
+    .from(sized)
+    // The rows that fit, and the one after them (the text before it fits): it says whether more follow.
+    .where(sql`${sized.upTo} - octet_length(${sized.content}) <= ${page.maxBytes} or ${sized.position} <= 2`)
+    .orderBy(asc(sized.seq));
+  const kept: Message[] = [];
+  for (const row of rows) {
+    // The running sum only grows: the rows that fit are a prefix.
+    if (row.content === null || kept.length === page.limit) break;
+    kept.push(toMessage({ ...row, content: row.content }));
+  }
+  return { messages: kept, hasMore: rows.length > kept.length, lastSeq };
 }
 
 async function recentMessages(db: Database, conversationId: string, limit: number): Promise<Message[]> {
