@@ -7,15 +7,18 @@ import { TestSocket } from '../support/ws-client';
 
 /**
  * A reader that stops reading (its TCP connection paused in a loopback proxy, so the server's socket
- * really backs up) while the conversation floods: the server sheds typing frames first, keeps
- * sending messages in order, and past its limit closes the socket with 4429 (try again later)
- * instead of buffering without bound. Readers on healthy connections are not affected, and the
- * shed reader catches up with a sync after reconnecting.
+ * really backs up) while the conversation floods with large messages: the server sheds typing
+ * frames first, keeps sending messages in order, and closes the socket with 4429 (try again later)
+ * before its unsent bytes pass the limit, instead of buffering without bound. Readers on healthy
+ * connections are not affected, and the shed reader catches up with a sync after reconnecting.
+ * (A reader that stops reading mid-sync: burst-slow-sync.test.ts.)
  */
 
-const HISTORY_MESSAGES = 100;
-const MESSAGE_CHARS = 9_000;
-/** The server closes a consumer above 8 MiB of unsent bytes (realtime/frames.ts); one sync page here is ~0.9 MB. */
+/** 10,000 four-byte characters: a 40 kB message, the largest a person can send. */
+const MESSAGE_TEXT = '😀'.repeat(10_000);
+/** A person may send 10 messages a minute: enough writers for the flood to pass kernel buffers and the limit. */
+const WRITERS = 50;
+/** The server closes a consumer before a frame would leave over 8 MiB unsent (realtime/frames.ts). */
 const CLOSE_ABOVE_BYTES = 8 * 1024 * 1024;
 
 let service: RunningChatService;
@@ -47,20 +50,9 @@ function logFor(connectionId: string, msg: string): Record<string, unknown> | un
   return service.logs.find((l) => l.connectionId === connectionId && l.msg === msg);
 }
 
-it('sheds typing first, then closes a reader that stopped reading with 4429; it catches up after reconnecting', async () => {
-  // History worth ~0.9 MB: every `sync {after_seq: 0}` makes the server send all of it again.
-  const writers = await Promise.all(Array.from({ length: HISTORY_MESSAGES / 10 }, (_, i) => signUp(service, { display_name: `Writer ${i}` })));
-  await Promise.all(
-    writers.map(async (writer, w) => {
-      const socket = await join(writer);
-      for (let i = 0; i < 10; i++) {
-        const id = `seed-${randomUUID()}`;
-        socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: `${w}.${i} ${'x'.repeat(MESSAGE_CHARS)}`, client_message_id: id } });
-      }
-      await waitUntil(() => socket.all('ack').length === 10, 30_000);
-      socket.close();
-    }),
-  );
+it('sheds typing first, then closes a reader that stopped reading with 4429 before 8 MiB wait for it; it catches up after reconnecting', async () => {
+  const writers = await Promise.all(Array.from({ length: WRITERS }, (_, i) => signUp(service, { display_name: `Writer ${i}` })));
+  const writerSockets = await Promise.all(writers.map((writer) => join(writer)));
   // Typing starts are relayed at most once a second per person: typists take turns.
   const typists = await Promise.all(Array.from({ length: 20 }, (_, i) => signUp(service, { display_name: `Typist ${i}` })));
   const typistSockets = await Promise.all(typists.map((typist) => join(typist)));
@@ -70,37 +62,40 @@ it('sheds typing first, then closes a reader that stopped reading with 4429; it 
 
   proxy.pause();
   let typingStarts = 0;
-  let syncsAsked = 0;
-  for (let step = 0; step < 120 && !logFor(slowId, 'closing a slow consumer'); step++) {
-    slow.send({ event: 'sync', data: { after_seq: 0 } });
-    syncsAsked += 1;
-    await sleep(60);
-    const typistSocket = typistSockets[step % typistSockets.length]!;
+  let sent = 0;
+  for (let step = 0; step < WRITERS * 10 && !logFor(slowId, 'closing a slow consumer'); step++) {
+    const writer = writerSockets[Math.floor(step / 10)]!;
+    const id = `flood-${randomUUID()}`;
+    writer.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: MESSAGE_TEXT, client_message_id: id } });
+    await writer.next('ack', (f) => f.data.client_message_id === id, 10_000);
+    sent += 1;
+    if (step % 3 !== 0) continue;
+    const typistSocket = typistSockets[(step / 3) % typistSockets.length]!;
     typistSocket.send({ event: 'typing', data: { state: 'start' } });
     typingStarts += 1;
     await healthy.next('typing', (f) => f.data.state === 'start', 10_000);
     typistSocket.send({ event: 'typing', data: { state: 'stop' } });
     await healthy.next('typing', (f) => f.data.state === 'stop', 10_000);
+    await sleep(60);
   }
   const shedding = logFor(slowId, 'slow consumer: shedding typing frames');
   const closing = logFor(slowId, 'closing a slow consumer');
   expect(shedding).toBeDefined();
   expect(closing).toBeDefined();
-  // Bounded: closed at the limit (plus at most the frame being sent), not after buffering everything asked for.
-  expect(Number(closing?.bufferedAmount)).toBeGreaterThan(CLOSE_ABOVE_BYTES);
-  expect(Number(closing?.bufferedAmount)).toBeLessThan(CLOSE_ABOVE_BYTES + 2 * 1024 * 1024);
+  // Bounded: closed before the next frame would take it over the limit.
+  expect(Number(closing?.bufferedAmount)).toBeLessThanOrEqual(CLOSE_ABOVE_BYTES);
+  expect(Number(closing?.bufferedAmount)).toBeGreaterThan(CLOSE_ABOVE_BYTES - 2 * Buffer.byteLength(MESSAGE_TEXT));
   expect(service.logs.indexOf(shedding!)).toBeLessThan(service.logs.indexOf(closing!));
 
   // Reading again: everything sent before the close arrives intact and in order, then the close.
   proxy.resume();
   expect(await slow.closed(30_000)).toBe(4429);
-  const pages = slow.all('sync');
-  expect(pages.length).toBeGreaterThan(0);
-  expect(pages.length).toBeLessThanOrEqual(syncsAsked);
-  for (const page of pages) {
-    expect(page.data.has_more).toBe(false);
-    expect(page.data.messages.map((m) => m.seq)).toEqual(Array.from({ length: HISTORY_MESSAGES }, (_, i) => i + 1));
-  }
+  const slowSeqs = slow.all('message').map((f) => f.data.message.seq);
+  expect(slowSeqs.length).toBeGreaterThan(0);
+  expect(slowSeqs.length).toBeLessThan(sent);
+  expect(slowSeqs).toEqual(Array.from({ length: slowSeqs.length }, (_, i) => slowSeqs[0]! + i));
+  const healthySeqs = healthy.all('message').map((f) => f.data.message.seq);
+  expect(healthySeqs).toHaveLength(sent);
   const slowStarts = slow.all('typing').filter((f) => f.data.state === 'start').length;
   expect(healthy.all('typing').filter((f) => f.data.state === 'start')).toHaveLength(typingStarts);
   // Typing went first: the backed-up reader got fewer typing frames, while messages kept coming.
@@ -109,27 +104,19 @@ it('sheds typing first, then closes a reader that stopped reading with 4429; it 
 
   // The same reader reconnects and catches up from what it holds; the healthy one never noticed.
   const again = await join(null, proxy.port);
-  const id = `after-${randomUUID()}`;
-  const writer = typistSockets[0]!;
-  writer.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'still flowing', client_message_id: id } });
-  const ack = await writer.next('ack', (f) => f.data.client_message_id === id);
-  again.send({ event: 'sync', data: { after_seq: HISTORY_MESSAGES } });
-  const caughtUp = await again.next('sync');
-  expect(caughtUp.data.messages.map((m) => m.seq)).toEqual([ack.data.seq]);
-  expect((await healthy.next('message', (f) => f.data.message.client_message_id === id)).data.message.seq).toBe(ack.data.seq);
-  expect((await getHistory(service, post.conversation_id, { limit: 1 })).last_seq).toBe(ack.data.seq);
+  again.send({ event: 'sync', data: { after_seq: slowSeqs.at(-1)! } });
+  const caughtUp: number[] = [];
+  for (;;) {
+    const page = await again.next('sync', () => true, 30_000);
+    caughtUp.push(...page.data.messages.map((m) => m.seq));
+    if (!page.data.has_more) break;
+  }
+  expect(caughtUp).toEqual(healthySeqs.slice(healthySeqs.indexOf(slowSeqs.at(-1)!) + 1));
+  expect((await getHistory(service, post.conversation_id, { limit: 1 })).last_seq).toBe(healthySeqs.at(-1));
 
   process.stdout.write(
-    `reliability: slow consumer: asked ${syncsAsked} full syncs without reading; typing shed at ${Number(shedding?.bufferedAmount)} B, ` +
-      `closed 4429 at ${Number(closing?.bufferedAmount)} B buffered; typing starts delivered ${slowStarts}/${typingStarts} (healthy reader ${typingStarts}/${typingStarts})\n`,
+    `reliability: slow consumer: ${sent} messages of 40 kB sent while it did not read; typing shed at ${Number(shedding?.bufferedAmount)} B, ` +
+      `closed 4429 at ${Number(closing?.bufferedAmount)} B unsent; typing starts delivered ${slowStarts}/${typingStarts} (healthy reader ${typingStarts}/${typingStarts})\n`,
   );
-  for (const socket of [...typistSockets, healthy, again]) socket.close();
+  for (const socket of [...writerSockets, ...typistSockets, healthy, again]) socket.close();
 }, 180_000);
-
-async function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(25);
-  }
-}

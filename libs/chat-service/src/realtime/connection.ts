@@ -53,8 +53,10 @@ export class ClientConnection {
 
   /** Sends unless the socket is backed up: typing frames are dropped first, then the socket is closed. */
   send(frame: ServerFrame): void {
-    if (!this.mayWrite(frame)) return;
-    this.ws.send(JSON.stringify(frame));
+    // Encoded here rather than by ws (which would do the same) so the decision knows the frame's size.
+    const payload = Buffer.from(JSON.stringify(frame));
+    if (!this.mayWrite(frame, payload.length)) return;
+    this.ws.send(payload, { binary: false });
     this.noteReplyText(frame);
     this.written?.(frame);
   }
@@ -81,16 +83,16 @@ export class ClientConnection {
    * written (the hub counts them for metrics).
    */
   writeFramed(frame: ServerFrame, framed: Buffer): boolean {
-    if (!this.mayWrite(frame)) return false;
+    if (!this.mayWrite(frame, framed.length)) return false;
     this.transport.write(framed);
     this.noteReplyText(frame);
     return true;
   }
 
   /** Open and keeping up; a backed-up socket sheds typing frames first, then is closed. */
-  private mayWrite(frame: ServerFrame): boolean {
+  private mayWrite(frame: ServerFrame, bytes: number): boolean {
     if (!this.isOpen) return false;
-    const decision = deliveryDecision(this.ws.bufferedAmount, frame.event);
+    const decision = deliveryDecision(this.ws.bufferedAmount, bytes, frame.event);
     if (decision === 'drop') {
       if (!this.shedding) this.log.warn({ bufferedAmount: this.ws.bufferedAmount }, 'slow consumer: shedding typing frames');
       this.shedding = true;

@@ -125,10 +125,18 @@ describe('mentionsHandle / shouldAgentReply', () => {
 
 describe('deliveryDecision', () => {
   it('drops typing for a backed-up socket and closes a badly backed-up one', () => {
-    expect(deliveryDecision(0, 'typing')).toBe('send');
-    expect(deliveryDecision(SLOW_CONSUMER_DROP_BYTES + 1, 'typing')).toBe('drop');
-    expect(deliveryDecision(SLOW_CONSUMER_DROP_BYTES + 1, 'message')).toBe('send');
-    expect(deliveryDecision(SLOW_CONSUMER_CLOSE_BYTES + 1, 'message')).toBe('close');
+    expect(deliveryDecision(0, 100, 'typing')).toBe('send');
+    expect(deliveryDecision(SLOW_CONSUMER_DROP_BYTES + 1, 100, 'typing')).toBe('drop');
+    expect(deliveryDecision(SLOW_CONSUMER_DROP_BYTES + 1, 100, 'message')).toBe('send');
+    expect(deliveryDecision(SLOW_CONSUMER_CLOSE_BYTES + 1, 100, 'message')).toBe('close');
+  });
+
+  it('closes before a frame would take the unsent bytes over the limit, not after', () => {
+    const page = 8 * 1024 * 1024;
+    expect(deliveryDecision(SLOW_CONSUMER_CLOSE_BYTES - 1024, page, 'sync')).toBe('close');
+    expect(deliveryDecision(SLOW_CONSUMER_CLOSE_BYTES - 1024, 1024, 'sync')).toBe('send');
+    // Nothing waiting: the frame goes, whatever its size.
+    expect(deliveryDecision(0, page + 1, 'sync')).toBe('send');
   });
 });
 

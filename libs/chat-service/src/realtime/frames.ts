@@ -166,13 +166,19 @@ export function shouldAgentReply(kind: ConversationKind, text: string, handle: s
 
 /** Above this many unsent bytes a connection stops getting typing frames (they are ephemeral). */
 export const SLOW_CONSUMER_DROP_BYTES = 1024 * 1024;
-/** Above this many unsent bytes the connection is closed with TRY_AGAIN_LATER; the client resyncs. */
+/** A frame that would leave more than this many bytes unsent closes the connection with TRY_AGAIN_LATER; the client resyncs. */
 export const SLOW_CONSUMER_CLOSE_BYTES = 8 * 1024 * 1024;
 
 export type DeliveryDecision = 'send' | 'drop' | 'close';
 
-export function deliveryDecision(bufferedAmount: number, event: ServerFrame['event']): DeliveryDecision {
-  if (bufferedAmount > SLOW_CONSUMER_CLOSE_BYTES) return 'close';
+/**
+ * What to do with a frame of `frameBytes` for a socket with `bufferedAmount` bytes unsent. The
+ * limit is on what the buffer would hold after the write: checked before it alone, one large
+ * frame written onto a buffer just under the limit overshot it by its own size. A frame written
+ * onto an empty buffer always goes (none is near the limit).
+ */
+export function deliveryDecision(bufferedAmount: number, frameBytes: number, event: ServerFrame['event']): DeliveryDecision {
+  if (bufferedAmount > 0 && bufferedAmount + frameBytes > SLOW_CONSUMER_CLOSE_BYTES) return 'close';
   if (bufferedAmount > SLOW_CONSUMER_DROP_BYTES && event === 'typing') return 'drop';
   return 'send';
 }
