@@ -40,6 +40,11 @@ const Env = z.object({
    */
   WS_PING_INTERVAL_S: z.coerce.number().positive().max(3_600).default(30),
   WS_FRAME_BURST: z.coerce.number().int().min(1).max(100_000).default(40),
+  /**
+   * A socket that leaves a sync page it was sent (or a backlog over 1 MiB) untaken this long is not
+   * reading: it is closed as a slow consumer (4429) and gives back what it held (see the README).
+   */
+  WS_SLOW_CONSUMER_TIMEOUT_S: z.coerce.number().positive().max(3_600).default(15),
   /** Open WebSockets per identity (all tabs and devices) and per client address, on this instance; beyond: TOO_MANY_CONNECTIONS, close 4429. */
   WS_MAX_CONNECTIONS_PER_IDENTITY: z.coerce.number().int().min(1).default(20),
   WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
@@ -82,6 +87,7 @@ export interface ChatServiceConfig {
     maxConnectionsPerIdentity: number;
     maxConnectionsPerAddress: number;
     trustProxy: boolean;
+    slowConsumerTimeoutMs: number;
   };
   /** New identities per client address (see VISITORS_PER_ADDRESS_PER_10_MIN, SIGN_UPS_PER_ADDRESS_PER_HOUR). */
   creation: {
@@ -133,6 +139,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
       maxConnectionsPerIdentity: e.WS_MAX_CONNECTIONS_PER_IDENTITY,
       maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
       trustProxy: e.WS_TRUST_PROXY,
+      slowConsumerTimeoutMs: e.WS_SLOW_CONSUMER_TIMEOUT_S * 1000,
     },
     creation: {
       visitors: { points: e.VISITORS_PER_ADDRESS_PER_10_MIN, durationS: 10 * 60 },

@@ -43,5 +43,13 @@ export const MAX_SEQ = 2_147_483_647;
 /** Page size for message history. */
 export const HISTORY_PAGE_SIZE = 50;
 export const HISTORY_MAX_PAGE_SIZE = 200;
+/**
+ * A `sync` page holds at most HISTORY_MAX_PAGE_SIZE messages and at most this many bytes of message
+ * text (UTF-8), or the one message that is longer; `has_more` says another page follows. Pages can
+ * be smaller when many sockets from one address sync at once. The server writes the next page only
+ * once the previous one has left it, so a client that stops reading holds one page there, not the
+ * whole history.
+ */
+export const SYNC_PAGE_MAX_BYTES = 256 * 1024;
 /** WebSocket tickets are single-purpose and short-lived: they only open a socket. */
 export const WS_TICKET_TTL_S = 60;

@@ -1,9 +1,10 @@
 import { HISTORY_MAX_PAGE_SIZE, type ClientFrame, type Identity, type Message, type NextAction, type RetryReplyAction, type ServerFrame, type StopAction } from '@confab/protocol';
 import type { TicketUses } from '../auth/ticket-uses';
-import type { Store } from '../contracts';
+import type { MessagePage, Store } from '../contracts';
 import type { AgentReplies } from './agent-replies';
 import { identityKey, type ClientConnection } from './connection';
-import { shouldAgentReply } from './frames';
+import { SLOW_CONSUMER_DROP_BYTES, shouldAgentReply } from './frames';
+import type { SyncBudget } from './limits';
 import type { RealtimeObserver } from './observer';
 import type { MessageRateLimiter } from './rate-limit';
 import { decideRetry } from './retry-reply';
@@ -18,6 +19,10 @@ export interface ConversationCommandsDeps {
   typing: TypingRelay;
   publish(conversationId: string, frame: ServerFrame): void;
   observer?: RealtimeObserver;
+  /** Sync pages waiting in this process, per client address. */
+  syncBudget: SyncBudget;
+  /** How long a socket may leave a sync page (or a backlog) untaken before it is closed as a slow consumer. */
+  slowConsumerTimeoutMs: number;
 }
 
 /** How many of the newest messages a retried reply is looked for among. */
@@ -174,17 +179,39 @@ export class ConversationCommands {
     await this.sync(connection, afterSeq);
   }
 
+  /**
+   * Sends every message after `afterSeq`, in pages, then the replies in flight. What this costs in
+   * memory stays small whatever the history and however the client reads: a page holds at most
+   * SYNC_PAGE_MAX_BYTES of text (less when the client's address has many pages waiting here, see
+   * SyncBudget), and the next page is read only once the previous one has left the process. A
+   * client that stops reading holds one page here until it is closed as a slow consumer.
+   */
   private async sync(connection: ClientConnection, afterSeq: number): Promise<void> {
     const conversationId = connection.conversation.id;
+    const { syncBudget, slowConsumerTimeoutMs } = this.deps;
     this.deps.observer?.syncRequested(connection.id, afterSeq);
     let cursor = afterSeq;
     // Page by page while the socket is open: one that closed (or was closed as a slow consumer) mid-way stops the reads.
     while (connection.isOpen) {
-      const page = await this.deps.store.listMessages(conversationId, { afterSeq: cursor, limit: HISTORY_MAX_PAGE_SIZE });
-      connection.send({
-        event: 'sync',
-        data: { conversation_id: conversationId, messages: page.messages, has_more: page.hasMore, last_seq: page.lastSeq },
-      });
+      // Not written onto a backlog of broadcasts: a socket that far behind drains first, or is closed.
+      if (!(await connection.backlogAtMost(SLOW_CONSUMER_DROP_BYTES, slowConsumerTimeoutMs))) return;
+      const grant = syncBudget.take(connection.address);
+      let page: MessagePage;
+      try {
+        page = await this.deps.store.listMessages(conversationId, { afterSeq: cursor, limit: HISTORY_MAX_PAGE_SIZE, maxBytes: grant });
+      } catch (error) {
+        syncBudget.give(connection.address, grant);
+        throw error;
+      }
+      const data = { conversation_id: conversationId, messages: page.messages, has_more: page.hasMore, last_seq: page.lastSeq };
+      // The grant comes back when the page's bytes are out of this process, not when we stop waiting for them.
+      const left = new Promise<void>((resolve) =>
+        connection.sendTracked({ event: 'sync', data }, () => {
+          syncBudget.give(connection.address, grant);
+          resolve();
+        }),
+      );
+      if (!(await connection.whenLeft(left, slowConsumerTimeoutMs))) return;
       const last = page.messages.at(-1);
       if (!page.hasMore || !last) break;
       cursor = last.seq;

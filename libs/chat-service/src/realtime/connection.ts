@@ -33,6 +33,8 @@ export class ClientConnection {
 
   constructor(
     readonly id: string,
+    /** The client's address (per-address limits: connections, sync pages waiting here). */
+    readonly address: string,
     readonly ws: WebSocket,
     /** The TCP socket under `ws` (from the HTTP upgrade): broadcasts write prepared frames to it. */
     private readonly transport: Duplex,
@@ -53,12 +55,91 @@ export class ClientConnection {
 
   /** Sends unless the socket is backed up: typing frames are dropped first, then the socket is closed. */
   send(frame: ServerFrame): void {
+    this.write(frame);
+  }
+
+  /**
+   * Sends a frame meant for this socket alone (a sync page) and calls `left`, exactly once, when its
+   * bytes have left this process (handed to the kernel) or never will (not written, socket ended).
+   * Only this socket holds such a frame's bytes (broadcasts share one buffer between all sockets),
+   * so the caller writes the next one only after `left`: see `whenLeft`.
+   */
+  sendTracked(frame: ServerFrame, left: () => void): void {
+    this.write(frame, left);
+  }
+
+  private write(frame: ServerFrame, left?: () => void): void {
     // Encoded here rather than by ws (which would do the same) so the decision knows the frame's size.
     const payload = Buffer.from(JSON.stringify(frame));
-    if (!this.mayWrite(frame, payload.length)) return;
-    this.ws.send(payload, { binary: false });
+    if (!this.mayWrite(frame, payload.length)) {
+      left?.();
+      return;
+    }
+    // ws calls back once the bytes are written to the kernel, or with an error if the socket ends first.
+    this.ws.send(payload, { binary: false }, left && (() => left()));
     this.noteReplyText(frame);
     this.written?.(frame);
+  }
+
+  /**
+   * Waits for `left` (a tracked frame's bytes leaving the process): true once they have, false if
+   * the socket closed first. A socket that has not taken them within `timeoutMs` is not reading:
+   * it is closed as a slow consumer, like one whose buffer passed the limit.
+   */
+  async whenLeft(left: Promise<void>, timeoutMs: number): Promise<boolean> {
+    const taken = await this.waitForClient(timeoutMs, 'a sync page was not taken', (done) => {
+      void left.then(done);
+      return () => undefined;
+    });
+    return taken && this.isOpen;
+  }
+
+  /**
+   * Resolves true once at most `maxBytes` wait to be sent (at once when that is so already), false
+   * if the socket closed first or stayed over it for `timeoutMs` (then it is closed as a slow consumer).
+   * `maxBytes` must be at least the socket's high-water mark: above it a write has returned false,
+   * so 'drain' is sure to come when the buffer empties.
+   */
+  async backlogAtMost(maxBytes: number, timeoutMs: number): Promise<boolean> {
+    if (!this.isOpen) return false;
+    if (this.ws.bufferedAmount <= maxBytes) return true;
+    return this.waitForClient(timeoutMs, 'its backlog did not drain', (done) => {
+      this.transport.once('drain', done);
+      return () => this.transport.off('drain', done);
+    });
+  }
+
+  /**
+   * Waits until `start` calls `done` (true), the socket closes (false) or `timeoutMs` pass (false,
+   * closed as a slow consumer). `start` returns how to undo what it set up.
+   */
+  private waitForClient(timeoutMs: number, what: string, start: (done: () => void) => () => void): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      let settled = false;
+      const undo: Array<() => void> = [];
+      const finish = (outcome: boolean) => {
+        if (settled) return;
+        settled = true;
+        for (const step of undo) step();
+        resolve(outcome);
+      };
+      const timer = setTimeout(() => {
+        this.log.warn({ bufferedAmount: this.ws.bufferedAmount, waitedMs: timeoutMs, what }, 'closing a slow consumer');
+        this.close(CloseCode.TRY_AGAIN_LATER, 'Too far behind: reconnect and sync');
+        // The close frame queues behind what the client is not reading: a client that reads again
+        // gets it, one that does not lets go of this socket's memory and slots after the same wait
+        // again (ws alone would hold them 30 s more).
+        setTimeout(() => this.ws.terminate(), timeoutMs).unref();
+        finish(false);
+      }, timeoutMs);
+      const onClose = () => finish(false);
+      this.ws.once('close', onClose);
+      undo.push(() => clearTimeout(timer), () => this.ws.off('close', onClose));
+      const stop = start(() => finish(true));
+      // `done` may have come at once, before `stop` was known.
+      if (settled) stop();
+      else undo.push(stop);
+    });
   }
 
   /** Whether this reply's next `stream` frame may leave its text out: the client takes deltas and has the text. */

@@ -1,4 +1,4 @@
-import { ConnectionCounter, FrameRateLimiter, clientAddress } from './limits';
+import { ConnectionCounter, FrameRateLimiter, SyncBudget, clientAddress } from './limits';
 
 const options = { perSecond: 20, burst: 40, maxStrikes: 40, strikeWindowMs: 10_000 };
 
@@ -76,5 +76,26 @@ describe('clientAddress', () => {
     expect(clientAddress('10.0.0.1', 'forged, 1.2.3.4', true)).toBe('1.2.3.4');
     expect(clientAddress('10.0.0.1', undefined, true)).toBe('10.0.0.1');
     expect(clientAddress(undefined, undefined, false)).toBe('unknown');
+  });
+});
+
+describe('SyncBudget', () => {
+  it('grants whole pages until the address has used its budget, then small ones; other addresses keep theirs', () => {
+    const budget = new SyncBudget(1000, 400, 50);
+    expect([budget.take('a'), budget.take('a'), budget.take('a'), budget.take('a'), budget.take('a')]).toEqual([400, 400, 200, 50, 50]);
+    expect(budget.heldBy('a')).toBe(1100);
+    expect(budget.take('b')).toBe(400);
+  });
+
+  it('grants whole pages again once pages have left, and keeps no entry for an address holding nothing', () => {
+    const budget = new SyncBudget(1000, 400, 50);
+    const grants = [budget.take('a'), budget.take('a'), budget.take('a')];
+    expect(budget.take('a')).toBe(50);
+    budget.give('a', 50);
+    budget.give('a', grants[0]!);
+    expect(budget.take('a')).toBe(400);
+    for (const grant of [400, grants[1]!, grants[2]!]) budget.give('a', grant);
+    expect(budget.heldBy('a')).toBe(0);
+    expect(budget.size).toBe(0);
   });
 });

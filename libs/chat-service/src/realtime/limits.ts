@@ -85,6 +85,51 @@ export class ConnectionCounter {
   }
 }
 
+/** Bytes of sync pages one client address may have waiting in this process at once (see SyncBudget). */
+export const SYNC_BYTES_PER_ADDRESS = 4 * 1024 * 1024;
+/** The smallest page a sync is granted once its address has used its budget (a page holds at least one message). */
+export const SYNC_PAGE_MIN_BYTES = 16 * 1024;
+
+/**
+ * What each client address may hold in sync pages that have not left this process yet. Each page
+ * asks for `pageBytes` and is granted what the address has left, never less than `minBytes`: an
+ * address over its budget goes on syncing in small pages, so people sharing an address with
+ * sockets that stopped reading are slowed, never stopped, and what the address holds stays under
+ * `perAddress` plus one small page per socket. Grants are given back once their page has left.
+ */
+export class SyncBudget {
+  private readonly held = new Map<string, number>();
+
+  constructor(
+    readonly perAddress: number,
+    readonly pageBytes: number,
+    readonly minBytes: number,
+  ) {}
+
+  /** Takes a grant for one page: the most bytes of text the page may hold. */
+  take(address: string): number {
+    const held = this.held.get(address) ?? 0;
+    const grant = Math.min(this.pageBytes, Math.max(this.minBytes, this.perAddress - held));
+    this.held.set(address, held + grant);
+    return grant;
+  }
+
+  give(address: string, grant: number): void {
+    const left = (this.held.get(address) ?? 0) - grant;
+    if (left > 0) this.held.set(address, left);
+    else this.held.delete(address);
+  }
+
+  heldBy(address: string): number {
+    return this.held.get(address) ?? 0;
+  }
+
+  /** How many addresses hold a grant (the map keeps no empty entries). */
+  get size(): number {
+    return this.held.size;
+  }
+}
+
 /**
  * The client's address for per-address caps. Behind a trusted reverse proxy the last
  * X-Forwarded-For entry is the one that proxy appended (earlier entries can be forged by the client).

@@ -3,7 +3,17 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import { CloseCode, HEARTBEAT_PONG, MAX_FRAME_BYTES, MAX_MESSAGE_CHARS, MAX_READ_FRAME_BYTES, OUTBOX_CAPACITY, type Message, type ServerFrame } from '@confab/protocol';
+import {
+  CloseCode,
+  HEARTBEAT_PONG,
+  MAX_FRAME_BYTES,
+  MAX_MESSAGE_CHARS,
+  MAX_READ_FRAME_BYTES,
+  OUTBOX_CAPACITY,
+  SYNC_PAGE_MAX_BYTES,
+  type Message,
+  type ServerFrame,
+} from '@confab/protocol';
 import type { ChatServiceConfig } from '../config';
 import type { Access, Auth, ConversationRecord, Principal, Realtime, Store } from '../contracts';
 import type { Logger } from '../logger';
@@ -20,7 +30,7 @@ import { ObservedConnection } from './observed-connection';
 import type { RealtimeObserver } from './observer';
 import type { SharedStreams } from './shared-streams';
 import type { StopRelay } from './stop-relay';
-import { ConnectionCounter, FrameRateLimiter, clientAddress, type FrameRateOptions } from './limits';
+import { ConnectionCounter, FrameRateLimiter, SYNC_BYTES_PER_ADDRESS, SYNC_PAGE_MIN_BYTES, SyncBudget, clientAddress, type FrameRateOptions } from './limits';
 import type { MessageRateLimiter } from './rate-limit';
 import type { SessionEnds } from './session-ends';
 import { SessionWatch } from './session-watch';
@@ -139,6 +149,8 @@ export class RealtimeService implements Realtime {
       typing: this.typing,
       publish: (conversationId, frame) => this.publish(conversationId, frame),
       observer: deps.observer,
+      syncBudget: new SyncBudget(SYNC_BYTES_PER_ADDRESS, SYNC_PAGE_MAX_BYTES, SYNC_PAGE_MIN_BYTES),
+      slowConsumerTimeoutMs: limits.slowConsumerTimeoutMs,
     });
   }
 
@@ -185,7 +197,7 @@ export class RealtimeService implements Realtime {
     void admitted.then((admission) => {
       socket.off('error', onEarlyError);
       if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws, socket, admission, params));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws, socket, admission, params, address));
     });
   }
 
@@ -214,7 +226,7 @@ export class RealtimeService implements Realtime {
     }
   }
 
-  private onOpen(ws: WebSocket, socket: Duplex, admission: Admission, params: UpgradeParams): void {
+  private onOpen(ws: WebSocket, socket: Duplex, admission: Admission, params: UpgradeParams, address: string): void {
     const refuse = (frame: ServerFrame, code: number, reason: string) => {
       // ws goes on reading until the close handshake ends: a frame it cannot accept in that time
       // (a reserved opcode, one over maxPayload) is an 'error' event, which without a listener
@@ -238,15 +250,15 @@ export class RealtimeService implements Realtime {
       case 'failed':
         return refuse({ event: 'error', data: { code: 'INTERNAL_ERROR', message: 'The server could not open this conversation.' } }, 1011, 'Internal error');
       case 'admitted':
-        return this.attach(ws, socket, admission, params);
+        return this.attach(ws, socket, admission, params, address);
     }
   }
 
-  private attach(ws: WebSocket, socket: Duplex, admission: Extract<Admission, { kind: 'admitted' }>, params: UpgradeParams): void {
+  private attach(ws: WebSocket, socket: Duplex, admission: Extract<Admission, { kind: 'admitted' }>, params: UpgradeParams, address: string): void {
     const { conversation, principal, canWrite } = admission;
     const connectionId = randomUUID();
     const log = this.log.child({ connectionId, conversationId: conversation.id });
-    const connection = new ObservedConnection(connectionId, ws, socket, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
+    const connection = new ObservedConnection(connectionId, address, ws, socket, conversation, principal, canWrite, log, new FrameRateLimiter(this.frameRate, Date.now()));
     connection.observer = this.deps.observer;
     connection.deltaStreams = params.deltaStreams;
     log.info(
