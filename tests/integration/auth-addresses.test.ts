@@ -10,9 +10,13 @@ import { startChatService, type RunningChatService } from '../support/chat-servi
  */
 
 let service: RunningChatService;
+/** Failed sign-ins one address may make in 10 minutes, whatever the emails (small here; 30 by default). */
+const FAILED_SIGN_INS_PER_ADDRESS = 10;
 
 beforeAll(async () => {
-  service = await startChatService({ env: { VISITORS_PER_ADDRESS_PER_10_MIN: '3', SIGN_UPS_PER_ADDRESS_PER_HOUR: '2' } });
+  service = await startChatService({
+    env: { VISITORS_PER_ADDRESS_PER_10_MIN: '3', SIGN_UPS_PER_ADDRESS_PER_HOUR: '2', FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: String(FAILED_SIGN_INS_PER_ADDRESS) },
+  });
 }, 90_000);
 
 afterAll(async () => {
@@ -57,6 +61,39 @@ describe('sign-in failures count per person', () => {
       expectApiError(response, 401, 'AUTH_FAILED');
     }
     expectApiError(await signInAs(null, user.email, user.password), 429, 'RATE_LIMIT');
+  });
+});
+
+describe('sign-in attempts count per address too', () => {
+  it('refuses, with RATE_LIMIT and Retry-After and without checking passwords, an address trying many emails, while a person who mistypes is not locked out', async () => {
+    const user = await newAccount('198.51.100.40');
+    const address = '192.0.2.40';
+    // Right passwords do not count against the address, however many.
+    for (let i = 0; i < FAILED_SIGN_INS_PER_ADDRESS + 2; i++) expect((await signInAs(address, user.email, user.password)).status).toBe(200);
+    // The person mistypes a few times, then gets it right.
+    for (let i = 0; i < 3; i++) expectApiError(await signInAs(address, user.email, `typo-${i}-xxx`), 401, 'AUTH_FAILED');
+    expect((await signInAs(address, user.email, user.password)).status).toBe(200);
+
+    // Then someone there tries 40 unknown emails at once (each would cost a password check).
+    const started = Date.now();
+    const guesses = await Promise.all(Array.from({ length: 40 }, () => signInAs(address, `nobody-${randomUUID()}@example.test`, 'some password')));
+    const statuses = guesses.map((response) => response.status);
+    expect(statuses.filter((status) => status === 401)).toHaveLength(FAILED_SIGN_INS_PER_ADDRESS - 3);
+    expect(statuses.filter((status) => status === 429)).toHaveLength(40 - (FAILED_SIGN_INS_PER_ADDRESS - 3));
+    const refused = guesses.find((response) => response.status === 429)!;
+    const error = expectApiError(refused, 429, 'RATE_LIMIT');
+    expect(error.message).toMatch(/Too many failed sign-ins\. Try again in \d+ s\./);
+    expect(error.retry_after_s).toBeGreaterThan(0);
+    expect(Number(refused.headers.get('retry-after'))).toBe(error.retry_after_s);
+
+    // The address's budget is spent: no password is checked from there, a right one included,
+    // while the same person elsewhere (and everyone else behind the web server) signs in.
+    expectApiError(await signInAs(address, user.email, user.password), 429, 'RATE_LIMIT');
+    expect((await signInAs('198.51.100.41', user.email, user.password)).status).toBe(200);
+    process.stdout.write(
+      `reliability: sign-in flood: 40 unknown emails at once from one address: ${FAILED_SIGN_INS_PER_ADDRESS - 3} checked (401), ` +
+        `${40 - (FAILED_SIGN_INS_PER_ADDRESS - 3)} refused 429 (retry after ${error.retry_after_s} s), in ${Date.now() - started} ms\n`,
+    );
   });
 });
 

@@ -44,10 +44,11 @@ export async function startChatService(options: ChatServiceOptions = {}): Promis
     PGLITE_DATA_DIR: 'memory://',
     LOG_LEVEL: 'info',
     ALLOWED_ORIGINS: 'http://localhost:3000',
-    // Every test's identities come from 127.0.0.1: the per-address limits on new identities are
-    // tested on their own (auth-addresses.test.ts), with the budget set there.
+    // Every test's identities come from 127.0.0.1: the per-address limits on new identities and
+    // failed sign-ins are tested on their own (auth-addresses.test.ts), with the budgets set there.
     VISITORS_PER_ADDRESS_PER_10_MIN: '1000000',
     SIGN_UPS_PER_ADDRESS_PER_HOUR: '1000000',
+    FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: '1000000',
     ...options.databaseEnv,
     ...options.env,
     CHAT_SERVICE_PORT: String(options.port ?? 0),

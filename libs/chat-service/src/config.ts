@@ -51,6 +51,11 @@ const Env = z.object({
   /** New visitor sessions per client address per 10 minutes, and new accounts per address per hour; beyond: RATE_LIMIT (429). */
   VISITORS_PER_ADDRESS_PER_10_MIN: z.coerce.number().int().min(1).default(60),
   SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
+  /**
+   * Failed sign-ins per client address per 10 minutes, whatever the emails; beyond: RATE_LIMIT (429)
+   * without a password check. Right passwords do not count (each attempt's point comes back).
+   */
+  FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: z.coerce.number().int().min(1).default(30),
   /** Behind one trusted reverse proxy: take the client address (WebSockets, direct REST calls) from the last X-Forwarded-For entry. */
   WS_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   /**
@@ -94,6 +99,8 @@ export interface ChatServiceConfig {
     visitors: { points: number; durationS: number };
     signUps: { points: number; durationS: number };
   };
+  /** Failed sign-ins per client address (see FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN). */
+  signInsPerAddress: { points: number; durationS: number };
   /** How often the retention sweep runs (ms). */
   retentionSweepMs: number;
   /** After how long without a touch a `streaming` reply counts as abandoned (ms). */
@@ -145,6 +152,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
       visitors: { points: e.VISITORS_PER_ADDRESS_PER_10_MIN, durationS: 10 * 60 },
       signUps: { points: e.SIGN_UPS_PER_ADDRESS_PER_HOUR, durationS: 60 * 60 },
     },
+    signInsPerAddress: { points: e.FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN, durationS: 10 * 60 },
     retentionSweepMs: e.RETENTION_SWEEP_INTERVAL_S * 1000,
     staleStreamAfterMs: e.STALE_STREAM_AFTER_S * 1000,
     generated,

@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { ServerFrame } from '@confab/protocol';
 import type { Access, Realtime, Store } from './contracts';
 import { createAccess } from './access';
-import { createSignInLimiter } from './auth/rate-limit';
+import { createSignInAddressLimiter, createSignInLimiter } from './auth/rate-limit';
 import { createAuthService, type AuthService } from './auth/service';
 import { memoryBudgets } from './budgets';
 import type { ChatServiceConfig } from './config';
@@ -90,6 +90,7 @@ async function assembleServices(
     ticketSecret: config.ticketSecret,
     logger,
     signInLimiter: createSignInLimiter(budgets),
+    signInAddressLimiter: createSignInAddressLimiter(budgets, config.signInsPerAddress),
     ...(scaleOut && { ticketUses: scaleOut.ticketUses }),
     onSessionEnded: (sessionId) => sessionEnds.announce(sessionId),
   });

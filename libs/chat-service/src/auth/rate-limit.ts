@@ -45,6 +45,34 @@ async function takePoint(limiter: RateLimiterAbstract, key: string): Promise<num
   }
 }
 
+/**
+ * Password checks per client address, whatever the email: the per-email budget above does not stop
+ * someone trying a new (unknown) email each time, and every attempt costs a scrypt check (unknown
+ * emails are checked against a decoy, so both failures take the same time): 32 parallel loops
+ * from one address made about 500 checks in 10 s and someone else's sign-in over ten times slower.
+ * An attempt takes a point before the check (parallel attempts count too) and gives it back when
+ * it cost no failed check (the password was right, or another limit refused it first): people
+ * signing in correctly behind one address (an office, a school) never use the budget up, and
+ * someone who mistypes a few times uses a few points of it.
+ */
+export interface SignInAddressLimiter {
+  /** Takes one point of the address's budget: null when the attempt may go ahead, else the seconds to wait. No address known: no limit. */
+  attempt(address: string | null): Promise<number | null>;
+  /** The attempt did not end in a failed password check: its point comes back. */
+  refund(address: string | null): Promise<void>;
+}
+
+export function createSignInAddressLimiter(budgets: Budgets, { points, durationS }: { points: number; durationS: number }): SignInAddressLimiter {
+  const limiter = budgets({ keyPrefix: 'signin-address', points, durationS });
+  return {
+    attempt: async (address) => (address === null ? null : takePoint(limiter, address)),
+    // Not awaited, as `succeeded` above: a sign-in must not wait on a Redis that is reconnecting.
+    async refund(address) {
+      if (address !== null) limiter.reward(address, 1).catch(() => undefined);
+    },
+  };
+}
+
 /** Hashed: the key lands in Redis with several instances, and emails need not be readable there. */
 export function signInKey(email: string, clientAddress: string): string {
   return createHash('sha256').update(`${email.toLowerCase()}|${clientAddress}`).digest('base64url');

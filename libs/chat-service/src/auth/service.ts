@@ -16,7 +16,7 @@ import {
 } from '../db/identities';
 import type { Logger } from '../logger';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
-import { createSignInLimiter, signInKey, type SignInLimiter } from './rate-limit';
+import { createSignInLimiter, signInKey, type SignInAddressLimiter, type SignInLimiter } from './rate-limit';
 import { memoryTicketUses, type TicketUses } from './ticket-uses';
 import { SessionCache } from './session-cache';
 import { importTicketKey, readTicket, signTicket } from './tickets';
@@ -39,7 +39,8 @@ export type SignInResult =
 /** `Auth` (the seam the realtime layer uses) plus the account operations behind the REST API. */
 export interface AuthService extends Auth {
   signUp(body: SignUpBody): Promise<SessionResponse>;
-  signIn(body: SignInBody, clientAddress: string): Promise<SignInResult>;
+  /** `clientAddress`: whose address the attempt counts against (null: not known, no per-address limit). */
+  signIn(body: SignInBody, clientAddress: string | null): Promise<SignInResult>;
   signOut(sessionToken: string): Promise<void>;
   createVisitor(): Promise<SessionResponse>;
   issueTicket(principal: Principal): Promise<TicketResponse>;
@@ -53,6 +54,8 @@ export interface AuthServiceDeps {
   ticketSecret: Uint8Array;
   logger: Logger;
   signInLimiter?: SignInLimiter;
+  /** Password checks per client address (see SignInAddressLimiter). Default: none. */
+  signInAddressLimiter?: SignInAddressLimiter;
   /** Default TICKET_SESSION_CACHE_MS; 0 asks the database for every ticket. */
   ticketSessionCacheMs?: number;
   /** Where used tickets are remembered (Redis with several instances); default: this process. */
@@ -107,13 +110,20 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
     },
 
     async signIn(body, clientAddress) {
-      const key = signInKey(body.email, clientAddress);
+      // The address first: past its budget no email is checked at all, known or not.
+      const addressBlockedFor = (await deps.signInAddressLimiter?.attempt(clientAddress)) ?? null;
+      if (addressBlockedFor !== null) return { ok: false, reason: 'rate_limited', retryAfterS: addressBlockedFor };
+      const key = signInKey(body.email, clientAddress ?? 'unknown');
       const blockedFor = await limiter.attempt(key);
-      if (blockedFor !== null) return { ok: false, reason: 'rate_limited', retryAfterS: blockedFor };
+      if (blockedFor !== null) {
+        await deps.signInAddressLimiter?.refund(clientAddress);
+        return { ok: false, reason: 'rate_limited', retryAfterS: blockedFor };
+      }
       const user = await findUserByEmail(db, body.email);
       const valid = user ? await verifyPassword(body.password, user.passwordHash) : await verifyAgainstDecoy(body.password);
       if (!user || !valid) return { ok: false, reason: 'invalid_credentials' };
       await limiter.succeeded(key);
+      await deps.signInAddressLimiter?.refund(clientAddress);
       return { ok: true, session: await sessionFor(user, body.visitor_session_token) };
     },
 

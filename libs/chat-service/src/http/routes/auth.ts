@@ -24,8 +24,9 @@ export function registerAuthRoutes(app: HttpApp, { auth, config, budgets }: Http
 
   app.post('/v1/auth/signin', async (request) => {
     const body = parseInput(SignInBody, request.body);
-    const result = await auth.signIn(body, callerAddress(request, config) ?? 'unknown');
+    const result = await auth.signIn(body, callerAddress(request, config));
     if (result.ok) return result.session;
+    // One message for both budgets (this email from this address; this address): either way the person waits.
     if (result.reason === 'rate_limited') {
       throw fail.rateLimit(result.retryAfterS, `Too many failed sign-ins. Try again in ${result.retryAfterS} s.`);
     }
