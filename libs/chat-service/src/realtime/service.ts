@@ -15,10 +15,11 @@ import {
   type ServerFrame,
 } from '@confab/protocol';
 import type { ChatServiceConfig } from '../config';
-import type { Access, Auth, ConversationRecord, Principal, Realtime, Store } from '../contracts';
+import type { Access, Auth, ConversationRecord, Realtime, Store } from '../contracts';
 import type { Logger } from '../logger';
 import type { AgentProvider } from '../agents';
 import type { TicketUses } from '../auth/ticket-uses';
+import { admit, refusalFor, type Admission, type AdmissionDeps } from './admission';
 import { AgentReplies } from './agent-replies';
 import type { Bus } from './bus';
 import { ConversationCommands } from './commands';
@@ -59,13 +60,6 @@ export interface RealtimeServiceDeps {
   sessionEnds?: SessionEnds;
 }
 
-type Admission =
-  | { kind: 'admitted'; conversation: ConversationRecord; principal: Principal | null; canWrite: boolean }
-  | { kind: 'auth-failed' }
-  | { kind: 'not-found' }
-  | { kind: 'too-many-connections' }
-  | { kind: 'failed' };
-
 /** How long shutdown waits for sockets to close after GOING_AWAY before terminating them. */
 const SHUTDOWN_CLOSE_WAIT_MS = 3_000;
 /** A connection that keeps sending after RATE_LIMIT answers is closed after this many refused frames in the window. */
@@ -105,7 +99,7 @@ export class RealtimeService implements Realtime {
   private readonly sessions: SessionWatch;
   private readonly log: Logger;
   private readonly perAddress: ConnectionCounter;
-  private readonly perIdentity: ConnectionCounter;
+  private readonly admission: AdmissionDeps;
   private readonly frameRate: FrameRateOptions;
   private accepting = true;
   private shutdownPromise: Promise<void> | null = null;
@@ -115,7 +109,7 @@ export class RealtimeService implements Realtime {
     this.log = deps.logger.child({ component: 'realtime' });
     const limits = deps.config.ws;
     this.perAddress = new ConnectionCounter(limits.maxConnectionsPerAddress);
-    this.perIdentity = new ConnectionCounter(limits.maxConnectionsPerIdentity);
+    this.admission = { auth: deps.auth, store: deps.store, access: deps.access, perIdentity: new ConnectionCounter(limits.maxConnectionsPerIdentity), log: this.log };
     this.frameRate = {
       perSecond: limits.frameRatePerS,
       burst: limits.frameBurst,
@@ -192,7 +186,7 @@ export class RealtimeService implements Realtime {
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.deps.config.ws.trustProxy);
     const releaseAddress = this.perAddress.acquire(address);
     if (releaseAddress) socket.once('close', releaseAddress);
-    const admitted = releaseAddress ? this.admit(params, socket) : Promise.resolve<Admission>({ kind: 'too-many-connections' });
+    const admitted = releaseAddress ? admit(this.admission, params, socket) : Promise.resolve<Admission>({ kind: 'too-many-connections' });
     if (!releaseAddress) this.log.warn({ address, max: this.perAddress.max }, 'WebSocket refused: too many connections from one address');
     void admitted.then((admission) => {
       socket.off('error', onEarlyError);
@@ -201,57 +195,16 @@ export class RealtimeService implements Realtime {
     });
   }
 
-  private async admit(params: UpgradeParams, socket: Duplex): Promise<Admission> {
-    try {
-      const principal = params.ticket ? await this.deps.auth.verifyTicket(params.ticket.value) : null;
-      if (params.ticket && !principal) return { kind: 'auth-failed' };
-      if (params.target.kind !== 'conversation') return { kind: 'not-found' };
-      const conversation = await this.deps.store.getConversation(params.target.conversationId);
-      // Unknown and not-yours look the same, so conversation ids cannot be probed.
-      if (!conversation || !this.deps.access.canRead(conversation, principal)) return { kind: 'not-found' };
-      if (principal) {
-        const key = identityKey(principal.identity);
-        const releaseIdentity = this.perIdentity.acquire(key);
-        if (!releaseIdentity) {
-          this.log.warn({ identity: key, max: this.perIdentity.max }, 'WebSocket refused: too many connections for one identity');
-          return { kind: 'too-many-connections' };
-        }
-        if (socket.destroyed) releaseIdentity();
-        else socket.once('close', releaseIdentity);
-      }
-      return { kind: 'admitted', conversation, principal, canWrite: this.deps.access.canWrite(conversation, principal) };
-    } catch (error) {
-      this.log.error({ err: error }, 'could not admit a WebSocket');
-      return { kind: 'failed' };
-    }
-  }
-
   private onOpen(ws: WebSocket, socket: Duplex, admission: Admission, params: UpgradeParams, address: string): void {
-    const refuse = (frame: ServerFrame, code: number, reason: string) => {
-      // ws goes on reading until the close handshake ends: a frame it cannot accept in that time
-      // (a reserved opcode, one over maxPayload) is an 'error' event, which without a listener
-      // would take the whole process down.
-      ws.on('error', (error) => this.log.debug({ err: error }, 'refused WebSocket broke the protocol'));
-      this.deps.observer?.frameSent(frame, 1);
-      ws.send(JSON.stringify(frame));
-      ws.close(code, reason);
-    };
-    switch (admission.kind) {
-      case 'auth-failed':
-        return refuse({ event: 'error', data: { code: 'AUTH_FAILED', message: 'Your ticket is invalid or has expired.' } }, CloseCode.AUTH_FAILED, 'Auth failed');
-      case 'not-found':
-        return refuse({ event: 'error', data: { code: 'NOT_FOUND', message: 'This conversation does not exist.' } }, CloseCode.NOT_FOUND, 'Not found');
-      case 'too-many-connections':
-        return refuse(
-          { event: 'error', data: { code: 'TOO_MANY_CONNECTIONS', message: 'Too many open connections. Close other tabs or try again later.' } },
-          CloseCode.TRY_AGAIN_LATER,
-          'Too many connections',
-        );
-      case 'failed':
-        return refuse({ event: 'error', data: { code: 'INTERNAL_ERROR', message: 'The server could not open this conversation.' } }, 1011, 'Internal error');
-      case 'admitted':
-        return this.attach(ws, socket, admission, params, address);
-    }
+    if (admission.kind === 'admitted') return this.attach(ws, socket, admission, params, address);
+    const { frame, closeCode, reason } = refusalFor(admission);
+    // ws goes on reading until the close handshake ends: a frame it cannot accept in that time
+    // (a reserved opcode, one over maxPayload) is an 'error' event, which without a listener
+    // would take the whole process down.
+    ws.on('error', (error) => this.log.debug({ err: error }, 'refused WebSocket broke the protocol'));
+    this.deps.observer?.frameSent(frame, 1);
+    ws.send(JSON.stringify(frame));
+    ws.close(closeCode, reason);
   }
 
   private attach(ws: WebSocket, socket: Duplex, admission: Extract<Admission, { kind: 'admitted' }>, params: UpgradeParams, address: string): void {
