@@ -16,6 +16,13 @@ const message = testMessage;
 
 const history = [message(1, 'user', 'Is this sentence clear?'), message(2, 'agent', 'Mostly.'), message(3, 'user', 'How to fix it?')];
 
+/** Whether the model server saw its newest request closed by its client, within 3 s. */
+async function newestRequestClosed(fake: FakeOpenAi): Promise<boolean> {
+  const deadline = Date.now() + 3_000;
+  while (!fake.requests.at(-1)!.clientAborted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  return fake.requests.at(-1)!.clientAborted;
+}
+
 async function collect(stream: AsyncIterable<AgentChunk>): Promise<AgentChunk[]> {
   const chunks: AgentChunk[] = [];
   for await (const chunk of stream) chunks.push(chunk);
@@ -83,9 +90,7 @@ describe('OpenAI-compatible provider (fake OpenAI-compatible server)', () => {
     }
     expect(received.every((c) => c.type === 'delta')).toBe(true);
     // The server notices the closed connection: it stops writing long before the 200 pieces are out.
-    const deadline = Date.now() + 3_000;
-    while (!fake.requests.at(-1)!.clientAborted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(fake.requests.at(-1)!.clientAborted).toBe(true);
+    expect(await newestRequestClosed(fake)).toBe(true);
   });
 
   it('reports an HTTP error with its status and the server message', async () => {
@@ -314,9 +319,7 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     socket.send({ event: 'action', data: { action: 'stop' } });
     const done = await socket.next('done', (f) => f.data.message_id === reply.id);
     expect(done.data.status).toBe('stopped');
-    const deadline = Date.now() + 3_000;
-    while (!fake.requests.at(-1)!.clientAborted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    expect(fake.requests.at(-1)!.clientAborted).toBe(true);
+    expect(await newestRequestClosed(fake)).toBe(true);
     fake.reply();
   });
 
@@ -362,9 +365,7 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
 
     expect((await request(service, 'DELETE', `/v1/threads/${thread.id}`, { token: user.sessionToken })).status).toBe(204);
     expect(await socket.closed()).toBe(4404);
-    const deadline = Date.now() + 3_000;
-    while (!fake.requests.at(-1)!.clientAborted && Date.now() < deadline) await sleep(20);
-    expect(fake.requests.at(-1)!.clientAborted).toBe(true);
+    expect(await newestRequestClosed(fake)).toBe(true);
     await sleep(300);
     const failures = service.logs.slice(logsBefore).filter((line) => Number(line.level) >= 50);
     expect(failures).toEqual([]);
