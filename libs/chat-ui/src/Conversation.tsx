@@ -83,31 +83,28 @@ export function Conversation({
   const retryReplyId = useMemo(() => (retryReplies ? (retryableReply(messages)?.id ?? null) : null), [retryReplies, messages]);
   const connected = state.connection.status === 'open';
 
+  // Which reply Stop was pressed for: the button says "Stopping…" until that reply ends, so a
+  // press shows at once, even when the server is slow to answer (or not answering).
+  const [stopAskedFor, setStopAskedFor] = useState<string | null>(null);
+  const replyToStopKey = replyToStop?.key ?? null;
+
   // Stable across renders so memoized rows are not re-rendered by a new callback identity.
   const retryRef = useRef(retry);
   const stopRef = useRef(() => stop(replyToStop?.id ?? undefined));
   useLayoutEffect(() => {
     retryRef.current = retry;
-    stopRef.current = () => stop(replyToStop?.id ?? undefined);
-  }, [retry, stop, replyToStop]);
+    stopRef.current = () => {
+      setStopAskedFor(replyToStopKey);
+      stop(replyToStop?.id ?? undefined);
+    };
+  }, [retry, stop, replyToStop, replyToStopKey]);
   const onRetry = useCallback((message: ChatMessage) => {
     if (message.client_message_id) retryRef.current(message.client_message_id);
   }, []);
   // `retryReply` is the controller's own function, stable for the conversation's life.
   const onRetryReply = useCallback((message: ChatMessage) => message.id !== null && retryReply(message.id), [retryReply]);
-  // Which reply Stop was pressed for: the button says "Stopping…" until that reply ends, so a
-  // press shows at once, even when the server is slow to answer (or not answering).
-  const [stopAskedFor, setStopAskedFor] = useState<string | null>(null);
-  const replyToStopKey = replyToStop?.key ?? null;
-  const replyToStopKeyRef = useRef(replyToStopKey);
-  useLayoutEffect(() => {
-    replyToStopKeyRef.current = replyToStopKey;
-  }, [replyToStopKey]);
   // Stable too, so the (memoized) composer does not re-render for every streamed token.
-  const onStop = useCallback(() => {
-    setStopAskedFor(replyToStopKeyRef.current);
-    stopRef.current();
-  }, []);
+  const onStop = useCallback(() => stopRef.current(), []);
 
   const blockedUntil = state.error?.code === 'RATE_LIMIT' ? state.error.until : null;
 
