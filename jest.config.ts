@@ -8,7 +8,7 @@ import type { Config } from 'jest';
 
 // Packages published only as ES modules must be transformed for Jest's CommonJS runtime.
 // (markdown-to-jsx ships a CommonJS build: it needs no entry.)
-const esmPackages = ['jose', 'idb-keyval', 'nanoid'];
+const esmPackages = ['jose', 'idb-keyval', 'nanoid', 'streaming-markdown'];
 
 const swc: Config['transform'] = {
   '^.+\\.(t|j|mj)sx?$': [
@@ -29,6 +29,8 @@ const moduleNameMapper: Config['moduleNameMapper'] = {
   '^@confab/([a-z-]+)/server$': '<rootDir>/libs/$1/server.ts',
   '^@/(.*)$': '<rootDir>/$1',
   '\\.(css)$': '<rootDir>/tests/support/style-stub.ts',
+  // Published with an `import` export condition only, which Jest's CommonJS resolver does not take.
+  '^streaming-markdown$': '<rootDir>/node_modules/streaming-markdown/smd.js',
 };
 
 const shared = {

@@ -35,7 +35,7 @@ export {
 } from './src/ticket';
 export { historyPath, fetchOlderMessages, type HistoryResult } from './src/history';
 export { createConversationStore, type ConversationStore } from './src/store';
-export { liveContentOf, useLiveContent, type LiveContent } from './src/live-content';
+export { liveContentOf, type LiveContent } from './src/live-content';
 export {
   shouldReconnectAfterClose,
   reconnectIntervalFor,

@@ -29,8 +29,8 @@ function readCaret(page: Page): Promise<CaretSample> {
     const caret = reply?.querySelector<HTMLElement>('[data-testid="streaming-caret"]');
     const streaming = reply?.getAttribute('data-status') === 'streaming';
     const host = caret?.parentElement;
-    const tail = caret?.closest('[class*="streamingTail"]');
-    const blocksAbove = (tail?.parentElement?.children.length ?? 1) - 1;
+    const blocks = [...(caret?.closest('[class*="markdown"]')?.children ?? [])];
+    const blocksAbove = caret ? Math.max(0, blocks.findIndex((block) => block.contains(caret))) : 0;
     if (!caret || !host) return { streaming, inside: null, blocksAbove, belowLineTop: 0, aboveLineBottom: 0, rightOfText: 0 };
     const range = document.createRange();
     range.setStart(host, 0);

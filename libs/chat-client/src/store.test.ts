@@ -1,6 +1,6 @@
 import { createConversationStore } from './store';
 import { createInitialState } from './reducer';
-import { CONVERSATION_ID, T0, agentMessage, frames, manualFrames } from './test-fixtures';
+import { CONVERSATION_ID, OTHER, T0, agentMessage, frames, manualFrames } from './test-fixtures';
 
 describe('conversation store', () => {
   it('publishes the first change at the end of its task, then at most once per animation frame', () => {
@@ -25,7 +25,7 @@ describe('conversation store', () => {
     expect(listener).toHaveBeenCalledTimes(1);
     frame.fire();
     expect(listener).toHaveBeenCalledTimes(2);
-    expect(store.getSnapshot().messages[0]?.content).toBe('x'.repeat(30));
+    expect(store.getLiveSnapshot().messages[0]?.content).toBe('x'.repeat(30));
 
     // That frame published, so a change arriving after it waits for the following frame.
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'.repeat(31)), now: T0 });
@@ -40,7 +40,7 @@ describe('conversation store', () => {
     expect(task.pending()).toBe(1);
     task.fire();
     expect(listener).toHaveBeenCalledTimes(4);
-    expect(store.getSnapshot().messages[0]?.content).toBe('x'.repeat(32));
+    expect(store.getLiveSnapshot().messages[0]?.content).toBe('x'.repeat(32));
   });
 
   it('schedules nothing for actions that change nothing', () => {
@@ -62,5 +62,36 @@ describe('conversation store', () => {
     store.dispose();
     expect(frame.pending() + task.pending()).toBe(0);
     expect(store.getSnapshot().error).toBeNull();
+  });
+
+  it("gives React's snapshot no change while only a streaming reply's text grows; live readers get every token", () => {
+    const frame = manualFrames();
+    const task = manualFrames();
+    const store = createConversationStore(createInitialState({ conversationId: CONVERSATION_ID }), frame.schedule, task.schedule);
+    store.dispatch({ type: 'frame', frame: frames.message(agentMessage(1, { content: 'Once' })), now: T0 });
+    store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon'), now: T0 });
+    task.fire();
+    const rendered = store.getSnapshot();
+    expect(rendered.messages[0]?.status).toBe('streaming');
+
+    // Tokens: React's snapshot stays the same object (no render), the live snapshot has the text.
+    store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a', ' a'), now: T0 });
+    frame.fire();
+    store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time', ' time'), now: T0 });
+    frame.fire();
+    expect(store.getSnapshot()).toBe(rendered);
+    expect(store.getLiveSnapshot().messages[0]?.content).toBe('Once upon a time');
+
+    // Anything else in the same window (someone typing) is React's again, with the text so far.
+    store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time there', ' there'), now: T0 });
+    store.dispatch({ type: 'frame', frame: frames.typing(OTHER, 'start'), now: T0 });
+    frame.fire();
+    expect(store.getSnapshot()).not.toBe(rendered);
+    expect(store.getSnapshot().messages[0]?.content).toBe('Once upon a time there');
+
+    // The reply ends: React gets the finished text.
+    store.dispatch({ type: 'frame', frame: frames.done(1, 'Once upon a time there was'), now: T0 });
+    frame.fire();
+    expect(store.getSnapshot().messages[0]).toMatchObject({ status: 'complete', content: 'Once upon a time there was' });
   });
 });

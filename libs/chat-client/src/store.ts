@@ -1,3 +1,4 @@
+import { onlyStreamedTextChanged } from './streamed-text-only';
 import { conversationReducer, type ConversationAction, type ConversationStoreState } from './reducer';
 
 /**
@@ -5,8 +6,11 @@ import { conversationReducer, type ConversationAction, type ConversationStoreSta
  * - `getState()`: always current; every frame is reduced the moment it arrives, so the hook's
  *   side effects (sync, outbox flush) decide on exact state;
  * - `getSnapshot()`: what React renders; published at most once per frame interval (from one
- *   animation frame to the next), so a burst of `stream` frames costs one render per frame
- *   instead of one per frame received.
+ *   animation frame to the next), so a burst of frames costs one render per frame instead of
+ *   one per frame received; and not at all for a change that only adds streamed text, which
+ *   goes to
+ * - `getLiveSnapshot()`: the last published state including streamed text, read by a streaming
+ *   reply's row (`LiveContent`), which draws tokens without React.
  *
  * When it is published: a change after a quiet frame goes out at the end of the task that made
  * it (a microtask), so React renders it in that task, between frames, and the next frame only
@@ -31,7 +35,10 @@ export const scheduleAnimationFrame: FrameScheduler = (callback) => {
 
 export interface ConversationStore {
   getState(): ConversationStoreState;
+  /** What React renders: not changed by a publish that only adds streamed text (`onlyStreamedTextChanged`). */
   getSnapshot(): ConversationStoreState;
+  /** The last published state, streamed text included: what a streaming reply's row draws (`LiveContent`). */
+  getLiveSnapshot(): ConversationStoreState;
   dispatch(action: ConversationAction): ConversationStoreState;
   subscribe(listener: () => void): () => void;
   /** Publish now (no waiting for the next frame). */
@@ -57,13 +64,15 @@ export function createConversationStore(
 ): ConversationStore {
   let current = initial;
   let published = initial;
+  let publishedLive = initial;
   let pending: Unschedule | null = null;
   /** Whether something was published since the last animation frame began. */
   let publishedThisFrame = false;
   const listeners = new Set<() => void>();
 
   const publish = (): void => {
-    published = current;
+    publishedLive = current;
+    if (!onlyStreamedTextChanged(published, current)) published = current;
     publishedThisFrame = true;
     // The next frame ends this one's window (and publishes what arrived in between).
     pending = nextFrame(onFrame);
@@ -73,18 +82,19 @@ export function createConversationStore(
   function onFrame(): void {
     pending = null;
     publishedThisFrame = false;
-    if (published !== current) publish();
+    if (publishedLive !== current) publish();
   }
 
   const flush = (): void => {
     pending?.();
     pending = null;
-    if (published !== current) publish();
+    if (publishedLive !== current) publish();
   };
 
   return {
     getState: () => current,
     getSnapshot: () => published,
+    getLiveSnapshot: () => publishedLive,
     dispatch(action) {
       const next = conversationReducer(current, action);
       // Reducers return the same object when nothing changed: no render is scheduled for those.

@@ -104,7 +104,7 @@ export interface UseConversationOptions {
 
 export interface UseConversationResult {
   state: ConversationState;
-  /** A streaming reply's text for its own row (`useLiveContent`), so the list need not re-render per token. */
+  /** A streaming reply's text for its own row to draw, so nothing renders in React per token (`onlyStreamedTextChanged`). */
   liveContent: LiveContent;
   send: (text: string) => SendResult;
   /** Send a `failed` message again, with its original client_message_id (the server is idempotent on it). */

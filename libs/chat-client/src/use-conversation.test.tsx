@@ -320,7 +320,7 @@ describe('useConversation with react-use-websocket mocked', () => {
       expect(result.current.state.lastSeq).toBe(1);
     });
 
-    it('a burst of stream frames causes one render', () => {
+    it('a burst of stream frames renders nothing: the reply reads its text live, and a done frame renders once', () => {
       const { result, renders } = renderConnected();
       deliver(frames.message(agentMessage(1)));
       nextFrame();
@@ -331,8 +331,15 @@ describe('useConversation with react-use-websocket mocked', () => {
         deliver(frames.stream(1, text, `w${i} `));
       }
       nextFrame();
+      expect(renders() - before).toBe(0);
+      const reply = result.current.state.messages[0];
+      expect(reply?.status).toBe('streaming');
+      expect(result.current.liveContent.get(reply?.key ?? '')).toBe(text);
+
+      deliver(frames.done(1, text));
+      nextFrame();
       expect(renders() - before).toBe(1);
-      expect(result.current.state.messages[0]?.content).toBe(text);
+      expect(result.current.state.messages[0]).toMatchObject({ status: 'complete', content: text });
     });
 
     it('ignores the heartbeat pong and frames it cannot read', () => {

@@ -1,9 +1,10 @@
 'use client';
 
-import { memo, useEffect, useRef, useState, type RefObject } from 'react';
-import { useLiveContent, type ChatMessage, type LiveContent } from '@confab/chat-client';
+import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import type { ChatMessage, LiveContent } from '@confab/chat-client';
 import { COPY_LABEL, useCopy } from './copy';
 import { Markdown } from './Markdown';
+import type { StreamingView } from './streaming-reply';
 import { LocalTime } from './LocalTime';
 import { SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote } from './words';
 import styles from './conversation.module.css';
@@ -60,9 +61,7 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, onRetry
           <LocalTime iso={message.created_at} className={styles.time} />
         </div>
         <div className={styles.bubble} ref={bubble}>
-          <div className={styles.markdown}>
-            <MessageText live={liveContent} messageKey={message.key} content={message.content} status={status} />
-          </div>
+          <MessageText live={liveContent} messageKey={message.key} content={message.content} status={status} />
         </div>
         {note && (
           <p className={`${styles.note} ${status === 'failed' || status === 'error' ? styles.noteError : ''}`}>
@@ -126,25 +125,12 @@ function RetryReplyButton({ onPress }: { onPress: () => boolean }) {
   );
 }
 
-/** Half the caret's blink period (ms). */
-const CARET_BLINK_MS = 500;
-
 /**
- * The caret at the end of a streaming reply. It blinks by a timer flipping an attribute twice a
- * second, not by a CSS animation: Chromium samples a running CSS animation every frame, even one
- * that changes twice a second, so the caret cost a style recalculation in every frame (~0.1 ms,
- * `npm run bench -- render`). Reduced motion keeps it on (CSS).
+ * A message's text. Finished text is React's (`Markdown`); a streaming reply's is drawn straight
+ * into the DOM by `streaming-reply.ts`, following `live` token by token with no React render
+ * at all. The two have different keys, so React swaps the whole element when the reply ends and
+ * never meets nodes it did not make.
  */
-function StreamingCaret() {
-  const caret = useRef<HTMLSpanElement>(null);
-  useEffect(() => {
-    const timer = setInterval(() => caret.current?.toggleAttribute('data-blink-off'), CARET_BLINK_MS);
-    return () => clearInterval(timer);
-  }, []);
-  return <span ref={caret} className={styles.caret} aria-hidden="true" data-testid="streaming-caret" />;
-}
-
-/** A message's text: a streaming reply's follows `live` and re-renders on its own per token. */
 const MessageText = memo(function MessageText({
   live,
   messageKey,
@@ -156,9 +142,63 @@ const MessageText = memo(function MessageText({
   content: string;
   status: ChatMessage['status'];
 }) {
-  const text = useLiveContent(live, { key: messageKey, content, status });
-  return <Markdown content={text} caret={status === 'streaming' ? <StreamingCaret /> : undefined} />;
+  if (status === 'streaming') return <StreamingText key="streaming" live={live} messageKey={messageKey} content={content} />;
+  return (
+    <div key="done" className={styles.markdown}>
+      <Markdown content={content} />
+    </div>
+  );
 });
+
+/** The streaming renderer's module, loaded once, on demand (it is not needed to show a page). */
+let streamingRenderer: Promise<typeof import('./streaming-reply')> | null = null;
+export function loadStreamingRenderer(): Promise<typeof import('./streaming-reply')> {
+  streamingRenderer ??= import('./streaming-reply');
+  return streamingRenderer;
+}
+
+/** Until the renderer has loaded (or if it cannot be), the text as it is, without markdown. */
+function plainTextView(host: HTMLElement): StreamingView {
+  return { show: (text) => (host.textContent = text), destroy: () => undefined };
+}
+
+function StreamingText({ live, messageKey, content }: { live: LiveContent | undefined; messageKey: string; content: string }) {
+  const host = useRef<HTMLDivElement>(null);
+  const view = useRef<StreamingView | null>(null);
+  // Without `live` (a list given no live content), the text comes through `content` instead.
+  const latest = useRef(content);
+  useLayoutEffect(() => {
+    latest.current = content;
+    if (live === undefined) view.current?.show(content);
+  }, [live, content]);
+
+  useLayoutEffect(() => {
+    const element = host.current;
+    if (!element) return;
+    let stopped = false;
+    const read = (): string => (live?.get(messageKey) ?? latest.current);
+    const showWith = (next: StreamingView): void => {
+      if (stopped) return;
+      view.current?.destroy();
+      view.current = next;
+      next.show(read());
+    };
+    showWith(plainTextView(element));
+    loadStreamingRenderer().then(
+      ({ createStreamingView }) => showWith(createStreamingView(element)),
+      () => undefined, // the plain text stays: the reply is still readable, and `Markdown` draws it when done
+    );
+    const unsubscribe = live?.subscribe(() => view.current?.show(read()));
+    return () => {
+      stopped = true;
+      unsubscribe?.();
+      view.current?.destroy();
+      view.current = null;
+    };
+  }, [live, messageKey]);
+
+  return <div ref={host} className={styles.markdown} />;
+}
 
 /**
  * Whether a row shows the same thing for both messages. With `liveText`, a streaming reply's

@@ -3,7 +3,7 @@
 import { memo, useCallback, useEffect, useInsertionEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
-import { MessageItem, sameRow } from './MessageItem';
+import { loadStreamingRenderer, MessageItem, sameRow } from './MessageItem';
 import styles from './conversation.module.css';
 
 export interface MessageListProps {
@@ -17,7 +17,7 @@ export interface MessageListProps {
   emptyText?: string;
   /** Rendered at the end of the scroll area (the typing indicator), so it scrolls with the list. */
   footer?: ReactNode;
-  /** A streaming reply's text, read by its row (`useLiveContent`): a token does not re-render the list. */
+  /** A streaming reply's text, drawn by its row (`streaming-reply.ts`): a token does not re-render the list. */
   liveContent?: LiveContent;
 }
 
@@ -87,6 +87,11 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
       if (windowOf(instance, listTop).shape !== renderedShape.current) showNewWindow();
     },
   });
+
+  // Fetch the streaming-reply renderer while the page is idle, so the first reply does not wait for it.
+  useEffect(() => {
+    void loadStreamingRenderer();
+  }, []);
 
   // The list sits below the "Load older" control: the virtualizer needs its offset in the scroller.
   useLayoutEffect(() => {

@@ -1,0 +1,177 @@
+/** @jest-environment jsdom */
+import { render } from '@testing-library/react';
+import { Markdown } from './Markdown';
+import { createStreamingView, type StreamingView } from './streaming-reply';
+
+/** `text` shown as a model streams it: prefixes growing by a few characters at a time. */
+function streamInto(host: HTMLElement, text: string, view: StreamingView = createStreamingView(host)): StreamingView {
+  let seed = text.length;
+  for (let end = 0; end < text.length; ) {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    end = Math.min(text.length, end + 1 + (seed % 7));
+    view.show(text.slice(0, end));
+  }
+  return view;
+}
+
+/**
+ * `text` streamed, then a blank line: the parser holds back the last characters of a block until
+ * it knows what they are (a token later, while streaming); the blank line lets them out.
+ */
+function streamed(text: string): HTMLElement {
+  const host = document.createElement('div');
+  streamInto(host, `${text}\n\n`).destroy();
+  return host;
+}
+
+/** An element tree as a string: tags, attributes (sorted) and text with runs of white space as one space; the caret left out. */
+function shape(node: Node): string {
+  if (node instanceof Text) return node.data.replace(/\s+/g, ' ');
+  if (!(node instanceof Element) || node.getAttribute('data-testid') === 'streaming-caret') return '';
+  const attributes = [...node.attributes].map((a) => ` ${a.name}="${a.value}"`).sort().join('');
+  const inner = [...node.childNodes].map(shape).join('').replace(/ ?(<\/?(?:p|li|ul|ol|h\d|blockquote|pre|div|table|thead|tbody|tr|th|td|hr)\b[^>]*>) ?/g, '$1');
+  return `<${node.tagName.toLowerCase()}${attributes}>${inner.trim()}</${node.tagName.toLowerCase()}>`;
+}
+
+const finished = (text: string): string => shape(render(<Markdown content={text} />).container);
+
+describe('a streaming reply looks the same while it streams as once it is done', () => {
+  it.each([
+    ['paragraphs', 'The agent streams a long answer.\n\nA second paragraph with **bold** and *italic* and `code`.'],
+    ['line breaks inside a paragraph', 'Roses are red,\nviolets are blue.'],
+    ['headings, a level below the page', '# Title\n\nText.\n\n## Part\n\n###### Small'],
+    ['a bullet list', 'Points:\n\n- one\n- two **bold**\n- three'],
+    ['a numbered list starting at 3', '3. three\n4. four'],
+    ['a bullet list then a numbered one', '- a\n- b\n\n1. step'],
+    ['a nested list', '- top\n  - inner one\n  - inner two\n- next'],
+    ['a fenced code block with a language', 'Try:\n\n```js\nconst a = 1;\nconst b_c = a;\n```\n\nDone.'],
+    ['a quote', '> quoted words\n\nafter'],
+    ['a right-to-left quote', '> שלום עולם\n\nafter'],
+    ['a link', 'See [the docs](https://example.com/docs) now.'],
+    ['an image, as a link', 'Look: ![a cat](https://example.com/cat.png)'],
+    ['intraword underscores', 'Call my_var_name and file_name_v2.txt, not _this_ one.'],
+    ['a table', '| a | b |\n|---|---|\n| 1 | 2 |'],
+    ['strikethrough', 'It is ~~wrong~~ right.'],
+    ['a rule', 'Above\n\n---\n\nBelow'],
+    ['raw HTML as text', 'Look: <img src=x onerror="alert(1)"> <b>bold?</b>'],
+  ])('%s', (_name, text) => {
+    expect(shape(streamed(text))).toBe(finished(text));
+  });
+
+  it("the render benchmark's reply (40-token paragraphs, list items, bold and code)", () => {
+    const words = ['the', 'agent', 'streams', 'a', 'long', 'answer', 'with', '**bold**', 'words', 'and', '`code`', 'in', 'it'];
+    const token = (i: number): string => (i > 0 && i % 40 === 0 ? '\n\n' : i % 97 === 5 ? '\n- item' : `${i === 0 || i % 40 === 1 ? '' : ' '}${words[i % words.length]}`);
+    const text = Array.from({ length: 400 }, (_, i) => token(i)).join('');
+    expect(shape(streamed(text))).toBe(finished(text));
+  });
+});
+
+describe('a streaming reply: untrusted text stays text', () => {
+  it.each(['javascript:alert(1)', 'JavaScript:alert(1)', 'vbscript:msgbox(1)', 'data:text/html,<script>alert(1)</script>'])('[click](%s) is not a link', (url) => {
+    const host = streamed(`before [click](${url}) after`);
+    expect(host.querySelector('[href]')).toBeNull();
+    expect(host.textContent).toContain('click');
+  });
+
+  it('an image is a link to it, never an <img> that would be fetched', () => {
+    const host = streamed('![secret](https://attacker.example/?q=1) and ![](https://e.example/x.png)');
+    expect(host.querySelector('img')).toBeNull();
+    const links = [...host.querySelectorAll('a')];
+    expect(links.map((a) => [a.textContent, a.getAttribute('href'), a.getAttribute('rel')])).toEqual([
+      ['secret', 'https://attacker.example/?q=1', 'noopener noreferrer nofollow'],
+      ['Image', 'https://e.example/x.png', 'noopener noreferrer nofollow'],
+    ]);
+  });
+
+  it('raw HTML makes no elements', () => {
+    const host = streamed('<script>alert(1)</script><img src=x onerror=alert(2)><iframe src="https://e.example">');
+    expect(host.querySelector('script, img, iframe, [onerror]')).toBeNull();
+  });
+});
+
+describe('the streaming caret sits where text is being written', () => {
+  const caretIn = (text: string): Element | null => {
+    const host = document.createElement('div');
+    streamInto(host, text);
+    return host.querySelector('[data-testid="streaming-caret"]')?.parentElement ?? null;
+  };
+  const words = (element: Element | null): string | undefined => element?.textContent?.replace(/\s+/g, ' ').trim();
+
+  it.each([
+    ['a paragraph', 'Hello there', 'P', 'Hello there'],
+    ['the last paragraph', 'First.\n\nSecond paragraph', 'P', 'Second paragraph'],
+    ['a list: its last item, not a line below the list', 'Points:\n\n- one\n- two **bold**', 'LI', 'two bold'],
+    ['a heading', '## A heading', 'H4', 'A heading'],
+    ['a quote: its paragraph', '> quoted words', 'P', 'quoted words'],
+    ['a code block: its code', '```\nlet x = 1;', 'CODE', 'let x = 1;'],
+    ['between paragraphs: the end of the one above', 'First.\n\n', 'P', 'First.'],
+  ])('in %s', (_name, text, tag, textBefore) => {
+    const host = caretIn(text);
+    expect(host?.tagName).toBe(tag);
+    expect(words(host)).toBe(textBefore);
+  });
+
+  it('shows the last letters of a paused reply, but not markup it cannot yet read', () => {
+    const host = document.createElement('div');
+    const view = createStreamingView(host);
+    view.show('The answer is');
+    expect(host.textContent).toBe('The answer is');
+    view.show('The answer is **');
+    expect(host.textContent?.trim()).toBe('The answer is');
+    view.show('The answer is **yes**.');
+    expect(host.querySelector('strong')?.textContent).toBe('yes');
+    view.destroy();
+  });
+
+  it('blinks every half second, by an attribute (no per-frame animation), and stops when the view goes', () => {
+    jest.useFakeTimers();
+    try {
+      const host = document.createElement('div');
+      const view = streamInto(host, 'Hello');
+      const caret = host.querySelector('[data-testid="streaming-caret"]');
+      expect(caret?.hasAttribute('data-blink-off')).toBe(false);
+      jest.advanceTimersByTime(500);
+      expect(caret?.hasAttribute('data-blink-off')).toBe(true);
+      jest.advanceTimersByTime(500);
+      expect(caret?.hasAttribute('data-blink-off')).toBe(false);
+      view.destroy();
+      jest.advanceTimersByTime(500);
+      expect(caret?.hasAttribute('data-blink-off')).toBe(false);
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});
+
+describe('a streaming reply follows its text', () => {
+  it('draws a text that changed before its end anew (a resumed stream), not appended to the old one', () => {
+    const host = document.createElement('div');
+    const view = streamInto(host, 'Once upon a time **there**');
+    view.show('A different start');
+    expect(host.textContent).toBe('A different start');
+    expect(host.querySelector('strong')).toBeNull();
+    view.destroy();
+  });
+
+  it('clears what was in its element before (the plain text shown while it loaded)', () => {
+    const host = document.createElement('div');
+    host.textContent = 'Hello **wor';
+    streamInto(host, 'Hello **world**').destroy();
+    expect(host.textContent).toBe('Hello world');
+  });
+
+  it("a code block's Copy button copies the code streamed so far", async () => {
+    const writeText = jest.fn((text: string) => Promise.resolve(text.length));
+    Object.assign(navigator, { clipboard: { writeText } });
+    const host = streamed('```\nline one\nline two');
+    const button = host.querySelector('button');
+    expect(button?.textContent).toBe('Copy');
+    // jsdom has no layout, so no innerText: the code's text is what the browser's innerText gives.
+    const pre = host.querySelector('pre');
+    if (pre) Object.defineProperty(pre, 'innerText', { get: () => pre.textContent });
+    button?.click();
+    await Promise.resolve();
+    expect(writeText).toHaveBeenCalledWith('line one\nline two');
+    expect(button?.textContent).toBe('Copied');
+  });
+});

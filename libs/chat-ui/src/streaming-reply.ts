@@ -1,0 +1,258 @@
+import * as smd from 'streaming-markdown';
+import { COPY_LABEL, copyText } from './copy';
+import { directionOf, HEADING_TAG_OF_LEVEL, LINK_REL, safeUrl } from './message-safety';
+import styles from './conversation.module.css';
+
+/**
+ * A streaming reply drawn straight into the DOM: each token is parsed by `streaming-markdown`
+ * (which only ever appends nodes) and added where it belongs, with no framework render, no
+ * re-parse of the block being written and next to no garbage. Re-rendering the reply's last
+ * markdown block through React on every token was most of a frame's script time and nearly all
+ * of its GC in `npm run bench -- render`. Once the reply is done, `Markdown` (markdown-to-jsx)
+ * draws it again; this renderer builds the same elements with the same attributes and classes
+ * (`message-safety.ts` holds what the two share), so the reply does not jump when it ends
+ * (`streaming-reply.test.tsx` compares the two over many texts).
+ *
+ * Untrusted text stays text: nodes are created one by one, text only as text nodes (no HTML
+ * string anywhere), links only through `safeUrl`, images only as links to the image.
+ */
+
+export interface StreamingView {
+  /** Shows `text`: only what was added since the last call is parsed, unless the text changed before that. */
+  show(text: string): void;
+  destroy(): void;
+}
+
+/** An open token: the element its text goes into, and text to add when it ends (see `plainToken`). */
+interface Open {
+  element: Element;
+  type: number;
+  closingText?: string;
+}
+
+/** Half the caret's blink period (ms): a timer flipping an attribute, not a CSS animation (which Chromium samples every frame). */
+const CARET_BLINK_MS = 500;
+/** Elements that hold other blocks, not text: the caret goes into their last child instead. */
+const CONTAINERS = new Set(['DIV', 'UL', 'OL', 'BLOCKQUOTE', 'TABLE', 'THEAD', 'TBODY', 'TR']);
+const WORD_CHARACTER = /[\p{L}\p{N}]/u;
+/** Characters the parser holds back that can only be text (no markdown syntax among them). */
+const PLAIN_TEXT = /^[\p{L}\p{N}\p{Zs}.,;:?'"]+$/u;
+
+function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Record<string, string | undefined> = {}): HTMLElementTagNameMap[K] {
+  const created = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) if (value !== undefined) created.setAttribute(name, value);
+  return created;
+}
+
+/** A code block as `Markdown`'s CodeBlock draws it: the code, and a Copy button that works already. */
+function codeBlock(parent: Element): HTMLElement {
+  const box = element('div', { class: styles.codeBlock });
+  const pre = element('pre');
+  const code = element('code');
+  const button = element('button', { type: 'button', class: styles.copyButton, 'aria-live': 'polite' });
+  button.textContent = COPY_LABEL.idle;
+  button.addEventListener('click', () => copyText(pre.innerText.replace(/\n$/, ''), pre, (state) => (button.textContent = COPY_LABEL[state])));
+  pre.append(code);
+  box.append(pre, button);
+  parent.append(box);
+  return code;
+}
+
+/** A table as `Markdown`'s ScrollingTable draws it: in a box of its own that scrolls sideways. */
+function scrollingTable(parent: Element): HTMLElement {
+  const box = element('div', { class: styles.tableScroll, tabindex: '0', role: 'group', 'aria-label': 'Table' });
+  const table = element('table');
+  box.append(table);
+  parent.append(box);
+  return table;
+}
+
+function tableRow(table: Element): HTMLElement {
+  const section = table.children[1] ?? table.appendChild(element(table.children.length === 0 ? 'thead' : 'tbody'));
+  return section.appendChild(element('tr'));
+}
+
+/** Where the caret goes: the element text is being written into, or the last one text was written into. */
+function caretTarget(from: Element): Element {
+  let target = from;
+  while (CONTAINERS.has(target.tagName)) {
+    const last: Element | null = target.classList.contains(styles.codeBlock ?? '') ? target.querySelector('code') : target.lastElementChild;
+    if (last === null) break;
+    target = last;
+  }
+  // Nothing can be written inside a rule or a checkbox.
+  return target.tagName === 'HR' || target.tagName === 'INPUT' ? (target.parentElement ?? from) : target;
+}
+
+export function createStreamingView(host: HTMLElement): StreamingView {
+  const caret = element('span', { class: styles.caret, 'aria-hidden': 'true', 'data-testid': 'streaming-caret' });
+  host.replaceChildren();
+  const blink = setInterval(() => caret.toggleAttribute('data-blink-off'), CARET_BLINK_MS);
+  let open: Open[] = [];
+  let lastCharacter = '';
+  let written = '';
+  /**
+   * The parser holds back the last character or two of a block until it knows what they are (a
+   * `*` may open emphasis). When they can only be text they are shown anyway, in a node of their
+   * own taken out before the next write: a model pausing mid-word would otherwise leave its
+   * last letter unshown until it went on.
+   */
+  const heldBack = document.createTextNode('');
+  /**
+   * The caret and the held-back text stay where they are while a token is written (taking them
+   * out and putting them back cost more than the parsing, in a profile of the render benchmark):
+   * what is written into their element goes before them.
+   */
+  const trailerIn = (parent: Element): ChildNode | null => (heldBack.parentNode === parent ? heldBack : caret.parentNode === parent ? caret : null);
+  const insert = <T extends Node>(parent: Element, node: T): T => parent.insertBefore(node, trailerIn(parent));
+
+  const top = (): Open => open[open.length - 1] ?? { element: host, type: smd.DOCUMENT };
+  const push = (created: Element, type: number, closingText?: string): void => {
+    open.push({ element: created, type, closingText });
+  };
+  const addText = (text: string): void => {
+    if (text === '') return;
+    const to = top().element;
+    const before = trailerIn(to);
+    const last = before ? before.previousSibling : to.lastChild;
+    if (last instanceof Text && last !== heldBack) last.appendData(text);
+    else to.insertBefore(document.createTextNode(text), before);
+    lastCharacter = text.slice(-1);
+    // A quote reads the way its first letter does (as `Markdown`'s Quote decides).
+    for (const { element: quote } of open) {
+      if (quote.tagName === 'BLOCKQUOTE' && !quote.hasAttribute('dir')) {
+        const dir = directionOf(text);
+        if (dir) quote.setAttribute('dir', dir);
+      }
+    }
+  };
+  /**
+   * A token `Markdown` does not draw as an element, kept as the characters written: `_` inside a
+   * word (`snake_case`, a letter there, as `keepIntrawordUnderscores` makes markdown-to-jsx read
+   * it) and `$…$` equations (which markdown-to-jsx does not know).
+   */
+  const plainToken = (type: number, marker: string): void => {
+    const parent = top().element;
+    if (parent === host) push(insert(host, element('p', { dir: 'auto' })), type, marker);
+    else push(parent, type, marker);
+    addText(marker);
+  };
+
+  const addToken = (type: number): void => {
+    const parent = top().element;
+    const add = (created: Element): void => {
+      insert(parent, created);
+      push(created, type);
+    };
+    switch (type) {
+      case smd.DOCUMENT:
+        return;
+      case smd.PARAGRAPH:
+        return add(element('p', { dir: 'auto' }));
+      case smd.HEADING_1:
+      case smd.HEADING_2:
+      case smd.HEADING_3:
+      case smd.HEADING_4:
+      case smd.HEADING_5:
+      case smd.HEADING_6: {
+        const level = (type - smd.HEADING_1 + 1) as keyof typeof HEADING_TAG_OF_LEVEL;
+        return add(element(HEADING_TAG_OF_LEVEL[level], { dir: 'auto', 'data-level': String(level) }));
+      }
+      case smd.BLOCKQUOTE:
+        return add(element('blockquote'));
+      case smd.LIST_UNORDERED:
+        return add(element('ul'));
+      case smd.LIST_ORDERED:
+        return add(element('ol', { start: '1' })); // as markdown-to-jsx writes it
+      case smd.LIST_ITEM:
+        return add(element('li', { dir: 'auto' }));
+      case smd.CHECKBOX:
+        return add(element('input', { type: 'checkbox', disabled: '' }));
+      case smd.CODE_BLOCK:
+      case smd.CODE_FENCE:
+        return push(codeBlock(parent), type);
+      case smd.CODE_INLINE:
+        return add(element('code'));
+      case smd.ITALIC_UND:
+        return WORD_CHARACTER.test(lastCharacter) ? plainToken(type, '_') : add(element('em'));
+      case smd.STRONG_UND:
+        return WORD_CHARACTER.test(lastCharacter) ? plainToken(type, '__') : add(element('strong'));
+      case smd.ITALIC_AST:
+        return add(element('em'));
+      case smd.STRONG_AST:
+        return add(element('strong'));
+      case smd.STRIKE:
+        return add(element('del'));
+      case smd.LINK:
+      case smd.RAW_URL:
+      case smd.IMAGE:
+        return add(element('a', { target: '_blank', rel: LINK_REL }));
+      case smd.TABLE:
+        return push(scrollingTable(parent), type);
+      case smd.TABLE_ROW:
+        return push(tableRow(parent), type);
+      case smd.TABLE_CELL:
+        return add(element(parent.parentElement?.tagName === 'THEAD' ? 'th' : 'td', { dir: 'auto' }));
+      case smd.LINE_BREAK:
+        // markdown-to-jsx keeps a line break as a newline in the text (CSS shows it), not a <br>.
+        push(parent, type);
+        return addText('\n');
+      case smd.RULE:
+        return add(element('hr'));
+      case smd.EQUATION_INLINE:
+        return plainToken(type, '$');
+      case smd.EQUATION_BLOCK:
+        return plainToken(type, '$$');
+      default:
+        return add(element('span'));
+    }
+  };
+
+  const endToken = (): void => {
+    const ended = open.pop();
+    if (!ended) return;
+    if (ended.closingText) addText(ended.closingText);
+    // An image is a link labelled with its alt text (`Markdown`'s ImageLink).
+    if (ended.type === smd.IMAGE && ended.element.textContent === '') ended.element.append('Image');
+  };
+
+  const setAttribute = (type: number, value: string): void => {
+    const target = top().element;
+    if (type === smd.HREF || type === smd.SRC) {
+      const url = safeUrl(value);
+      if (url) target.setAttribute('href', url);
+    } else if (type === smd.LANG) {
+      target.setAttribute('class', `lang-${value}`);
+    } else if (type === smd.START) {
+      target.setAttribute('start', value);
+    } else if (type === smd.CHECKED) {
+      target.setAttribute('checked', '');
+    }
+  };
+
+  const renderer = { data: null, add_token: (_: null, type: number) => addToken(type), end_token: endToken, add_text: (_: null, text: string) => addText(text), set_attr: (_: null, type: number, value: string) => setAttribute(type, value) };
+  let parser = smd.parser(renderer);
+
+  return {
+    show(text) {
+      if (text === written) return;
+      heldBack.data = '';
+      if (!text.startsWith(written)) {
+        host.replaceChildren();
+        open = [];
+        lastCharacter = '';
+        written = '';
+        parser = smd.parser(renderer);
+      }
+      smd.parser_write(parser, text.slice(written.length));
+      written = text;
+      const target = caretTarget(top().element);
+      if (target === top().element && PLAIN_TEXT.test(parser.pending)) heldBack.data = parser.pending;
+      if (heldBack.parentNode !== target) target.insertBefore(heldBack, caret.parentNode === target ? caret : null);
+      if (caret.parentNode !== target || caret.nextSibling !== null) target.append(caret);
+    },
+    destroy() {
+      clearInterval(blink);
+    },
+  };
+}
