@@ -5,6 +5,7 @@
  */
 export { CHAT_SERVICE_TIMEOUT_MS, ChatServiceClient } from './src/chat-service-client';
 export { requestClientAddress } from './src/client-address';
+export { PAGE_BUDGET_MS, PAGE_DEADLINE_HEADER, pageDeadline, parsePageDeadline } from './src/deadline';
 export { ChatServiceError, isNotFound, isSessionError } from './src/errors';
 export { SESSION_COOKIE, VISITOR_COOKIE, sessionCookieOptions, shouldUseSecureCookies } from './src/cookie-options';
 export type { SessionCookieOptions } from './src/cookie-options';
@@ -15,6 +16,7 @@ export {
   clearIdentityCookie,
   ensureVisitorSession,
   getCurrentIdentity,
+  requestChatService,
   resolveIdentity,
   setIdentityCookie,
 } from './src/identity';

@@ -8,3 +8,4 @@ export * from './src/ws';
 export * from './src/rest';
 export * from './src/stream-text';
 export * from './src/plain-text';
+export * from './src/page-errors';

@@ -1,6 +1,7 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChatServiceClient } from '@confab/auth';
+import { PAGE_ERROR_DIGEST } from '@confab/protocol';
 
 /**
  * The web server's calls to the chat service against a real HTTP server that stops answering (a
@@ -49,12 +50,25 @@ describe('a chat service that stops answering', () => {
     await expect(client.listPosts()).rejects.toMatchObject({ status: 504, code: 'INTERNAL_ERROR' });
   });
 
+  it('calls made one after another until one deadline share it: the next one ends at once, not a timeout later', async () => {
+    // Each call alone may take 10 times the budget; the page's deadline is what ends them.
+    const client = new ChatServiceClient(baseUrl, fetch, null, 10 * TIMEOUT_MS).until(Date.now() + TIMEOUT_MS);
+    const started = Date.now();
+    await expect(client.me('some-session')).rejects.toMatchObject({ status: 504, digest: PAGE_ERROR_DIGEST.tooSlow });
+    await expect(client.getThread('some-session', 'a-thread')).rejects.toMatchObject({ status: 504, digest: PAGE_ERROR_DIGEST.tooSlow });
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1_000);
+  });
+
   it('says the chat service cannot be reached when nothing listens', async () => {
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
     const client = new ChatServiceClient(`http://127.0.0.1:${port}`, fetch, null, TIMEOUT_MS);
-    await expect(client.listPosts()).rejects.toMatchObject({ status: 503, message: "Can't reach Confab's chat service right now. Try again in a moment." });
+    await expect(client.listPosts()).rejects.toMatchObject({
+      status: 503,
+      message: "Can't reach Confab's chat service right now. Try again in a moment.",
+      digest: PAGE_ERROR_DIGEST.unreachable,
+    });
   });
 });

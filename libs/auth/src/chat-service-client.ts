@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   ApiError,
   CLIENT_ADDRESS_HEADER,
+  PAGE_ERROR_DIGEST,
   INTERNAL_TOKEN_HEADER,
   CreateThreadBody,
   HistoryQuery,
@@ -23,7 +24,8 @@ type Fetch = typeof fetch;
 /**
  * How long a call to the chat service may take, answer read included. A chat service that hangs
  * (stopped, overloaded, its database stuck) must not hold a page or a sign-in open without end:
- * after this the person gets an error in words and can try again.
+ * after this the person gets an error in words and can try again. A page's calls share one such
+ * budget in all (`until`, and `PAGE_DEADLINE_HEADER` in ./deadline.ts).
  */
 export const CHAT_SERVICE_TIMEOUT_MS = 10_000;
 
@@ -61,7 +63,17 @@ export class ChatServiceClient {
     private readonly fetchImpl: Fetch = fetch,
     private readonly internalToken: string | null = null,
     private readonly timeoutMs = CHAT_SERVICE_TIMEOUT_MS,
+    /** Epoch ms by which every call must be over (see `until`); null: each call has `timeoutMs`. */
+    private readonly deadline: number | null = null,
   ) {}
+
+  /**
+   * The same client with every call ending by `deadline` (epoch ms) at the latest: the calls a
+   * page makes one after another share one budget, instead of each waiting `timeoutMs` anew.
+   */
+  until(deadline: number): ChatServiceClient {
+    return new ChatServiceClient(this.baseUrl, this.fetchImpl, this.internalToken, this.timeoutMs, deadline);
+  }
 
   signUp(body: SignUpBody, onBehalfOf: string | null = null) {
     return this.request('/v1/auth/signup', { method: 'POST', body, schema: SessionResponse, onBehalfOf });
@@ -138,11 +150,15 @@ export class ChatServiceClient {
     }
 
     // One deadline for the whole call: the answer's body may stall as well as its headers.
-    const signal = AbortSignal.timeout(this.timeoutMs);
+    const timeoutMs = this.deadline === null ? this.timeoutMs : Math.min(this.timeoutMs, this.deadline - Date.now());
+    const tooSlow = () => new ChatServiceError(504, 'INTERNAL_ERROR', TOO_SLOW, undefined, PAGE_ERROR_DIGEST.tooSlow);
+    // The budget is spent (earlier calls took it): do not start a call that cannot finish.
+    if (timeoutMs <= 0) throw tooSlow();
+    const signal = AbortSignal.timeout(timeoutMs);
     const failed = (error: unknown) =>
       signal.aborted || (error instanceof DOMException && error.name === 'TimeoutError')
-        ? new ChatServiceError(504, 'INTERNAL_ERROR', TOO_SLOW)
-        : new ChatServiceError(503, 'INTERNAL_ERROR', UNREACHABLE);
+        ? tooSlow()
+        : new ChatServiceError(503, 'INTERNAL_ERROR', UNREACHABLE, undefined, PAGE_ERROR_DIGEST.unreachable);
     let response: Response;
     try {
       response = await this.fetchImpl(url, {

@@ -7,14 +7,22 @@ import type { ErrorCode } from '@confab/protocol';
  */
 export class ChatServiceError extends Error {
   override readonly name = 'ChatServiceError';
+  /**
+   * Set on "unreachable" and "too slow" (`PAGE_ERROR_DIGEST`): Next.js keeps an error's own
+   * digest and hands it to the page's error boundary (the message it drops in production), so
+   * app/error.tsx can say which of the two happened.
+   */
+  readonly digest?: string;
 
   constructor(
     readonly status: number,
     readonly code: ErrorCode,
     message: string,
     readonly retryAfterS?: number,
+    digest?: string,
   ) {
     super(message);
+    if (digest !== undefined) this.digest = digest;
   }
 }
 

@@ -4,6 +4,7 @@ import type { Identity, User } from '@confab/protocol';
 import { ChatServiceClient } from './chat-service-client';
 import { requestClientAddress } from './client-address';
 import { SESSION_COOKIE, VISITOR_COOKIE, sessionCookieOptions } from './cookie-options';
+import { PAGE_DEADLINE_HEADER, pageDeadline, parsePageDeadline } from './deadline';
 import { serverEnv } from './env';
 import { isSessionError } from './errors';
 
@@ -35,10 +36,23 @@ export function chatService(): ChatServiceClient {
   return client;
 }
 
+/** A deadline per render, for requests the proxy gave none (memoized per render by React). */
+const renderDeadline = cache((): number => pageDeadline(Date.now()));
+
+/**
+ * The chat-service client for this request's calls, all ending by its deadline (./deadline.ts):
+ * the one the proxy set when the page request arrived, shared by every render of it, or else
+ * one per render.
+ */
+export async function requestChatService(): Promise<ChatServiceClient> {
+  const fromProxy = parsePageDeadline((await headers()).get(PAGE_DEADLINE_HEADER), Date.now());
+  return chatService().until(fromProxy ?? renderDeadline());
+}
+
 /** `me` for a token, or null when the chat service rejects the token as a session. */
 async function lookUp(token: string, cookie: IdentityCookie): Promise<CurrentIdentity | null> {
   try {
-    const me = await chatService().me(token);
+    const me = await (await requestChatService()).me(token);
     return { identity: me.identity, user: me.user, sessionToken: token, cookie };
   } catch (error) {
     if (isSessionError(error)) return null;

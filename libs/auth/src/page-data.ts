@@ -4,7 +4,7 @@ import { Id, type HistoryResponse, type Identity, type Post, type Thread } from 
 import { isDemoAgent } from './demo';
 import { serverEnv } from './env';
 import { isNotFound } from './errors';
-import { chatService, getCurrentIdentity } from './identity';
+import { getCurrentIdentity, requestChatService } from './identity';
 import { logger } from './logger';
 
 /**
@@ -39,7 +39,7 @@ export async function loadViewer(): Promise<Viewer> {
 
 export async function loadPosts(): Promise<Post[]> {
   const current = await getCurrentIdentity();
-  return (await chatService().listPosts(current?.sessionToken)).posts;
+  return (await (await requestChatService()).listPosts(current?.sessionToken)).posts;
 }
 
 export interface PostPageData {
@@ -51,9 +51,10 @@ export interface PostPageData {
 /** Memoized per request: generateMetadata and the page share one set of calls. */
 export const loadPostPage = cache(async (slug: string): Promise<PostPageData | null> => {
   const current = await getCurrentIdentity();
+  const chat = await requestChatService();
   try {
-    const { post } = await chatService().getPost(slug, current?.sessionToken);
-    const history = await chatService().history(post.conversation_id, {}, current?.sessionToken);
+    const { post } = await chat.getPost(slug, current?.sessionToken);
+    const history = await chat.history(post.conversation_id, {}, current?.sessionToken);
     return { post, history, demo: isDemoAgent(post.agent, serverEnv().OPENAI_BASE_URL) };
   } catch (error) {
     if (isNotFound(error)) return null;
@@ -71,9 +72,10 @@ export const loadThreadPage = cache(async (id: string): Promise<ThreadPageData |
   if (!Id.safeParse(id).success) return null;
   const current = await getCurrentIdentity();
   if (!current) return null;
+  const chat = await requestChatService();
   try {
-    const { thread } = await chatService().getThread(current.sessionToken, id);
-    const history = await chatService().history(thread.conversation_id, {}, current.sessionToken);
+    const { thread } = await chat.getThread(current.sessionToken, id);
+    const history = await chat.history(thread.conversation_id, {}, current.sessionToken);
     return { thread, history };
   } catch (error) {
     if (isNotFound(error)) return null;
@@ -84,5 +86,5 @@ export const loadThreadPage = cache(async (id: string): Promise<ThreadPageData |
 export async function loadThreads(): Promise<Thread[]> {
   const current = await getCurrentIdentity();
   if (!current) return [];
-  return (await chatService().listThreads(current.sessionToken)).threads;
+  return (await (await requestChatService()).listThreads(current.sessionToken)).threads;
 }
