@@ -3,6 +3,7 @@
 import { memo, useCallback, useEffect, useInsertionEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
+import { countNewBelow, jumpLabel } from './jump-to-latest';
 import { loadStreamingRenderer, MessageItem, sameRow } from './MessageItem';
 import styles from './conversation.module.css';
 
@@ -36,7 +37,8 @@ const INITIAL_RECT = { width: 760, height: 800 };
  * costs one row's render and layout instead of the whole thread's.
  *
  * - It follows new content (a new message, a growing streamed reply) while the reader is at
- *   the bottom, and stops as soon as they scroll up; "Jump to latest" brings them back.
+ *   the bottom, and stops as soon as they scroll up; "Jump to latest" brings them back, and says
+ *   how many messages arrived below meanwhile ("3 new messages").
  * - "Load older messages" prepends a page and keeps the row the reader was looking at in place.
  * - The server renders the newest rows, so the first paint (and a page without JavaScript)
  *   shows the latest messages.
@@ -109,12 +111,22 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
 
   // Whether to offer "Jump to latest", read on scroll (when layout is fresh) rather than during
   // render: a layout read in render forces a synchronous layout for every streamed token.
-  const [atEnd, setAtEnd] = useState(true);
+  // `away` is null at the end; scrolled away, it holds the key of the row that was last then, and
+  // the button counts the rows below it (`countNewBelow`): a new message re-renders the list
+  // anyway, a streamed token does not (rows are counted, not their text).
+  const [away, setAway] = useState<{ lastKey: string | null } | null>(null);
+  const lastKey = useRef<string | null>(null);
+  useLayoutEffect(() => {
+    lastKey.current = keys[keys.length - 1] ?? null;
+  }, [keys]);
   const onScroll = useCallback(() => {
     const el = scrollRef.current;
-    if (el) setAtEnd(distanceToEnd(el) <= STICK_THRESHOLD_PX);
+    if (!el) return;
+    const atEnd = distanceToEnd(el) <= STICK_THRESHOLD_PX;
+    setAway((current) => (atEnd ? null : (current ?? { lastKey: lastKey.current })));
   }, []);
   const jumpToLatest = useCallback(() => virtualizer.scrollToEnd(), [virtualizer]);
+  const jump = away === null ? null : jumpLabel(countNewBelow(keys, away.lastKey));
 
   useStayAtEndOnShrink(scrollRef, listRef, jumpToLatest, !empty);
 
@@ -202,9 +214,9 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
           {footer}
         </div>
       </div>
-      {!atEnd && !empty && (
-        <button type="button" className={styles.jump} onClick={jumpToLatest}>
-          Jump to latest <span aria-hidden="true">↓</span>
+      {jump && !empty && (
+        <button type="button" className={styles.jump} onClick={jumpToLatest} aria-label={jump.name}>
+          {jump.text} <span aria-hidden="true">↓</span>
         </button>
       )}
     </div>
