@@ -8,4 +8,5 @@ export * from './src/ws';
 export * from './src/rest';
 export * from './src/stream-text';
 export * from './src/plain-text';
+export * from './src/dialogue-order';
 export * from './src/page-errors';

@@ -1,17 +1,12 @@
-import type { Message } from '@confab/protocol';
+import { inDialogueOrder, type Message } from '@confab/protocol';
 
 /** Replies the model must not see as something it said: still going, failed, or cut off. */
 const UNFINISHED = new Set<Message['status']>(['streaming', 'error', 'interrupted']);
 
-/** What the agent said in answer to a message: its reply recording `reply_to`. */
-function answered(message: Message): string | undefined {
-  return message.author.kind === 'agent' ? message.reply_to : undefined;
-}
-
 /**
  * What the agent sees when it answers `answering`, from the conversation's newest messages (`recent`),
- * in the order of the dialogue: each reply right after the message it answers, and the conversation
- * ends with `answering`.
+ * in the order of the dialogue (`inDialogueOrder`): each reply right after the message it answers, and
+ * the conversation ends with `answering`.
  *
  * Seq is not that order: a reply's row gets its seq when its turn starts, after the messages queued
  * behind it (Q1, Q2, Q3, answer-1 …), and sorting by it showed the model answer-2 after Q3, as if it
@@ -34,22 +29,6 @@ function answered(message: Message): string | undefined {
  */
 export function replyContext(recent: readonly Message[], answering: Message, replacing: string | undefined): Message[] {
   const said = recent.filter((m) => !(m.author.kind === 'agent' && UNFINISHED.has(m.status)) && m.id !== replacing && m.id !== answering.id);
-  // Per answered message, its newest reply: a message is answered once, so an earlier one was retried.
-  const replyTo = new Map<string, Message>();
-  const turns: Message[] = [answering];
-  for (const message of said) {
-    const question = answered(message);
-    if (question === undefined) turns.push(message);
-    else if ((replyTo.get(question)?.seq ?? 0) < message.seq) replyTo.set(question, message);
-  }
-  turns.sort((a, b) => a.seq - b.seq);
-
-  const context: Message[] = [];
-  for (const turn of turns) {
-    context.push(turn);
-    if (turn.id === answering.id) break;
-    const reply = replyTo.get(turn.id);
-    if (reply) context.push(reply);
-  }
-  return context;
+  const dialogue = inDialogueOrder([...said, answering]);
+  return dialogue.slice(0, dialogue.indexOf(answering) + 1);
 }
