@@ -1,5 +1,5 @@
 import { MAX_MESSAGE_CHARS, type Message } from '@confab/protocol';
-import { buildInstructions, historyToTurns, parseJobMetadata, turnToMessageBody, VOICE_DELIVERY_NOTE } from './conversation';
+import { buildInstructions, historyToTurns, type HistoryTurn, parseJobMetadata, turnToMessageBody, VOICE_DELIVERY_NOTE } from './conversation';
 import { loadVoiceAgentConfig, modelForPersona } from './config';
 
 const THREAD = '5b0c7a52-8a4f-4c55-9a57-6c7f0f3f1a11';
@@ -57,6 +57,76 @@ describe('instructions and history', () => {
     ]);
     expect(historyToTurns(history, 2).map((t) => t.content)).toEqual(['three', 'four (stopped)']);
     expect(historyToTurns(history, 0)).toEqual([]);
+  });
+});
+
+describe('history in dialogue order', () => {
+  let seq = 0;
+  /** The next stored message (ids and seqs as the chat service gives them: unique, rising). */
+  function stored(kind: 'user' | 'agent', content: string, status: Message['status'] = 'complete'): Message {
+    seq += 1;
+    return { ...msg(kind, content, status), id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`, seq };
+  }
+  /** The next stored agent reply, answering `question`. */
+  function reply(question: Message, content: string, status: Message['status'] = 'complete'): Message {
+    return { ...stored('agent', content, status), reply_to: question.id };
+  }
+  const said = (turns: HistoryTurn[]) => turns.map((t) => `${t.role === 'user' ? 'Q' : 'A'}:${t.content}`);
+
+  it('queued messages: each typed reply right after the message it answers, not in seq order', () => {
+    // Q2 and Q3 were sent while answer-1 streamed: their replies' rows come after them.
+    const q1 = stored('user', 'Q1');
+    const q2 = stored('user', 'Q2');
+    const q3 = stored('user', 'Q3');
+    const history = [q1, q2, q3, reply(q1, 'answer-1'), reply(q2, 'answer-2'), reply(q3, 'answer-3')];
+    const dialogue = ['Q:Q1', 'A:answer-1', 'Q:Q2', 'A:answer-2', 'Q:Q3', 'A:answer-3'];
+    expect(said(historyToTurns(history, 10))).toEqual(dialogue);
+    expect(said(historyToTurns([...history].reverse(), 10))).toEqual(dialogue);
+    // `limit` keeps the newest turns of the dialogue, not the highest seqs.
+    expect(said(historyToTurns(history, 3))).toEqual(['A:answer-2', 'Q:Q3', 'A:answer-3']);
+  });
+
+  it('a retried reply: the newest attempt only; a failed or streaming attempt does not hide the one before it', () => {
+    const story = stored('user', 'tell me a story');
+    const stopped = reply(story, 'there was a', 'stopped');
+    const retried = reply(story, 'Once upon a time.');
+    const more = stored('user', 'another');
+    const stoppedAgain = reply(more, 'a dragon', 'stopped');
+    const failed = reply(more, 'boom', 'error');
+    const streaming = reply(more, 'a dra', 'streaming');
+    expect(said(historyToTurns([story, stopped, retried, more, stoppedAgain, failed, streaming], 10))).toEqual([
+      'Q:tell me a story',
+      'A:Once upon a time.',
+      'Q:another',
+      'A:a dragon',
+    ]);
+  });
+
+  it('leaves out a reply to a message older than the history read', () => {
+    const old = stored('user', 'too old to be read');
+    const q1 = stored('user', 'Q1');
+    const toOld = reply(old, 'answer to it');
+    const a1 = reply(q1, 'answer-1');
+    expect(said(historyToTurns([q1, toOld, a1], 10))).toEqual(['Q:Q1', 'A:answer-1']);
+  });
+
+  it('voice turns and replies stored before reply_to keep their seq order among the others', () => {
+    const q1 = stored('user', 'Q1');
+    const legacy = stored('agent', 'legacy answer');
+    const spoken = { ...stored('user', 'spoken question'), source: 'voice' } satisfies Message;
+    const spokenAnswer = { ...stored('agent', 'spoken answer'), source: 'voice' } satisfies Message;
+    const q2 = stored('user', 'Q2');
+    const q3 = stored('user', 'Q3');
+    const a2 = reply(q2, 'answer-2');
+    expect(said(historyToTurns([q1, legacy, spoken, spokenAnswer, q2, q3, a2], 10))).toEqual([
+      'Q:Q1',
+      'A:legacy answer',
+      'Q:spoken question',
+      'A:spoken answer',
+      'Q:Q2',
+      'A:answer-2',
+      'Q:Q3',
+    ]);
   });
 });
 

@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS, type AgentPersona, type InternalMessageBody, type Message } from '@confab/protocol';
+import { inDialogueOrder, MAX_MESSAGE_CHARS, type AgentPersona, type InternalMessageBody, type Message } from '@confab/protocol';
 import { DispatchMetadata } from '@confab/livekit/server';
 
 /** Pure translation between the chat service's world and the agent framework's. */
@@ -38,15 +38,18 @@ export interface HistoryTurn {
 }
 
 /**
- * Stored messages → chat context turns. Only finished text counts: replies still streaming or
- * that failed would teach the model something that was never said. Stopped/interrupted replies
- * keep what was said. System notices are not part of the dialogue.
+ * Stored messages → chat context turns, in the order of the dialogue (`inDialogueOrder`): each
+ * typed reply right after the message it answers, though queued messages (Q1, Q2, Q3 sent while
+ * answer-1 streamed) put it later by seq; of a retried reply only the newest attempt counts, and a
+ * reply to a message older than `history` is left out. Only finished text counts: replies still
+ * streaming or that failed would teach the model something that was never said (they are dropped
+ * before ordering, so a failed retry does not hide the answer before it). Stopped/interrupted
+ * replies keep what was said. System notices are not part of the dialogue. `limit`: the newest turns.
  */
-export function historyToTurns(history: Message[], limit: number): HistoryTurn[] {
+export function historyToTurns(history: readonly Message[], limit: number): HistoryTurn[] {
+  const said = history.filter((m) => m.status !== 'streaming' && m.status !== 'error' && m.author.kind !== 'system');
   const turns: HistoryTurn[] = [];
-  for (const m of history) {
-    if (m.status === 'streaming' || m.status === 'error') continue;
-    if (m.author.kind === 'system') continue;
+  for (const m of inDialogueOrder(said)) {
     const content = m.content.trim();
     if (!content) continue;
     turns.push({ role: m.author.kind === 'agent' ? 'assistant' : 'user', content });
