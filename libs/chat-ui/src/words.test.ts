@@ -113,6 +113,10 @@ describe('messageTime', () => {
     expect(at('2026-11-28T20:00:00Z', 'Asia/Tokyo')?.short).toBe('5:00 AM');
   });
 
+  it('gives the clock alone for any day, for a message grouped under one that shows the day', () => {
+    expect(at('2025-12-30T09:00:00Z')?.clock).toBe('9:00 AM');
+  });
+
   it('gives the whole date for the tooltip', () => {
     expect(at('2026-11-28T14:05:00Z')?.full).toBe('Saturday, November 28, 2026 at 2:05 PM');
   });

@@ -132,6 +132,8 @@ export interface TimeWords {
   short: string;
   /** Whole, for the tooltip: "Saturday, November 28, 2026 at 2:05 PM" (in the reader's locale). */
   full: string;
+  /** The clock alone, "14:05", whatever the day: beside a message grouped under one that shows the day. */
+  clock: string;
 }
 
 /**
@@ -159,9 +161,16 @@ const WHOLE: Intl.DateTimeFormatOptions = { dateStyle: 'full', timeStyle: 'short
 export function messageTime(iso: string, now: Date, locale?: string, timeZone?: string): TimeWords | null {
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return null;
-  // Calendar day and year in the reader's zone ('en-CA' writes the day as 2026-11-28).
-  const day = formatter('en-CA', timeZone, DAY);
-  const [atDay, today] = [day.format(at), day.format(now)];
+  const [atDay, today] = [calendarDay(at, timeZone), calendarDay(now, timeZone)];
   const shape = atDay === today ? CLOCK : atDay.slice(0, 4) === today.slice(0, 4) ? CLOCK_AND_DAY : CLOCK_DAY_AND_YEAR;
-  return { short: formatter(locale, timeZone, shape).format(at), full: formatter(locale, timeZone, WHOLE).format(at) };
+  return {
+    short: formatter(locale, timeZone, shape).format(at),
+    full: formatter(locale, timeZone, WHOLE).format(at),
+    clock: formatter(locale, timeZone, CLOCK).format(at),
+  };
+}
+
+/** A moment's calendar day in a time zone (the runtime's by default), as "2026-11-28" ('en-CA' writes it so). */
+export function calendarDay(at: Date, timeZone?: string): string {
+  return formatter('en-CA', timeZone, DAY).format(at);
 }
