@@ -21,7 +21,7 @@ interface View {
   scrollTop: number;
   /** Distance from the bottom of the scrolled content. */
   fromEnd: number;
-  /** The tallest stretch of the view above its last row that no message row covers (rows are 18 px apart). */
+  /** The tallest stretch of the view above its last row that no message row covers (rows are 4 px apart, groups 18). */
   blankPx: number;
 }
 

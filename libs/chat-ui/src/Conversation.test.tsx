@@ -423,6 +423,29 @@ describe('Conversation with useConversation mocked', () => {
     expect(within(theirs!).getByText('Bo')).toBeTruthy();
   });
 
+  it('groups a message under the same author’s message just before it, and not under one that failed', () => {
+    const mineAt = (overrides: Partial<ChatMessage>) => message({ author: grace, mine: true, ...overrides });
+    const bo = { kind: 'user' as const, id: '22222222-2222-4222-8222-222222222222', display_name: 'Bo' };
+    const first = message({ author: bo, content: 'from Bo' });
+    const second = message({ author: bo, content: 'Bo again' });
+    const sending = mineAt({ content: 'one', status: 'sending', id: null, key: 'client-1' });
+    const next = mineAt({ content: 'two', status: 'sending', id: null, key: 'client-2' });
+    const result = hook({ messages: [first, second, sending, next] });
+    const { rerender } = renderConversation();
+    const rows = () => screen.getAllByRole('listitem');
+    expect(rows().map((row) => row.getAttribute('data-continued'))).toEqual([null, 'true', null, 'true']);
+    // The grouped message has no avatar and no visible name, but screen readers still hear it.
+    expect(within(rows()[0]!).getByText('Bo').className).not.toBe('sr-only');
+    expect(within(rows()[1]!).getByText('Bo').className).toBe('sr-only');
+
+    // My first message fails: the one after it now stands on its own, though its own message and
+    // everything else given to its row (the same live content, the same callbacks) did not change.
+    const failed: ChatMessage = { ...sending, status: 'failed', error: { code: 'RATE_LIMIT', message: 'Slow down.' } };
+    mockedUseConversation.mockReturnValue({ ...result, state: { ...result.state, messages: [first, second, failed, next] } });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(rows().map((row) => row.getAttribute('data-continued'))).toEqual([null, 'true', null, null]);
+  });
+
   it("shows each token of a streaming reply from its live text, with no new conversation state, and the finished text from the state", () => {
     const reply = message({ author: ada, content: 'Once', status: 'streaming' });
     const result = hook({ messages: [message({ content: 'Tell me a story' }), reply] });
@@ -465,7 +488,9 @@ describe('Conversation with useConversation mocked', () => {
     hook({ messages });
     renderConversation();
     const items = screen.getAllByRole('listitem');
-    expect(items.length).toBeLessThan(100); // of 5,000 (jsdom measures rows as 0 px high, so a few more than a browser)
+    // Of 5,000. jsdom measures rows as 0 px high, so each takes only the 4 px between a group's rows:
+    // many more than a browser's ~20, still a window.
+    expect(items.length).toBeLessThan(200);
     const last = items[items.length - 1]!;
     expect(within(last).getByText('Message number 5000')).toBeTruthy();
     expect([last.getAttribute('aria-posinset'), last.getAttribute('aria-setsize')]).toEqual(['5000', '5000']);

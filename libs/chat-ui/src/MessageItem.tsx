@@ -14,6 +14,12 @@ export interface MessageItemProps {
   /** Position in the whole conversation (the list is virtualized: not every row is rendered). */
   index: number;
   setSize: number;
+  /**
+   * It continues the message before it (same author, minutes apart: `continuesFrom`): no avatar
+   * and no name line, closer to that message. The name stays for screen readers, the time shows
+   * on hover.
+   */
+  continued?: boolean;
   /** The virtualizer's measuring ref: rows have the height their content needs. */
   measureRef?: (element: HTMLLIElement | null) => void;
   onRetry?: (message: ChatMessage) => void;
@@ -27,13 +33,17 @@ function initials(name: string): string {
   return name.trim().charAt(0).toUpperCase() || '?';
 }
 
-function MessageItemView({ message, index, setSize, measureRef, onRetry, onRetryReply, liveContent }: MessageItemProps) {
+function MessageItemView({ message, index, setSize, continued = false, measureRef, onRetry, onRetryReply, liveContent }: MessageItemProps) {
   // "You" is decided once, in the chat-client reducer (local copies and the viewer's stored messages).
   const { author, status, mine } = message;
   const isAgent = author.kind === 'agent';
   const note = statusNote(status);
   const side = mine ? styles.mine : styles.theirs;
   const bubble = useRef<HTMLDivElement>(null);
+  // A group's first message is set apart from the group above (a continuation sits closer).
+  const grouping = continued ? styles.continued : index > 0 ? styles.groupStart : '';
+  // On a continuation the badges are heard, not shown (they are on the group's first line).
+  const badge = (shown: string | undefined) => (continued ? 'sr-only' : shown);
 
   return (
     <li
@@ -41,24 +51,29 @@ function MessageItemView({ message, index, setSize, measureRef, onRetry, onRetry
       data-index={index}
       aria-posinset={index + 1}
       aria-setsize={setSize}
-      className={`${styles.message} ${side} ${isAgent ? styles.agent : ''}`}
+      className={`${styles.message} ${side} ${isAgent ? styles.agent : ''} ${grouping}`}
       data-status={status}
       data-author-kind={author.kind}
       data-mine={mine ? 'true' : undefined}
+      data-continued={continued ? 'true' : undefined}
       aria-busy={status === 'streaming' || status === 'sending' ? true : undefined}
     >
-      {!mine && (
-        <span className={styles.avatar} aria-hidden="true">
-          {initials(author.display_name)}
-        </span>
-      )}
+      {!mine &&
+        (continued ? (
+          // The avatar's column stays, so the text lines up with the message above.
+          <span className={styles.avatarSpace} aria-hidden="true" />
+        ) : (
+          <span className={styles.avatar} aria-hidden="true">
+            {initials(author.display_name)}
+          </span>
+        ))}
       <div className={styles.body}>
-        <div className={styles.meta}>
-          {/* "You" is implied by the side: kept for screen readers, not shown. */}
-          <span className={mine ? 'sr-only' : styles.author}>{mine ? 'You' : author.display_name}</span>
-          {message.model === 'demo' && <span className={styles.badge}>Demo agent</span>}
-          {message.source === 'voice' && <span className={styles.badgeMuted}>Voice</span>}
-          <LocalTime iso={message.created_at} className={styles.time} />
+        <div className={continued ? `${styles.meta} ${styles.metaContinued}` : styles.meta}>
+          {/* "You" is implied by the side, and a continuation's author by the message above: kept for screen readers, not shown. */}
+          <span className={mine || continued ? 'sr-only' : styles.author}>{mine ? 'You' : author.display_name}</span>
+          {message.model === 'demo' && <span className={badge(styles.badge)}>Demo agent</span>}
+          {message.source === 'voice' && <span className={badge(styles.badgeMuted)}>Voice</span>}
+          <LocalTime iso={message.created_at} className={styles.time} clockOnly={continued} />
         </div>
         <div className={styles.bubble} ref={bubble}>
           <MessageText live={liveContent} messageKey={message.key} content={message.content} status={status} />
@@ -209,6 +224,10 @@ export function sameRow(x: ChatMessage, y: ChatMessage, liveText: boolean): bool
     x === y ||
     (x.key === y.key &&
       x.mine === y.mine &&
+      // What grouping reads (`continuesFrom`), so the list re-renders when a row's grouping may change.
+      x.author.kind === y.author.kind &&
+      x.author.id === y.author.id &&
+      x.created_at === y.created_at &&
       x.source === y.source &&
       x.status === y.status &&
       (x.content === y.content || (liveText && x.status === 'streaming')) &&
@@ -230,6 +249,7 @@ export const MessageItem = memo(
     a.onRetryReply === b.onRetryReply &&
     a.index === b.index &&
     a.setSize === b.setSize &&
+    a.continued === b.continued &&
     a.measureRef === b.measureRef &&
     a.liveContent === b.liveContent &&
     sameRow(a.message, b.message, a.liveContent !== undefined),

@@ -3,6 +3,8 @@
 import { memo, useCallback, useEffect, useInsertionEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
 import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
+import { continuesFrom } from './grouping';
+import { useInBrowser } from './hooks';
 import { countNewBelow, jumpLabel } from './jump-to-latest';
 import { loadStreamingRenderer, MessageItem, sameRow } from './MessageItem';
 import styles from './conversation.module.css';
@@ -26,8 +28,12 @@ export interface MessageListProps {
 const STICK_THRESHOLD_PX = 80;
 /** A first guess of a row's height; every rendered row is then measured. */
 const ESTIMATED_ROW_PX = 88;
-/** The space between rows: must match `.list > li + li { margin-top }` in conversation.module.css. */
-const ROW_GAP_PX = 18;
+/**
+ * The space between rows: must match `.list > li + li { margin-top }` in conversation.module.css.
+ * It is the space between a group's messages; a group's first message adds its own, inside its
+ * row (`.groupStart { padding-top }`), so the virtualizer measures it with the row.
+ */
+const ROW_GAP_PX = 4;
 /** What the server render (and the first client render) assumes the viewport is. */
 const INITIAL_RECT = { width: 760, height: 800 };
 
@@ -55,6 +61,9 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
   const count = messages.length;
   const empty = count === 0;
   const keys = useRowKeys(messages);
+  // Grouping compares calendar days: in the reader's zone, which the server render cannot know
+  // (UTC there and while hydrating, so both render the same rows).
+  const groupingZone = useInBrowser() ? undefined : 'UTC';
   const getItemKey = useCallback((index: number) => keys[index] ?? index, [keys]);
   const [, showNewWindow] = useReducer((n: number) => n + 1, 0);
   const renderedShape = useRef('');
@@ -213,6 +222,7 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
                     message={message}
                     index={item.index}
                     setSize={count}
+                    continued={continuesFrom(messages[item.index - 1], message, groupingZone)}
                     measureRef={virtualizer.measureElement}
                     onRetry={onRetry}
                     onRetryReply={message.id !== null && message.id === retryReplyId ? onRetryReply : undefined}
