@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { memo, useDeferredValue, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
 import { COPY_LABEL, useCopy } from './copy';
 import { Markdown } from './Markdown';
@@ -157,7 +157,11 @@ const MessageText = memo(function MessageText({
   content: string;
   status: ChatMessage['status'];
 }) {
-  if (status === 'streaming') return <StreamingText key="streaming" live={live} messageKey={messageKey} content={content} />;
+  // When the reply ends, React draws its markdown (every block of it: ~15 ms for a 2,000-token
+  // reply) as a deferred render, which it can split over several frames; until then the streamed
+  // DOM, which already shows the final text, stays.
+  const shownStatus = useDeferredValue(status);
+  if (shownStatus === 'streaming') return <StreamingText key="streaming" live={live} messageKey={messageKey} content={content} />;
   return (
     <div key="done" className={styles.markdown}>
       <Markdown content={content} />
