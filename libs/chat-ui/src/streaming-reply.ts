@@ -44,8 +44,8 @@ function element<K extends keyof HTMLElementTagNameMap>(tag: K, attributes: Reco
   return created;
 }
 
-/** A code block as `Markdown`'s CodeBlock draws it: the code, and a Copy button that works already. */
-function codeBlock(parent: Element): HTMLElement {
+/** A code block as `Markdown`'s CodeBlock draws it: the box to place, and the code element text goes into. */
+function codeBlock(): { box: HTMLElement; code: HTMLElement } {
   const box = element('div', { class: styles.codeBlock });
   const pre = element('pre');
   const code = element('code');
@@ -54,17 +54,15 @@ function codeBlock(parent: Element): HTMLElement {
   button.addEventListener('click', () => copyText(pre.innerText.replace(/\n$/, ''), pre, (state) => (button.textContent = COPY_LABEL[state])));
   pre.append(code);
   box.append(pre, button);
-  parent.append(box);
-  return code;
+  return { box, code };
 }
 
-/** A table as `Markdown`'s ScrollingTable draws it: in a box of its own that scrolls sideways. */
-function scrollingTable(parent: Element): HTMLElement {
+/** A table as `Markdown`'s ScrollingTable draws it (in a box of its own that scrolls sideways): the box to place, and the table. */
+function scrollingTable(): { box: HTMLElement; table: HTMLElement } {
   const box = element('div', { class: styles.tableScroll, tabindex: '0', role: 'group', 'aria-label': 'Table' });
   const table = element('table');
   box.append(table);
-  parent.append(box);
-  return table;
+  return { box, table };
 }
 
 function tableRow(table: Element): HTMLElement {
@@ -93,8 +91,8 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   let written = '';
   /**
    * The parser holds back the last character or two of a block until it knows what they are (a
-   * `*` may open emphasis). When they can only be text they are shown anyway, in a node of their
-   * own taken out before the next write: a model pausing mid-word would otherwise leave its
+   * `*` may open emphasis). When they can only be text they are shown anyway, in a text node of
+   * their own, emptied before the next write: a model pausing mid-word would otherwise leave its
    * last letter unshown until it went on.
    */
   const heldBack = document.createTextNode('');
@@ -169,8 +167,11 @@ export function createStreamingView(host: HTMLElement): StreamingView {
       case smd.CHECKBOX:
         return add(element('input', { type: 'checkbox', disabled: '' }));
       case smd.CODE_BLOCK:
-      case smd.CODE_FENCE:
-        return push(codeBlock(parent), type);
+      case smd.CODE_FENCE: {
+        const { box, code } = codeBlock();
+        insert(parent, box);
+        return push(code, type);
+      }
       case smd.CODE_INLINE:
         return add(element('code'));
       case smd.ITALIC_UND:
@@ -187,8 +188,11 @@ export function createStreamingView(host: HTMLElement): StreamingView {
       case smd.RAW_URL:
       case smd.IMAGE:
         return add(element('a', { target: '_blank', rel: LINK_REL }));
-      case smd.TABLE:
-        return push(scrollingTable(parent), type);
+      case smd.TABLE: {
+        const { box, table } = scrollingTable();
+        insert(parent, box);
+        return push(table, type);
+      }
       case smd.TABLE_ROW:
         return push(tableRow(parent), type);
       case smd.TABLE_CELL:
