@@ -172,7 +172,11 @@ const MessageText = memo(function MessageText({
 /** The streaming renderer's module, loaded once, on demand (it is not needed to show a page). */
 let streamingRenderer: Promise<typeof import('./streaming-reply')> | null = null;
 export function loadStreamingRenderer(): Promise<typeof import('./streaming-reply')> {
-  streamingRenderer ??= import('./streaming-reply');
+  // A failed load (a dropped connection, a deploy that removed the chunk) is tried again by the next reply.
+  streamingRenderer ??= import('./streaming-reply').catch((error: unknown) => {
+    streamingRenderer = null;
+    throw error;
+  });
   return streamingRenderer;
 }
 
