@@ -144,6 +144,18 @@ describe('the streaming caret sits where text is being written', () => {
 });
 
 describe('a streaming reply follows its text', () => {
+  it.each([
+    ['a code fence whose language comes a frame later', ['```', '```python', '```python\nprint(1)']],
+    ['bold at the very start', ['*', '**', '**Answer:** yes']],
+    ['a heading being written', ['#', '##', '## Overview']],
+  ])('does not throw when two frames in a row add no element yet (%s)', (_name, frames) => {
+    const host = document.createElement('div');
+    const view = createStreamingView(host);
+    for (const frame of frames) expect(() => view.show(frame)).not.toThrow();
+    expect(host.querySelectorAll('[data-testid="streaming-caret"]')).toHaveLength(1);
+    view.destroy();
+  });
+
   it('draws a text that changed before its end anew (a resumed stream), not appended to the old one', () => {
     const host = document.createElement('div');
     const view = streamInto(host, 'Once upon a time **there**');

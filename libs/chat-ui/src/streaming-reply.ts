@@ -70,11 +70,15 @@ function tableRow(table: Element): HTMLElement {
   return section.appendChild(element('tr'));
 }
 
-/** Where the caret goes: the element text is being written into, or the last one text was written into. */
-function caretTarget(from: Element): Element {
+/**
+ * Where the caret goes: the element text is being written into, or the last one text was written
+ * into. The caret itself is skipped (it may be the last element, before any block is drawn).
+ */
+function caretTarget(from: Element, caret: Element): Element {
   let target = from;
   while (CONTAINERS.has(target.tagName)) {
-    const last: Element | null = target.classList.contains(styles.codeBlock ?? '') ? target.querySelector('code') : target.lastElementChild;
+    const lastChild = target.lastElementChild === caret ? caret.previousElementSibling : target.lastElementChild;
+    const last: Element | null = target.classList.contains(styles.codeBlock ?? '') ? target.querySelector('code') : lastChild;
     if (last === null) break;
     target = last;
   }
@@ -250,7 +254,7 @@ export function createStreamingView(host: HTMLElement): StreamingView {
       }
       smd.parser_write(parser, text.slice(written.length));
       written = text;
-      const target = caretTarget(top().element);
+      const target = caretTarget(top().element, caret);
       if (target === top().element && PLAIN_TEXT.test(parser.pending)) heldBack.data = parser.pending;
       if (heldBack.parentNode !== target) target.insertBefore(heldBack, caret.parentNode === target ? caret : null);
       if (caret.parentNode !== target || caret.nextSibling !== null) target.append(caret);
