@@ -54,6 +54,7 @@ describe('a streaming reply looks the same while it streams as once it is done',
     ['strikethrough', 'It is ~~wrong~~ right.'],
     ['a rule', 'Above\n\n---\n\nBelow'],
     ['raw HTML as text', 'Look: <img src=x onerror="alert(1)"> <b>bold?</b>'],
+    ['an underscore inside a word, not paired in its paragraph', 'Pass the user_id here.\n\nThen call it.'],
   ])('%s', (_name, text) => {
     expect(shape(streamed(text))).toBe(finished(text));
   });

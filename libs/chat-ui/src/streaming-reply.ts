@@ -219,7 +219,9 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   const endToken = (): void => {
     const ended = open.pop();
     if (!ended) return;
-    if (ended.closingText) addText(ended.closingText);
+    // Only when the marker closed it (the parser still holds that marker): a paragraph ending
+    // with it unclosed ("the user_id here.") adds no second '_' or '$'.
+    if (ended.closingText && parser.pending.startsWith(ended.closingText.charAt(0))) addText(ended.closingText);
     // An image is a link labelled with its alt text (`Markdown`'s ImageLink).
     if (ended.type === smd.IMAGE && ended.element.textContent === '') ended.element.append('Image');
   };
