@@ -208,7 +208,8 @@ function StreamingText({ live, messageKey, content }: { live: LiveContent | unde
     };
     showWith(plainTextView(element));
     loadStreamingRenderer().then(
-      ({ createStreamingView }) => showWith(createStreamingView(element)),
+      // Not once the text is gone (it may go before the module loads): a view starts its caret's timer.
+      ({ createStreamingView }) => (stopped ? undefined : showWith(createStreamingView(element))),
       () => undefined, // the plain text stays: the reply is still readable, and `Markdown` draws it when done
     );
     const unsubscribe = live?.subscribe(() => view.current?.show(read()));
