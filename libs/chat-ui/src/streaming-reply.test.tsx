@@ -84,6 +84,12 @@ describe('a streaming reply: untrusted text stays text', () => {
     ]);
   });
 
+  it("a code fence's info string names one class, as Markdown's does: the rest cannot add the page's classes", () => {
+    const text = '```js sr-only jump\nconst a = 1;\n```';
+    expect(streamed(text).querySelector('code')?.getAttribute('class')).toBe('lang-js');
+    expect(shape(streamed(text))).toBe(finished(text));
+  });
+
   it('raw HTML makes no elements', () => {
     const host = streamed('<script>alert(1)</script><img src=x onerror=alert(2)><iframe src="https://e.example">');
     expect(host.querySelector('script, img, iframe, [onerror]')).toBeNull();

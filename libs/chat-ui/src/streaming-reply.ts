@@ -232,7 +232,10 @@ export function createStreamingView(host: HTMLElement): StreamingView {
       const url = safeUrl(value);
       if (url) target.setAttribute('href', url);
     } else if (type === smd.LANG) {
-      target.setAttribute('class', `lang-${value}`);
+      // The info string's first word only, as markdown-to-jsx reads it: the rest of the line
+      // would otherwise put any class of the page on the element ("```js sr-only").
+      const lang = /\S+/.exec(value)?.[0];
+      if (lang) target.setAttribute('class', `lang-${lang}`);
     } else if (type === smd.START) {
       target.setAttribute('start', value);
     } else if (type === smd.CHECKED) {
