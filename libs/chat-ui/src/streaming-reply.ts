@@ -131,13 +131,14 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   /**
    * A token `Markdown` does not draw as an element, kept as the characters written: `_` inside a
    * word (`snake_case`, a letter there, as `keepIntrawordUnderscores` makes markdown-to-jsx read
-   * it) and `$…$` equations (which markdown-to-jsx does not know).
+   * it) and LaTeX's `\(…\)` and `\[…\]` (which markdown-to-jsx reads as escaped brackets:
+   * "(…)", "[…]"). (`$` never gets here: `writeEscapingDollars`.)
    */
-  const plainToken = (type: number, marker: string): void => {
+  const plainToken = (type: number, opening: string, closing = opening): void => {
     const parent = top().element;
-    if (parent === host) push(insert(host, element('p', { dir: 'auto' })), type, marker);
-    else push(parent, type, marker);
-    addText(marker);
+    if (parent === host) push(insert(host, element('p', { dir: 'auto' })), type, closing);
+    else push(parent, type, closing);
+    addText(opening);
   };
 
   const addToken = (type: number): void => {
@@ -208,9 +209,9 @@ export function createStreamingView(host: HTMLElement): StreamingView {
       case smd.RULE:
         return add(element('hr'));
       case smd.EQUATION_INLINE:
-        return plainToken(type, '$');
+        return plainToken(type, '(', ')');
       case smd.EQUATION_BLOCK:
-        return plainToken(type, '$$');
+        return plainToken(type, '[', ']');
       default:
         return add(element('span'));
     }
@@ -220,8 +221,9 @@ export function createStreamingView(host: HTMLElement): StreamingView {
     const ended = open.pop();
     if (!ended) return;
     // Only when the marker closed it (the parser still holds that marker): a paragraph ending
-    // with it unclosed ("the user_id here.") adds no second '_' or '$'.
-    if (ended.closingText && parser.pending.startsWith(ended.closingText.charAt(0))) addText(ended.closingText);
+    // with it unclosed ("the user_id here.") adds no second '_'. An inline equation's closing
+    // `\)` leaves nothing pending, so it is taken as closed.
+    if (ended.closingText && (parser.pending.startsWith(ended.closingText.charAt(0)) || ended.type === smd.EQUATION_INLINE)) addText(ended.closingText);
     // An image is a link labelled with its alt text (`Markdown`'s ImageLink).
     if (ended.type === smd.IMAGE && ended.element.textContent === '') ended.element.append('Image');
   };
@@ -246,6 +248,23 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   const renderer = { data: null, add_token: (_: null, type: number) => addToken(type), end_token: endToken, add_text: (_: null, text: string) => addText(text), set_attr: (_: null, type: number, value: string) => setAttribute(type, value) };
   let parser = smd.parser(renderer);
 
+  /**
+   * `text` from `from` on, to the parser. The parser reads `$…$` as an equation, and one that
+   * never closes ("add it to your $PATH") swallowed the rest of the reply into one run of text
+   * while it streamed. markdown-to-jsx reads `$` as a letter, so outside code it is given to the
+   * parser escaped; in code (or a backtick about to open it) and after a backslash, as written.
+   */
+  const writeEscapingDollars = (text: string, from: number): void => {
+    let start = from;
+    for (let at = text.indexOf('$', from); at !== -1; at = text.indexOf('$', at + 1)) {
+      smd.parser_write(parser, text.slice(start, at));
+      const inCode = parser.token === smd.CODE_INLINE || parser.token === smd.CODE_FENCE || parser.token === smd.CODE_BLOCK || parser.pending.includes('`');
+      smd.parser_write(parser, inCode || text[at - 1] === '\\' ? '$' : '\\$');
+      start = at + 1;
+    }
+    smd.parser_write(parser, text.slice(start));
+  };
+
   return {
     show(text) {
       if (text === written) return;
@@ -257,7 +276,7 @@ export function createStreamingView(host: HTMLElement): StreamingView {
         written = '';
         parser = smd.parser(renderer);
       }
-      smd.parser_write(parser, text.slice(written.length));
+      writeEscapingDollars(text, written.length);
       written = text;
       const target = caretTarget(top().element, caret);
       if (target === top().element && PLAIN_TEXT.test(parser.pending)) heldBack.data = parser.pending;
