@@ -48,6 +48,14 @@ describe('Markdown: untrusted text stays text', () => {
     expect(container.querySelector('[href]')).toBeNull();
   });
 
+  it("a code fence's info string sets no attributes: no style that could cover the page, no handlers", () => {
+    const container = show('```js style="position:fixed;inset:0;z-index:9999" onclick="alert(1)" title="x"\ncode\n```');
+    const code = container.querySelector('pre > code');
+    expect(code?.textContent?.trim()).toBe('code');
+    expect(code?.getAttributeNames().sort()).toEqual(['class']);
+    expect(code?.getAttribute('class')).toBe('lang-js');
+  });
+
   it('an autolinked javascript: URL is not a link', () => {
     show('<javascript:alert(1)>');
     expect(screen.queryByRole('link')).toBeNull();

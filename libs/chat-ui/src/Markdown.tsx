@@ -60,6 +60,14 @@ function CodeBlock({ children, ...props }: ComponentProps<'pre'>) {
 }
 
 /**
+ * Code keeps only its class and text. markdown-to-jsx reads attributes from a fence's info string
+ * (```js style="position:fixed;inset:0"```), and a message must not restyle, or cover, the page.
+ */
+function Code({ className, children }: ComponentProps<'code'>) {
+  return <code className={className}>{children}</code>;
+}
+
+/**
  * A table scrolls sideways inside its own box when wider than the bubble, instead of squeezing
  * its columns until words break letter by letter. Focusable (and named), so keyboard users can
  * scroll it too.
@@ -114,6 +122,7 @@ const OPTIONS: MarkdownToJSX.Options = {
     img: { component: ImageLink },
     table: { component: ScrollingTable },
     pre: { component: CodeBlock },
+    code: { component: Code },
     p: ownDirection,
     li: ownDirection,
     blockquote: { component: Quote },
