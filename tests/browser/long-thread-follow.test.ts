@@ -25,12 +25,26 @@ interface View {
   blankPx: number;
 }
 
+/**
+ * Reads the view as the next frame paints it: in a resize observer made now, whose first callback
+ * comes in that frame after the list's own observers (observers are called in the order they were
+ * made), so after the virtualizer has scrolled a grown reply back into view. Read between two
+ * frames, the reply can be a token taller than the view that is then painted.
+ */
 async function readView(page: Page): Promise<View> {
-  return page.evaluate(() => {
+  return page.evaluate(async () => {
     const scroller = document.querySelector<HTMLElement>('[data-testid="message-scroll"]');
+    if (!scroller) throw new Error('no scroller');
+    await new Promise<void>((resolve) => {
+      const observer = new ResizeObserver(() => {
+        observer.disconnect();
+        resolve();
+      });
+      observer.observe(scroller);
+    });
     const rows = [...document.querySelectorAll<HTMLElement>('li[data-author-kind="agent"]')];
     const reply = rows[rows.length - 1];
-    if (!scroller || !reply) throw new Error('no scroller or no agent reply');
+    if (!reply) throw new Error('no agent reply');
     const box = scroller.getBoundingClientRect();
     const spans = [...document.querySelectorAll<HTMLElement>('li[data-status]')]
       .map((row) => row.getBoundingClientRect())

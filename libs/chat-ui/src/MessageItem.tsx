@@ -212,19 +212,9 @@ function StreamingText({ live, messageKey, content }: { live: LiveContent | unde
       ({ createStreamingView }) => (stopped ? undefined : showWith(createStreamingView(element))),
       () => undefined, // the plain text stays: the reply is still readable, and `Markdown` draws it when done
     );
-    // Tokens are drawn in the next animation frame, not at the end of the task that got them: in
-    // the frame, layout and the list's resize observer (which keeps a reader at the end) follow at
-    // once, so nothing in between ever sees the reply reaching below the view.
-    let frame = 0;
-    const unsubscribe = live?.subscribe(() => {
-      frame ||= requestAnimationFrame(() => {
-        frame = 0;
-        view.current?.show(read());
-      });
-    });
+    const unsubscribe = live?.subscribe(() => view.current?.show(read()));
     return () => {
       stopped = true;
-      cancelAnimationFrame(frame);
       unsubscribe?.();
       view.current?.destroy();
       view.current = null;
