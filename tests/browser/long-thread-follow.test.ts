@@ -130,7 +130,18 @@ it(
     await screenshot(page, 'long-thread-3-latest');
 
     // The finished replies show exactly what the server stored (a reload renders them from it).
-    const lastTwoReplies = () => agentMessages(page).evaluateAll((rows) => rows.slice(-2).map((row) => row.textContent ?? ''));
+    // Drawn as they streamed and kept as drawn; after the reload `Markdown` draws them: the same
+    // elements, attributes and text.
+    const lastTwoReplies = () =>
+      agentMessages(page).evaluateAll((rows) => {
+        const shape = (node: Node): string => {
+          if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
+          if (!(node instanceof Element)) return '';
+          const attributes = [...node.attributes].map((a) => `${a.name}=${a.value}`).sort().join(' ');
+          return `<${node.tagName} ${attributes}>${[...node.childNodes].map(shape).join('')}</${node.tagName}>`;
+        };
+        return rows.slice(-2).map((row) => shape(row.querySelector('[class*="markdown"]') ?? row));
+      });
     const shown = await lastTwoReplies();
     await page.reload();
     await waitForConnection(page);

@@ -1,6 +1,6 @@
 /** @jest-environment jsdom */
-import { act, fireEvent, render, screen, within } from '@testing-library/react';
-import type { ChatMessage, ConversationState, SendResult, UseConversationResult } from '@confab/chat-client';
+import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
+import type { ChatMessage, ConversationState, LiveContent, SendResult, UseConversationResult } from '@confab/chat-client';
 import { liveContentOf, useConversation } from '@confab/chat-client';
 import { Conversation } from './Conversation';
 
@@ -472,6 +472,46 @@ describe('Conversation with useConversation mocked', () => {
     rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
     expect(screen.getByText('The end.')).toBeTruthy();
     expect(screen.queryByText('Once upon a time')).toBeNull();
+    expect(screen.queryByTestId('streaming-caret')).toBeNull();
+  });
+
+  /** A streaming reply with live text, drawn by the streaming renderer; `end` finishes it with `content`. */
+  async function streamReply(streamedText: string) {
+    const question = message({ content: 'Tell me a story' });
+    const reply = message({ author: ada, content: '', status: 'streaming' });
+    const result = hook({ messages: [question, reply] });
+    const liveContent: LiveContent = { subscribe: () => () => undefined, get: (key) => (key === reply.key ? streamedText : undefined) };
+    result.liveContent = liveContent;
+    const { rerender } = renderConversation();
+    await screen.findByTestId('streaming-caret');
+    const end = (content: string) => {
+      hook({ messages: [question, { ...reply, status: 'complete', content }] }).liveContent = liveContent;
+      rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    };
+    return { end, replyRow: () => screen.getAllByRole('listitem').at(-1) };
+  }
+
+  it('keeps a finished reply as it was drawn while it streamed: text the reader selected in it stays selected', async () => {
+    const { end, replyRow } = await streamReply('Once upon a **time**, a story.');
+    const selection = window.getSelection();
+    const range = document.createRange();
+    range.selectNodeContents(replyRow()?.querySelector('p') ?? document.body);
+    selection?.removeAllRanges();
+    selection?.addRange(range);
+    expect(selection?.toString()).toBe('Once upon a time, a story.');
+
+    act(() => end('Once upon a **time**, a story.'));
+    expect(screen.queryByTestId('streaming-caret')).toBeNull();
+    expect(replyRow()?.querySelector('strong')?.textContent).toBe('time');
+    expect(replyRow()?.getAttribute('data-status')).toBe('complete');
+    expect(selection?.toString()).toBe('Once upon a time, a story.');
+  });
+
+  it('draws a finished reply anew when the streamed drawing cannot stand for it (an autolink only a finished parse reads)', async () => {
+    const { end, replyRow } = await streamReply('Go to <https://example.com/docs> now.');
+    expect(replyRow()?.querySelector('a')).toBeNull();
+    act(() => end('Go to <https://example.com/docs> now.'));
+    await waitFor(() => expect(replyRow()?.querySelector('a')?.getAttribute('href')).toBe('https://example.com/docs'));
     expect(screen.queryByTestId('streaming-caret')).toBeNull();
   });
 

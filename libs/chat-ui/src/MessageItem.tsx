@@ -1,6 +1,6 @@
 'use client';
 
-import { memo, useDeferredValue, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
+import { memo, startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
 import { COPY_LABEL, useCopy } from './copy';
 import { Markdown } from './Markdown';
@@ -143,7 +143,11 @@ function RetryReplyButton({ onPress }: { onPress: () => boolean }) {
 /**
  * A message's text. Finished text is React's (`Markdown`); a streaming reply's is drawn straight
  * into the DOM by `streaming-reply.ts`, following `live` token by token with no React render
- * at all. The two have different keys, so React swaps the whole element when the reply ends and
+ * at all. When a reply that streamed here ends, that drawing stays: it is already the reply as
+ * `Markdown` draws it, and drawing every block of a long reply again (~15 ms for 2,000 tokens)
+ * was the longest frame of a stream; a selection the reader made in it stays too. Where it cannot
+ * stand for the final text (`StreamingView.finish`), `Markdown` draws the reply, as a transition
+ * React can split over frames. The two have different keys, so React swaps the whole element and
  * never meets nodes it did not make.
  */
 const MessageText = memo(function MessageText({
@@ -157,11 +161,12 @@ const MessageText = memo(function MessageText({
   content: string;
   status: ChatMessage['status'];
 }) {
-  // When the reply ends, React draws its markdown (every block of it: ~15 ms for a 2,000-token
-  // reply) as a deferred render, which it can split over several frames; until then the streamed
-  // DOM, which already shows the final text, stays.
-  const shownStatus = useDeferredValue(status);
-  if (shownStatus === 'streaming') return <StreamingText key="streaming" live={live} messageKey={messageKey} content={content} />;
+  const streaming = status === 'streaming';
+  const [streamedHere, setStreamedHere] = useState(streaming);
+  if (streaming && !streamedHere) setStreamedHere(true);
+  const [redrawn, setRedrawn] = useState(false);
+  const redraw = useCallback(() => startTransition(() => setRedrawn(true)), []);
+  if (streamedHere && !redrawn) return <StreamingText key="streaming" live={live} messageKey={messageKey} content={content} done={!streaming} onCannotKeep={redraw} />;
   return (
     <div key="done" className={styles.markdown}>
       <Markdown content={content} />
@@ -182,17 +187,37 @@ export function loadStreamingRenderer(): Promise<typeof import('./streaming-repl
 
 /** Until the renderer has loaded (or if it cannot be), the text as it is, without markdown. */
 function plainTextView(host: HTMLElement): StreamingView {
-  return { show: (text) => (host.textContent = text), destroy: () => undefined };
+  return {
+    show: (text) => (host.textContent = text),
+    finish: () => false, // `Markdown` draws it
+    destroy: () => undefined,
+  };
 }
 
-function StreamingText({ live, messageKey, content }: { live: LiveContent | undefined; messageKey: string; content: string }) {
+function StreamingText({
+  live,
+  messageKey,
+  content,
+  done,
+  onCannotKeep,
+}: {
+  live: LiveContent | undefined;
+  messageKey: string;
+  content: string;
+  /** The reply has ended with `content`. */
+  done: boolean;
+  /** What is drawn cannot stay as the finished reply: `Markdown` must draw it. */
+  onCannotKeep: () => void;
+}) {
   const host = useRef<HTMLDivElement>(null);
   const view = useRef<StreamingView | null>(null);
+  /** The text the view was finished with (null while the reply streams): nothing is drawn after it. */
+  const finishedWith = useRef<string | null>(null);
   // Without `live` (a list given no live content), the text comes through `content` instead.
   const latest = useRef(content);
   useLayoutEffect(() => {
     latest.current = content;
-    if (live === undefined) view.current?.show(content);
+    if (live === undefined && finishedWith.current === null) view.current?.show(content);
   }, [live, content]);
 
   useLayoutEffect(() => {
@@ -208,11 +233,14 @@ function StreamingText({ live, messageKey, content }: { live: LiveContent | unde
     };
     showWith(plainTextView(element));
     loadStreamingRenderer().then(
-      // Not once the text is gone (it may go before the module loads): a view starts its caret's timer.
-      ({ createStreamingView }) => (stopped ? undefined : showWith(createStreamingView(element))),
+      // Not once the text is gone (it may go before the module loads, and a view starts its
+      // caret's timer), nor once the reply has ended as plain text (`Markdown` draws it then).
+      ({ createStreamingView }) => (stopped || finishedWith.current !== null ? undefined : showWith(createStreamingView(element))),
       () => undefined, // the plain text stays: the reply is still readable, and `Markdown` draws it when done
     );
-    const unsubscribe = live?.subscribe(() => view.current?.show(read()));
+    const unsubscribe = live?.subscribe(() => {
+      if (finishedWith.current === null) view.current?.show(read());
+    });
     return () => {
       stopped = true;
       unsubscribe?.();
@@ -220,6 +248,16 @@ function StreamingText({ live, messageKey, content }: { live: LiveContent | unde
       view.current = null;
     };
   }, [live, messageKey]);
+
+  useLayoutEffect(() => {
+    if (!done) return;
+    if (finishedWith.current === null) {
+      finishedWith.current = content;
+      if (view.current?.finish(content) !== true) onCannotKeep();
+    } else if (finishedWith.current !== content) {
+      onCannotKeep(); // changed after it ended
+    }
+  }, [done, content, onCannotKeep]);
 
   return <div ref={host} className={styles.markdown} />;
 }

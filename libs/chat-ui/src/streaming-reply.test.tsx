@@ -197,3 +197,52 @@ describe('a streaming reply follows its text', () => {
     expect(button?.textContent).toBe('Copied');
   });
 });
+
+describe('a reply that ends stays as it was drawn, where that is how Markdown draws it', () => {
+  const endedAs = (text: string): { host: HTMLElement; kept: boolean } => {
+    const host = document.createElement('div');
+    const kept = streamInto(host, text).finish(text);
+    return { host, kept };
+  };
+
+  it.each([
+    ['paragraphs and inline marks', 'A long answer.\n\nWith **bold**, *italic*, ~~gone~~ and `code`.'],
+    ['a list as the last block', 'Steps:\n\n1. one\n2. two'],
+    ['a nested list', '- top\n  - inner\n- next'],
+    ['a code block, closed or not', 'Run:\n\n```sh\necho $HOME\n```\n\nand\n\n```py\nprint(1)'],
+    ['a table', '| a | b |\n|---|---|\n| 1 | 2 |'],
+    ['a link and an image', 'See [docs](https://example.com) and ![cat](https://example.com/c.png).'],
+    ['a letter the parser still held back', 'It ends in a wor'],
+  ])('%s: kept, with the final markdown drawn and no caret', (_name, text) => {
+    const { host, kept } = endedAs(text);
+    expect(kept).toBe(true);
+    expect(shape(host)).toBe(finished(text));
+    expect(host.querySelector('[data-testid="streaming-caret"]')).toBeNull();
+  });
+
+  it.each([
+    ['an angle-bracket autolink', 'Go to <https://example.com> now.'],
+    ['HTML', 'Some <b>bold</b> text.'],
+    ['a link around an image', 'A [![badge](https://e.example/b.svg)](https://e.example) here.'],
+    ['a reference link', 'See [the docs][1].\n\n[1]: https://example.com'],
+    ['a footnote', 'A claim.[^1]\n\n[^1]: The source.'],
+    ['emphasis still open at the end', 'It ends mid **bold'],
+  ])('%s: not kept (Markdown draws it differently)', (_name, text) => {
+    expect(endedAs(text).kept).toBe(false);
+  });
+
+  it('stops blinking when it ends', () => {
+    jest.useFakeTimers();
+    try {
+      const host = document.createElement('div');
+      const view = streamInto(host, 'Hello');
+      const caret = host.querySelector('[data-testid="streaming-caret"]');
+      view.finish('Hello');
+      jest.advanceTimersByTime(500);
+      expect(caret?.hasAttribute('data-blink-off')).toBe(false);
+      expect(host.textContent).toBe('Hello');
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+});

@@ -20,6 +20,12 @@ import styles from './conversation.module.css';
 export interface StreamingView {
   /** Shows `text`: only what was added since the last call is parsed, unless the text changed before that. */
   show(text: string): void;
+  /**
+   * The reply is done and its final text is `text`: draws what the parser still held back and
+   * takes the caret away. True when what is shown is `text` as `Markdown` would draw it, so it can
+   * stay as it is; false when `Markdown` must draw it (see `drawsLikeMarkdown`).
+   */
+  finish(text: string): boolean;
   destroy(): void;
 }
 
@@ -34,6 +40,8 @@ interface Open {
 const CARET_BLINK_MS = 500;
 /** Elements that hold other blocks, not text: the caret goes into their last child instead. */
 const CONTAINERS = new Set(['DIV', 'UL', 'OL', 'BLOCKQUOTE', 'TABLE', 'THEAD', 'TBODY', 'TR']);
+/** Tokens inside a line of text (as opposed to blocks). */
+const INLINE: ReadonlySet<number> = new Set([smd.ITALIC_AST, smd.ITALIC_UND, smd.STRONG_AST, smd.STRONG_UND, smd.STRIKE, smd.CODE_INLINE, smd.LINK, smd.IMAGE, smd.RAW_URL, smd.EQUATION_INLINE]);
 const WORD_CHARACTER = /[\p{L}\p{N}]/u;
 /** Characters the parser holds back that can only be text (no markdown syntax among them). */
 const PLAIN_TEXT = /^[\p{L}\p{N}\p{Zs}.,;:?'"]+$/u;
@@ -265,26 +273,50 @@ export function createStreamingView(host: HTMLElement): StreamingView {
     smd.parser_write(parser, text.slice(start));
   };
 
+  const show = (text: string): void => {
+    if (text === written) return;
+    heldBack.data = '';
+    if (!text.startsWith(written)) {
+      host.replaceChildren();
+      open = [];
+      lastCharacter = '';
+      written = '';
+      parser = smd.parser(renderer);
+    }
+    writeEscapingDollars(text, written.length);
+    written = text;
+    const target = caretTarget(top().element, caret);
+    if (target === top().element && PLAIN_TEXT.test(parser.pending)) heldBack.data = parser.pending;
+    if (heldBack.parentNode !== target) target.insertBefore(heldBack, caret.parentNode === target ? caret : null);
+    if (caret.parentNode !== target || caret.nextSibling !== null) target.append(caret);
+  };
+
   return {
-    show(text) {
-      if (text === written) return;
-      heldBack.data = '';
-      if (!text.startsWith(written)) {
-        host.replaceChildren();
-        open = [];
-        lastCharacter = '';
-        written = '';
-        parser = smd.parser(renderer);
-      }
-      writeEscapingDollars(text, written.length);
-      written = text;
-      const target = caretTarget(top().element, caret);
-      if (target === top().element && PLAIN_TEXT.test(parser.pending)) heldBack.data = parser.pending;
-      if (heldBack.parentNode !== target) target.insertBefore(heldBack, caret.parentNode === target ? caret : null);
-      if (caret.parentNode !== target || caret.nextSibling !== null) target.append(caret);
+    show,
+    finish(text) {
+      show(text);
+      clearInterval(blink);
+      heldBack.remove();
+      caret.remove();
+      // Emphasis or a link still open at the end ("ends mid **bold"): `Markdown` shows its marker as text.
+      const endsInsideInline = open.some(({ type }) => INLINE.has(type));
+      smd.parser_end(parser);
+      return !endsInsideInline && drawsLikeMarkdown(text);
     },
     destroy() {
       clearInterval(blink);
     },
   };
+}
+
+/**
+ * What this renderer draws differently from `Markdown` (markdown-to-jsx), even once it is done: an
+ * angle-bracket autolink or HTML (`<https://…>`, `<b>`), a link around an image (`[![…](…)](…)`),
+ * and reference-style links and footnotes (`[text][ref]`, `[^1]`), which only a parser that has
+ * seen the whole reply can resolve. A reply with none of them ends as it streamed.
+ */
+const DRAWN_DIFFERENTLY = /<[a-z/!]|\[!\[|\]\[|\[\^|^ {0,3}\[[^\]]+\]:/im;
+
+function drawsLikeMarkdown(text: string): boolean {
+  return !DRAWN_DIFFERENTLY.test(text);
 }
