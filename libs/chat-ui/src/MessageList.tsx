@@ -1,11 +1,12 @@
 'use client';
 
 import { memo, useCallback, useEffect, useInsertionEffect, useLayoutEffect, useReducer, useRef, useState, type ReactNode, type RefObject } from 'react';
-import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import type { VirtualItem, Virtualizer } from '@tanstack/react-virtual';
 import type { ChatMessage, LiveContent } from '@confab/chat-client';
 import { continuesFrom } from './grouping';
 import { useInBrowser } from './hooks';
 import { countNewBelow, jumpLabel } from './jump-to-latest';
+import { useListVirtualizer } from './list-virtualizer';
 import { loadStreamingRenderer, MessageItem, sameRow } from './MessageItem';
 import styles from './conversation.module.css';
 
@@ -66,11 +67,8 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
   const groupingZone = useInBrowser() ? undefined : 'UTC';
   const getItemKey = useCallback((index: number) => keys[index] ?? index, [keys]);
   const [, showNewWindow] = useReducer((n: number) => n + 1, 0);
-  const renderedShape = useRef('');
-  // The virtualizer instance is mutable by design (React Compiler cannot memoize around it; this
-  // app does not use the compiler). Rows get only its stable `measureElement`.
-  // eslint-disable-next-line react-hooks/incompatible-library
-  const virtualizer = useVirtualizer({
+  const rendered = useRef<ListWindow>(NO_WINDOW);
+  const virtualizer = useListVirtualizer({
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ESTIMATED_ROW_PX,
@@ -86,16 +84,14 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
     anchorTo: 'end',
     followOnAppend: true,
     scrollEndThreshold: STICK_THRESHOLD_PX,
-    // Scroll updates render in React's normal batching, not in a synchronous flush per event.
-    useFlushSync: false,
-    // Re-render only when what the list shows changes (`onChange`), not for every measurement: a
-    // streaming reply's row grows with each token, and rows flow in the list (no positions to
-    // write), so growth alone changes neither the rows to show nor the padding around them.
-    // (No `containerRef` is attached, so the library writes no styles itself; its scroll
-    // corrections after a resize run in its ResizeObserver callback, not in a render.)
-    directDomUpdates: true,
+    // Re-render only when the rows in the DOM no longer show what must be shown, not for every
+    // measurement or scroll: a streaming reply's row grows with each token, and rows flow in the
+    // list (no positions to write), so growth alone changes neither the rows to show nor the
+    // padding around them. (The library's scroll corrections after a resize run in its
+    // ResizeObserver callback, not in a render.)
     onChange: (instance) => {
-      if (windowOf(instance, listTop).shape !== renderedShape.current) showNewWindow();
+      const next = windowOf(instance, listTop);
+      if (next.shape !== rendered.current.shape && !stillShows(rendered.current, next, instance, listTop)) showNewWindow();
     },
   });
 
@@ -183,11 +179,12 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
     }
   };
 
-  const { items, paddingTop, paddingBottom, shape } = windowOf(virtualizer, listTop);
+  const shown = windowOf(virtualizer, listTop);
+  const { items, paddingTop, paddingBottom } = shown;
   // The window this render shows, known to `onChange` before the rows' refs measure them (an
   // insertion effect runs before refs attach; a layout effect would run after).
   useInsertionEffect(() => {
-    renderedShape.current = shape;
+    rendered.current = shown;
   });
 
   return (
@@ -318,13 +315,42 @@ function useStayAtEndOnShrink(
 }
 
 /** What the list renders from the virtualizer: the rows, and the padding standing in for the others. */
-function windowOf(virtualizer: Virtualizer<HTMLDivElement, Element>, listTop: number) {
+interface ListWindow {
+  items: VirtualItem[];
+  paddingTop: number;
+  paddingBottom: number;
+  /** The rows and paddings, as one string to compare. */
+  shape: string;
+}
+const NO_WINDOW: ListWindow = { items: [], paddingTop: 0, paddingBottom: 0, shape: '' };
+
+function windowOf(virtualizer: Virtualizer<HTMLDivElement, Element>, listTop: number): ListWindow {
   const items = virtualizer.getVirtualItems();
   const first = items[0];
   const last = items[items.length - 1];
   const paddingTop = first ? first.start - listTop : 0;
   const paddingBottom = last ? Math.max(0, virtualizer.getTotalSize() - (last.end - listTop)) : 0;
   return { items, paddingTop, paddingBottom, shape: `${first?.index}-${last?.index}/${paddingTop}/${paddingBottom}` };
+}
+
+/**
+ * Whether the rows in the DOM still show everything the virtualizer wants shown: its window lies
+ * within them and the paddings around them still stand for the rows they replace. A streaming
+ * reply that grows at the end moves rows above out of the window one by one; each used to be a
+ * render of the list (~2–4 ms, in the slowest frames of `npm run bench -- render`) only to take an
+ * off-screen row out of the DOM. It now goes at the list's next render for another reason.
+ */
+function stillShows(shown: ListWindow, wanted: ListWindow, virtualizer: Virtualizer<HTMLDivElement, Element>, listTop: number): boolean {
+  const [shownFirst, shownLast] = [shown.items[0], shown.items[shown.items.length - 1]];
+  const [wantedFirst, wantedLast] = [wanted.items[0], wanted.items[wanted.items.length - 1]];
+  if (!shownFirst || !shownLast || !wantedFirst || !wantedLast) return false;
+  if (wantedFirst.index < shownFirst.index || wantedLast.index > shownLast.index) return false;
+  const firstNow = virtualizer.measurementsCache[shownFirst.index];
+  const lastNow = virtualizer.measurementsCache[shownLast.index];
+  if (!firstNow || !lastNow || firstNow.key !== shownFirst.key || lastNow.key !== shownLast.key) return false;
+  const paddingTop = firstNow.start - listTop;
+  const paddingBottom = Math.max(0, virtualizer.getTotalSize() - (lastNow.end - listTop));
+  return Math.abs(paddingTop - shown.paddingTop) < 0.5 && Math.abs(paddingBottom - shown.paddingBottom) < 0.5;
 }
 
 /**
