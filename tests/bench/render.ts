@@ -88,6 +88,29 @@ function phaseTable(pages: PageResult[]): Table {
   };
 }
 
+const PAGE_IDS = Object.keys(PAGE_NAMES) as PageId[];
+const isPageId = (name: string): name is PageId => (PAGE_IDS as string[]).includes(name);
+
+/**
+ * Every page (the baseline only with `BENCH_BASELINE_REV`), or those named in `BENCH_RENDER_PAGES`
+ * (e.g. `confab,lean`): a profiling session does not need to wait for the naive page each round.
+ */
+function pagesToMeasure(withBaseline: boolean): PageId[] {
+  const all = PAGE_IDS.filter((page) => page !== 'baseline' || withBaseline);
+  const named = (process.env.BENCH_RENDER_PAGES ?? '').split(',').map((name) => name.trim()).filter(Boolean);
+  if (named.length === 0) return all;
+  const unknown = named.filter((name) => !isPageId(name));
+  if (unknown.length > 0) throw new Error(`BENCH_RENDER_PAGES: unknown page ${unknown.join(', ')} (pages: ${PAGE_IDS.join(', ')})`);
+  return all.filter((page) => named.includes(page));
+}
+
+/** The size's rounds, or `BENCH_RENDER_ROUNDS`. */
+function roundsToRun(rounds: number): number {
+  const named = Number(process.env.BENCH_RENDER_ROUNDS ?? rounds);
+  if (!Number.isInteger(named) || named < 1) throw new Error('BENCH_RENDER_ROUNDS must be a whole number of at least 1');
+  return named;
+}
+
 export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult> {
   const missing = chatServiceMissing() ?? (existsSync(CHROMIUM) ? null : `${CHROMIUM} is not installed (apt-get install chromium)`);
   if (missing) return notRun('render', TITLE, missing);
@@ -125,18 +148,19 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
       if (page === 'lean') return measurePage(browser, pageName(page), url, size.messages, trigger, size.loadTimeoutMs, 'aria-setsize');
       return measurePage(browser, pageName(page), url, page === 'naive' ? size.messages : 1, trigger, size.loadTimeoutMs);
     };
-    const pageIds: PageId[] = baseline ? ['naive', 'confab', 'baseline', 'lean', 'floor'] : ['naive', 'confab', 'lean', 'floor'];
+    const pageIds = pagesToMeasure(baseline !== null);
     const runs: Record<PageId, PageRun[]> = { naive: [], confab: [], baseline: [], lean: [], floor: [] };
     // Rounds interleave the pages, so a slow spell of this shared machine falls on all of them.
-    for (let round = 1; round <= size.rounds; round++) {
-      for (const page of pageIds) runs[page].push(await measureOnFreshThread(page, `round ${round}/${size.rounds}`));
+    const rounds = roundsToRun(size.rounds);
+    for (let round = 1; round <= rounds; round++) {
+      for (const page of pageIds) runs[page].push(await measureOnFreshThread(page, `round ${round}/${rounds}`));
     }
     const naive = pool(PAGE_NAMES.naive, runs.naive);
     const confab = pool(PAGE_NAMES.confab, runs.confab);
     const before = baseline ? pool(pageName('baseline'), runs.baseline) : null;
     const lean = pool(PAGE_NAMES.lean, runs.lean);
     const floor = pool(PAGE_NAMES.floor, runs.floor);
-    const measured = before ? [naive, confab, before, lean, floor] : [naive, confab, lean, floor];
+    const measured = (before ? [naive, confab, before, lean, floor] : [naive, confab, lean, floor]).filter((page) => page.runs.length > 0);
     const table: Table = {
       header: ['page', 'messages', 'rows in DOM', 'main-thread ms/frame p50', 'p99', 'p99 of each run', 'CPU p99', 'max', 'frames > 16.7 ms', 'rAF interval p99 ms', 'long tasks (total, max)', 'load s'],
       rows: measured.map(row),
