@@ -101,7 +101,7 @@ export async function measurePage(
     const trace = await browser.stopTracing();
     saveTrace(name, trace);
     const shots = process.env.BENCH_SCREENSHOT_DIR;
-    if (shots) await page.screenshot({ path: path.join(shots, `${name.split(' ')[0]}.png`) });
+    if (shots) await page.screenshot({ path: path.join(shots, `${fileNameOf(name)}.png`) });
     const [rowsAfter, domRowsAfter] = Counted.parse(await page.evaluate(count));
     const intervals = collected.frames.slice(1).map((t, i) => t - collected.frames[i]!);
     return {
@@ -126,5 +126,10 @@ function saveTrace(name: string, trace: Buffer): void {
   const dir = process.env.BENCH_TRACE_DIR;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `${name.split(' ')[0]}.json`), trace);
+  writeFileSync(path.join(dir, `${fileNameOf(name)}.json`), trace);
+}
+
+/** A page's name as a file name: "Confab at 648fe55 (same run)" is `Confab-at-648fe55`, not `Confab` (which today's Confab page writes). */
+function fileNameOf(name: string): string {
+  return name.replace(/\s*\(.*$/, '').replace(/[^A-Za-z0-9]+/g, '-');
 }
