@@ -48,6 +48,13 @@ const Env = z.object({
   /** Open WebSockets per identity (all tabs and devices) and per client address, on this instance; beyond: TOO_MANY_CONNECTIONS, close 4429. */
   WS_MAX_CONNECTIONS_PER_IDENTITY: z.coerce.number().int().min(1).default(20),
   WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).default(200),
+  /**
+   * Open (and opening) WebSockets on this instance, whoever holds them; beyond: SERVER_FULL, close 4429.
+   * Each idle socket costs ~4–7 KiB of RSS (idle benchmark) and a file descriptor, so without a cap enough clients
+   * could take an instance past its memory or `ulimit -n`. 20,000 leaves the 10,000-socket idle
+   * benchmark room.
+   */
+  WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
   /** New visitor sessions per client address per 10 minutes, and new accounts per address per hour; beyond: RATE_LIMIT (429). */
   VISITORS_PER_ADDRESS_PER_10_MIN: z.coerce.number().int().min(1).default(60),
   SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
@@ -91,6 +98,7 @@ export interface ChatServiceConfig {
     frameBurst: number;
     maxConnectionsPerIdentity: number;
     maxConnectionsPerAddress: number;
+    maxConnections: number;
     trustProxy: boolean;
     slowConsumerTimeoutMs: number;
   };
@@ -145,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
       frameBurst: e.WS_FRAME_BURST,
       maxConnectionsPerIdentity: e.WS_MAX_CONNECTIONS_PER_IDENTITY,
       maxConnectionsPerAddress: e.WS_MAX_CONNECTIONS_PER_ADDRESS,
+      maxConnections: e.WS_MAX_CONNECTIONS,
       trustProxy: e.WS_TRUST_PROXY,
       slowConsumerTimeoutMs: e.WS_SLOW_CONSUMER_TIMEOUT_S * 1000,
     },

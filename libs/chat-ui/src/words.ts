@@ -38,6 +38,8 @@ export function errorText(code: ErrorCode, serverMessage: string, secondsLeft: n
       return 'That changed somewhere else in the meantime. Reload and try again.';
     case 'TOO_MANY_CONNECTIONS':
       return 'This conversation is open in too many tabs or windows. Close a few and reconnect.';
+    case 'SERVER_FULL':
+      return 'The server is full right now. Reconnecting shortly…';
     case 'SLOW_CONSUMER':
       return 'Your connection fell behind the conversation. Reconnecting…';
     case 'VOICE_NOT_CONFIGURED':

@@ -12,6 +12,7 @@ export const ErrorCode = z.enum([
   'MESSAGE_TOO_LONG',
   'CONFLICT',
   'TOO_MANY_CONNECTIONS',
+  'SERVER_FULL',
   'SLOW_CONSUMER',
   'VOICE_NOT_CONFIGURED',
   'VOICE_DISABLED',

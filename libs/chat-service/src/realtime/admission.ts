@@ -12,6 +12,7 @@ export type Admission =
   | { kind: 'auth-failed' }
   | { kind: 'not-found' }
   | { kind: 'too-many-connections' }
+  | { kind: 'server-full' }
   | { kind: 'failed' };
 
 export type Refused = Exclude<Admission, { kind: 'admitted' }>;
@@ -38,6 +39,12 @@ const REFUSALS: Record<Refused['kind'], Refusal> = {
     frame: { event: 'error', data: { code: 'TOO_MANY_CONNECTIONS', message: 'Too many open connections. Close other tabs or try again later.' } },
     closeCode: CloseCode.TRY_AGAIN_LATER,
     reason: 'Too many connections',
+  },
+  // Not TOO_MANY_CONNECTIONS: closing tabs would not help; the client's backoff retries on 4429.
+  'server-full': {
+    frame: { event: 'error', data: { code: 'SERVER_FULL', message: 'This server has no room for another connection. Try again later.' } },
+    closeCode: CloseCode.TRY_AGAIN_LATER,
+    reason: 'Server full',
   },
   failed: {
     frame: { event: 'error', data: { code: 'INTERNAL_ERROR', message: 'The server could not open this conversation.' } },

@@ -19,7 +19,7 @@ import type { Access, Auth, ConversationRecord, Realtime, Store } from '../contr
 import type { Logger } from '../logger';
 import type { AgentProvider } from '../agents';
 import type { TicketUses } from '../auth/ticket-uses';
-import { admit, refusalFor, type Admission, type AdmissionDeps } from './admission';
+import { admit, refusalFor, type Admission, type AdmissionDeps, type Refused } from './admission';
 import { AgentReplies } from './agent-replies';
 import type { Bus } from './bus';
 import { ConversationCommands } from './commands';
@@ -62,6 +62,8 @@ export interface RealtimeServiceDeps {
 
 /** How long shutdown waits for sockets to close after GOING_AWAY before terminating them. */
 const SHUTDOWN_CLOSE_WAIT_MS = 3_000;
+/** The per-instance cap is a ConnectionCounter with a single key: every socket counts against the same slots. */
+const INSTANCE_KEY = 'instance';
 /** A connection that keeps sending after RATE_LIMIT answers is closed after this many refused frames in the window. */
 const FRAME_STRIKE_WINDOW_MS = 10_000;
 
@@ -99,6 +101,7 @@ export class RealtimeService implements Realtime {
   private readonly sessions: SessionWatch;
   private readonly log: Logger;
   private readonly perAddress: ConnectionCounter;
+  private readonly perInstance: ConnectionCounter;
   private readonly admission: AdmissionDeps;
   private readonly frameRate: FrameRateOptions;
   private accepting = true;
@@ -109,6 +112,7 @@ export class RealtimeService implements Realtime {
     this.log = deps.logger.child({ component: 'realtime' });
     const limits = deps.config.ws;
     this.perAddress = new ConnectionCounter(limits.maxConnectionsPerAddress);
+    this.perInstance = new ConnectionCounter(limits.maxConnections);
     this.admission = { auth: deps.auth, store: deps.store, access: deps.access, perIdentity: new ConnectionCounter(limits.maxConnectionsPerIdentity), log: this.log };
     this.frameRate = {
       perSecond: limits.frameRatePerS,
@@ -182,17 +186,35 @@ export class RealtimeService implements Realtime {
     // The client may hang up while we check its ticket; without a listener that error would crash the process.
     const onEarlyError = (error: Error) => this.log.debug({ err: error }, 'socket error before upgrade');
     socket.on('error', onEarlyError);
-    // Slots are held from the upgrade request (so a flood of half-open upgrades counts) until the TCP socket closes.
     const address = clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.deps.config.ws.trustProxy);
-    const releaseAddress = this.perAddress.acquire(address);
-    if (releaseAddress) socket.once('close', releaseAddress);
-    const admitted = releaseAddress ? admit(this.admission, params, socket) : Promise.resolve<Admission>({ kind: 'too-many-connections' });
-    if (!releaseAddress) this.log.warn({ address, max: this.perAddress.max }, 'WebSocket refused: too many connections from one address');
+    const refused = this.takeSlots(socket, address);
+    const admitted = refused ? Promise.resolve<Admission>(refused) : admit(this.admission, params, socket);
     void admitted.then((admission) => {
       socket.off('error', onEarlyError);
       if (!this.accepting) return rejectUpgrade(socket, 503, 'Service Unavailable');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onOpen(ws, socket, admission, params, address));
     });
+  }
+
+  /**
+   * Slots are held from the upgrade request (so a flood of half-open upgrades counts) until the TCP
+   * socket closes. The instance's slot is taken first: a full instance refuses without touching the
+   * per-address counts, and a socket refused for its address still holds a descriptor until it closes.
+   */
+  private takeSlots(socket: Duplex, address: string): Refused | null {
+    const releaseInstance = this.perInstance.acquire(INSTANCE_KEY);
+    if (!releaseInstance) {
+      this.log.warn({ max: this.perInstance.max }, 'WebSocket refused: this instance is at its connection cap');
+      return { kind: 'server-full' };
+    }
+    socket.once('close', releaseInstance);
+    const releaseAddress = this.perAddress.acquire(address);
+    if (!releaseAddress) {
+      this.log.warn({ address, max: this.perAddress.max }, 'WebSocket refused: too many connections from one address');
+      return { kind: 'too-many-connections' };
+    }
+    socket.once('close', releaseAddress);
+    return null;
   }
 
   private onOpen(ws: WebSocket, socket: Duplex, admission: Admission, params: UpgradeParams, address: string): void {
