@@ -1,11 +1,15 @@
-import type { Page } from 'playwright-core';
-import { setUpBrowser } from './support/browser';
-import { composer, conversation, seededPosts, sendMessage, startThread } from './support/app';
+import { randomUUID } from 'node:crypto';
+import type { Locator, Page } from 'playwright-core';
+import { newAccount, setUpBrowser } from './support/browser';
+import { agentMessages, composer, conversation, messageItems, seededPosts, sendMessage, signUp, startThread, waitForConnection } from './support/app';
+import type { HarnessEnv } from './support/harness-env';
 
 /**
- * On a phone the composer's buttons are touch targets of at least 44×44 px (WCAG 2.5.5, Apple's
- * and Google's guidance): Stop was a 34 px icon beside the message box. On a desktop they keep
- * their compact look.
+ * On a phone the controls people tap are touch targets of at least 44×44 px (WCAG 2.5.5, Apple's
+ * and Google's guidance): the composer's buttons (Stop was a 34 px icon beside the message box),
+ * the site header's links and buttons (33 px high, the logo 15×30), and the message list's
+ * controls ("Jump to latest" and "Load older messages" were 33 px high, "Copy", "Try again" and
+ * "Retry" 18–20 px lines of text). On a desktop they keep their compact look.
  */
 const browser = setUpBrowser({ timeoutMs: 90_000 });
 
@@ -51,5 +55,210 @@ it(
     await screenshot(page, 'touch-targets-desktop-streaming', { fullPage: false });
     expect(await stop.innerText()).toBe('Stop');
     expect((await stop.boundingBox())!.height).toBeLessThan(TOUCH_TARGET_PX);
+  }),
+);
+
+/** A box as the page lays it out (CSS px, one decimal). */
+interface Size {
+  width: number;
+  height: number;
+}
+
+/**
+ * The control's box, after scrolling it into view, and whether a tap anywhere in it (the middle
+ * of each edge, 1 px in, and its centre; not the corners, which a pill's rounding leaves out)
+ * lands on it: a box grown under a neighbour is no bigger to a finger.
+ */
+async function touchBox(control: Locator): Promise<Size & { tappable: boolean }> {
+  await control.scrollIntoViewIfNeeded();
+  return control.evaluate((el) => {
+    const r = el.getBoundingClientRect();
+    const [midX, midY] = [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
+    const points = [
+      [midX, r.top + 1],
+      [midX, r.bottom - 1],
+      [r.left + 1, midY],
+      [r.right - 1, midY],
+      [midX, midY],
+    ];
+    const tappable = points.every(([x, y]) => {
+      const hit = document.elementFromPoint(x!, y!);
+      return hit !== null && el.contains(hit);
+    });
+    return { width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10, tappable };
+  });
+}
+
+/** Every measured control that a finger cannot hit as a 44×44 px target, with its size. */
+function tooSmall(sizes: Record<string, Size & { tappable?: boolean }>): string[] {
+  return Object.entries(sizes)
+    .filter(([, s]) => s.width < TOUCH_TARGET_PX || s.height < TOUCH_TARGET_PX || s.tappable === false)
+    .map(([name, s]) => `${name}: ${s.width}×${s.height}${s.tappable === false ? ' (partly covered)' : ''}`);
+}
+
+/** The site header's links and buttons (the brand link, the nav, Sign in or Sign out). */
+function headerControls(page: Page): Locator {
+  return page.getByRole('banner').locator('a, button');
+}
+
+async function measureHeader(page: Page): Promise<Record<string, Size & { tappable: boolean }>> {
+  const out: Record<string, Size & { tappable: boolean }> = {};
+  for (const control of await headerControls(page).all()) {
+    const name = (await control.getAttribute('aria-label')) ?? (await control.innerText()).trim();
+    out[`header "${name}"`] = await touchBox(control);
+  }
+  return out;
+}
+
+/**
+ * The header fits the screen on one line: no sideways scrolling of the page, the header as tall
+ * as on a desktop, and each of its controls inside it.
+ */
+async function headerFits(page: Page): Promise<{ pageScrollsSideways: boolean; headerHeight: number; outside: string[] }> {
+  return page.evaluate(() => {
+    const header = document.querySelector('header')!.getBoundingClientRect();
+    const outside = [...document.querySelectorAll('header a, header button')]
+      .filter((el) => {
+        const r = el.getBoundingClientRect();
+        return r.top < header.top || r.bottom > header.bottom || r.left < 0 || r.right > window.innerWidth;
+      })
+      .map((el) => el.getAttribute('aria-label') ?? el.textContent ?? '');
+    return { pageScrollsSideways: document.documentElement.scrollWidth > window.innerWidth, headerHeight: header.height, outside };
+  });
+}
+
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+const HEADER_HEIGHT_PX = 56;
+
+async function insertThreadHistory(env: HarnessEnv, threadId: string, count: number): Promise<void> {
+  for (let i = 1; i <= count; i += 1) {
+    const res = await fetch(`${env.chatHttpUrl}/v1/internal/threads/${threadId}/messages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${env.internalToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ role: i % 2 === 1 ? 'user' : 'agent', content: `History line ${i}: something said earlier.`, source: 'voice', client_message_id: randomUUID() }),
+    });
+    if (!res.ok) throw new Error(`inserting message ${i}: HTTP ${res.status}`);
+  }
+}
+
+it(
+  'on a phone, every link and button of the site header is at least 44×44 px, and the header stays one line at 390 and 360 px',
+  browser.test(async ({ newPerson, screenshot }) => {
+    const { page } = await newPerson(PHONE);
+    // Signed out: the brand, Posts, Your threads, Sign in.
+    await page.goto('/');
+    await page.getByRole('heading', { name: 'Talk to an agent' }).waitFor();
+    const signedOut = await measureHeader(page);
+    await screenshot(page, 'touch-targets-phone-header-signed-out', { fullPage: false });
+    expect(Object.keys(signedOut)).toEqual(['header "Confab home"', 'header "Posts"', 'header "Your threads"', 'header "Sign in"']);
+    // Signed in: Sign out instead of Sign in, beside the name.
+    await signUp(page, newAccount('Tess'));
+    const signedIn = await measureHeader(page);
+    await screenshot(page, 'touch-targets-phone-header-signed-in', { fullPage: false });
+    expect(Object.keys(signedIn)).toContain('header "Sign out"');
+    expect(tooSmall({ ...signedOut, ...signedIn })).toEqual([]);
+
+    for (const width of [390, 360]) {
+      await page.setViewportSize({ width, height: 740 });
+      expect(await headerFits(page)).toEqual({ pageScrollsSideways: false, headerHeight: HEADER_HEIGHT_PX, outside: [] });
+      expect(await page.getByTestId('current-user').isVisible()).toBe(true);
+    }
+    await screenshot(page, 'touch-targets-phone-header-signed-in-360', { fullPage: false });
+  }),
+);
+
+it(
+  'on a phone, the conversation\'s small controls are at least 44×44 px: Load older messages, Jump to latest, Copy reply, Try again',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson(PHONE);
+    await startThread(page, post!);
+    const threadId = new URL(page.url()).pathname.split('/').filter(Boolean).at(-1) ?? '';
+    // More than a page of history: the list offers the older ones.
+    await insertThreadHistory(env, threadId, 60);
+    await page.reload();
+    await waitForConnection(page);
+    await page.getByText('History line 60:').waitFor();
+    const sizes: Record<string, Size & { tappable?: boolean }> = {};
+
+    const lastReply = agentMessages(page).last();
+    sizes['Copy reply'] = await touchBox(lastReply.getByRole('button', { name: 'Copy reply' }));
+    await screenshot(page, 'touch-targets-phone-copy-reply', { fullPage: false });
+
+    // Scrolled up: "Jump to latest" over the list, and "Load older messages" at its top.
+    const scroll = conversation(page).getByTestId('message-scroll');
+    await scroll.evaluate((el) => el.scrollTo({ top: 0 }));
+    const jump = conversation(page).getByRole('button', { name: /Jump to latest/ });
+    await jump.waitFor();
+    sizes['Jump to latest'] = await touchBox(jump);
+    const older = conversation(page).getByRole('button', { name: 'Load older messages' });
+    sizes['Load older messages'] = await touchBox(older);
+    await screenshot(page, 'touch-targets-phone-jump-and-older', { fullPage: false });
+    await jump.click();
+    await jump.waitFor({ state: 'detached' });
+
+    // A stopped reply offers "Try again".
+    await streamAReply(page);
+    const stopped = agentMessages(page).last();
+    await conversation(page).getByRole('button', { name: 'Stop' }).click();
+    await stopped.and(page.locator('[data-status="stopped"]')).waitFor();
+    sizes['Try again'] = await touchBox(stopped.getByRole('button', { name: 'Try again' }));
+    await screenshot(page, 'touch-targets-phone-try-again', { fullPage: false });
+
+    expect(tooSmall(sizes)).toEqual([]);
+    expect(await headerFits(page)).toEqual({ pageScrollsSideways: false, headerHeight: HEADER_HEIGHT_PX, outside: [] });
+  }),
+);
+
+it(
+  'on a phone, "Retry" under a message the server refused is at least 44×44 px',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { context, page } = await newPerson(PHONE);
+    // The chat service refuses no message a person can send from this page: the socket is routed
+    // so that one message is answered with an error naming it, as the service does (e.g. a
+    // message over its limit), and everything else goes through.
+    const REFUSE = 'Refuse this one, please';
+    await context.routeWebSocket(/\/ws\/v1\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        const parsed = typeof frame === 'string' && frame.startsWith('{') ? (JSON.parse(frame) as { event?: string; data?: { message?: string; client_message_id?: string } }) : null;
+        if (parsed?.event === 'action' && parsed.data?.message === REFUSE && parsed.data.client_message_id) {
+          ws.send(JSON.stringify({ event: 'error', data: { code: 'VALIDATION_ERROR', message: 'Refused by the test.', client_message_id: parsed.data.client_message_id } }));
+        } else {
+          server.send(frame);
+        }
+      });
+    });
+    await startThread(page, post!);
+    await sendMessage(page, REFUSE);
+    const failed = messageItems(page).and(page.locator('[data-status="failed"]'));
+    await failed.waitFor();
+    const retry = await touchBox(failed.getByRole('button', { name: 'Retry', exact: true }));
+    await screenshot(page, 'touch-targets-phone-retry', { fullPage: false });
+    expect(tooSmall({ Retry: retry })).toEqual([]);
+  }),
+);
+
+it(
+  'on a desktop, the header and the conversation\'s small controls keep their compact look (under 44 px high)',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson({ viewport: { width: 1280, height: 860 } });
+    await signUp(page, newAccount('Dana'));
+    await startThread(page, post!);
+    const threadId = new URL(page.url()).pathname.split('/').filter(Boolean).at(-1) ?? '';
+    await insertThreadHistory(env, threadId, 60);
+    await page.reload();
+    await waitForConnection(page);
+    await page.getByText('History line 60:').waitFor();
+    const heights: Record<string, number> = {};
+    for (const [name, size] of Object.entries(await measureHeader(page))) heights[name] = size.height;
+    heights['Copy reply'] = (await touchBox(agentMessages(page).last().getByRole('button', { name: 'Copy reply' }))).height;
+    await conversation(page).getByTestId('message-scroll').evaluate((el) => el.scrollTo({ top: 0 }));
+    heights['Jump to latest'] = (await touchBox(conversation(page).getByRole('button', { name: /Jump to latest/ }))).height;
+    heights['Load older messages'] = (await touchBox(conversation(page).getByRole('button', { name: 'Load older messages' }))).height;
+    await screenshot(page, 'touch-targets-desktop-header-and-list', { fullPage: false });
+    expect(Object.entries(heights).filter(([, h]) => h >= TOUCH_TARGET_PX)).toEqual([]);
   }),
 );
