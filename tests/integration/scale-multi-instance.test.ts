@@ -167,8 +167,40 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     const doneOnA = await frame(first.socket, 'done', (f) => f.data.message_id === replyId, 'done on A');
     expect(doneOnB.data.status).toBe('stopped');
     expect(doneOnA.data).toEqual(doneOnB.data);
+    // B does not run the reply, but its row said it streamed somewhere: no NOTHING_TO_STOP, the `done` answers.
+    expect(late.socket.all('error')).toEqual([]);
     const history = await getHistory(b, thread.conversation_id, { token: carol.sessionToken });
     expect(history.messages.find((m) => m.id === replyId)).toMatchObject({ status: 'stopped', content: doneOnB.data.content });
+
+    // Once it has ended, a stop on either instance is answered NOTHING_TO_STOP, to that socket alone.
+    late.socket.send({ event: 'action', data: { action: 'stop', message_id: replyId } });
+    const onB = await frame(late.socket, 'error', (f) => f.data.code === 'NOTHING_TO_STOP', 'NOTHING_TO_STOP on B');
+    expect(onB.data.message_id).toBe(replyId);
+    first.socket.send({ event: 'action', data: { action: 'stop' } });
+    await frame(first.socket, 'error', (f) => f.data.code === 'NOTHING_TO_STOP', 'NOTHING_TO_STOP on A');
+    expect(late.socket.all('error')).toHaveLength(1);
+    expect([late.socket.closeCode, first.socket.closeCode]).toEqual([null, null]);
+  }, 60_000);
+
+  it('in a post, refuses a stop on the other instance from someone who did not ask for the reply, and relays the asker’s', async () => {
+    const asker = await signUp(a, { display_name: 'Gina' });
+    const other = await signUp(b, { display_name: 'Hal' });
+    const onA = await join(a, post.conversation_id, asker);
+    const askerOnB = await join(b, post.conversation_id, asker);
+    const otherOnB = await join(b, post.conversation_id, other);
+    sendNext(onA.socket, `@${post.agent.handle} tell me something long, please`);
+    const replyId = (await frame(otherOnB.socket, 'message', (f) => f.data.message.author.kind === 'agent', 'the agent reply on B')).data.message.id;
+    await frame(otherOnB.socket, 'stream', (f) => f.data.message_id === replyId, 'a stream frame on B');
+
+    otherOnB.socket.send({ event: 'action', data: { action: 'stop', message_id: replyId } });
+    const refused = await frame(otherOnB.socket, 'error', () => true, 'an answer to the stop on B');
+    expect(refused.data.code).toBe('FORBIDDEN');
+
+    askerOnB.socket.send({ event: 'action', data: { action: 'stop', message_id: replyId } });
+    const done = await frame(askerOnB.socket, 'done', (f) => f.data.message_id === replyId, 'done on B');
+    expect(done.data.status).toBe('stopped');
+    expect(askerOnB.socket.all('error')).toEqual([]);
+    expect(otherOnB.socket.all('error')).toHaveLength(1);
   }, 60_000);
 
   it('sends a streaming reply whole again after the Redis subscriber reconnects (frames may have been lost)', async () => {

@@ -103,6 +103,51 @@ describe('agent replies (demo agent)', () => {
     expect(done.data.content.length).toBeLessThan(full);
     const stored = await storedMessage(thread.conversation_id, user.sessionToken, reply.id);
     expect(stored).toMatchObject({ status: 'stopped', content: done.data.content });
+    // Its `done` is the answer: no NOTHING_TO_STOP besides.
+    expect(socket.all('error')).toEqual([]);
+  });
+
+  it('answers a stop that finds nothing streaming (reply ended, unknown id, another conversation’s reply) with NOTHING_TO_STOP to the sender alone, and the socket goes on', async () => {
+    const { user, thread } = await newThread();
+    const { socket } = await join(service, thread.conversation_id, user.sessionToken);
+    const { socket: otherTab } = await join(service, thread.conversation_id, user.sessionToken);
+    sendNext(socket, 'A short question.');
+    const reply = (await socket.next('message', isAgentMessage)).data.message;
+    await socket.next('done', (f) => f.data.message_id === reply.id);
+
+    // Stop pressed just as the reply ended.
+    socket.send({ event: 'action', data: { action: 'stop', message_id: reply.id } });
+    expect((await socket.next('error')).data).toEqual({ code: 'NOTHING_TO_STOP', message: 'There is no reply being written to stop.', message_id: reply.id });
+    // An id no message has.
+    const unknown = randomUUID();
+    socket.send({ event: 'action', data: { action: 'stop', message_id: unknown } });
+    expect((await socket.next('error')).data).toMatchObject({ code: 'NOTHING_TO_STOP', message_id: unknown });
+    // "The newest reply" when none streams.
+    socket.send({ event: 'action', data: { action: 'stop' } });
+    const newest = await socket.next('error');
+    expect(newest.data.code).toBe('NOTHING_TO_STOP');
+    expect(newest.data.message_id).toBeUndefined();
+
+    // A reply streaming in another of this person's threads is not this conversation's to stop.
+    const elsewhere = await createThread(service, user.sessionToken);
+    const { socket: elsewhereSocket } = await join(service, elsewhere.conversation_id, user.sessionToken);
+    sendNext(elsewhereSocket, 'Tell me everything, at length.');
+    const elsewhereReply = (await elsewhereSocket.next('message', isAgentMessage)).data.message;
+    await elsewhereSocket.next('stream', (f) => f.data.message_id === elsewhereReply.id);
+    socket.send({ event: 'action', data: { action: 'stop', message_id: elsewhereReply.id } });
+    expect((await socket.next('error')).data).toMatchObject({ code: 'NOTHING_TO_STOP', message_id: elsewhereReply.id });
+    expect((await elsewhereSocket.next('done', (f) => f.data.message_id === elsewhereReply.id)).data.status).toBe('complete');
+
+    // Not fatal: the socket still answers, and the finished reply is left as it was.
+    socket.send({ event: 'ping' });
+    await socket.next('pong');
+    expect(socket.closeCode).toBeNull();
+    expect(await storedMessage(thread.conversation_id, user.sessionToken, reply.id)).toMatchObject({ status: 'complete' });
+    // Nobody else heard of it: not the sender's other tab, not the other conversation.
+    otherTab.send({ event: 'ping' });
+    await otherTab.next('pong');
+    expect(otherTab.all('error')).toEqual([]);
+    expect(elsewhereSocket.all('error')).toEqual([]);
   });
 
   it('sends a socket opened without stream=delta (a page loaded before it) the whole text in every frame', async () => {
@@ -217,8 +262,9 @@ describe('agent replies (demo agent)', () => {
     otherSocket.send({ event: 'action', data: { action: 'stop', message_id: reply.id } });
     const refused = await otherSocket.next('error');
     expect(refused.data).toMatchObject({ code: 'FORBIDDEN', message: 'Only the person who asked can stop this reply.' });
-    // Without an id ("the newest reply"), someone else's reply is not theirs to stop either.
+    // Without an id ("the newest reply"), someone else's reply is not theirs to stop either: of theirs, nothing streams.
     otherSocket.send({ event: 'action', data: { action: 'stop' } });
+    expect((await otherSocket.next('error')).data.code).toBe('NOTHING_TO_STOP');
     await otherSocket.next('stream', (f) => f.data.message_id === reply.id);
 
     askerSocket.send({ event: 'action', data: { action: 'stop', message_id: reply.id } });

@@ -332,6 +332,9 @@ export const rateLimitWords = (seconds: number): string =>
  * `state.error`.
  */
 function applyError(state: ConversationStoreState, data: ErrorData, now: number): ConversationStoreState {
+  // A Stop that found no reply streaming: pressed just as the reply ended (its `done` says how).
+  // Nothing went wrong and the finished reply is what the person sees, so nothing is shown.
+  if (data.code === 'NOTHING_TO_STOP') return state;
   if (data.code === 'RATE_LIMIT') {
     const seconds = data.retry_after_s ?? MESSAGE_RATE_WINDOW_S;
     const error: ConversationError = { code: data.code, message: rateLimitWords(seconds), until: now + seconds * 1000 };

@@ -88,11 +88,17 @@ export const frames = {
     data: { conversation_id: CONVERSATION_ID, messages, has_more: hasMore, last_seq: lastSeq },
   }),
   error: (
-    code: 'RATE_LIMIT' | 'VALIDATION_ERROR' | 'NOT_FOUND' | 'INTERNAL_ERROR',
-    extra: { retry_after_s?: number; client_message_id?: string; message?: string } = {},
+    code: 'RATE_LIMIT' | 'VALIDATION_ERROR' | 'NOT_FOUND' | 'INTERNAL_ERROR' | 'NOTHING_TO_STOP',
+    extra: { retry_after_s?: number; client_message_id?: string; message_id?: string; message?: string } = {},
   ): ServerFrame => ({
     event: 'error',
-    data: { code, message: extra.message ?? `${code} happened`, retry_after_s: extra.retry_after_s, client_message_id: extra.client_message_id },
+    data: {
+      code,
+      message: extra.message ?? `${code} happened`,
+      retry_after_s: extra.retry_after_s,
+      client_message_id: extra.client_message_id,
+      ...(extra.message_id !== undefined && { message_id: extra.message_id }),
+    },
   }),
 };
 

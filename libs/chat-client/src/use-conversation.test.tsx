@@ -4,6 +4,7 @@ import useWebSocket, { ReadyState, type Options } from 'react-use-websocket';
 import { ClientFrame, MAX_MESSAGE_CHARS, type ServerFrame } from '@confab/protocol';
 import { RECONNECT_MAX_DELAY_MS } from './backoff';
 import { TYPING_STOP_AFTER_MS } from './typing-notifier';
+import { loadWire } from './load-wire';
 import { outboxStorageKey } from './outbox';
 import { CONVERSATION_ID, ME, agentMessage, frames, message, uuid } from './test-fixtures';
 import { useConversation } from './use-conversation';
@@ -32,6 +33,10 @@ const sendJsonMessage: WebSocketHookResult['sendJsonMessage'] = (frame, keep) =>
   expect(keep).toBe(false); // our outbox queues; the library's queue would resend stale frames
   sent.push(ClientFrame.parse(frame));
 };
+
+// In the app the validation module loads with the first ticket, before any frame; loaded here up
+// front so that a test run alone reads its frames as synchronously as one run after others.
+beforeAll(() => loadWire());
 
 beforeAll(() => {
   jest.mocked(useWebSocket).mockImplementation((url, options = {}, connect = true) => {
@@ -570,6 +575,38 @@ describe('useConversation with react-use-websocket mocked', () => {
       deliver(frames.message(agentMessage(1)));
       act(() => result.current.stop());
       expect(sent[sent.length - 1]).toEqual({ event: 'action', data: { action: 'stop', message_id: uuid(1) } });
+    });
+
+    // The server answers a stop that found no reply streaming with NOTHING_TO_STOP; over Redis that
+    // answer may overtake the reply's `done`, so both orders are checked.
+    it.each([
+      { order: 'after', when: 'the reply ended' },
+      { order: 'before', when: 'the reply’s done arrives' },
+    ] as const)('Stop pressed as the reply ended: NOTHING_TO_STOP $order $when shows no error and leaves the finished reply as is', ({ order }) => {
+      const { result } = renderConnected();
+      deliver(frames.message(agentMessage(1)));
+      deliver(frames.stream(1, 'The whole answer'));
+      act(() => result.current.stop());
+      const nothingToStop = frames.error('NOTHING_TO_STOP', { message_id: uuid(1), message: 'There is no reply being written to stop.' });
+      const done = frames.done(1, 'The whole answer.');
+      for (const frame of order === 'after' ? [done, nothingToStop] : [nothingToStop, done]) deliver(frame);
+      nextFrame();
+
+      expect(result.current.state.error).toBeNull();
+      expect(result.current.state.messages).toHaveLength(1);
+      expect(result.current.state.messages[0]).toMatchObject({ id: uuid(1), status: 'complete', content: 'The whole answer.', error: null });
+      expect(result.current.state.connection.status).toBe('open');
+    });
+
+    it('NOTHING_TO_STOP leaves a rate-limit notice shown before it as it was', () => {
+      const { result } = renderConnected();
+      deliver(frames.error('RATE_LIMIT', { retry_after_s: 30 }));
+      nextFrame();
+      const notice = result.current.state.error;
+      expect(notice?.code).toBe('RATE_LIMIT');
+      deliver(frames.error('NOTHING_TO_STOP', { message_id: uuid(1) }));
+      nextFrame();
+      expect(result.current.state.error).toBe(notice);
     });
 
     it('Stop pressed while reconnecting is sent once the socket is back, after the catch-up sync', () => {

@@ -1,4 +1,4 @@
-import type { AgentPersona, ConversationKind, Identity, Message, MessageSource, MessageStatus, ServerFrame, Usage } from '@confab/protocol';
+import type { AgentPersona, ConversationKind, Identity, Message, MessageSource, MessageStatus, ReplyAsker, ServerFrame, Usage } from '@confab/protocol';
 
 /**
  * The seams inside the chat service: the data layer (database, auth, REST) implements
@@ -51,6 +51,13 @@ export interface MessagePage {
   lastSeq: number;
 }
 
+/** An agent reply whose row says `streaming`, on whichever instance runs it. */
+export interface StreamingReply {
+  id: string;
+  /** The author of the message it answers, when a person: in a post, only they may stop it. */
+  askedBy: ReplyAsker | undefined;
+}
+
 export interface Store {
   getConversation(conversationId: string): Promise<ConversationRecord | null>;
   /** Drops a cached conversation record (it was deleted). Other instances' copies expire within seconds. */
@@ -77,6 +84,11 @@ export interface Store {
    * `interrupted`. Returns them as they are now, so readers can be told.
    */
   interruptStaleStreams(olderThanMs: number): Promise<Message[]>;
+  /**
+   * The conversation's replies whose rows say `streaming`: what any instance may be running. (A row
+   * of a crashed instance says so too until `interruptStaleStreams` takes it.)
+   */
+  streamingReplies(conversationId: string): Promise<StreamingReply[]>;
   /** Marks replies streaming here as alive (their rows' updated_at), so no sweep takes them for abandoned. */
   keepStreamsAlive(messageIds: readonly string[]): Promise<void>;
   close(): Promise<void>;

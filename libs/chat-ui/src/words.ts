@@ -36,6 +36,8 @@ export function errorText(code: ErrorCode, serverMessage: string, secondsLeft: n
       return `That message is too long. Messages can be at most ${MAX_MESSAGE_CHARS.toLocaleString('en-US')} characters.`;
     case 'CONFLICT':
       return 'That changed somewhere else in the meantime. Reload and try again.';
+    case 'NOTHING_TO_STOP':
+      return 'That reply had already finished.';
     case 'TOO_MANY_CONNECTIONS':
       return 'This conversation is open in too many tabs or windows. Close a few and reconnect.';
     case 'SERVER_FULL':

@@ -1,6 +1,10 @@
 import * as z from 'zod/mini';
 
-/** Every error the server sends has one of these codes (WebSocket `error` event and REST error bodies). */
+/**
+ * Every error the server sends has one of these codes (WebSocket `error` event and REST error bodies).
+ * `NOTHING_TO_STOP` is an answer more than an error: a `stop` found no reply streaming (it had
+ * ended, or never was), so a client can tell that from a lost request; nothing changes for anyone.
+ */
 export const ErrorCode = z.enum([
   'AUTH_REQUIRED',
   'AUTH_FAILED',
@@ -11,6 +15,7 @@ export const ErrorCode = z.enum([
   'VALIDATION_ERROR',
   'MESSAGE_TOO_LONG',
   'CONFLICT',
+  'NOTHING_TO_STOP',
   'TOO_MANY_CONNECTIONS',
   'SERVER_FULL',
   'SLOW_CONSUMER',

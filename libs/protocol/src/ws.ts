@@ -24,7 +24,11 @@ export const NextAction = z.object({
 });
 export type NextAction = z.infer<typeof NextAction>;
 
-/** Stop the agent reply being streamed (the newest one when message_id is omitted). */
+/**
+ * Stop the agent reply being streamed (the newest one when message_id is omitted). Always answered:
+ * by the reply's `done` (`stopped`, or how it ended first) or, when no reply of this conversation
+ * is streaming anywhere, by an `error` NOTHING_TO_STOP to the sender alone (with the `message_id` it named).
+ */
 export const StopAction = z.object({
   action: z.literal('stop'),
   message_id: z.optional(Id),
@@ -126,6 +130,8 @@ export const ErrorData = z.object({
   retry_after_s: z.optional(Count),
   /** Set when the error concerns one sent message, so the client can mark that message failed. */
   client_message_id: z.optional(z.string()),
+  /** Set when the error concerns one agent reply: the one a `stop` named (NOTHING_TO_STOP). */
+  message_id: z.optional(Id),
 });
 
 export const ServerFrame = z.discriminatedUnion('event', [

@@ -1,7 +1,8 @@
 import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Message } from '@confab/protocol';
-import type { ConversationRecord, MessagePage, MessagePatch, NewMessage, Store } from '../contracts';
+import type { ConversationRecord, MessagePage, MessagePatch, NewMessage, Store, StreamingReply } from '../contracts';
 import { ownsDatabaseAlone, type Database } from './client';
 import { CoalescedReads } from './coalesced-reads';
 import { ConversationCache } from './conversation-cache';
@@ -56,6 +57,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
     listMessages: (conversationId, page) => listMessages(db, lastSeqs.read, conversationId, page),
     recentMessages: (conversationId, limit) => recentMessages(db, conversationId, limit),
     interruptStaleStreams: (olderThanMs) => interruptStaleStreams(db, olderThanMs),
+    streamingReplies: (conversationId) => streamingReplies(db, conversationId),
     keepStreamsAlive: (messageIds) => keepStreamsAlive(db, messageIds),
     close: options.close,
   };
@@ -294,6 +296,21 @@ async function interruptStaleStreams(db: Database, olderThanMs: number): Promise
     .where(and(eq(messages.status, 'streaming'), lt(messages.updatedAt, cutoff)))
     .returning();
   return rows.map(toMessage);
+}
+
+async function streamingReplies(db: Database, conversationId: string): Promise<StreamingReply[]> {
+  // The asker is not stored on the reply: it is the author of the message the reply answers.
+  const asked = alias(messages, 'asked');
+  const rows = await db
+    .select({ id: messages.id, askerKind: asked.authorKind, askerId: asked.authorId })
+    .from(messages)
+    .leftJoin(asked, and(eq(asked.id, messages.replyTo), eq(asked.conversationId, messages.conversationId)))
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.status, 'streaming')))
+    .orderBy(asc(messages.seq));
+  return rows.map(({ id, askerKind, askerId }) => ({
+    id,
+    askedBy: (askerKind === 'user' || askerKind === 'visitor') && askerId !== null ? { kind: askerKind, id: askerId } : undefined,
+  }));
 }
 
 async function keepStreamsAlive(db: Database, messageIds: readonly string[]): Promise<void> {

@@ -47,8 +47,15 @@ interface Outcome {
   model: string | null;
 }
 
-/** What `stop` did: stopped a reply here, found none here (another instance may run it), or was refused. */
-export type StopResult = 'stopped' | 'not-here' | 'not-yours';
+/**
+ * What `stop` did. `stopped` (here) and `relayed` (to the instance running it): the reply's `done`
+ * follows. `not-yours`: refused. `nothing`: no reply of the conversation (by that id, or asked for
+ * by the requester) is streaming anywhere.
+ */
+export type StopResult = 'stopped' | 'relayed' | 'not-yours' | 'nothing';
+
+/** What stopping found on this instance alone. */
+type LocalStopResult = 'stopped' | 'not-here' | 'not-yours';
 
 interface InFlightReply {
   message: Message;
@@ -151,19 +158,35 @@ export class AgentReplies {
    * Stops the given reply, or the newest one of the conversation. `requester`: in a shared
    * conversation, only the person who asked for a reply may stop it (undefined: no such rule, as in
    * a thread, which only its owner can write to). When no reply was streaming here, the request is
-   * relayed to the other instances (if any), one of which may run it.
+   * relayed to the other instances (if any) while a row says one streams, else it is `nothing`.
    */
-  stop(conversationId: string, messageId?: string, requester?: ReplyAsker): StopResult {
-    const result = this.stopHere(conversationId, messageId, requester);
-    if (result === 'not-here') this.deps.stopRelay?.request(conversationId, messageId, requester);
-    return result;
+  async stop(conversationId: string, messageId?: string, requester?: ReplyAsker): Promise<StopResult> {
+    const here = this.stopHere(conversationId, messageId, requester);
+    if (here !== 'not-here') return here;
+    const relay = this.deps.stopRelay;
+    // One instance: a reply it does not run is not streaming (a row a crashed process left
+    // `streaming` is not running either; the stale-stream sweep ends it).
+    if (!relay) return 'nothing';
+    // Which instance runs a reply is known only to that instance, and the relay is fire-and-forget
+    // (waiting for every instance to say "not mine" would make each stop as slow as the slowest
+    // instance, and one that is gone never says it). The rows are what they all share: a reply whose row is no longer `streaming` has had
+    // its `done` published (the row is written first), so only then is there nothing to stop. A row
+    // still `streaming` is relayed: its `done` comes from the instance running it (or, if that one
+    // died, from the stale-stream sweep), which answers this stop too.
+    const streaming = await this.deps.store.streamingReplies(conversationId);
+    const target = messageId ? streaming.find((reply) => reply.id === messageId) : streaming.find((reply) => !requester || sameAsker(reply.askedBy, requester));
+    if (!target) return 'nothing';
+    if (requester && !sameAsker(target.askedBy, requester)) return 'not-yours';
+    relay.request(conversationId, messageId, requester);
+    return 'relayed';
   }
 
-  private stopHere(conversationId: string, messageId: string | undefined, requester: ReplyAsker | undefined): StopResult {
+  private stopHere(conversationId: string, messageId: string | undefined, requester: ReplyAsker | undefined): LocalStopResult {
     const reply = messageId ? this.inFlight.get(messageId) : this.newestIn(conversationId, requester);
-    if (!reply || reply.message.conversation_id !== conversationId || reply.controller.signal.aborted) return 'not-here';
+    if (!reply || reply.message.conversation_id !== conversationId) return 'not-here';
     if (requester && !sameAsker(reply.askedBy, requester)) return 'not-yours';
-    reply.controller.abort('stopped' satisfies AbortCause);
+    // Stopped already (a second press) or being interrupted: its `done` is on its way, which answers this stop too.
+    if (!reply.controller.signal.aborted) reply.controller.abort('stopped' satisfies AbortCause);
     return 'stopped';
   }
 

@@ -54,7 +54,7 @@ export class ConversationCommands {
         if (frame.event === 'sync') await this.runQueuedSync(connection);
         else if (frame.data.action === 'next') await this.next(connection, frame.data);
         else if (frame.data.action === 'retry_reply') await this.retryReply(connection, frame.data);
-        else this.stop(connection, frame.data);
+        else await this.stop(connection, frame.data);
       } catch (error) {
         connection.log.error({ err: error, event: frame.event }, 'frame handling failed');
         const clientMessageId = frame.event === 'action' && frame.data.action === 'next' ? { client_message_id: frame.data.client_message_id } : {};
@@ -153,7 +153,7 @@ export class ConversationCommands {
     this.deps.replies.start(conversation, decision.answering, action.message_id);
   }
 
-  private stop(connection: ClientConnection, action: StopAction): void {
+  private async stop(connection: ClientConnection, action: StopAction): Promise<void> {
     // Threads are writable by their owner only, posts by signed-in users: the same rule decides who may stop.
     if (!connection.canWrite) {
       connection.sendError({ code: 'FORBIDDEN', message: 'You cannot stop replies in this conversation.' });
@@ -164,9 +164,13 @@ export class ConversationCommands {
     const identity = connection.principal?.identity;
     const requester = connection.conversation.kind === 'post' && identity ? { kind: identity.kind, id: identity.id } : undefined;
     // With several instances the reply may run elsewhere: then AgentReplies relays the request (StopRelay).
-    const result = this.deps.replies.stop(connection.conversation.id, action.message_id, requester);
+    const result = await this.deps.replies.stop(connection.conversation.id, action.message_id, requester);
     if (result === 'not-yours') {
       connection.sendError({ code: 'FORBIDDEN', message: 'Only the person who asked can stop this reply.' });
+    } else if (result === 'nothing') {
+      // Said to the sender alone: a Stop pressed as the reply ended is normal, and silence would read as a lost request.
+      const messageId = action.message_id ? { message_id: action.message_id } : {};
+      connection.sendError({ code: 'NOTHING_TO_STOP', message: 'There is no reply being written to stop.', ...messageId });
     }
     connection.log.debug({ result, messageId: action.message_id }, 'stop requested');
   }
