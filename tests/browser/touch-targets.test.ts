@@ -20,6 +20,15 @@ async function streamAReply(page: Page): Promise<void> {
   await conversation(page).getByRole('button', { name: 'Stop' }).waitFor();
 }
 
+/** The open thread gets more than a page of history (the list then offers older messages), shown after a reload. */
+async function fillWithHistory(page: Page, env: HarnessEnv): Promise<void> {
+  const threadId = new URL(page.url()).pathname.split('/').filter(Boolean).at(-1) ?? '';
+  await insertThreadHistory(env, threadId, 60);
+  await page.reload();
+  await waitForConnection(page);
+  await page.getByText('History line 60:').waitFor();
+}
+
 it(
   'on a phone, Stop (while a reply streams) and Send are at least 44×44 px, and the message box stays one line',
   browser.test(async ({ env, newPerson, screenshot }) => {
@@ -173,12 +182,7 @@ it(
     const [post] = await seededPosts(env);
     const { page } = await newPerson(PHONE);
     await startThread(page, post!);
-    const threadId = new URL(page.url()).pathname.split('/').filter(Boolean).at(-1) ?? '';
-    // More than a page of history: the list offers the older ones.
-    await insertThreadHistory(env, threadId, 60);
-    await page.reload();
-    await waitForConnection(page);
-    await page.getByText('History line 60:').waitFor();
+    await fillWithHistory(page, env);
     const sizes: Record<string, Size & { tappable?: boolean }> = {};
 
     const lastReply = agentMessages(page).last();
@@ -247,11 +251,7 @@ it(
     const { page } = await newPerson({ viewport: { width: 1280, height: 860 } });
     await signUp(page, newAccount('Dana'));
     await startThread(page, post!);
-    const threadId = new URL(page.url()).pathname.split('/').filter(Boolean).at(-1) ?? '';
-    await insertThreadHistory(env, threadId, 60);
-    await page.reload();
-    await waitForConnection(page);
-    await page.getByText('History line 60:').waitFor();
+    await fillWithHistory(page, env);
     const heights: Record<string, number> = {};
     for (const [name, size] of Object.entries(await measureHeader(page))) heights[name] = size.height;
     heights['Copy reply'] = (await touchBox(agentMessages(page).last().getByRole('button', { name: 'Copy reply' }))).height;
