@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 import { AgentProviderError, type AgentProvider } from '../agents';
 import { DeltaBatcher, shouldPersist } from './batching';
 import type { SharedStreams } from './shared-streams';
-import type { StopRelay } from './stop-relay';
+import { sameAsker, stopElsewhere, type StopRelay, type StopResult } from './stop-relay';
 import { replyContext } from './reply-context';
 
 export interface AgentRepliesDeps {
@@ -46,13 +46,6 @@ interface Outcome {
   usage: Usage | null;
   model: string | null;
 }
-
-/**
- * What `stop` did. `stopped` (here) and `relayed` (to the instance running it): the reply's `done`
- * follows. `not-yours`: refused. `nothing`: no reply of the conversation (by that id, or asked for
- * by the requester) is streaming anywhere.
- */
-export type StopResult = 'stopped' | 'relayed' | 'not-yours' | 'nothing';
 
 /** What stopping found on this instance alone. */
 type LocalStopResult = 'stopped' | 'not-here' | 'not-yours';
@@ -163,22 +156,10 @@ export class AgentReplies {
   async stop(conversationId: string, messageId?: string, requester?: ReplyAsker): Promise<StopResult> {
     const here = this.stopHere(conversationId, messageId, requester);
     if (here !== 'not-here') return here;
-    const relay = this.deps.stopRelay;
     // One instance: a reply it does not run is not streaming (a row a crashed process left
     // `streaming` is not running either; the stale-stream sweep ends it).
-    if (!relay) return 'nothing';
-    // Which instance runs a reply is known only to that instance, and the relay is fire-and-forget
-    // (waiting for every instance to say "not mine" would make each stop as slow as the slowest
-    // instance, and one that is gone never says it). The rows are what they all share: a reply whose row is no longer `streaming` has had
-    // its `done` published (the row is written first), so only then is there nothing to stop. A row
-    // still `streaming` is relayed: its `done` comes from the instance running it (or, if that one
-    // died, from the stale-stream sweep), which answers this stop too.
-    const streaming = await this.deps.store.streamingReplies(conversationId);
-    const target = messageId ? streaming.find((reply) => reply.id === messageId) : streaming.find((reply) => !requester || sameAsker(reply.askedBy, requester));
-    if (!target) return 'nothing';
-    if (requester && !sameAsker(target.askedBy, requester)) return 'not-yours';
-    relay.request(conversationId, messageId, requester);
-    return 'relayed';
+    if (!this.deps.stopRelay) return 'nothing';
+    return stopElsewhere(this.deps.store, this.deps.stopRelay, conversationId, messageId, requester);
   }
 
   private stopHere(conversationId: string, messageId: string | undefined, requester: ReplyAsker | undefined): LocalStopResult {
@@ -407,8 +388,4 @@ export class AgentReplies {
       ...(reply.askedBy ? { asked_by: reply.askedBy } : {}),
     };
   }
-}
-
-function sameAsker(a: ReplyAsker | undefined, b: ReplyAsker): boolean {
-  return a !== undefined && a.kind === b.kind && a.id === b.id;
 }

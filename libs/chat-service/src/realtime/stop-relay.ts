@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { Id, ReplyAsker } from '@confab/protocol';
+import type { Store } from '../contracts';
 import type { Logger } from '../logger';
 
 /** Stops a reply running on this instance (if `requester`, when given, asked for it); returns whether it did. */
@@ -21,6 +22,35 @@ export interface StopRelay {
 }
 
 export const STOP_CHANNEL = 'confab:control:stop';
+
+/**
+ * What a `stop` did. `stopped` (here) and `relayed` (to the instance running it): the reply's `done`
+ * follows. `not-yours`: refused. `nothing`: no reply of the conversation (by that id, or asked for
+ * by the requester) is streaming anywhere.
+ */
+export type StopResult = 'stopped' | 'relayed' | 'not-yours' | 'nothing';
+
+export function sameAsker(a: ReplyAsker | undefined, b: ReplyAsker): boolean {
+  return a !== undefined && a.kind === b.kind && a.id === b.id;
+}
+
+/**
+ * A stop for a reply this instance does not run. Which instance runs a reply is known only to that
+ * instance, and the relay is fire-and-forget (waiting for every instance to say "not mine" would
+ * make each stop as slow as the slowest instance, and one that is gone never says it). The rows are
+ * what they all share: a reply whose row is no longer `streaming` has had its `done` published (the
+ * row is written first), so only then is there nothing to stop. A row still `streaming` is relayed:
+ * its `done` comes from the instance running it (or, if that one died, from the stale-stream
+ * sweep), which answers this stop too.
+ */
+export async function stopElsewhere(store: Pick<Store, 'streamingReplies'>, relay: StopRelay, conversationId: string, messageId: string | undefined, requester: ReplyAsker | undefined): Promise<StopResult> {
+  const streaming = await store.streamingReplies(conversationId);
+  const target = messageId ? streaming.find((reply) => reply.id === messageId) : streaming.find((reply) => !requester || sameAsker(reply.askedBy, requester));
+  if (!target) return 'nothing';
+  if (requester && !sameAsker(target.askedBy, requester)) return 'not-yours';
+  relay.request(conversationId, messageId, requester);
+  return 'relayed';
+}
 
 /** The relay's wire format on Redis: a boundary, so parsed with zod on receipt. */
 const StopRequest = z.object({
