@@ -206,12 +206,13 @@ describe('a reply that ends stays as it was drawn, where that is how Markdown dr
   };
 
   it.each([
-    ['paragraphs and inline marks', 'A long answer.\n\nWith **bold**, *italic*, ~~gone~~ and `code`.'],
+    ['paragraphs and inline marks', 'A long answer.\n\nWith **bold**, *italic* and `code`.'],
     ['a list as the last block', 'Steps:\n\n1. one\n2. two'],
-    ['a nested list', '- top\n  - inner\n- next'],
-    ['a code block, closed or not', 'Run:\n\n```sh\necho $HOME\n```\n\nand\n\n```py\nprint(1)'],
-    ['a table', '| a | b |\n|---|---|\n| 1 | 2 |'],
-    ['a link and an image', 'See [docs](https://example.com) and ![cat](https://example.com/c.png).'],
+    ['a bullet list with marks', 'Points:\n\n- one **bold**\n- two `code`\n- three'],
+    ['headings', '# Title\n\nText.\n\n### Part\n\nMore.'],
+    ['a code block, closed or not, with anything in it', 'Run:\n\n```sh\necho HOME <b> [x](y) | a_b\n```\n\nand\n\n```py\nprint(1)'],
+    ['inline code holding markup', 'Use `<div>` and `a[0]` here.'],
+    ["the render benchmark's kind of reply", 'the agent streams a long answer with **bold** words and `code` in it\n- item the agent streams\n\nthe agent'],
     ['a letter the parser still held back', 'It ends in a wor'],
   ])('%s: kept, with the final markdown drawn and no caret', (_name, text) => {
     const { host, kept } = endedAs(text);
@@ -227,8 +228,150 @@ describe('a reply that ends stays as it was drawn, where that is how Markdown dr
     ['a reference link', 'See [the docs][1].\n\n[1]: https://example.com'],
     ['a footnote', 'A claim.[^1]\n\n[^1]: The source.'],
     ['emphasis still open at the end', 'It ends mid **bold'],
-  ])('%s: not kept (Markdown draws it differently)', (_name, text) => {
+    ['a nested list', '- top\n  - inner\n- next'],
+    ['a table', '| a | b |\n|---|---|\n| 1 | 2 |'],
+    ['a link and an image', 'See [docs](https://example.com) and ![cat](https://example.com/c.png).'],
+    ['strikethrough', 'It is ~~wrong~~ right.'],
+    ['a quote', '> quoted\n\nafter'],
+    ['a lone asterisk between spaces', 'Compute 5 * 3 and 2 * 4.'],
+  ])('%s: not kept (Markdown draws it anew)', (_name, text) => {
     expect(endedAs(text).kept).toBe(false);
+  });
+
+  /** What the finished reply shows: the streamed drawing when kept, else what `Markdown` draws anew. */
+  const shownWhenEnded = (text: string): string => {
+    const { host, kept } = endedAs(text);
+    return kept ? shape(host) : finished(text);
+  };
+
+  it.each([
+    ['numbered steps with an indented code block', '1. Install:\n\n   ```sh\n   npm i\n   ```\n2. Run it'],
+    ['a step with a fence right under it', '1. Install:\n   ```sh\n   npm i\n   ```\n2. Run it'],
+    ['a step with a second paragraph', '1. Step one\n\n   Explanation.\n\n2. Step two'],
+    ['a bullet with a nested list after a blank line', '- a\n\n  - b'],
+    ['a step with a quote', '1. a\n\n   > quote'],
+    ['items apart (a loose list)', '1. a\n2. b\n\n3. c'],
+  ])('a list with blocks inside its items (%s) shows what Markdown draws', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it.each([
+    ['parentheses in its address', 'See [Rust](https://en.wikipedia.org/wiki/Rust_(programming_language)) here.'],
+    ['a title', 'See [the docs](https://example.com/docs "The docs") now.'],
+    ['an image with a title', 'Look: ![a cat](https://example.com/cat.png "Cat")'],
+  ])('a link with %s goes where Markdown sends it', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it.each([
+    ['an index', 'Take arr[0] and arr[1].'],
+    ['citations', 'As shown [1], and again [2].'],
+    ['a note', 'This is true [citation needed] today.'],
+    ['a task list', '- [ ] todo\n- [x] done'],
+  ])('square brackets that are no link (%s) stay as written', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it.each([
+    ['left and right', '| Name | Age |\n|:--|--:|\n| Ann | 3 |'],
+    ['centred, spaced', '| Name | Age |\n| :---: | --- |\n| Ann | 3 |'],
+  ])('a table with aligned columns (%s) keeps their alignment', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it.each([
+    ['closed', 'Run:\n\n~~~python\nprint(1)\n~~~\n\nDone.'],
+    ['not closed', 'Run:\n\n~~~\nls -la'],
+  ])('a code block fenced with tildes (%s) is a code block', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it.each([
+    ["a table's head", 'Here it is:\n\n| Name | Age |'],
+    ["a table's head and part of its rule", 'Here it is:\n\n| Name | Age |\n|---'],
+    ["a table's head and rule", 'Here it is:\n\n| Name | Age |\n|---|---|'],
+    ["a list item's marker", 'Steps:\n\n- one\n- '],
+    ["a numbered item's marker", 'Steps:\n\n1. one\n2. '],
+    ["a heading's marker", 'Intro.\n\n## '],
+  ])('a reply stopped right after %s shows what Markdown draws', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it('a stopped table with rows shows what Markdown draws', () => {
+    const text = 'Here it is:\n\n| Name | Age |\n|---|---|\n| Ann | 3';
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it.each([
+    ['named', 'Tom &amp; Jerry, x &lt; y.'],
+    ['numeric', 'A &#169; sign and &#x2014; a dash.'],
+  ])('character references (%s) read as Markdown reads them', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it.each([
+    ['underlined with =', 'Title\n=====\n\nBody.'],
+    ['underlined with -', 'Title\n---\n\nBody.'],
+  ])('a heading %s is a heading', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it.each([
+    ['a comma after it', 'See https://example.com/docs, then try again.'],
+    ['a full stop after it', 'See https://example.com/docs. Then try again.'],
+    ['parentheses around it', 'The docs (https://example.com/docs) say so.'],
+    ['quotes around it', 'Open "https://example.com/docs" now.'],
+    ['bold around it', 'Open **https://example.com/docs** now.'],
+  ])('a bare address with %s is the link Markdown draws', (_name, text) => {
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it('a bare address standing alone shows what Markdown draws', () => {
+    const text = 'See https://example.com/docs for more';
+    expect(shownWhenEnded(text)).toBe(finished(text));
+  });
+
+  it('600 generated replies of prose, emphasis, code, headings and lists: each shows what Markdown draws once done', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return (seed >>> 8) % n; // the low bits of this generator repeat after a few steps
+    };
+    const pick = <T,>(items: readonly T[]): T => items[next(items.length)] as T;
+    const plain = ['the', 'agent', 'answer', 'is', 'a', 'long', 'line', 'with', 'it', "isn't", '42', '3.5', 'e.g.', 'done:', '(see', 'below)', '"quoted"', 'naïve', 'über', '—', '50%', '#tag', 'שלום', 'a-b', '1.', '2)', 'ok!', 'why?'];
+    const risky = ['snake_case', 'x_1', '$5', '$PATH', '*', '_', '**', '__', '[1]', 'a&b', '<b>', 'https://e.example/x', '~', '\\', '|'];
+    const inline = (): string => {
+      const word = next(12) === 0 ? pick(risky) : pick(plain);
+      const mark = next(8);
+      return mark === 0 ? `**${word}**` : mark === 1 ? `*${word}*` : mark === 2 ? `\`${word}\`` : mark === 3 && next(4) === 0 ? `_${word}_` : word;
+    };
+    const sentence = (): string => Array.from({ length: 1 + next(12) }, inline).join(' ');
+    const block = (): string => {
+      switch (next(7)) {
+        case 0:
+          return `${'#'.repeat(1 + next(6))} ${sentence()}`;
+        case 1:
+          return Array.from({ length: 1 + next(4) }, () => `- ${sentence()}`).join('\n');
+        case 2:
+          return Array.from({ length: 1 + next(4) }, (_, i) => `${i + 1 + next(2)}. ${sentence()}`).join('\n');
+        case 3:
+          return `\`\`\`${pick(['', 'js', 'py'])}\n${sentence()}\n${sentence()}\n\`\`\``;
+        case 4:
+          return `${sentence()}\n${sentence()}`;
+        default:
+          return sentence();
+      }
+    };
+    const mismatches: string[] = [];
+    let kept = 0;
+    for (let i = 0; i < 600; i += 1) {
+      const text = Array.from({ length: 1 + next(5) }, block).join(pick(['\n\n', '\n\n', '\n'])).slice(0, next(3) === 0 ? 40 + next(200) : undefined);
+      const ended = endedAs(text);
+      if (ended.kept) kept += 1;
+      if ((ended.kept ? shape(ended.host) : finished(text)) !== finished(text)) mismatches.push(text);
+    }
+    expect(mismatches).toEqual([]);
+    expect(kept).toBeGreaterThan(50); // the plain ones do stay as drawn
   });
 
   it('stops blinking when it ends', () => {

@@ -310,13 +310,53 @@ export function createStreamingView(host: HTMLElement): StreamingView {
 }
 
 /**
- * What this renderer draws differently from `Markdown` (markdown-to-jsx), even once it is done: an
- * angle-bracket autolink or HTML (`<https://…>`, `<b>`), a link around an image (`[![…](…)](…)`),
- * and reference-style links and footnotes (`[text][ref]`, `[^1]`), which only a parser that has
- * seen the whole reply can resolve. A reply with none of them ends as it streamed.
+ * Whether the streamed drawing of a finished reply is what `Markdown` (markdown-to-jsx) draws, so it
+ * can stay. The two parsers agree on plain prose, emphasis, inline code, `#` headings, tight
+ * unindented lists and fenced code, and differ on much else (links with parentheses or titles,
+ * brackets that open no link, tables' alignment, character references, bare addresses next to
+ * punctuation, indented blocks inside list items, setext headings, tilde fences, autolinks and
+ * HTML, a reply stopped right after a marker, and more): the kept drawing would stay wrong until a
+ * reload. So this is an allow-list, not a list of known differences: a reply is kept only when its
+ * text outside code uses nothing but what the two are known to draw alike; anything else is
+ * drawn by `Markdown`, as every reply was before. `streaming-reply.test.tsx` holds the texts each
+ * rule is for, and 600 generated replies whose finished look must be `Markdown`'s either way.
  */
-const DRAWN_DIFFERENTLY = /<[a-z/!]|\[!\[|\]\[|\[\^|^ {0,3}\[[^\]]+\]:/im;
+const FENCED_CODE = /^```[^\n`]*\n[\s\S]*?(?:^```[ \t]*$|(?![\s\S]))/gm;
+const INLINE_CODE = /`[^`\n]+`/g;
+const NOT_PLAIN = [
+  /[[\]<>&|~\\]/, // links, images, footnotes, HTML, quotes, tables, strikethrough, escapes
+  /https?:|www\./i, // bare addresses
+  /^[ \t]+\S/m, // indented lines: blocks inside list items, nested lists, indented code
+  /^ {0,3}([-=*_])[ \t]*(?:\1[ \t]*)*$/m, // rules and setext heading underlines
+  /^#{1,6}[ \t]+.*[ \t]#+[ \t]*$/m, // a heading with closing #s
+  /^(?:[-*+]|\d{1,9}[.)])[ \t].*\n(?:[ \t]*\n)+(?:[-*+]|\d{1,9}[.)])[ \t]/m, // a loose list
+  /(?:^|\n)(?:[-*+]|\d{1,9}[.)]|#{1,6})[ \t]*$/, // stopped right after a list or heading marker
+  /\s[*_]+\s/, // a lone * or _ between spaces ("5 * 3"): emphasis the two read differently
+  /`/, // a backtick left over after inline code: an unclosed code span
+  /[*_]{3,}/, // runs of emphasis markers
+  /^#{1,6}[ \t].*\n(?!\n|$)|[^\n]\n#{1,6}[ \t]/m, // a heading without a blank line around it
+  /^(?:[-+]|\d{1,9}[.)])[ \t].*\n(?!(?:[-+]|\d{1,9}[.)])[ \t]|\n|$)/m, // a list item followed by text (a lazy continuation)
+  /^[-+][ \t].*\n\d{1,9}[.)][ \t]|^\d{1,9}[.)][ \t].*\n[-+][ \t]/m, // a bullet list and a numbered one touching
+  /[\p{L}\p{N}]_/u, // an underscore inside a word (kept as text here, which can unbalance emphasis around it)
+];
+
+/** Whether a code fence touches the text around it (no blank line before it opens or after it closes): parsed differently. */
+function fenceTouchesText(text: string): boolean {
+  const lines = text.split('\n');
+  let open = false;
+  for (let at = 0; at < lines.length; at += 1) {
+    if (!(lines[at] ?? '').startsWith('```')) continue;
+    const neighbour = open ? lines[at + 1] : lines[at - 1];
+    if (neighbour !== undefined && neighbour.trim() !== '') return true;
+    open = !open;
+  }
+  return false;
+}
 
 function drawsLikeMarkdown(text: string): boolean {
-  return !DRAWN_DIFFERENTLY.test(text);
+  // `$` goes to the parser escaped or not depending on where it stands (`writeEscapingDollars`),
+  // which at the edges of code can leave a backslash in sight.
+  if (text.includes('$') || fenceTouchesText(text)) return false;
+  const prose = text.replace(FENCED_CODE, '').replace(INLINE_CODE, '');
+  return !NOT_PLAIN.some((pattern) => pattern.test(prose));
 }
