@@ -133,6 +133,21 @@ describe('the streaming caret sits where text is being written', () => {
     view.destroy();
   });
 
+  it('shows every letter of plain prose as it arrives, once, however the text is cut', () => {
+    const text = 'It ends in a word, then another one.\n\nA second paragraph, with more words in it';
+    const host = document.createElement('div');
+    const view = createStreamingView(host);
+    for (let end = 1; end <= text.length; end += 1) {
+      view.show(text.slice(0, end));
+      // Letters only (the spaces between blocks are the paragraphs'), and a new block's first one
+      // waits for the next: it may open a list or a heading.
+      const cut = text.slice(0, end);
+      const shown = /\n\n\S$/.test(cut) ? cut.slice(0, -1) : cut;
+      expect(host.textContent?.replace(/\s/g, '')).toBe(shown.replace(/\s/g, ''));
+    }
+    view.destroy();
+  });
+
   it('blinks every half second, by an attribute (no per-frame animation), and stops when the view goes', () => {
     jest.useFakeTimers();
     try {
