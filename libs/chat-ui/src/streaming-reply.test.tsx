@@ -227,7 +227,8 @@ describe('a reply that ends stays as it was drawn, where that is how Markdown dr
     ['headings', '# Title\n\nText.\n\n### Part\n\nMore.'],
     ['a code block, closed or not, with anything in it', 'Run:\n\n```sh\necho HOME <b> [x](y) | a_b\n```\n\nand\n\n```py\nprint(1)'],
     ['inline code holding markup', 'Use `<div>` and `a[0]` here.'],
-    ["the render benchmark's kind of reply", 'the agent streams a long answer with **bold** words and `code` in it\n- item the agent streams\n\nthe agent'],
+    ["the render benchmark's kind of reply", 'the agent streams a long answer with **bold** words and `code` in it\n- item the agent streams\n\nthe agent\n\n`code` in it the agent'],
+    ['lines that open with inline code', '`npm test` runs them.\n\n- `lint` checks style\n- `build` bundles\n\n# `Config`\n\n`x` is set.'],
     ['a letter the parser still held back', 'It ends in a wor'],
   ])('%s: kept, with the final markdown drawn and no caret', (_name, text) => {
     const { host, kept } = endedAs(text);

@@ -371,6 +371,8 @@ function drawsLikeMarkdown(text: string): boolean {
   // `$` goes to the parser escaped or not depending on where it stands (`writeEscapingDollars`),
   // which at the edges of code can leave a backslash in sight.
   if (text.includes('$') || fenceTouchesText(text)) return false;
-  const prose = text.replace(FENCED_CODE, '').replace(INLINE_CODE, '');
+  // Inline code stands as one letter (a word, to the rules): taken out, a line that opens with it
+  // ("`npm test` runs them") read as an indented line, and every such reply was drawn again.
+  const prose = text.replace(FENCED_CODE, '').replace(INLINE_CODE, 'x');
   return !NOT_PLAIN.some((pattern) => pattern.test(prose));
 }
