@@ -22,6 +22,7 @@ import {
   indexByClientMessageId,
   indexById,
   indexOfLocal,
+  insertInOrder,
   isFinal,
   isLocal,
   isOwnAuthor,
@@ -31,7 +32,7 @@ import {
   mergeStoredMessages,
   removeAt,
   replaceAt,
-  sortMessages,
+  replaceInOrder,
   type OutboxEntry,
 } from './message-list';
 import { addLocal, discardLocal, markLocalFailed, setLocalStatus } from './local-messages';
@@ -223,7 +224,7 @@ function applyAck(state: ConversationStoreState, ack: AckData): ConversationStor
     status: 'complete',
     error: null,
   };
-  return withSeqBookkeeping({ ...state, messages: sortMessages(replaceAt(state.messages, localIndex, stored)) });
+  return withSeqBookkeeping({ ...state, messages: replaceInOrder(state.messages, localIndex, stored) });
 }
 
 /** A stored entry (not our local copy) with this client_message_id. */
@@ -250,7 +251,7 @@ function applyStream(state: ConversationStoreState, data: StreamData, now: numbe
   if (content === null) return state;
   if (!existing) {
     const placeholder = agentPlaceholder({ id: data.message_id, seq: data.seq, content, createdAt: new Date(now).toISOString(), askedBy: data.asked_by });
-    return withSeqBookkeeping({ ...state, messages: sortMessages([...state.messages, placeholder]) });
+    return withSeqBookkeeping({ ...state, messages: insertInOrder(state.messages, placeholder) });
   }
   // A reply we already hold keeps its seq: no seq bookkeeping (two passes over the whole thread) per token.
   const askedBy = existing.askedBy ?? data.asked_by;
@@ -272,7 +273,7 @@ function applyDone(state: ConversationStoreState, data: DoneData, now: number): 
     usage: data.usage,
     model: data.model,
   };
-  const messages = index >= 0 ? replaceAt(state.messages, index, finished) : sortMessages([...state.messages, finished]);
+  const messages = index >= 0 ? replaceAt(state.messages, index, finished) : insertInOrder(state.messages, finished);
   return { ...state, messages };
 }
 
