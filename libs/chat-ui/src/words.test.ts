@@ -1,5 +1,5 @@
 import { ErrorCode } from '@confab/protocol';
-import { connectionWords, errorText, messageTime, secondsUntil, typingText } from './words';
+import { calendarDay, connectionWords, errorText, messageTime, secondsUntil, typingText } from './words';
 import { safeNextPath } from './api-client';
 import { validateAuthForm } from './auth-form-validation';
 
@@ -123,5 +123,20 @@ describe('messageTime', () => {
 
   it('says nothing for a date it cannot read', () => {
     expect(at('not a date')).toBeNull();
+  });
+});
+
+describe('calendarDay', () => {
+  const intlDay = (at: Date, timeZone?: string): string => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(at);
+  const moments = ['2026-11-28T00:00:00Z', '2026-11-28T11:59:59Z', '2026-11-28T12:30:00Z', '2026-11-28T23:59:59Z', '2026-02-28T23:30:00Z', '2024-02-29T12:00:00Z', '0999-01-01T12:00:00Z'].map((iso) => new Date(iso));
+
+  // The runtime's zone is whatever this process runs in (jest keeps TZ as it found it).
+  it.each([undefined, 'UTC', 'Pacific/Auckland', 'America/Los_Angeles'])('is the day Intl gives in the zone asked for (%s: the runtime zone when none)', (zone) => {
+    for (const at of moments) expect(calendarDay(at, zone)).toBe(intlDay(at, zone));
+  });
+
+  it('tells a moment before midnight in Auckland from one a minute later', () => {
+    expect(calendarDay(new Date('2026-11-28T10:59:00Z'), 'Pacific/Auckland')).toBe('2026-11-28');
+    expect(calendarDay(new Date('2026-11-28T11:00:00Z'), 'Pacific/Auckland')).toBe('2026-11-29');
   });
 });
