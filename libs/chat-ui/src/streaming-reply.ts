@@ -103,32 +103,18 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   let written = '';
   /**
    * The parser holds back the last character or two of a block until it knows what they are (a
-   * `*` may open emphasis). When they can only be text they are shown anyway, added to the end of
-   * the text being written and taken off again before the next write: a model pausing mid-word
-   * would otherwise leave its last letter unshown until it went on. (A text node of their own,
-   * emptied and filled for each token, made Chromium drop that node's layout object and build it
-   * again every frame: a trace of `npm run bench -- render`.)
+   * `*` may open emphasis). When they can only be text they are shown anyway, in a text node of
+   * their own, emptied before the next write: a model pausing mid-word would otherwise leave its
+   * last letter unshown until it went on.
    */
-  let shownAhead: { node: Text; length: number } | null = null;
-  const takeBackShownAhead = (): void => {
-    if (!shownAhead) return;
-    const { node, length } = shownAhead;
-    node.deleteData(node.length - length, length);
-    shownAhead = null;
-  };
+  const heldBack = document.createTextNode('');
   /**
-   * The caret stays where it is while a token is written (taking it out and putting it back cost
-   * more than the parsing, in a profile of the render benchmark): what is written into its
-   * element goes before it.
+   * The caret and the held-back text stay where they are while a token is written (taking them
+   * out and putting them back cost more than the parsing, in a profile of the render benchmark):
+   * what is written into their element goes before them.
    */
-  const trailerIn = (parent: Element): ChildNode | null => (caret.parentNode === parent ? caret : null);
+  const trailerIn = (parent: Element): ChildNode | null => (heldBack.parentNode === parent ? heldBack : caret.parentNode === parent ? caret : null);
   const insert = <T extends Node>(parent: Element, node: T): T => parent.insertBefore(node, trailerIn(parent));
-  /** The text node that text written into `parent` goes into: its last, or a new one. */
-  const lastTextIn = (parent: Element): Text => {
-    const before = trailerIn(parent);
-    const last = before ? before.previousSibling : parent.lastChild;
-    return last instanceof Text ? last : parent.insertBefore(document.createTextNode(''), before);
-  };
 
   const top = (): Open => open[open.length - 1] ?? { element: host, type: smd.DOCUMENT };
   const push = (created: Element, type: number, closingText?: string): void => {
@@ -136,7 +122,11 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   };
   const addText = (text: string): void => {
     if (text === '') return;
-    lastTextIn(top().element).appendData(text);
+    const to = top().element;
+    const before = trailerIn(to);
+    const last = before ? before.previousSibling : to.lastChild;
+    if (last instanceof Text && last !== heldBack) last.appendData(text);
+    else to.insertBefore(document.createTextNode(text), before);
     lastCharacter = text.slice(-1);
     // A quote reads the way its first letter does (as `Markdown`'s Quote decides).
     for (const { element: quote } of open) {
@@ -285,7 +275,7 @@ export function createStreamingView(host: HTMLElement): StreamingView {
 
   const show = (text: string): void => {
     if (text === written) return;
-    takeBackShownAhead();
+    heldBack.data = '';
     if (!text.startsWith(written)) {
       host.replaceChildren();
       open = [];
@@ -296,13 +286,9 @@ export function createStreamingView(host: HTMLElement): StreamingView {
     writeEscapingDollars(text, written.length);
     written = text;
     const target = caretTarget(top().element, caret);
+    if (target === top().element && PLAIN_TEXT.test(parser.pending)) heldBack.data = parser.pending;
+    if (heldBack.parentNode !== target) target.insertBefore(heldBack, caret.parentNode === target ? caret : null);
     if (caret.parentNode !== target || caret.nextSibling !== null) target.append(caret);
-    const ahead = parser.pending;
-    if (target === top().element && ahead !== '' && PLAIN_TEXT.test(ahead)) {
-      const node = lastTextIn(target);
-      node.appendData(ahead);
-      shownAhead = { node, length: ahead.length };
-    }
   };
 
   return {
@@ -310,7 +296,7 @@ export function createStreamingView(host: HTMLElement): StreamingView {
     finish(text) {
       show(text);
       clearInterval(blink);
-      takeBackShownAhead();
+      heldBack.remove();
       caret.remove();
       // Emphasis or a link still open at the end ("ends mid **bold"): `Markdown` shows its marker as text.
       const endsInsideInline = open.some(({ type }) => INLINE.has(type));
