@@ -3,6 +3,7 @@ import type { Locator, Page } from 'playwright-core';
 import { newAccount, setUpBrowser } from './support/browser';
 import { agentMessages, composer, conversation, messageItems, seededPosts, sendMessage, signUp, startThread, waitForConnection } from './support/app';
 import type { HarnessEnv } from './support/harness-env';
+import { PHONE, TOUCH_TARGET_PX, tooSmall, touchBox, type Size } from './support/touch';
 
 /**
  * On a phone the controls people tap are touch targets of at least 44×44 px (WCAG 2.5.5, Apple's
@@ -12,8 +13,6 @@ import type { HarnessEnv } from './support/harness-env';
  * "Retry" 18–20 px lines of text). On a desktop they keep their compact look.
  */
 const browser = setUpBrowser({ timeoutMs: 90_000 });
-
-const TOUCH_TARGET_PX = 44;
 
 async function streamAReply(page: Page): Promise<void> {
   await sendMessage(page, 'Tell me something in a few paragraphs, please.');
@@ -67,44 +66,6 @@ it(
   }),
 );
 
-/** A box as the page lays it out (CSS px, one decimal). */
-interface Size {
-  width: number;
-  height: number;
-}
-
-/**
- * The control's box, after scrolling it into view, and whether a tap anywhere in it (the middle
- * of each edge, 1 px in, and its centre; not the corners, which a pill's rounding leaves out)
- * lands on it: a box grown under a neighbour is no bigger to a finger.
- */
-async function touchBox(control: Locator): Promise<Size & { tappable: boolean }> {
-  await control.scrollIntoViewIfNeeded();
-  return control.evaluate((el) => {
-    const r = el.getBoundingClientRect();
-    const [midX, midY] = [(r.left + r.right) / 2, (r.top + r.bottom) / 2];
-    const points = [
-      [midX, r.top + 1],
-      [midX, r.bottom - 1],
-      [r.left + 1, midY],
-      [r.right - 1, midY],
-      [midX, midY],
-    ];
-    const tappable = points.every(([x, y]) => {
-      const hit = document.elementFromPoint(x!, y!);
-      return hit !== null && el.contains(hit);
-    });
-    return { width: Math.round(r.width * 10) / 10, height: Math.round(r.height * 10) / 10, tappable };
-  });
-}
-
-/** Every measured control that a finger cannot hit as a 44×44 px target, with its size. */
-function tooSmall(sizes: Record<string, Size & { tappable?: boolean }>): string[] {
-  return Object.entries(sizes)
-    .filter(([, s]) => s.width < TOUCH_TARGET_PX || s.height < TOUCH_TARGET_PX || s.tappable === false)
-    .map(([name, s]) => `${name}: ${s.width}×${s.height}${s.tappable === false ? ' (partly covered)' : ''}`);
-}
-
 /** The site header's links and buttons (the brand link, the nav, Sign in or Sign out). */
 function headerControls(page: Page): Locator {
   return page.getByRole('banner').locator('a, button');
@@ -136,7 +97,6 @@ async function headerFits(page: Page): Promise<{ pageScrollsSideways: boolean; h
   });
 }
 
-const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const HEADER_HEIGHT_PX = 56;
 
 async function insertThreadHistory(env: HarnessEnv, threadId: string, count: number): Promise<void> {
