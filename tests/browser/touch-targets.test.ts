@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Locator, Page } from 'playwright-core';
-import { newAccount, setUpBrowser } from './support/browser';
+import type { Locator, Page, WebSocketRoute } from 'playwright-core';
+import { newAccount, setUpBrowser, type Person } from './support/browser';
 import { agentMessages, composer, conversation, messageItems, seededPosts, sendMessage, signUp, startThread, waitForConnection } from './support/app';
 import type { HarnessEnv } from './support/harness-env';
 import { PHONE, TOUCH_TARGET_PX, tooSmall, touchBox, type Size } from './support/touch';
@@ -10,7 +10,8 @@ import { PHONE, TOUCH_TARGET_PX, tooSmall, touchBox, type Size } from './support
  * and Google's guidance): the composer's buttons (Stop was a 34 px icon beside the message box),
  * the site header's links and buttons (33 px high, the logo 15×30), and the message list's
  * controls ("Jump to latest" and "Load older messages" were 33 px high, "Copy", "Try again" and
- * "Retry" 18–20 px lines of text). On a desktop they keep their compact look.
+ * "Retry" 18–20 px lines of text), and the rarer ones: a code block's "Copy", the alert's "×",
+ * the connection line's "Retry now" and "Start voice". On a desktop they keep their compact look.
  */
 const browser = setUpBrowser({ timeoutMs: 90_000 });
 
@@ -220,5 +221,96 @@ it(
     heights['Load older messages'] = (await touchBox(conversation(page).getByRole('button', { name: 'Load older messages' }))).height;
     await screenshot(page, 'touch-targets-desktop-header-and-list', { fullPage: false });
     expect(Object.entries(heights).filter(([, h]) => h >= TOUCH_TARGET_PX)).toEqual([]);
+  }),
+);
+
+/** A socket frame the page sends, as far as these tests read it. */
+interface SentFrame {
+  event?: string;
+  data?: { message?: string; client_message_id?: string };
+}
+
+function readFrame(frame: string | Buffer): SentFrame | null {
+  return typeof frame === 'string' && frame.startsWith('{') ? (JSON.parse(frame) as SentFrame) : null;
+}
+
+type Measured = Record<string, Size & { tappable: boolean }>;
+
+/** The conversation's head (its title and the connection line). */
+async function headHeight(page: Page): Promise<number> {
+  return (await conversation(page).locator('header').boundingBox())!.height;
+}
+
+/**
+ * A thread with the voice agent, showing in turn the conversation's rarer controls, each measured
+ * as it appears: "Start voice" in the thread's head (disabled, with its reason, when the server
+ * has no LiveKit), a code block's "Copy" in my message, the alert's "×" (Dismiss) and the
+ * connection line's "Retry now". The socket is routed: one message is answered with an error
+ * about nothing in particular, which the page shows in an alert (as the service does for e.g. a
+ * conflict), and the test can close it; then every new ticket is refused, so the backoff grows
+ * past the 3 s from which "Retry now" is offered. Also how much taller the conversation's head
+ * is with "Retry now" in it than when connected.
+ */
+async function rarerControls(person: Person, env: HarnessEnv, shot: (name: string) => Promise<unknown>): Promise<{ sizes: Measured; headGrowth: number }> {
+  const { context, page } = person;
+  const post = (await seededPosts(env)).find((p) => p.agent.voice_enabled);
+  if (!post) throw new Error('no seeded post has voice on');
+  const ALERT = 'Answer this one with an error, please';
+  const sockets: WebSocketRoute[] = [];
+  await context.routeWebSocket(/\/ws\/v1\//, (ws) => {
+    sockets.push(ws);
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => {
+      const parsed = readFrame(frame);
+      if (parsed?.event === 'action' && parsed.data?.message === ALERT) {
+        ws.send(JSON.stringify({ event: 'error', data: { code: 'CONFLICT', message: 'Answered with an error by the test.' } }));
+      } else {
+        server.send(frame);
+      }
+    });
+  });
+  await startThread(page, post);
+  const connectedHead = await headHeight(page);
+  const sizes: Measured = {};
+  sizes['Start voice'] = await touchBox(page.getByRole('button', { name: 'Start voice' }));
+
+  await sendMessage(page, 'Run:\n\n```sh\nnpm ci\nnpm start -- --port 3000\n```');
+  const mine = messageItems(page).and(page.locator('[data-mine="true"]')).filter({ hasText: 'Run:' });
+  await mine.locator('pre').waitFor();
+  // Measured once the reply is done and the page has settled: right after sending, my message's
+  // code block can be drawn again (the Copy button being measured was once detached).
+  await agentMessages(page).last().and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+  sizes['code block Copy'] = await touchBox(mine.getByRole('button', { name: 'Copy', exact: true }));
+  await shot('code-block-copy');
+
+  await sendMessage(page, ALERT);
+  const dismiss = conversation(page).getByRole('alert').getByRole('button', { name: 'Dismiss' });
+  await dismiss.waitFor();
+  sizes['alert Dismiss'] = await touchBox(dismiss);
+  await shot('alert-dismiss');
+  await dismiss.click();
+  await dismiss.waitFor({ state: 'detached' });
+
+  await context.route('**/api/ws-ticket*', (route) => route.fulfill({ status: 503, contentType: 'application/json', body: '{}' }));
+  await sockets.at(-1)!.close({ code: 1001, reason: 'Closed by the test.' });
+  const retryNow = conversation(page).getByRole('button', { name: 'Retry now' });
+  await retryNow.waitFor({ timeout: 20_000 });
+  sizes['Retry now'] = await touchBox(retryNow);
+  await shot('retry-now');
+  const headGrowth = (await headHeight(page)) - connectedHead;
+  await context.unroute('**/api/ws-ticket*');
+  return { sizes, headGrowth };
+}
+
+it(
+  'on a phone, the conversation\'s rarer controls are at least 44×44 px: a code block\'s Copy, the alert\'s ×, "Retry now", "Start voice"',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const person = await newPerson(PHONE);
+    const { sizes, headGrowth } = await rarerControls(person, env, (name) => screenshot(person.page, `touch-targets-phone-${name}`, { fullPage: false }));
+    expect(Object.keys(sizes)).toEqual(['Start voice', 'code block Copy', 'alert Dismiss', 'Retry now']);
+    expect(tooSmall(sizes)).toEqual([]);
+    // "Retry now" reaches into the head's padding: the head grows by 1 px at most, not by 24.
+    expect(headGrowth).toBeLessThanOrEqual(1);
+    expect(await person.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
   }),
 );

@@ -5,6 +5,7 @@ import { freePort, startChild, waitForPort, type ManagedChild } from '../../libs
 import { openPost, seededPosts } from './support/app';
 import { setUpBrowser } from './support/browser';
 import { readHarnessEnv, RESULTS_DIR, ROOT } from './support/harness-env';
+import { PHONE, tooSmall, touchBox, type Size } from './support/touch';
 
 /**
  * Voice in a real browser, without a LiveKit server (none can run here):
@@ -146,6 +147,32 @@ describe('voice panel with a stubbed token endpoint (second app with LiveKit env
       );
       await page.getByRole('button', { name: 'Start voice' }).click();
       await page.getByText('Voice is off for this agent').waitFor();
+    }),
+  );
+
+  it(
+    'on a phone, "Start voice" and the panel\'s "End voice" are at least 44×44 px',
+    browser.test(async ({ newPerson, screenshot }) => {
+      const { page } = await newPerson({ ...PHONE, baseURL: baseUrl });
+      await openVoiceThread(page, baseUrl);
+      const sizes: Record<string, Size & { tappable: boolean }> = {};
+      sizes['Start voice'] = await touchBox(page.getByRole('button', { name: 'Start voice' }));
+      await screenshot(page, 'voice-panel-phone-start', { fullPage: false });
+
+      // The token is held: the panel shows "Starting voice…" and "End voice" until it is answered.
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      await page.route('**/api/voice/*/room-token*', async (route: Route) => {
+        await held;
+        await route.abort();
+      });
+      await page.getByRole('button', { name: 'Start voice' }).click();
+      const end = page.getByRole('button', { name: 'End voice' });
+      await end.waitFor();
+      sizes['End voice'] = await touchBox(end);
+      await screenshot(page, 'voice-panel-phone-starting', { fullPage: false });
+      release();
+      expect(tooSmall(sizes)).toEqual([]);
     }),
   );
 });

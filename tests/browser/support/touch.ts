@@ -2,7 +2,7 @@ import type { Locator } from 'playwright-core';
 
 /**
  * Measuring touch targets: on a phone the controls people tap are at least 44×44 px (WCAG 2.5.5,
- * Apple's and Google's guidance). Used by `touch-targets`.
+ * Apple's and Google's guidance). Used by `touch-targets` and `voice-panel`.
  */
 
 export const TOUCH_TARGET_PX = 44;
