@@ -3,7 +3,7 @@ import type { Locator, Page, WebSocketRoute } from 'playwright-core';
 import { newAccount, setUpBrowser, type Person } from './support/browser';
 import { agentMessages, composer, conversation, messageItems, seededPosts, sendMessage, signUp, startThread, waitForConnection } from './support/app';
 import type { HarnessEnv } from './support/harness-env';
-import { PHONE, TOUCH_TARGET_PX, tooSmall, touchBox, type Size } from './support/touch';
+import { notCompact, PHONE, TOUCH_TARGET_PX, tooSmall, touchBox, type Size } from './support/touch';
 
 /**
  * On a phone the controls people tap are touch targets of at least 44×44 px (WCAG 2.5.5, Apple's
@@ -11,7 +11,8 @@ import { PHONE, TOUCH_TARGET_PX, tooSmall, touchBox, type Size } from './support
  * the site header's links and buttons (33 px high, the logo 15×30), and the message list's
  * controls ("Jump to latest" and "Load older messages" were 33 px high, "Copy", "Try again" and
  * "Retry" 18–20 px lines of text), and the rarer ones: a code block's "Copy", the alert's "×",
- * the connection line's "Retry now" and "Start voice". On a desktop they keep their compact look.
+ * the connection line's "Retry now", "Start voice", and a post page's "← All posts" and "About
+ * this agent". On a desktop they keep their compact look.
  */
 const browser = setUpBrowser({ timeoutMs: 90_000 });
 
@@ -302,6 +303,19 @@ async function rarerControls(person: Person, env: HarnessEnv, shot: (name: strin
   return { sizes, headGrowth };
 }
 
+/** A post's page: "← All posts", and on a narrow screen "About this agent" (folded away on a wide one). */
+async function postPageControls(page: Page, env: HarnessEnv, shot: (name: string) => Promise<unknown>): Promise<Measured> {
+  const [post] = await seededPosts(env);
+  await page.goto(`/posts/${encodeURIComponent(post!.slug)}`);
+  await waitForConnection(page);
+  const sizes: Measured = {};
+  sizes['All posts'] = await touchBox(page.getByRole('link', { name: 'All posts' }));
+  const about = page.locator('summary').filter({ hasText: 'About this agent' });
+  if (await about.isVisible()) sizes['About this agent'] = await touchBox(about);
+  await shot('post-page');
+  return sizes;
+}
+
 it(
   'on a phone, the conversation\'s rarer controls are at least 44×44 px: a code block\'s Copy, the alert\'s ×, "Retry now", "Start voice"',
   browser.test(async ({ env, newPerson, screenshot }) => {
@@ -312,5 +326,28 @@ it(
     // "Retry now" reaches into the head's padding: the head grows by 1 px at most, not by 24.
     expect(headGrowth).toBeLessThanOrEqual(1);
     expect(await person.page.evaluate(() => document.documentElement.scrollWidth > window.innerWidth)).toBe(false);
+  }),
+);
+
+it(
+  'on a phone, a post page\'s "← All posts" and "About this agent" are at least 44×44 px',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const { page } = await newPerson(PHONE);
+    const sizes = await postPageControls(page, env, (name) => screenshot(page, `touch-targets-phone-${name}`, { fullPage: false }));
+    expect(Object.keys(sizes)).toEqual(['All posts', 'About this agent']);
+    expect(tooSmall(sizes)).toEqual([]);
+    expect(await headerFits(page)).toEqual({ pageScrollsSideways: false, headerHeight: HEADER_HEIGHT_PX, outside: [] });
+  }),
+);
+
+it(
+  'on a desktop, the rarer controls and the post page\'s "← All posts" keep their compact look (under 44 px high)',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const person = await newPerson({ viewport: { width: 1280, height: 860 } });
+    const shot = (name: string) => screenshot(person.page, `touch-targets-desktop-${name}`, { fullPage: false });
+    const sizes = { ...(await rarerControls(person, env, shot)).sizes, ...(await postPageControls(person.page, env, shot)) };
+    const heights = Object.fromEntries(Object.entries(sizes).map(([name, size]) => [name, size.height]));
+    expect(Object.keys(heights)).toEqual(['Start voice', 'code block Copy', 'alert Dismiss', 'Retry now', 'All posts']);
+    expect(notCompact(heights)).toEqual([]);
   }),
 );

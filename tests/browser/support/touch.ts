@@ -47,3 +47,10 @@ export function tooSmall(sizes: Record<string, Size & { tappable?: boolean }>): 
     .filter(([, s]) => s.width < TOUCH_TARGET_PX || s.height < TOUCH_TARGET_PX || s.tappable === false)
     .map(([name, s]) => `${name}: ${s.width}×${s.height}${s.tappable === false ? ' (partly covered)' : ''}`);
 }
+
+/** Every measured control as tall as a touch target: on a desktop they keep their compact look. */
+export function notCompact(heights: Record<string, number>): string[] {
+  return Object.entries(heights)
+    .filter(([, h]) => h >= TOUCH_TARGET_PX)
+    .map(([name, h]) => `${name}: ${h} px high`);
+}
