@@ -40,10 +40,7 @@ export const sortMessages = (messages: readonly ChatMessage[]): ChatMessage[] =>
 export function insertInOrder(messages: readonly ChatMessage[], message: ChatMessage): ChatMessage[] {
   let at = messages.length;
   while (at > 0 && compareMessages(messages[at - 1] as ChatMessage, message) > 0) at -= 1;
-  const next = messages.slice(0, at);
-  next.push(message);
-  for (let i = at; i < messages.length; i += 1) next.push(messages[i] as ChatMessage);
-  return next;
+  return [...messages.slice(0, at), message, ...messages.slice(at)];
 }
 
 /** `messages` (in order) with the entry at `index` replaced by `message`, moved to where the order puts it. */
