@@ -297,6 +297,11 @@ describe('a reply that ends stays as it was drawn, where that is how Markdown dr
     ['a bare address with bold around it is the link Markdown draws', 'Open **https://example.com/docs** now.'],
     ['a stopped table with rows', 'Here it is:\n\n| Name | Age |\n|---|---|\n| Ann | 3'],
     ['a bare address standing alone', 'See https://example.com/docs for more'],
+    ['a star after a code span, and one in a later code span', 'Use `x`* then `*` again'],
+    ['two stars after a code span, and two in a later one', 'a `b`** c `**` d'],
+    ['code spans ending in a backslash', '`C:\\` is the root drive, and `D:\\` the next.'],
+    ['two spaces before a newline (a line break)', 'one  \ntwo'],
+    ['a list marker right after a list marker (a nested list)', '- - a'],
   ])('%s: once done, shows what Markdown draws', (_name, text) => {
     expect(shownWhenEnded(text)).toBe(finished(text));
   });

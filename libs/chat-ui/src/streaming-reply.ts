@@ -338,6 +338,8 @@ const NOT_PLAIN = [
   /^(?:[-+]|\d{1,9}[.)])[ \t].*\n(?!(?:[-+]|\d{1,9}[.)])[ \t]|\n|$)/m, // a list item followed by text (a lazy continuation)
   /^[-+][ \t].*\n\d{1,9}[.)][ \t]|^\d{1,9}[.)][ \t].*\n[-+][ \t]/m, // a bullet list and a numbered one touching
   /[\p{L}\p{N}]_/u, // an underscore inside a word (kept as text here, which can unbalance emphasis around it)
+  / {2,}\n/, // two spaces before a newline: a line break to markdown-to-jsx, a space here
+  /^(?:[-*+]|\d{1,9}[.)])[ \t]+(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)/m, // a list marker right after one ("- - a"): a nested list to markdown-to-jsx
 ];
 
 /** Whether a code fence touches the text around it (no blank line before it opens or after it closes): parsed differently. */
@@ -358,7 +360,10 @@ function drawsLikeMarkdown(text: string): boolean {
   // which at the edges of code can leave a backslash in sight.
   if (text.includes('$') || fenceTouchesText(text)) return false;
   // Inline code stands as one letter (a word, to the rules): taken out, a line that opens with it
-  // ("`npm test` runs them") read as an indented line, and every such reply was drawn again.
-  const prose = text.replace(FENCED_CODE, '').replace(INLINE_CODE, 'x');
+  // ("`npm test` runs them") read as an indented line, and every such reply was drawn again. Not
+  // code holding an emphasis marker or a backslash, which markdown-to-jsx can read across
+  // ("`x`* then `*`" is emphasis to it, "`C:\`" an escaped backtick): that stands as a backtick,
+  // which no plain text has.
+  const prose = text.replace(FENCED_CODE, '').replace(INLINE_CODE, (code) => (/[*_\\]/.test(code) ? '`' : 'x'));
   return !NOT_PLAIN.some((pattern) => pattern.test(prose));
 }
