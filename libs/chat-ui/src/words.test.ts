@@ -128,11 +128,16 @@ describe('messageTime', () => {
 
 describe('calendarDay', () => {
   const intlDay = (at: Date, timeZone?: string): string => new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit', timeZone }).format(at);
-  const moments = ['2026-11-28T00:00:00Z', '2026-11-28T11:59:59Z', '2026-11-28T12:30:00Z', '2026-11-28T23:59:59Z', '2026-02-28T23:30:00Z', '2024-02-29T12:00:00Z', '0999-01-01T12:00:00Z'].map((iso) => new Date(iso));
+  const moments = ['2026-11-28T00:00:00Z', '2026-11-28T11:59:59Z', '2026-11-28T12:30:00Z', '2026-11-28T23:59:59Z', '2026-02-28T23:30:00Z', '2024-02-29T12:00:00Z', '0999-01-01T12:00:00Z', '0000-06-15T12:00:00Z', '-000001-06-15T12:00:00Z', '+275760-09-13T00:00:00Z'].map((iso) => new Date(iso));
 
   // The runtime's zone is whatever this process runs in (jest keeps TZ as it found it).
   it.each([undefined, 'UTC', 'Pacific/Auckland', 'America/Los_Angeles'])('is the day Intl gives in the zone asked for (%s: the runtime zone when none)', (zone) => {
     for (const at of moments) expect(calendarDay(at, zone)).toBe(intlDay(at, zone));
+  });
+
+  it('throws on an unreadable date, as Intl does', () => {
+    expect(() => calendarDay(new Date('not a date'))).toThrow(RangeError);
+    expect(() => calendarDay(new Date('not a date'), 'UTC')).toThrow(RangeError);
   });
 
   it('tells a moment before midnight in Auckland from one a minute later', () => {

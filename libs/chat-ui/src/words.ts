@@ -179,12 +179,12 @@ export function calendarDay(at: Date, timeZone?: string): string {
   // The runtime's zone and UTC are read off the date itself: the list asks this twice per row it
   // renders, and Intl's formatting was ~1 ms of the render a reply starts with (CPU profile of
   // `npm run bench -- render`).
-  if (timeZone === undefined) return isoDay(at.getFullYear(), at.getMonth(), at.getDate());
-  if (timeZone === 'UTC') return isoDay(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
+  // (Intl writes years before 1 CE as years of the era, and throws on an unreadable date: both left to it.)
+  if (timeZone === undefined && at.getFullYear() > 0) return isoDay(at.getFullYear(), at.getMonth(), at.getDate());
+  if (timeZone === 'UTC' && at.getUTCFullYear() > 0) return isoDay(at.getUTCFullYear(), at.getUTCMonth(), at.getUTCDate());
   return formatter('en-CA', timeZone, DAY).format(at);
 }
 
 function isoDay(year: number, monthFromZero: number, day: number): string {
-  if (Number.isNaN(year)) throw new RangeError('Invalid time value'); // as Intl says of an unreadable date
   return `${year}-${String(monthFromZero + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
 }
