@@ -248,7 +248,8 @@ async function headHeight(page: Page): Promise<number> {
  * has no LiveKit), a code block's "Copy" in my message, the alert's "×" (Dismiss) and the
  * connection line's "Retry now". The socket is routed: one message is answered with an error
  * about nothing in particular, which the page shows in an alert (as the service does for e.g. a
- * conflict), and the test can close it; then every new ticket is refused, so the backoff grows
+ * conflict, which two writers would have to race for: a real one cannot be timed here), and the
+ * test can close it; then every new ticket is refused, so the backoff grows
  * past the 3 s from which "Retry now" is offered. Also how much taller the conversation's head
  * is with "Retry now" in it than when connected.
  */
