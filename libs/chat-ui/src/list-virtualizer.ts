@@ -1,7 +1,21 @@
 import { useLayoutEffect, useState } from 'react';
 import { elementScroll, observeElementOffset, observeElementRect, Virtualizer, type VirtualizerOptions } from '@tanstack/react-virtual';
 
-type ListVirtualizerOptions = Omit<VirtualizerOptions<HTMLDivElement, Element>, 'observeElementRect' | 'observeElementOffset' | 'scrollToFn'>;
+type ListVirtualizerOptions = Omit<VirtualizerOptions<HTMLDivElement, Element>, 'observeElementRect' | 'observeElementOffset' | 'scrollToFn' | 'measureElement'>;
+
+/**
+ * A row's height as its ResizeObserver reports it. Without a report (the row's ref, as React
+ * attaches it) the size already known stands, or the estimate: the library would read the
+ * row's `offsetHeight`, a layout forced in the middle of React's commit, once per new row (the
+ * question's and the reply's rows when a reply starts, ~1.5 ms each in the render benchmark's
+ * trace). The observer reports every new row after the frame's own layout and before its paint,
+ * so the row is measured before anyone sees it either way.
+ */
+export function measureFromObserver(element: Element, entry: ResizeObserverEntry | undefined, instance: Virtualizer<HTMLDivElement, Element>): number {
+  if (entry) return Math.round(entry.borderBoxSize?.[0]?.blockSize ?? element.getBoundingClientRect().height);
+  const index = instance.indexFromElement(element);
+  return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
+}
 
 /**
  * TanStack Virtual's virtualizer for a scrolling element, bound to React as `useVirtualizer` binds
@@ -11,7 +25,7 @@ type ListVirtualizerOptions = Omit<VirtualizerOptions<HTMLDivElement, Element>, 
  * list a few times a second for rows that were already in the DOM. Here `onChange` decides.
  */
 export function useListVirtualizer(options: ListVirtualizerOptions): Virtualizer<HTMLDivElement, Element> {
-  const resolved: VirtualizerOptions<HTMLDivElement, Element> = { observeElementRect, observeElementOffset, scrollToFn: elementScroll, ...options };
+  const resolved: VirtualizerOptions<HTMLDivElement, Element> = { observeElementRect, observeElementOffset, scrollToFn: elementScroll, measureElement: measureFromObserver, ...options };
   const [instance] = useState(() => new Virtualizer(resolved));
   instance.setOptions(resolved);
   // The lifecycle calls `useVirtualizer` makes: observe once mounted, and take in new options
