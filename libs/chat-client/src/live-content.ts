@@ -1,3 +1,4 @@
+import type { ConversationStoreState } from './reducer';
 import type { ChatMessage } from './types';
 
 /**
@@ -15,16 +16,16 @@ export interface LiveContent {
 /** A store's published messages, streamed text included, as a `LiveContent` (what `useConversation` returns). */
 export function liveContentOf(store: {
   subscribe(listener: () => void): () => void;
-  getLiveSnapshot(): { messages: readonly ChatMessage[] };
+  getLiveSnapshot(): { messages: readonly ChatMessage[]; streamedText?: ConversationStoreState['streamedText'] };
 }): LiveContent {
   return {
     subscribe: store.subscribe,
     get(key) {
       // From the end: a streaming reply is the last message, or very near it.
-      const messages = store.getLiveSnapshot().messages;
+      const { messages, streamedText } = store.getLiveSnapshot();
       for (let i = messages.length - 1; i >= 0; i -= 1) {
         const message = messages[i];
-        if (message?.key === key) return message.content;
+        if (message?.key === key) return streamedText?.[key] ?? message.content;
       }
       return undefined;
     },

@@ -1,12 +1,14 @@
 import { MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type ServerFrame } from '@confab/protocol';
-import { conversationReducer, createInitialState, type ConversationAction, type ConversationStoreState } from './reducer';
-import { checkSendable, resyncAfterSeq, streamingReply } from './selectors';
+import { conversationReducer, createInitialState, withStreamedText, type ConversationAction, type ConversationStoreState } from './reducer';
+import { checkSendable, isStreamGap, resyncAfterSeq, streamingReply } from './selectors';
 import { CONVERSATION_ID, ME, OTHER, T0, agentMessage, cid, frames, message, uuid } from './test-fixtures';
 import type { ChatMessage } from './types';
 
 const reduceAll = (state: ConversationStoreState, actions: ConversationAction[]): ConversationStoreState =>
   actions.reduce(conversationReducer, state);
 const frame = (f: ServerFrame, now = T0): ConversationAction => ({ type: 'frame', frame: f, now });
+/** The messages as they read now, streamed text included. */
+const shown = (state: ConversationStoreState): ChatMessage[] => withStreamedText(state).messages;
 const local = (n: number, status: 'queued' | 'sending' = 'sending'): ConversationAction => ({
   type: 'localAdded',
   entry: { client_message_id: cid(n), content: `mine ${n}`, created_at: new Date(T0).toISOString() },
@@ -114,7 +116,7 @@ describe('conversationReducer', () => {
         frame(frames.stream(2, 'Hello', 'lo')),
         frame(frames.stream(2, 'Hello', 'lo')),
       ]);
-      expect(state.messages[1]).toMatchObject({ content: 'Hello', status: 'streaming' });
+      expect(shown(state)[1]).toMatchObject({ content: 'Hello', status: 'streaming' });
     });
 
     it('remembers who asked for a reply, from its message or its first stream frame, through later copies without it', () => {
@@ -137,14 +139,14 @@ describe('conversationReducer', () => {
         frame(frames.streamDelta(2, 'lo', 3)),
         frame(frames.streamDelta(2, ' world', 5)),
       ]);
-      expect(state.messages[1]).toMatchObject({ content: 'Hello world', status: 'streaming' });
+      expect(shown(state)[1]).toMatchObject({ content: 'Hello world', status: 'streaming' });
     });
 
     it('a delta-only frame for a reply whose text we lack, or past its end, changes nothing', () => {
       const joinedLate = reduceAll(connectedWith(1), [frame(frames.streamDelta(2, 'lo', 3))]);
       expect(joinedLate.messages).toHaveLength(1);
       const ahead = reduceAll(connectedWith(1), [frame(frames.stream(2, 'Hel')), frame(frames.streamDelta(2, 'world', 6))]);
-      expect(ahead.messages[1]?.content).toBe('Hel');
+      expect(shown(ahead)[1]?.content).toBe('Hel');
     });
 
     it('a snapshot ahead of the live frames is kept, and the deltas it already holds are skipped', () => {
@@ -155,7 +157,31 @@ describe('conversationReducer', () => {
         frame(frames.streamDelta(2, ' world', 5)),
         frame(frames.streamDelta(2, '!', 11)),
       ]);
-      expect(state.messages[1]?.content).toBe('Hello world!');
+      expect(shown(state)[1]?.content).toBe('Hello world!');
+    });
+
+    it("a token of a streaming reply leaves the thread's message list as it is; the text reads through the state", () => {
+      const started = reduceAll(connectedWith(1), [frame(frames.stream(2, 'Hel', 'Hel'))]);
+      const state = reduceAll(started, [frame(frames.streamDelta(2, 'lo', 3)), frame(frames.streamDelta(2, ' world', 5))]);
+      // No copy of the whole list per token (it was half of what a streaming page allocated).
+      expect(state.messages).toBe(started.messages);
+      expect(shown(state)[1]).toMatchObject({ content: 'Hello world', status: 'streaming' });
+    });
+
+    it('the next frame of another kind reads the streamed text: an older stored copy does not roll it back, done replaces it', () => {
+      const streamed = reduceAll(connectedWith(1), [frame(frames.stream(2, 'Hel', 'Hel')), frame(frames.streamDelta(2, 'lo world', 3))]);
+      const olderCopy = reduceAll(streamed, [frame(frames.message(agentMessage(2, { content: 'Hello' })))]);
+      expect(olderCopy.messages[1]).toMatchObject({ content: 'Hello world', status: 'streaming' });
+      const done = reduceAll(streamed, [frame(frames.done(2, 'Hello world!'))]);
+      expect(done.messages[1]).toMatchObject({ content: 'Hello world!', status: 'complete' });
+      expect(shown(done)[1]?.content).toBe('Hello world!');
+    });
+
+    it('a lost frame is told from the streamed text, not from the text the list held when the reply started', () => {
+      const state = reduceAll(connectedWith(1), [frame(frames.stream(2, 'Hel', 'Hel')), frame(frames.streamDelta(2, 'lo', 3))]);
+      const next = { message_id: uuid(2), conversation_id: CONVERSATION_ID, seq: 2 };
+      expect(isStreamGap(state, { ...next, delta: ' world', offset: 5 })).toBe(false);
+      expect(isStreamGap(state, { ...next, delta: 'world', offset: 6 })).toBe(true);
     });
 
     it('creates the agent bubble from a stream frame when we joined late', () => {
@@ -211,7 +237,7 @@ describe('conversationReducer', () => {
       let state = reduceAll(connectedWith(3), [frame(frames.stream(6, 'Half'))]);
       expect({ lastSeq: state.lastSeq, resync: resyncAfterSeq(state) }).toEqual({ lastSeq: 3, resync: 3 });
       state = reduceAll(state, [frame(frames.stream(6, 'Half a reply'))]);
-      expect({ lastSeq: state.lastSeq, resync: resyncAfterSeq(state), content: state.messages.at(-1)?.content }).toEqual({
+      expect({ lastSeq: state.lastSeq, resync: resyncAfterSeq(state), content: shown(state).at(-1)?.content }).toEqual({
         lastSeq: 3,
         resync: 3,
         content: 'Half a reply',

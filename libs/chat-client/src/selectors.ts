@@ -1,7 +1,7 @@
 import { MAX_MESSAGE_CHARS, messageLength, type StreamData } from '@confab/protocol';
 import { indexById, isFinal } from './message-list';
 import { outboxFullReason } from './outbox';
-import { rateLimitWords, type ConversationStoreState } from './reducer';
+import { rateLimitWords, textOf, type ConversationStoreState } from './reducer';
 import type { ChatMessage, ConversationState } from './types';
 
 /** Questions asked of the conversation state (by the controller and the UI); pure, like the reducer. */
@@ -20,11 +20,11 @@ export function resyncAfterSeq(state: ConversationStoreState): number | null {
  * e.g. while an instance's Redis subscription reconnected): its delta cannot be placed, and only a
  * snapshot, which the server sends after `sync` pages, brings the reply's text back.
  */
-export function isStreamGap(state: ConversationState, data: StreamData): boolean {
+export function isStreamGap(state: ConversationStoreState, data: StreamData): boolean {
   if (data.content !== undefined || data.offset === undefined) return false;
   const held = state.messages[indexById(state.messages, data.message_id)];
   if (held && isFinal(held)) return false;
-  return held === undefined || held.content.length < data.offset;
+  return held === undefined || textOf(state, held).length < data.offset;
 }
 
 /**

@@ -1,5 +1,6 @@
+import { liveContentOf } from './live-content';
 import { createConversationStore } from './store';
-import { createInitialState } from './reducer';
+import { createInitialState, textOf } from './reducer';
 import { CONVERSATION_ID, OTHER, T0, agentMessage, frames, manualFrames } from './test-fixtures';
 
 describe('conversation store', () => {
@@ -20,12 +21,15 @@ describe('conversation store', () => {
 
     // A burst in the same frame: every frame is reduced at once, published at the next frame.
     for (let i = 2; i <= 30; i += 1) store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'.repeat(i)), now: T0 });
-    expect(store.getState().messages[0]?.content).toBe('x'.repeat(30)); // current for the hook's decisions
+    const current = store.getState(); // current for the hook's decisions
+    expect(current.messages[0] && textOf(current, current.messages[0])).toBe('x'.repeat(30));
     expect(task.pending()).toBe(0);
     expect(listener).toHaveBeenCalledTimes(1);
     frame.fire();
     expect(listener).toHaveBeenCalledTimes(2);
-    expect(store.getLiveSnapshot().messages[0]?.content).toBe('x'.repeat(30));
+    const live = liveContentOf(store);
+    const key = store.getState().messages[0]?.key ?? '';
+    expect(live.get(key)).toBe('x'.repeat(30));
 
     // That frame published, so a change arriving after it waits for the following frame.
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'.repeat(31)), now: T0 });
@@ -40,7 +44,7 @@ describe('conversation store', () => {
     expect(task.pending()).toBe(1);
     task.fire();
     expect(listener).toHaveBeenCalledTimes(4);
-    expect(store.getLiveSnapshot().messages[0]?.content).toBe('x'.repeat(32));
+    expect(live.get(key)).toBe('x'.repeat(32));
   });
 
   it('schedules nothing for actions that change nothing', () => {
@@ -80,7 +84,7 @@ describe('conversation store', () => {
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time', ' time'), now: T0 });
     frame.fire();
     expect(store.getSnapshot()).toBe(rendered);
-    expect(store.getLiveSnapshot().messages[0]?.content).toBe('Once upon a time');
+    expect(liveContentOf(store).get(rendered.messages[0]?.key ?? '')).toBe('Once upon a time');
 
     // Anything else in the same window (someone typing) is React's again, with the text so far.
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time there', ' there'), now: T0 });

@@ -1,5 +1,5 @@
 import { onlyStreamedTextChanged } from './streamed-text-only';
-import { conversationReducer, type ConversationAction, type ConversationStoreState } from './reducer';
+import { conversationReducer, withStreamedText, type ConversationAction, type ConversationStoreState } from './reducer';
 
 /**
  * The reducer behind a tiny external store with two views of the state:
@@ -71,8 +71,10 @@ export function createConversationStore(
   const listeners = new Set<() => void>();
 
   const publish = (): void => {
+    // What React renders has the streamed text in its messages: a render happens only for other
+    // changes, so this copy of the list is made a few times a reply, not once a token.
+    if (!onlyStreamedTextChanged(published, current)) published = current = withStreamedText(current);
     publishedLive = current;
-    if (!onlyStreamedTextChanged(published, current)) published = current;
     publishedThisFrame = true;
     // The next frame ends this one's window (and publishes what arrived in between).
     pending = nextFrame(onFrame);

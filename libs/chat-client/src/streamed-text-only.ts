@@ -11,7 +11,7 @@ import type { ChatMessage } from './types';
 export function onlyStreamedTextChanged(before: ConversationStoreState, after: ConversationStoreState): boolean {
   if (before === after) return true;
   for (const key of Object.keys(after) as (keyof ConversationStoreState)[]) {
-    if (key !== 'messages' && before[key] !== after[key]) return false;
+    if (key !== 'messages' && key !== 'streamedText' && before[key] !== after[key]) return false;
   }
   const was = before.messages;
   const now = after.messages;
