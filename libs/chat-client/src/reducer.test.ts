@@ -1,5 +1,6 @@
 import { MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type ServerFrame } from '@confab/protocol';
-import { conversationReducer, createInitialState, withStreamedText, type ConversationAction, type ConversationStoreState } from './reducer';
+import { conversationReducer, createInitialState, type ConversationAction, type ConversationStoreState } from './reducer';
+import { withStreamedText } from './streamed-text';
 import { checkSendable, isStreamGap, resyncAfterSeq, streamingReply } from './selectors';
 import { CONVERSATION_ID, ME, OTHER, T0, agentMessage, cid, frames, message, uuid } from './test-fixtures';
 import type { ChatMessage } from './types';

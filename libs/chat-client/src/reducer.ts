@@ -36,6 +36,7 @@ import {
   type OutboxEntry,
 } from './message-list';
 import { addLocal, discardLocal, markLocalFailed, setLocalStatus } from './local-messages';
+import { NO_STREAMED_TEXT, streamIntoText, withStreamedText } from './streamed-text';
 import type { ChatMessage, ConnectionState, ConversationError, ConversationState } from './types';
 
 /**
@@ -58,22 +59,6 @@ export interface ConversationStoreState extends ConversationState {
    * the rest of the reducer sees one plain list, and so does React (`store.ts`).
    */
   streamedText: Readonly<Record<string, string>>;
-}
-
-const NO_STREAMED_TEXT: Readonly<Record<string, string>> = Object.freeze({});
-
-/** A message's text as far as it has streamed. */
-export const textOf = (state: ConversationStoreState, message: ChatMessage): string => state.streamedText[message.key] ?? message.content;
-
-/** The state with its streamed text written into `messages`: the list as it reads now. */
-export function withStreamedText(state: ConversationStoreState): ConversationStoreState {
-  const streamed = state.streamedText;
-  if (streamed === NO_STREAMED_TEXT || Object.keys(streamed).length === 0) return state;
-  const messages = state.messages.map((m) => {
-    const content = streamed[m.key];
-    return content === undefined || content === m.content ? m : { ...m, content };
-  });
-  return { ...state, messages, streamedText: NO_STREAMED_TEXT };
 }
 
 export type ConversationAction =
@@ -270,20 +255,6 @@ function hasStoredCopy(messages: readonly ChatMessage[], clientMessageId: string
 function applyStored(state: ConversationStoreState, incoming: readonly Message[]): ConversationStoreState {
   const messages = mergeStoredMessages(state.messages, incoming, state.identity);
   return messages === state.messages ? state : { ...state, messages };
-}
-
-/**
- * A `stream` frame for a reply we hold as streaming, that changes nothing but its text: the text
- * goes to `streamedText` and `messages` stays as it is. Null for any other frame (the reply's
- * first, one that names who asked for the first time, one for a reply we do not hold as
- * streaming): `applyStream` takes those.
- */
-function streamIntoText(state: ConversationStoreState, data: StreamData): ConversationStoreState | null {
-  const existing = state.messages[indexById(state.messages, data.message_id)];
-  if (existing?.status !== 'streaming' || (existing.askedBy === undefined && data.asked_by !== undefined)) return null;
-  const content = streamedText(textOf(state, existing), data);
-  if (content === null) return state;
-  return { ...state, streamedText: { ...state.streamedText, [existing.key]: content } };
 }
 
 /**

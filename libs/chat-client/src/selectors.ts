@@ -1,7 +1,8 @@
 import { MAX_MESSAGE_CHARS, messageLength, type StreamData } from '@confab/protocol';
 import { indexById, isFinal } from './message-list';
 import { outboxFullReason } from './outbox';
-import { rateLimitWords, textOf, type ConversationStoreState } from './reducer';
+import { rateLimitWords, type ConversationStoreState } from './reducer';
+import { textOf } from './streamed-text';
 import type { ChatMessage, ConversationState } from './types';
 
 /** Questions asked of the conversation state (by the controller and the UI); pure, like the reducer. */

@@ -1,6 +1,7 @@
 import { liveContentOf } from './live-content';
 import { createConversationStore } from './store';
-import { createInitialState, textOf } from './reducer';
+import { createInitialState } from './reducer';
+import { textOf } from './streamed-text';
 import { CONVERSATION_ID, OTHER, T0, agentMessage, frames, manualFrames } from './test-fixtures';
 
 describe('conversation store', () => {

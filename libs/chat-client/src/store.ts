@@ -1,5 +1,5 @@
-import { onlyStreamedTextChanged } from './streamed-text-only';
-import { conversationReducer, withStreamedText, type ConversationAction, type ConversationStoreState } from './reducer';
+import { conversationReducer, type ConversationAction, type ConversationStoreState } from './reducer';
+import { onlyStreamedTextChanged, withStreamedText } from './streamed-text';
 
 /**
  * The reducer behind a tiny external store with two views of the state:
