@@ -1,4 +1,5 @@
 import type { ConversationStoreState } from './reducer';
+import { textOf } from './streamed-text';
 import type { ChatMessage } from './types';
 
 /**
@@ -22,10 +23,11 @@ export function liveContentOf(store: {
     subscribe: store.subscribe,
     get(key) {
       // From the end: a streaming reply is the last message, or very near it.
-      const { messages, streamedText } = store.getLiveSnapshot();
+      const snapshot = store.getLiveSnapshot();
+      const { messages } = snapshot;
       for (let i = messages.length - 1; i >= 0; i -= 1) {
         const message = messages[i];
-        if (message?.key === key) return streamedText?.[key] ?? message.content;
+        if (message?.key === key) return textOf(snapshot, message);
       }
       return undefined;
     },

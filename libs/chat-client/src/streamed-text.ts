@@ -12,8 +12,9 @@ import type { ChatMessage } from './types';
 
 export const NO_STREAMED_TEXT: Readonly<Record<string, string>> = Object.freeze({});
 
-/** A message's text as far as it has streamed. */
-export const textOf = (state: ConversationStoreState, message: ChatMessage): string => state.streamedText[message.key] ?? message.content;
+/** A message's text as far as it has streamed (a state without `streamedText` holds it all in `messages`). */
+export const textOf = (state: { streamedText?: ConversationStoreState['streamedText'] }, message: ChatMessage): string =>
+  state.streamedText?.[message.key] ?? message.content;
 
 /** The state with its streamed text written into `messages`: the list as it reads now. */
 export function withStreamedText(state: ConversationStoreState): ConversationStoreState {
