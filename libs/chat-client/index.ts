@@ -36,6 +36,7 @@ export {
 export { historyPath, fetchOlderMessages, type HistoryResult } from './src/history';
 export { createConversationStore, type ConversationStore } from './src/store';
 export { liveContentOf, type LiveContent } from './src/live-content';
+export { textAddedSince, wholeText, type LiveText } from './src/streamed-text';
 export {
   shouldReconnectAfterClose,
   reconnectIntervalFor,

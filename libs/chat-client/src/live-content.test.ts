@@ -1,7 +1,8 @@
 import { liveContentOf } from './live-content';
 import { createInitialState } from './reducer';
 import { createConversationStore } from './store';
-import { CONVERSATION_ID, T0, agentMessage, frames, manualFrames, uuid } from './test-fixtures';
+import { textAddedSince } from './streamed-text';
+import { CONVERSATION_ID, OTHER, T0, agentMessage, frames, manualFrames, uuid } from './test-fixtures';
 
 /** A store holding one streaming agent reply, published; `publish()` delivers what was dispatched since. */
 function storeWithReply() {
@@ -27,5 +28,45 @@ describe('live content of a streaming reply', () => {
     publish();
     expect(live.get(uuid(1))).toBe('Once upon');
     expect(live.get(uuid(99))).toBeUndefined();
+  });
+
+  it('hands a reader that kept what it drew only the pieces streamed since, however many frames were published', () => {
+    const { store, publish } = storeWithReply();
+    const live = liveContentOf(store);
+    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' upon', 4), now: T0 });
+    publish();
+    const drawn = live.read(uuid(1));
+    if (!drawn) throw new Error('the reply is held');
+    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' a', 9), now: T0 });
+    publish();
+    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' time', 11), now: T0 });
+    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, 'a time', 10), now: T0 }); // overlaps what is held: nothing new
+    publish();
+    const now = live.read(uuid(1));
+    expect(now?.text).toBe('Once upon a time');
+    expect(now && textAddedSince(now, drawn)).toBe(' a time');
+    expect(now && textAddedSince(now, now)).toBe('');
+  });
+
+  it('tells a reader to read the text whole once it no longer continues what the reader drew', () => {
+    const { store, publish } = storeWithReply();
+    const live = liveContentOf(store);
+    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' upon', 4), now: T0 });
+    publish();
+    const drawn = live.read(uuid(1));
+    if (!drawn) throw new Error('the reply is held');
+    // A snapshot replaces the text: it may not begin with what was drawn.
+    store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time there'), now: T0 });
+    publish();
+    const replaced = live.read(uuid(1));
+    expect(replaced && textAddedSince(replaced, drawn)).toBeNull();
+    expect(replaced?.text).toBe('Once upon a time there');
+    // Any other frame writes the streamed text into the list; what streams next starts a new chain.
+    store.dispatch({ type: 'frame', frame: frames.typing(OTHER, 'start'), now: T0 });
+    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' was', 22), now: T0 });
+    publish();
+    const next = live.read(uuid(1));
+    expect(next?.text).toBe('Once upon a time there was');
+    expect(next && replaced && textAddedSince(next, replaced)).toBeNull();
   });
 });

@@ -1,5 +1,5 @@
 import type { ConversationStoreState } from './reducer';
-import { textOf } from './streamed-text';
+import { wholeText, type LiveText } from './streamed-text';
 import type { ChatMessage } from './types';
 
 /**
@@ -12,6 +12,8 @@ export interface LiveContent {
   subscribe(listener: () => void): () => void;
   /** The published text of the message with this key; undefined when it is not held. */
   get(key: string): string | undefined;
+  /** The same, with the pieces it streamed in: a reader that keeps the value it drew reads only what was added since (`textAddedSince`). */
+  read(key: string): LiveText | undefined;
 }
 
 /** A store's published messages, streamed text included, as a `LiveContent` (what `useConversation` returns). */
@@ -19,17 +21,17 @@ export function liveContentOf(store: {
   subscribe(listener: () => void): () => void;
   getLiveSnapshot(): { messages: readonly ChatMessage[]; streamedText?: ConversationStoreState['streamedText'] };
 }): LiveContent {
-  return {
-    subscribe: store.subscribe,
-    get(key) {
-      // From the end: a streaming reply is the last message, or very near it.
-      const snapshot = store.getLiveSnapshot();
-      const { messages } = snapshot;
-      for (let i = messages.length - 1; i >= 0; i -= 1) {
-        const message = messages[i];
-        if (message?.key === key) return textOf(snapshot, message);
-      }
-      return undefined;
-    },
+  const read = (key: string): LiveText | undefined => {
+    const snapshot = store.getLiveSnapshot();
+    const streamed = snapshot.streamedText?.[key];
+    if (streamed) return streamed;
+    // From the end: a streaming reply is the last message, or very near it.
+    const { messages } = snapshot;
+    for (let i = messages.length - 1; i >= 0; i -= 1) {
+      const message = messages[i];
+      if (message?.key === key) return wholeText(message.content);
+    }
+    return undefined;
   };
+  return { subscribe: store.subscribe, read, get: (key) => read(key)?.text };
 }

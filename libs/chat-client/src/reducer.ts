@@ -36,7 +36,7 @@ import {
   type OutboxEntry,
 } from './message-list';
 import { addLocal, discardLocal, markLocalFailed, setLocalStatus } from './local-messages';
-import { NO_STREAMED_TEXT, streamIntoText, withStreamedText } from './streamed-text';
+import { NO_STREAMED_TEXT, streamIntoText, withStreamedText, type LiveText } from './streamed-text';
 import type { ChatMessage, ConnectionState, ConversationError, ConversationState } from './types';
 
 /**
@@ -58,7 +58,7 @@ export interface ConversationStoreState extends ConversationState {
    * trace). Every other action first writes this text into `messages` (`withStreamedText`), so
    * the rest of the reducer sees one plain list, and so does React (`store.ts`).
    */
-  streamedText: Readonly<Record<string, string>>;
+  streamedText: Readonly<Record<string, LiveText>>;
 }
 
 export type ConversationAction =

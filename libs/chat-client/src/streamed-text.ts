@@ -1,4 +1,4 @@
-import { streamedText, type StreamData } from '@confab/protocol';
+import { streamStep, type StreamData } from '@confab/protocol';
 import { indexById } from './message-list';
 import type { ConversationStoreState } from './reducer';
 import type { ChatMessage } from './types';
@@ -10,18 +10,50 @@ import type { ChatMessage } from './types';
  * render per token.
  */
 
-export const NO_STREAMED_TEXT: Readonly<Record<string, string>> = Object.freeze({});
+/**
+ * A streaming reply's text after a stream frame, and the piece that frame added to the text before
+ * it (`previous`; none when the text was taken whole). V8 copies a concatenated string whole the
+ * first time anything reads it (a slice, a search, a comparison), so a row that read each new
+ * text whole copied the reply once per token: ~10 MB for the render benchmark's 2,000-token reply,
+ * most of what the page allocated while it streamed, and the minor GCs that came with it. A row
+ * that holds the value it drew last reads only the pieces added since (`textAddedSince`).
+ */
+export interface LiveText {
+  readonly text: string;
+  readonly added: string;
+  readonly previous: LiveText | null;
+}
+
+/** A text taken whole: no reader can continue from an earlier value. */
+export const wholeText = (text: string): LiveText => ({ text, added: text, previous: null });
+
+/**
+ * What was added to the text since `shown` (a value read before): '' when it is `shown`, null when
+ * the text does not continue from it (a snapshot replaced it, or it was settled into the list
+ * since): the reader then reads `now.text` whole.
+ */
+export function textAddedSince(now: LiveText, shown: LiveText | null): string | null {
+  if (now.previous === shown && shown !== null) return now.added; // one frame since: the common case
+  const pieces: string[] = [];
+  for (let at: LiveText | null = now; at !== shown; at = at.previous) {
+    if (at === null) return null;
+    pieces.push(at.added);
+  }
+  return pieces.reverse().join('');
+}
+
+export const NO_STREAMED_TEXT: Readonly<Record<string, LiveText>> = Object.freeze({});
 
 /** A message's text as far as it has streamed (a state without `streamedText` holds it all in `messages`). */
 export const textOf = (state: { streamedText?: ConversationStoreState['streamedText'] }, message: ChatMessage): string =>
-  state.streamedText?.[message.key] ?? message.content;
+  state.streamedText?.[message.key]?.text ?? message.content;
 
 /** The state with its streamed text written into `messages`: the list as it reads now. */
 export function withStreamedText(state: ConversationStoreState): ConversationStoreState {
   const streamed = state.streamedText;
   if (streamed === NO_STREAMED_TEXT || Object.keys(streamed).length === 0) return state;
   const messages = state.messages.map((m) => {
-    const content = streamed[m.key];
+    const content = streamed[m.key]?.text;
     return content === undefined || content === m.content ? m : { ...m, content };
   });
   return { ...state, messages, streamedText: NO_STREAMED_TEXT };
@@ -36,9 +68,11 @@ export function withStreamedText(state: ConversationStoreState): ConversationSto
 export function streamIntoText(state: ConversationStoreState, data: StreamData): ConversationStoreState | null {
   const existing = state.messages[indexById(state.messages, data.message_id)];
   if (existing?.status !== 'streaming' || (existing.askedBy === undefined && data.asked_by !== undefined)) return null;
-  const content = streamedText(textOf(state, existing), data);
-  if (content === null) return state;
-  return { ...state, streamedText: { ...state.streamedText, [existing.key]: content } };
+  const held = state.streamedText[existing.key] ?? wholeText(existing.content);
+  const step = streamStep(held.text, data);
+  if (step === null) return state;
+  const next: LiveText = 'append' in step ? { text: held.text + step.append, added: step.append, previous: held } : wholeText(step.replace);
+  return { ...state, streamedText: { ...state.streamedText, [existing.key]: next } };
 }
 
 /**

@@ -1,7 +1,7 @@
 /** @jest-environment jsdom */
 import { act, fireEvent, render, screen, waitFor, within } from '@testing-library/react';
 import type { ChatMessage, ConversationState, LiveContent, SendResult, UseConversationResult } from '@confab/chat-client';
-import { liveContentOf, useConversation } from '@confab/chat-client';
+import { liveContentOf, useConversation, wholeText } from '@confab/chat-client';
 import { Conversation } from './Conversation';
 
 jest.mock('@confab/chat-client', () => ({ ...jest.requireActual<object>('@confab/chat-client'), useConversation: jest.fn() }));
@@ -449,20 +449,22 @@ describe('Conversation with useConversation mocked', () => {
   it("shows each token of a streaming reply from its live text, with no new conversation state, and the finished text from the state", () => {
     const reply = message({ author: ada, content: 'Once', status: 'streaming' });
     const result = hook({ messages: [message({ content: 'Tell me a story' }), reply] });
-    let text = 'Once';
+    let text = wholeText('Once');
     const listeners = new Set<() => void>();
     result.liveContent = {
       subscribe: (listener) => {
         listeners.add(listener);
         return () => listeners.delete(listener);
       },
-      get: (key) => (key === reply.key ? text : undefined),
+      read: (key) => (key === reply.key ? text : undefined),
+      get: (key) => (key === reply.key ? text.text : undefined),
     };
     const { rerender } = renderConversation();
     expect(screen.getByText('Once')).toBeTruthy();
 
+    // A token comes as the piece it added to the text drawn before it.
     act(() => {
-      text = 'Once upon a time';
+      text = { text: 'Once upon a time', added: ' upon a time', previous: text };
       listeners.forEach((listener) => listener());
     });
     expect(screen.getByText('Once upon a time')).toBeTruthy();
@@ -480,7 +482,11 @@ describe('Conversation with useConversation mocked', () => {
     const question = message({ content: 'Tell me a story' });
     const reply = message({ author: ada, content: '', status: 'streaming' });
     const result = hook({ messages: [question, reply] });
-    const liveContent: LiveContent = { subscribe: () => () => undefined, get: (key) => (key === reply.key ? streamedText : undefined) };
+    const liveContent: LiveContent = {
+      subscribe: () => () => undefined,
+      read: (key) => (key === reply.key ? wholeText(streamedText) : undefined),
+      get: (key) => (key === reply.key ? streamedText : undefined),
+    };
     result.liveContent = liveContent;
     const { rerender } = renderConversation();
     await screen.findByTestId('streaming-caret');

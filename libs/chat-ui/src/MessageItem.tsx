@@ -1,7 +1,7 @@
 'use client';
 
 import { memo, startTransition, useCallback, useEffect, useLayoutEffect, useRef, useState, type RefObject } from 'react';
-import type { ChatMessage, LiveContent } from '@confab/chat-client';
+import { textAddedSince, wholeText, type ChatMessage, type LiveContent, type LiveText } from '@confab/chat-client';
 import { COPY_LABEL, useCopy } from './copy';
 import { Markdown } from './Markdown';
 import type { StreamingView } from './streaming-reply';
@@ -189,6 +189,7 @@ export function loadStreamingRenderer(): Promise<typeof import('./streaming-repl
 function plainTextView(host: HTMLElement): StreamingView {
   return {
     show: (text) => (host.textContent = text),
+    append: (more) => host.append(more),
     finish: () => false, // `Markdown` draws it
     destroy: () => undefined,
   };
@@ -224,12 +225,22 @@ function StreamingText({
     const element = host.current;
     if (!element) return;
     let stopped = false;
-    const read = (): string => (live?.get(messageKey) ?? latest.current);
+    /** The text as `view` last drew it: a token adds its pieces to it, not the whole text again. */
+    let drawn: LiveText | null = null;
+    const read = (): LiveText => live?.read(messageKey) ?? wholeText(latest.current);
+    const draw = (): void => {
+      const now = read();
+      const added = textAddedSince(now, drawn);
+      if (added === null) view.current?.show(now.text);
+      else view.current?.append(added);
+      drawn = now;
+    };
     const showWith = (next: StreamingView): void => {
       if (stopped) return;
       view.current?.destroy();
       view.current = next;
-      next.show(read());
+      drawn = null;
+      draw();
     };
     showWith(plainTextView(element));
     loadStreamingRenderer().then(
@@ -239,7 +250,7 @@ function StreamingText({
       () => undefined, // the plain text stays: the reply is still readable, and `Markdown` draws it when done
     );
     const unsubscribe = live?.subscribe(() => {
-      if (finishedWith.current === null) view.current?.show(read());
+      if (finishedWith.current === null) draw();
     });
     return () => {
       stopped = true;

@@ -190,6 +190,18 @@ describe('a streaming reply follows its text', () => {
     view.destroy();
   });
 
+  it.each([
+    ['prose with emphasis and code', 'The agent streams **bold** words and `code`.\n\n- item one\n- item two'],
+    ['a dollar sign after a backslash that ended the piece before it', 'Cost \\$5 and $HOME, in `echo $x`.'],
+  ])('draws the pieces a reply arrived in as Markdown draws the whole text (%s)', (_name, text) => {
+    const host = document.createElement('div');
+    const view = createStreamingView(host);
+    // Cut every 3 characters: "Cost \\" then "$5 ".
+    for (const piece of `${text}\n\n`.match(/[\s\S]{1,3}/g) ?? []) view.append(piece);
+    view.destroy();
+    expect(shape(host)).toBe(finished(text));
+  });
+
   it('clears what was in its element before (the plain text shown while it loaded)', () => {
     const host = document.createElement('div');
     host.textContent = 'Hello **wor';

@@ -20,6 +20,8 @@ import styles from './conversation.module.css';
 export interface StreamingView {
   /** Shows `text`: only what was added since the last call is parsed, unless the text changed before that. */
   show(text: string): void;
+  /** Shows `more` after what is shown: `show` without reading the whole text (`LiveText`). */
+  append(more: string): void;
   /**
    * The reply is done and its final text is `text`: draws what the parser still held back and
    * takes the caret away. True when what is shown is `text` as `Markdown` would draw it, so it can
@@ -101,6 +103,8 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   let open: Open[] = [];
   let lastCharacter = '';
   let written = '';
+  /** The last character given to the parser: a `$` right after a backslash is written as it is. */
+  let lastWritten = '';
   /**
    * The parser holds back the last character or two of a block until it knows what they are (a
    * `*` may open emphasis). When they can only be text they are shown anyway, in a text node of
@@ -262,37 +266,45 @@ export function createStreamingView(host: HTMLElement): StreamingView {
    * while it streamed. markdown-to-jsx reads `$` as a letter, so outside code it is given to the
    * parser escaped; in code (or a backtick about to open it) and after a backslash, as written.
    */
-  const writeEscapingDollars = (text: string, from: number): void => {
-    let start = from;
-    for (let at = text.indexOf('$', from); at !== -1; at = text.indexOf('$', at + 1)) {
-      smd.parser_write(parser, text.slice(start, at));
+  const writeEscapingDollars = (more: string): void => {
+    let start = 0;
+    for (let at = more.indexOf('$'); at !== -1; at = more.indexOf('$', at + 1)) {
+      smd.parser_write(parser, more.slice(start, at));
       const inCode = parser.token === smd.CODE_INLINE || parser.token === smd.CODE_FENCE || parser.token === smd.CODE_BLOCK || parser.pending.includes('`');
-      smd.parser_write(parser, inCode || text[at - 1] === '\\' ? '$' : '\\$');
+      const escaped = (at === 0 ? lastWritten : more[at - 1]) === '\\';
+      smd.parser_write(parser, inCode || escaped ? '$' : '\\$');
       start = at + 1;
     }
-    smd.parser_write(parser, text.slice(start));
+    smd.parser_write(parser, more.slice(start));
+    if (more !== '') lastWritten = more.slice(-1);
   };
 
-  const show = (text: string): void => {
-    if (text === written) return;
+  const append = (more: string): void => {
     heldBack.data = '';
-    if (!text.startsWith(written)) {
-      host.replaceChildren();
-      open = [];
-      lastCharacter = '';
-      written = '';
-      parser = smd.parser(renderer);
-    }
-    writeEscapingDollars(text, written.length);
-    written = text;
+    writeEscapingDollars(more);
+    written += more;
     const target = caretTarget(top().element, caret);
     if (target === top().element && PLAIN_TEXT.test(parser.pending)) heldBack.data = parser.pending;
     if (heldBack.parentNode !== target) target.insertBefore(heldBack, caret.parentNode === target ? caret : null);
     if (caret.parentNode !== target || caret.nextSibling !== null) target.append(caret);
   };
 
+  const show = (text: string): void => {
+    if (text === written) return;
+    if (!text.startsWith(written)) {
+      host.replaceChildren();
+      open = [];
+      lastCharacter = '';
+      lastWritten = '';
+      written = '';
+      parser = smd.parser(renderer);
+    }
+    append(text.slice(written.length));
+  };
+
   return {
     show,
+    append,
     finish(text) {
       show(text);
       clearInterval(blink);

@@ -1,4 +1,4 @@
-import { streamedText } from './stream-text';
+import { streamedText, streamStep } from './stream-text';
 
 const frame = (delta: string, offset: number, content?: string) => ({ delta, offset, content });
 
@@ -24,5 +24,19 @@ describe('streamedText: a reply text from stream frames', () => {
   it('never rolls the text back to an older snapshot', () => {
     expect(streamedText('Hello world', frame('', 5, 'Hello'))).toBeNull();
     expect(streamedText('Hello', frame('', 11, 'Hello world'))).toBe('Hello world');
+  });
+});
+
+describe('streamStep: what a stream frame does to the text held', () => {
+  it('appends only the part of a delta the held text lacks', () => {
+    expect(streamStep('Hello', frame('lo there', 3))).toEqual({ append: ' there' });
+    expect(streamStep('Hello', frame(' world', 5))).toEqual({ append: ' world' });
+  });
+
+  it('replaces the text with a longer snapshot, and does nothing for a repeated delta or an older snapshot', () => {
+    expect(streamStep('Hel', frame('', 11, 'Hello world'))).toEqual({ replace: 'Hello world' });
+    expect(streamStep(undefined, frame('Hel', 0, 'Hel'))).toEqual({ replace: 'Hel' });
+    expect(streamStep('Hello world', frame('lo', 3))).toBeNull();
+    expect(streamStep('Hello world', frame('', 5, 'Hello'))).toBeNull();
   });
 });
