@@ -89,6 +89,7 @@ export function onlyStreamedTextChanged(before: ConversationStoreState, after: C
   }
   const was = before.messages;
   const now = after.messages;
+  if (was === now) return true; // what a token does: the text is in `streamedText`
   if (was.length !== now.length) return false;
   for (let i = 0; i < now.length; i++) {
     const a = was[i] as ChatMessage;
