@@ -18,6 +18,17 @@ function storeWithReply() {
   return { store, publish };
 }
 
+/** A reader that has drawn the reply's text after its second piece ("Once upon"). */
+function readerOfOnceUpon() {
+  const { store, publish } = storeWithReply();
+  const live = liveContentOf(store);
+  store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' upon', 4), now: T0 });
+  publish();
+  const drawn = live.read(uuid(1));
+  if (!drawn) throw new Error('the reply is held');
+  return { store, publish, live, drawn };
+}
+
 describe('live content of a streaming reply', () => {
   it('reads the published text of a message by key, and nothing for a message it does not hold', () => {
     const { store, publish } = storeWithReply();
@@ -31,12 +42,7 @@ describe('live content of a streaming reply', () => {
   });
 
   it('hands a reader that kept what it drew only the pieces streamed since, however many frames were published', () => {
-    const { store, publish } = storeWithReply();
-    const live = liveContentOf(store);
-    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' upon', 4), now: T0 });
-    publish();
-    const drawn = live.read(uuid(1));
-    if (!drawn) throw new Error('the reply is held');
+    const { store, publish, live, drawn } = readerOfOnceUpon();
     store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' a', 9), now: T0 });
     publish();
     store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' time', 11), now: T0 });
@@ -49,12 +55,7 @@ describe('live content of a streaming reply', () => {
   });
 
   it('tells a reader to read the text whole once it no longer continues what the reader drew', () => {
-    const { store, publish } = storeWithReply();
-    const live = liveContentOf(store);
-    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' upon', 4), now: T0 });
-    publish();
-    const drawn = live.read(uuid(1));
-    if (!drawn) throw new Error('the reply is held');
+    const { store, publish, live, drawn } = readerOfOnceUpon();
     // A snapshot replaces the text: it may not begin with what was drawn.
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time there'), now: T0 });
     publish();
