@@ -52,6 +52,7 @@ describe('live content of a streaming reply', () => {
     expect(now?.text).toBe('Once upon a time');
     expect(now && textAddedSince(now, drawn)).toBe(' a time');
     expect(now && textAddedSince(now, now)).toBe('');
+    expect(now && textAddedSince(now, null)).toBe('Once upon a time'); // a reader that drew nothing yet
   });
 
   it('tells a reader to read the text whole once it no longer continues what the reader drew', () => {

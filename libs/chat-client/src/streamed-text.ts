@@ -28,9 +28,9 @@ export interface LiveText {
 export const wholeText = (text: string): LiveText => ({ text, added: text, previous: null });
 
 /**
- * What was added to the text since `shown` (a value read before): '' when it is `shown`, null when
- * the text does not continue from it (a snapshot replaced it, or it was settled into the list
- * since): the reader then reads `now.text` whole.
+ * What was added to the text since `shown`, a value read before ('' when it is `now`; with no
+ * `shown`, the whole text), or null when the text does not continue from it (a snapshot replaced
+ * it, or it was settled into the list since): the reader then reads `now.text` whole.
  */
 export function textAddedSince(now: LiveText, shown: LiveText | null): string | null {
   if (now.previous === shown && shown !== null) return now.added; // one frame since: the common case
