@@ -33,12 +33,12 @@ describe('live content of a streaming reply', () => {
   it('reads the published text of a message by key, and nothing for a message it does not hold', () => {
     const { store, publish } = storeWithReply();
     const live = liveContentOf(store);
-    expect(live.get(uuid(1))).toBe('Once');
+    expect(live.read(uuid(1))?.text).toBe('Once');
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon'), now: T0 });
-    expect(live.get(uuid(1))).toBe('Once'); // what React was last told
+    expect(live.read(uuid(1))?.text).toBe('Once'); // what React was last told
     publish();
-    expect(live.get(uuid(1))).toBe('Once upon');
-    expect(live.get(uuid(99))).toBeUndefined();
+    expect(live.read(uuid(1))?.text).toBe('Once upon');
+    expect(live.read(uuid(99))?.text).toBeUndefined();
   });
 
   it('hands a reader that kept what it drew only the pieces streamed since, however many frames were published', () => {

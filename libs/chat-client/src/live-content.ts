@@ -10,9 +10,11 @@ import type { ChatMessage } from './types';
  */
 export interface LiveContent {
   subscribe(listener: () => void): () => void;
-  /** The published text of the message with this key; undefined when it is not held. */
-  get(key: string): string | undefined;
-  /** The same, with the pieces it streamed in: a reader that keeps the value it drew reads only what was added since (`textAddedSince`). */
+  /**
+   * The published text of the message with this key (undefined when it is not held), with the
+   * pieces it streamed in: a reader that keeps the value it drew reads only what was added since
+   * (`textAddedSince`).
+   */
   read(key: string): LiveText | undefined;
 }
 
@@ -33,5 +35,5 @@ export function liveContentOf(store: {
     }
     return undefined;
   };
-  return { subscribe: store.subscribe, read, get: (key) => read(key)?.text };
+  return { subscribe: store.subscribe, read };
 }

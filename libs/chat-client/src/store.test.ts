@@ -30,7 +30,7 @@ describe('conversation store', () => {
     expect(listener).toHaveBeenCalledTimes(2);
     const live = liveContentOf(store);
     const key = store.getState().messages[0]?.key ?? '';
-    expect(live.get(key)).toBe('x'.repeat(30));
+    expect(live.read(key)?.text).toBe('x'.repeat(30));
 
     // That frame published, so a change arriving after it waits for the following frame.
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'x'.repeat(31)), now: T0 });
@@ -45,7 +45,7 @@ describe('conversation store', () => {
     expect(task.pending()).toBe(1);
     task.fire();
     expect(listener).toHaveBeenCalledTimes(4);
-    expect(live.get(key)).toBe('x'.repeat(32));
+    expect(live.read(key)?.text).toBe('x'.repeat(32));
   });
 
   it('schedules nothing for actions that change nothing', () => {
@@ -85,7 +85,7 @@ describe('conversation store', () => {
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time', ' time'), now: T0 });
     frame.fire();
     expect(store.getSnapshot()).toBe(rendered);
-    expect(liveContentOf(store).get(rendered.messages[0]?.key ?? '')).toBe('Once upon a time');
+    expect(liveContentOf(store).read(rendered.messages[0]?.key ?? '')?.text).toBe('Once upon a time');
 
     // Anything else in the same window (someone typing) is React's again, with the text so far.
     store.dispatch({ type: 'frame', frame: frames.stream(1, 'Once upon a time there', ' there'), now: T0 });

@@ -339,7 +339,7 @@ describe('useConversation with react-use-websocket mocked', () => {
       expect(renders() - before).toBe(0);
       const reply = result.current.state.messages[0];
       expect(reply?.status).toBe('streaming');
-      expect(result.current.liveContent.get(reply?.key ?? '')).toBe(text);
+      expect(result.current.liveContent.read(reply?.key ?? '')?.text).toBe(text);
 
       deliver(frames.done(1, text));
       nextFrame();

@@ -457,7 +457,6 @@ describe('Conversation with useConversation mocked', () => {
         return () => listeners.delete(listener);
       },
       read: (key) => (key === reply.key ? text : undefined),
-      get: (key) => (key === reply.key ? text.text : undefined),
     };
     const { rerender } = renderConversation();
     expect(screen.getByText('Once')).toBeTruthy();
@@ -485,7 +484,6 @@ describe('Conversation with useConversation mocked', () => {
     const liveContent: LiveContent = {
       subscribe: () => () => undefined,
       read: (key) => (key === reply.key ? wholeText(streamedText) : undefined),
-      get: (key) => (key === reply.key ? streamedText : undefined),
     };
     result.liveContent = liveContent;
     const { rerender } = renderConversation();

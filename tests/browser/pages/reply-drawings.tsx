@@ -39,7 +39,6 @@ function liveSource(key: string): { live: LiveContent; add(piece: string): void 
         return () => listeners.delete(listener);
       },
       read: (asked) => (asked === key ? text : undefined),
-      get: (asked) => (asked === key ? text.text : undefined),
     },
     add(piece) {
       text = { text: text.text + piece, added: piece, previous: text };
