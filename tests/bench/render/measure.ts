@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { z } from 'zod';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readFrames, TRACE_CATEGORIES, type TraceFrames } from './trace';
 
@@ -121,12 +121,16 @@ export async function measurePage(
   }
 }
 
-/** `BENCH_SCREENSHOT_DIR=<dir>`: each page as it looks when the reply has ended. `BENCH_TRACE_DIR=<dir>` keeps each page's Chromium trace (open it in DevTools' Performance panel). */
+/** `BENCH_SCREENSHOT_DIR=<dir>`: each page as it looks when the reply has ended. `BENCH_TRACE_DIR=<dir>` keeps each page's Chromium trace of every round (open it in DevTools' Performance panel). */
 function saveTrace(name: string, trace: Buffer): void {
   const dir = process.env.BENCH_TRACE_DIR;
   if (!dir) return;
   mkdirSync(dir, { recursive: true });
-  writeFileSync(path.join(dir, `${fileNameOf(name)}.json`), trace);
+  // Every round's trace: the page's first as `<page>.json`, the next as `<page>-2.json`, and so on.
+  const base = fileNameOf(name);
+  let file = path.join(dir, `${base}.json`);
+  for (let round = 2; existsSync(file); round += 1) file = path.join(dir, `${base}-${round}.json`);
+  writeFileSync(file, trace);
 }
 
 /** A page's name as a file name: "Confab at 648fe55 (same run)" is `Confab-at-648fe55`, not `Confab` (which today's Confab page writes). */
