@@ -1,4 +1,4 @@
-import { fromOutbox, fromStored, insertInOrder, replaceInOrder, sortMessages } from './message-list';
+import { advanceContiguous, fromOutbox, fromStored, highestSeq, insertInOrder, replaceInOrder, sortMessages } from './message-list';
 import { cid, message, ME } from './test-fixtures';
 import type { ChatMessage } from './types';
 
@@ -44,5 +44,24 @@ describe('adding a message in order without sorting the thread', () => {
     insertInOrder(before, fromStored(message(2), false));
     replaceInOrder(before, 0, fromStored(message(9), false));
     expect(order(before)).toEqual(keys);
+  });
+});
+
+describe('where the held seqs end', () => {
+  it.each([
+    ['every seq held: up to the last', [1, 2, 3, 4], 0, 0, 4],
+    ['a gap: up to the message before it', [1, 2, 3, 5, 6], 2, 1, 3],
+    ['from past the gap: on over the messages after it', [1, 2, 3, 5, 6], 0, 4, 6],
+    ['the next seq missing: where it was', [4, 5], 1, 2, 2],
+    ['nothing stored: where it was', [], 2, 7, 7],
+  ])('%s (unsent messages after the stored ones do not count)', (_case, seqs, locals, from, expected) => {
+    expect(advanceContiguous(from, thread(seqs, locals))).toBe(expected);
+  });
+
+  it.each([
+    ['the last stored one, past our unsent messages', [1, 2, 9], 2, 9],
+    ['none stored: 0', [], 3, 0],
+  ])('the highest seq is %s', (_case, seqs, locals, expected) => {
+    expect(highestSeq(thread(seqs, locals))).toBe(expected);
   });
 });

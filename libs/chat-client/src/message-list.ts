@@ -238,19 +238,34 @@ export function removeAt(messages: readonly ChatMessage[], index: number): ChatM
   return [...messages.slice(0, index), ...messages.slice(index + 1)];
 }
 
+/*
+ * The seq helpers below read the list from its end and stop where the order says nothing further
+ * can count (stored messages are in seq order, local ones after them): a message that arrives in a
+ * 5,000-message thread is a few steps of work, not a pass over the thread (the frames a reply
+ * starts and ends in, `npm run bench -- render`).
+ */
+
 /** Advance `from` while the next seq is held: lastSeq only ever moves over messages we have. */
 export function advanceContiguous(from: number, messages: readonly ChatMessage[]): number {
   const held = new Set<number>();
-  for (const m of messages) if (m.seq !== null && m.seq > from) held.add(m.seq);
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const seq = (messages[i] as ChatMessage).seq;
+    if (seq === null) continue;
+    if (seq <= from) break;
+    held.add(seq);
+  }
   let seq = from;
   while (held.has(seq + 1)) seq += 1;
   return seq;
 }
 
+/** The highest seq held (0 when none is). */
 export function highestSeq(messages: readonly ChatMessage[]): number {
-  let max = 0;
-  for (const m of messages) if (m.seq !== null && m.seq > max) max = m.seq;
-  return max;
+  for (let i = messages.length - 1; i >= 0; i -= 1) {
+    const seq = (messages[i] as ChatMessage).seq;
+    if (seq !== null) return Math.max(0, seq);
+  }
+  return 0;
 }
 
 export function lowestSeq(messages: readonly ChatMessage[]): number | null {
