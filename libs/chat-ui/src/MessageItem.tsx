@@ -34,30 +34,40 @@ function initials(name: string): string {
 }
 
 function MessageItemView({ message, index, setSize, continued = false, measureRef, onRetry, onRetryReply, liveContent }: MessageItemProps) {
-  // "You" is decided once, in the chat-client reducer (local copies and the viewer's stored messages).
   const { author, status, mine } = message;
-  const isAgent = author.kind === 'agent';
-  const note = statusNote(status);
-  const side = mine ? styles.mine : styles.theirs;
-  const bubble = useRef<HTMLDivElement>(null);
   // A group's first message is set apart from the group above (a continuation sits closer).
   const grouping = continued ? styles.continued : index > 0 ? styles.groupStart : '';
-  // On a continuation the badges are heard, not shown (they are on the group's first line).
-  const badge = (shown: string | undefined) => (continued ? 'sr-only' : shown);
-
   return (
     <li
       ref={measureRef}
       data-index={index}
       aria-posinset={index + 1}
       aria-setsize={setSize}
-      className={`${styles.message} ${side} ${isAgent ? styles.agent : ''} ${grouping}`}
+      className={`${styles.message} ${mine ? styles.mine : styles.theirs} ${author.kind === 'agent' ? styles.agent : ''} ${grouping}`}
       data-status={status}
       data-author-kind={author.kind}
       data-mine={mine ? 'true' : undefined}
       data-continued={continued ? 'true' : undefined}
       aria-busy={status === 'streaming' || status === 'sending' ? true : undefined}
     >
+      <MessageContent message={message} continued={continued} onRetry={onRetry} onRetryReply={onRetryReply} liveContent={liveContent} />
+    </li>
+  );
+}
+
+type MessageContentProps = Pick<MessageItemProps, 'message' | 'continued' | 'onRetry' | 'onRetryReply' | 'liveContent'>;
+
+function MessageContentView({ message, continued = false, onRetry, onRetryReply, liveContent }: MessageContentProps) {
+  // "You" is decided once, in the chat-client reducer (local copies and the viewer's stored messages).
+  const { author, status, mine } = message;
+  const isAgent = author.kind === 'agent';
+  const note = statusNote(status);
+  const bubble = useRef<HTMLDivElement>(null);
+  // On a continuation the badges are heard, not shown (they are on the group's first line).
+  const badge = (shown: string | undefined) => (continued ? 'sr-only' : shown);
+
+  return (
+    <>
       {!mine &&
         (continued ? (
           // The avatar's column stays, so the text lines up with the message above.
@@ -92,9 +102,25 @@ function MessageItemView({ message, index, setSize, continued = false, measureRe
         )}
         {isAgent && status !== 'streaming' && message.content !== '' && <CopyReplyButton text={message.content} shownIn={bubble} />}
       </div>
-    </li>
+    </>
   );
 }
+
+/**
+ * What a row shows inside its `li`, apart from the row's place in the list: a message added to the
+ * list changes every row's `aria-setsize`, and re-rendering each row's whole content for it was
+ * ~1 ms of the frames a reply starts in (the question's and the reply's rows arrive, CPU profile
+ * of `npm run bench -- render`). Now only the rows' `li`s render for it.
+ */
+const MessageContent = memo(
+  MessageContentView,
+  (a, b) =>
+    a.onRetry === b.onRetry &&
+    a.onRetryReply === b.onRetryReply &&
+    a.continued === b.continued &&
+    a.liveContent === b.liveContent &&
+    sameRow(a.message, b.message, a.liveContent !== undefined),
+);
 
 /**
  * "Sending…", and after a few seconds without the server's ack, that it is not delivered yet: a

@@ -373,13 +373,15 @@ export const MessageList = memo(
     sameRows(a.messages, b.messages, a.liveContent !== undefined),
 );
 
+/** Compared from the end: what changes (a reply that ends, a message acknowledged) is almost always last. */
 function sameRows(x: readonly ChatMessage[], y: readonly ChatMessage[], liveText: boolean): boolean {
   if (x === y) return true;
   if (!liveText || x.length !== y.length) return false;
-  return x.every((message, i) => {
-    const other = y[i];
-    return other !== undefined && sameRow(message, other, true);
-  });
+  for (let i = x.length - 1; i >= 0; i -= 1) {
+    const [message, other] = [x[i], y[i]];
+    if (message === undefined || other === undefined || !sameRow(message, other, true)) return false;
+  }
+  return true;
 }
 
 /**
