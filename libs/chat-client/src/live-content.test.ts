@@ -55,6 +55,16 @@ describe('live content of a streaming reply', () => {
     expect(now && textAddedSince(now, null)).toBe('Once upon a time'); // a reader that drew nothing yet
   });
 
+  it('keeps handing a reader only the new pieces across the clock\'s ticks', () => {
+    const { store, publish, live, drawn } = readerOfOnceUpon();
+    store.dispatch({ type: 'tick', now: T0 + 1_000 });
+    store.dispatch({ type: 'frame', frame: frames.streamDelta(1, ' a', 9), now: T0 });
+    publish();
+    const now = live.read(uuid(1));
+    expect(now?.text).toBe('Once upon a');
+    expect(now && textAddedSince(now, drawn)).toBe(' a');
+  });
+
   it('tells a reader to read the text whole once it no longer continues what the reader drew', () => {
     const { store, publish, live, drawn } = readerOfOnceUpon();
     // A snapshot replaces the text: it may not begin with what was drawn.

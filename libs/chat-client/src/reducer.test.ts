@@ -308,6 +308,11 @@ describe('conversationReducer', () => {
       const state = connectedWith(1);
       expect(conversationReducer(state, { type: 'tick', now: T0 })).toBe(state);
     });
+
+    it('a tick while a reply streams returns the same state too: its text stays apart from the list', () => {
+      const state = reduceAll(connectedWith(0), [frame(frames.message(agentMessage(1, { content: 'Once' }))), frame(frames.streamDelta(1, ' upon', 4))]);
+      expect(conversationReducer(state, { type: 'tick', now: T0 })).toBe(state);
+    });
   });
 
   describe('errors', () => {
