@@ -280,11 +280,11 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   };
 
   const append = (more: string): void => {
-    heldBack.data = '';
     writeEscapingDollars(more);
     written += more;
     const target = caretTarget(top().element, caret);
-    if (target === top().element && PLAIN_TEXT.test(parser.pending)) heldBack.data = parser.pending;
+    const held = target === top().element && PLAIN_TEXT.test(parser.pending) ? parser.pending : '';
+    if (heldBack.data !== held) heldBack.data = held;
     if (heldBack.parentNode !== target) target.insertBefore(heldBack, caret.parentNode === target ? caret : null);
     if (caret.parentNode !== target || caret.nextSibling !== null) target.append(caret);
   };
