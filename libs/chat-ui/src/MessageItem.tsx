@@ -85,7 +85,10 @@ function MessageContentView({ message, continued = false, onRetry, onRetryReply,
           {message.source === 'voice' && <span className={badge(styles.badgeMuted)}>Voice</span>}
           <LocalTime iso={message.created_at} className={styles.time} clockOnly={continued} />
         </div>
-        <div className={styles.bubble} ref={bubble}>
+        {/* A continuation's time shows on hover or focus. A touch screen has no pointer to hover
+            with (Chromium's hover after a tap comes or not), so a tap on the text focuses it:
+            focusable from a tap or script only, not in the Tab order. */}
+        <div className={styles.bubble} ref={bubble} tabIndex={continued ? -1 : undefined}>
           <MessageText live={liveContent} messageKey={message.key} content={message.content} status={status} />
         </div>
         {note && (
