@@ -2,8 +2,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
-import { SYNC_PAGE_MAX_BYTES, type Post, type ServerFrameOf } from '@confab/protocol';
-import { listPosts, signUp, ticketFor } from '../support/api';
+import { HISTORY_MAX_PAGE_SIZE, HISTORY_PAGE_MAX_BYTES, SYNC_PAGE_MAX_BYTES, type HistoryResponse, type Post, type ServerFrameOf } from '@confab/protocol';
+import { getHistory, listPosts, signUp, ticketFor } from '../support/api';
 import { startChatService, type RunningChatService } from '../support/chat-service';
 import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 import { TestSocket } from '../support/ws-client';
@@ -173,6 +173,28 @@ it(`${PAUSED_SOCKETS} sockets from one address that stop reading mid-sync add li
   after.close();
   process.stdout.write(`reliability: slow sync: at most ${mostUnsent} B unsent per paused socket when closed 4429\n`);
 }, 120_000);
+
+it('a history page over REST holds at most HISTORY_PAGE_MAX_BYTES of text, not 200 messages of 40 kB; paging back still gets every message, in order', async () => {
+  const newest = await getHistory(service, post.conversation_id, { limit: HISTORY_MAX_PAGE_SIZE });
+  const pageBytes = (page: HistoryResponse) => page.messages.reduce((sum, m) => sum + Buffer.byteLength(m.content), 0);
+  expect(pageBytes(newest)).toBeLessThanOrEqual(HISTORY_PAGE_MAX_BYTES);
+  expect(newest.messages.length).toBe(Math.floor(HISTORY_PAGE_MAX_BYTES / MESSAGE_BYTES));
+  expect(newest.has_more).toBe(true);
+  // The newest messages, oldest first, ending at the last one.
+  expect(newest.messages.at(-1)?.seq).toBe(newest.last_seq);
+  let seqs = newest.messages.map((m) => m.seq);
+  let page = newest;
+  while (page.has_more) {
+    page = await getHistory(service, post.conversation_id, { limit: HISTORY_MAX_PAGE_SIZE, before_seq: seqs[0] });
+    expect(pageBytes(page)).toBeLessThanOrEqual(HISTORY_PAGE_MAX_BYTES);
+    seqs = [...page.messages.map((m) => m.seq), ...seqs];
+  }
+  expect(seqs).toEqual(range(1, newest.last_seq));
+  // Forward pages (after_seq) are cut the same way.
+  const forward = await getHistory(service, post.conversation_id, { limit: HISTORY_MAX_PAGE_SIZE, after_seq: 0 });
+  expect(forward.messages.map((m) => m.seq)).toEqual(range(1, Math.floor(HISTORY_PAGE_MAX_BYTES / MESSAGE_BYTES)));
+  expect(forward.has_more).toBe(true);
+}, 60_000);
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -51,5 +51,11 @@ export const HISTORY_MAX_PAGE_SIZE = 200;
  * whole history.
  */
 export const SYNC_PAGE_MAX_BYTES = 256 * 1024;
+/**
+ * A history page (`GET /v1/conversations/:id/messages`) holds at most this many bytes of message
+ * text, or the one message that is longer, as a sync page does: `has_more` says more follow, so a
+ * page of large messages has fewer of them. Without it a page of 200 messages of 40 kB was 8 MB.
+ */
+export const HISTORY_PAGE_MAX_BYTES = SYNC_PAGE_MAX_BYTES;
 /** WebSocket tickets are single-purpose and short-lived: they only open a socket. */
 export const WS_TICKET_TTL_S = 60;

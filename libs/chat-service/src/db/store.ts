@@ -212,9 +212,7 @@ async function listMessages(
   // A client already up to date (every socket's first sync after `connected`): nothing to read.
   if (page.afterSeq !== undefined && page.afterSeq >= lastSeq) return { messages: [], hasMore: false, lastSeq };
   const inConversation = eq(messages.conversationId, conversationId);
-  if (page.afterSeq !== undefined && page.maxBytes !== undefined) {
-    return listMessagesWithin(db, conversationId, { afterSeq: page.afterSeq, limit: page.limit, maxBytes: page.maxBytes }, lastSeq);
-  }
+  if (page.maxBytes !== undefined) return listMessagesWithin(db, conversationId, { ...page, maxBytes: page.maxBytes }, lastSeq);
   // One extra row tells whether another page exists without a COUNT.
   if (page.afterSeq !== undefined) {
     const rows = await db
@@ -236,20 +234,23 @@ async function listMessages(
 }
 
 /**
- * A forward page cut by the size of its messages' text as well as by count (sync pages: 200
- * messages of 40 kB would be one 8 MB frame). The database sums the text lengths as it goes
- * (`octet_length` reads a stored value's size without decompressing it) and returns the rows that
- * fit plus the next one without its text, which says whether more follow: no text is read into
- * memory to be thrown away, and only the rows kept cross into this process (a page of a few
- * large messages costs about what it did when it was 200 rows of small ones).
+ * A page cut by the size of its messages' text as well as by count (sync and history pages: 200
+ * messages of 40 kB would be 8 MB). Forward from `afterSeq`, or back from `beforeSeq` (or from the
+ * newest). The database sums the text lengths as it goes, in the page's order (`octet_length`
+ * reads a stored value's size without decompressing it), and returns the rows that fit plus the
+ * next one without its text, which says whether more follow: no text is read into memory to be
+ * thrown away, and only the rows kept cross into this process (a page of a few large messages
+ * costs about what it did when it was 200 rows of small ones).
  */
 async function listMessagesWithin(
   db: Database,
   conversationId: string,
-  page: { afterSeq: number; limit: number; maxBytes: number },
+  page: { afterSeq?: number; beforeSeq?: number; limit: number; maxBytes: number },
   lastSeq: number,
 ): Promise<MessagePage> {
-  const inOrder = sql`over (order by ${messages.seq})`;
+  const backward = page.afterSeq === undefined;
+  const inOrder = backward ? sql`over (order by ${messages.seq} desc)` : sql`over (order by ${messages.seq})`;
+  const within = backward ? (page.beforeSeq === undefined ? undefined : lt(messages.seq, page.beforeSeq)) : gt(messages.seq, page.afterSeq ?? 0);
   const sized = db
     .select({
       ...getTableColumns(messages),
@@ -257,8 +258,8 @@ async function listMessagesWithin(
       position: sql<number>`row_number() ${inOrder}`.as('position'),
     })
     .from(messages)
-    .where(and(eq(messages.conversationId, conversationId), gt(messages.seq, page.afterSeq)))
-    .orderBy(asc(messages.seq))
+    .where(and(eq(messages.conversationId, conversationId), within))
+    .orderBy(backward ? desc(messages.seq) : asc(messages.seq))
     .limit(page.limit + 1)
     .as('sized');
   const fits = sql`${sized.upTo} <= ${page.maxBytes} or ${sized.position} = 1`;
@@ -267,14 +268,14 @@ async function listMessagesWithin(
     .from(sized)
     // The rows that fit, and the one after them (the text before it fits): it says whether more follow.
     .where(sql`${sized.upTo} - octet_length(${sized.content}) <= ${page.maxBytes} or ${sized.position} <= 2`)
-    .orderBy(asc(sized.seq));
+    .orderBy(backward ? desc(sized.seq) : asc(sized.seq));
   const kept: Message[] = [];
   for (const row of rows) {
     // The running sum only grows: the rows that fit are a prefix.
     if (row.content === null || kept.length === page.limit) break;
     kept.push(toMessage({ ...row, content: row.content }));
   }
-  return { messages: kept, hasMore: rows.length > kept.length, lastSeq };
+  return { messages: backward ? kept.reverse() : kept, hasMore: rows.length > kept.length, lastSeq };
 }
 
 async function recentMessages(db: Database, conversationId: string, limit: number): Promise<Message[]> {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { CreateThreadBody, HISTORY_PAGE_SIZE, HistoryQuery, PostSlug, type HistoryResponse } from '@confab/protocol';
+import { CreateThreadBody, HISTORY_PAGE_MAX_BYTES, HISTORY_PAGE_SIZE, HistoryQuery, PostSlug, type HistoryResponse } from '@confab/protocol';
 import type { HttpApp, HttpDeps } from '../deps';
 import { fail } from '../errors';
 import { IdParams, optionalPrincipal, parseInput, requirePrincipal } from '../request';
@@ -69,6 +69,7 @@ export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
       afterSeq: query.after_seq,
       beforeSeq: query.before_seq,
       limit: query.limit ?? HISTORY_PAGE_SIZE,
+      maxBytes: HISTORY_PAGE_MAX_BYTES,
     });
     return { messages: page.messages, has_more: page.hasMore, last_seq: page.lastSeq };
   });
