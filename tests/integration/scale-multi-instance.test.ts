@@ -328,6 +328,27 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     expect(finished.data.status).toBe('complete');
   }, 60_000);
 
+  it('tells clients on every instance who has a post open; an instance that stops takes its people with it at once', async () => {
+    const [, other] = await listPosts(a);
+    const conversationId = other!.conversation_id;
+    const third = await startChatService({ env: { ...a.env, DATABASE_URL: postgres!.url, REDIS_URL: redis!.url, INSTANCE_ID: 'instance-d' } });
+    const onA = await join(a, conversationId, await signUp(a, { display_name: 'Ivy Across' }));
+    const onB = await join(b, conversationId, await signUp(b, { display_name: 'Jon Across' }));
+    const onD = await join(third, conversationId, await signUp(a, { display_name: 'Kim Across' }));
+    const names = (f: ServerFrameOf<'presence'>) => f.data.people.map((p) => p.display_name);
+    for (const [socket, where] of [[onA.socket, 'A'], [onB.socket, 'B'], [onD.socket, 'D']] as const) {
+      const everyone = await frame(socket, 'presence', (f) => f.data.people_count === 3, `all three on ${where}`);
+      expect(names(everyone)).toEqual(['Ivy Across', 'Jon Across', 'Kim Across']);
+    }
+    const stoppedAt = Date.now();
+    await third.stop();
+    const after = await frame(onA.socket, 'presence', (f) => f.data.people_count === 2, 'Kim gone, on A');
+    expect(names(after)).toEqual(['Ivy Across', 'Jon Across']);
+    // Taken back by the stopping instance, not left for the others to find stale (30 s).
+    expect(Date.now() - stoppedAt).toBeLessThan(10_000);
+    await frame(onB.socket, 'presence', (f) => f.data.people_count === 2, 'Kim gone, on B');
+  }, 60_000);
+
   it('closes a deleted thread’s sockets on the other instance too', async () => {
     const hana = await signUp(a, { display_name: 'Hana' });
     const thread = await createThread(a, hana.sessionToken, { title: 'Soon gone' });

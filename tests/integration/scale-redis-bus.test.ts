@@ -21,7 +21,7 @@ let admin: Redis;
 
 beforeAll(async () => {
   redis = await startRedis();
-  [one, two] = await Promise.all([openRedisScaleOut(redis.url, logger), openRedisScaleOut(redis.url, logger)]);
+  [one, two] = await Promise.all([openRedisScaleOut(redis.url, 'instance-one', logger), openRedisScaleOut(redis.url, 'instance-two', logger)]);
   admin = new Redis(redis.url);
 }, 60_000);
 

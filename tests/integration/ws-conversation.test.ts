@@ -198,6 +198,49 @@ describe('frames', () => {
   });
 });
 
+describe('presence in a post', () => {
+  it('tells everyone who has the post open: each person once however many tabs, visitors and readers without a session as guests, and who left', async () => {
+    // A post of its own: the other tests' sockets come and go in the first one.
+    const [, other] = await listPosts(service);
+    const conversationId = other!.conversation_id;
+    const alice = await signUp(service, { display_name: 'Alice Here' });
+    const bob = await signUp(service, { display_name: 'Bob Here' });
+    const a = await join(conversationId, alice);
+    await a.socket.next('presence', (f) => f.data.people.some((p) => p.id === alice.identity.id));
+    await join(conversationId, bob);
+    const bobsOtherTab = await join(conversationId, bob);
+    await join(conversationId, await createVisitor(service));
+    await join(conversationId);
+
+    const everyone = await a.socket.next('presence', (f) => f.data.people_count === 2 && f.data.guests === 2);
+    expect(everyone.data).toMatchObject({ conversation_id: conversationId, people: [alice.identity, bob.identity], people_count: 2, guests: 2 });
+    // A socket that joins hears who is here at once, not a second later.
+    const late = await join(conversationId, await signUp(service, { display_name: 'Carol Here' }));
+    const first = await late.socket.next('presence', () => true, 500);
+    expect(first.data.people_count).toBeGreaterThanOrEqual(2);
+
+    const withCarol = await a.socket.next('presence', (f) => f.data.people_count === 3);
+    expect(withCarol.data.people.map((p) => p.display_name)).toEqual(['Alice Here', 'Bob Here', 'Carol Here']);
+    expect(withCarol.data.version).toBeGreaterThan(everyone.data.version);
+    // Bob closes one of his two tabs: still here (after more than a presence interval).
+    bobsOtherTab.socket.close();
+    await sleep(1_500);
+    expect(a.socket.all('presence').at(-1)?.data.people.map((p) => p.display_name)).toEqual(['Alice Here', 'Bob Here', 'Carol Here']);
+    late.socket.close();
+    const afterCarol = await a.socket.next('presence', (f) => f.data.people_count === 2);
+    expect(afterCarol.data.people.map((p) => p.display_name)).toEqual(['Alice Here', 'Bob Here']);
+  });
+
+  it('is not sent in a thread (one person\'s)', async () => {
+    const user = await signUp(service, { display_name: 'Solo' });
+    const thread = await createThread(service, user.sessionToken, { slug: post.slug });
+    const { socket } = await join(thread.conversation_id, user);
+    sendNext(socket, 'Hello?');
+    await socket.next('done');
+    expect(socket.all('presence')).toEqual([]);
+  });
+});
+
 describe('messages and typing between two people in a post', () => {
   it('shows each message to everyone once, acked to the sender after it is stored', async () => {
     const alice = await signUp(service, { display_name: 'Alice' });

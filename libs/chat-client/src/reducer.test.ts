@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type ServerFrame } from '@confab/protocol';
+import { MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type Identity, type ServerFrame } from '@confab/protocol';
 import { conversationReducer, createInitialState, type ConversationAction, type ConversationStoreState } from './reducer';
 import { withStreamedText } from './streamed-text';
 import { checkSendable, isStreamGap, resyncAfterSeq, streamingReply } from './selectors';
@@ -312,6 +312,22 @@ describe('conversationReducer', () => {
     it('a tick while a reply streams returns the same state too: its text stays apart from the list', () => {
       const state = reduceAll(connectedWith(0), [frame(frames.message(agentMessage(1, { content: 'Once' }))), frame(frames.streamDelta(1, ' upon', 4))]);
       expect(conversationReducer(state, { type: 'tick', now: T0 })).toBe(state);
+    });
+  });
+
+  describe('presence', () => {
+    const presence = (version: number, people: Identity[]): ServerFrame => ({ event: 'presence', data: { conversation_id: CONVERSATION_ID, version, people, people_count: people.length, guests: 0 } });
+
+    it('keeps the newest presence: a frame with a lower version (another instance\'s, crossing) changes nothing', () => {
+      const state = reduceAll(connectedWith(0), [frame(presence(2, [ME, OTHER])), frame(presence(1, [ME]))]);
+      expect(state.presence?.people).toEqual([ME, OTHER]);
+      expect(state.presence?.version).toBe(2);
+    });
+
+    it('starts again with a new socket (its versions are its own)', () => {
+      const before = reduceAll(connectedWith(0), [frame(presence(7, [ME, OTHER]))]);
+      const reconnected = reduceAll(before, [frame(frames.connected(0)), frame(presence(1, [ME]))]);
+      expect(reconnected.presence?.people).toEqual([ME]);
     });
   });
 

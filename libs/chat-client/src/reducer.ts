@@ -112,6 +112,7 @@ export function createInitialState(input: InitialStateInput): ConversationStoreS
     highestSeqSeen: highestSeq(messages),
     syncInFlight: false,
     streamedText: NO_STREAMED_TEXT,
+    presence: null,
   };
 }
 
@@ -125,6 +126,7 @@ export function conversationReducer(state: ConversationStoreState, action: Conve
   // reply's row read its whole text again (0.5–1.8 ms of a frame each second, in the slowest
   // frames of `npm run bench -- render`).
   if (action.type === 'tick') return expireByClock(state, action.now);
+  if (action.type === 'frame' && action.frame.event === 'presence') return reduceFrame(state, action.frame, action.now); // reads no message either
   return reduceListed(withStreamedText(state), action);
 }
 
@@ -183,6 +185,9 @@ function reduceFrame(state: ConversationStoreState, frame: ServerFrame, now: num
       return withSeqBookkeeping(applyDone(state, frame.data, now));
     case 'typing':
       return applyTyping(state, frame.data, now);
+    case 'presence':
+      // Frames published by several instances may cross: the highest version is the newest.
+      return state.presence !== null && state.presence.version >= frame.data.version ? state : { ...state, presence: frame.data };
     case 'sync':
       return applySync(state, frame.data);
     case 'error':
@@ -205,6 +210,8 @@ function applyConnected(state: ConversationStoreState, data: ConnectedData): Con
     error: keepRateLimit ? state.error : null,
     signInRequired: false,
     syncInFlight: false,
+    // Presence is told per socket: this one's first `presence` frame starts it again (with its own versions).
+    presence: null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { ErrorCode, Identity, Message, ReplyAsker, Usage } from '@confab/protocol';
+import type { ErrorCode, Identity, Message, PresenceData, ReplyAsker, Usage } from '@confab/protocol';
 import type { LiveContent } from './live-content';
 
 /**
@@ -78,6 +78,8 @@ export interface ConversationState {
   hasOlder: boolean;
   /** The session is gone: the UI asks the person to sign in again. */
   signInRequired: boolean;
+  /** Who has a post's shared conversation open (the newest `presence` frame); null for a thread, or before the first. */
+  presence: PresenceData | null;
 }
 
 export type SendResult = { ok: true; clientMessageId: string } | { ok: false; reason: string };

@@ -64,7 +64,7 @@ async function assemble(
   const { db } = database;
   await database.withStartupLock(() => seedPosts(db, logger));
   // Several instances: fan-out, rate limits, stop requests and replies in flight go through Redis.
-  const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, logger) : null;
+  const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, config.instanceId, logger) : null;
   try {
     return await assembleServices(config, logger, database, options, scaleOut);
   } catch (error) {
@@ -123,6 +123,7 @@ async function assembleServices(
       stopRelay: scaleOut.stopRelay,
       sharedStreams: scaleOut.sharedStreams,
       retryClaims: scaleOut.retryClaims,
+      presenceStore: scaleOut.presenceStore,
     }),
   };
   const realtimeService = (options.createRealtime ?? ((deps: RealtimeDeps) => createRealtime(deps, realtimeOptions)))({ config, logger, store, auth, access });

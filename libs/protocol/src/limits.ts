@@ -27,6 +27,8 @@ export const MESSAGE_RATE_WINDOW_S = 60;
 export const TYPING_MIN_INTERVAL_MS = 1_000;
 /** Receivers (and the server) treat a typing indicator as stopped after this long without a refresh. */
 export const TYPING_AUTO_STOP_MS = 5_000;
+/** A `presence` frame names at most this many signed-in people; `people_count` counts them all. */
+export const PRESENCE_NAMES_MAX = 20;
 /** Largest WebSocket frame the server accepts (bytes). A 10,000-char message of 4-byte chars plus envelope fits. */
 export const MAX_FRAME_BYTES = 64 * 1024;
 /**

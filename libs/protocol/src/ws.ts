@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { ErrorCode } from './errors';
+import { PRESENCE_NAMES_MAX } from './limits';
 import { Count, FinalStatus, Id, Identity, Message, MessageContent, ReplyAsker, Seq, Usage } from './models';
 
 /**
@@ -116,6 +117,22 @@ export const TypingData = z.object({
   state: z.enum(['start', 'stop']),
 });
 
+/**
+ * Who has a post's shared conversation open, across every instance of the service: sent to a
+ * socket when it joins, and to everyone when it changes (at most about once a second).
+ */
+export const PresenceData = z.object({
+  conversation_id: Id,
+  /** Orders presence frames: keep the highest seen (frames published by several instances may cross). */
+  version: Count,
+  /** Signed-in people with it open, each once however many tabs they have, by name; at most PRESENCE_NAMES_MAX. */
+  people: z.array(Identity).check(z.maxLength(PRESENCE_NAMES_MAX)),
+  /** Every signed-in person with it open (`people` may name fewer). */
+  people_count: Count,
+  /** Readers without an account: visitors, and sockets with no session. */
+  guests: Count,
+});
+
 export const SyncData = z.object({
   conversation_id: Id,
   messages: z.array(Message),
@@ -142,6 +159,7 @@ export const ServerFrame = z.discriminatedUnion('event', [
   z.object({ event: z.literal('stream'), data: StreamData }),
   z.object({ event: z.literal('done'), data: DoneData }),
   z.object({ event: z.literal('typing'), data: TypingData }),
+  z.object({ event: z.literal('presence'), data: PresenceData }),
   z.object({ event: z.literal('sync'), data: SyncData }),
   z.object({ event: z.literal('error'), data: ErrorData }),
   z.object({ event: z.literal('pong'), data: z.optional(z.object({})) }),
@@ -154,6 +172,7 @@ export type AckData = z.infer<typeof AckData>;
 export type StreamData = z.infer<typeof StreamData>;
 export type DoneData = z.infer<typeof DoneData>;
 export type TypingData = z.infer<typeof TypingData>;
+export type PresenceData = z.infer<typeof PresenceData>;
 export type SyncData = z.infer<typeof SyncData>;
 export type ErrorData = z.infer<typeof ErrorData>;
 

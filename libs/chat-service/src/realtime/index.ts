@@ -7,6 +7,7 @@ import { createAgentProvider, type AgentProvider } from '../agents';
 import { memoryTicketUses, type TicketUses } from '../auth/ticket-uses';
 import { InProcessBus, type Bus } from './bus';
 import type { RealtimeObserver } from './observer';
+import { InProcessPresenceStore, type PresenceStore } from './presence';
 import { createMemoryRateLimiter, type MessageRateLimiter } from './rate-limit';
 import { RealtimeService } from './service';
 import type { SessionEnds } from './session-ends';
@@ -17,6 +18,7 @@ export { InProcessBus, type Bus, type BusHandler } from './bus';
 export { createMemoryRateLimiter, rateLimiterFrom, type MessageRateLimiter, type RateLimitResult } from './rate-limit';
 export { RedisBus } from './bus-redis';
 export type { RealtimeObserver } from './observer';
+export { InProcessPresenceStore, mergePresence, type PresenceStore } from './presence';
 export { openRedisScaleOut, type ScaleOut } from './scale-out';
 export { localSessionEnds, type SessionEnds } from './session-ends';
 export { startStaleStreamSweep, sweepStaleStreams } from './stale-streams';
@@ -53,6 +55,8 @@ export interface RealtimeOptions {
   retryClaims?: TicketUses;
   /** Sessions that ended early (sign-out), announced by auth: their sockets close at once. Default: none. */
   sessionEnds?: SessionEnds;
+  /** Several instances: where each one's part of a conversation's presence is kept. Default: this process. */
+  presenceStore?: PresenceStore;
 }
 
 export function createRealtime(
@@ -72,6 +76,7 @@ export function createRealtime(
     flushBus: options.flushBus,
     retryClaims: options.retryClaims ?? memoryTicketUses(),
     sessionEnds: options.sessionEnds,
+    presenceStore: options.presenceStore ?? new InProcessPresenceStore(),
   });
   return {
     publish: (conversationId, frame) => service.publish(conversationId, frame),

@@ -3,6 +3,8 @@ import { redisTicketUses, type TicketUses } from '../auth/ticket-uses';
 import { redisBudgets, type Budgets } from '../budgets';
 import type { Logger } from '../logger';
 import { RedisBus } from './bus-redis';
+import type { PresenceStore } from './presence';
+import { RedisPresenceStore } from './presence-redis';
 import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
 import { openRedisConnections } from './redis-connections';
 import { RedisSharedStreams, type SharedStreams } from './shared-streams';
@@ -23,6 +25,8 @@ export interface ScaleOut {
   ticketUses: TicketUses;
   /** Failed replies retried on any instance (each is answered again once). */
   retryClaims: TicketUses;
+  /** Every instance's part of who has a post's conversation open. */
+  presenceStore: PresenceStore;
   /** Call after the realtime layer has shut down (its last `done` frames go out through Redis). */
   close(): Promise<void>;
 }
@@ -34,7 +38,7 @@ export interface ScaleOut {
  * open sockets per address and identity (counts of live sockets: in Redis they would outlive an
  * instance that crashed holding them).
  */
-export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promise<ScaleOut> {
+export async function openRedisScaleOut(redisUrl: string, instanceId: string, logger: Logger): Promise<ScaleOut> {
   const connections = await openRedisConnections(redisUrl, logger);
   const bus = new RedisBus(connections.commands, connections.subscriber, logger);
   const stopRelay = new RedisStopRelay(connections.commands, connections.subscriber, logger);
@@ -57,6 +61,7 @@ export async function openRedisScaleOut(redisUrl: string, logger: Logger): Promi
     sharedStreams: new RedisSharedStreams(connections.commands, logger),
     ticketUses: redisTicketUses(connections.commands, logger),
     retryClaims: redisTicketUses(connections.commands, logger, Date.now, 'confab:retry:'),
+    presenceStore: new RedisPresenceStore(connections.commands, instanceId, logger),
     async close() {
       await bus.close();
       await stopRelay.close();

@@ -35,6 +35,7 @@ import { ConnectionCounter, FrameRateLimiter, SYNC_BYTES_PER_ADDRESS, SYNC_PAGE_
 import type { MessageRateLimiter } from './rate-limit';
 import type { SessionEnds } from './session-ends';
 import { SessionWatch } from './session-watch';
+import { PresenceBoard, type PresenceStore } from './presence';
 import { TypingRelay } from './typing-relay';
 
 export interface RealtimeServiceDeps {
@@ -58,6 +59,10 @@ export interface RealtimeServiceDeps {
   sharedStreams?: SharedStreams;
   flushBus?: () => Promise<void>;
   sessionEnds?: SessionEnds;
+  /** Where each instance's part of a conversation's presence is kept (in process, or Redis). */
+  presenceStore: PresenceStore;
+  /** Presence changes of one conversation go out at most once per this interval (default 1 s). */
+  presenceIntervalMs?: number;
 }
 
 /** How long shutdown waits for sockets to close after GOING_AWAY before terminating them. */
@@ -97,6 +102,7 @@ export class RealtimeService implements Realtime {
   private readonly hub: ConversationHub;
   private readonly replies: AgentReplies;
   private readonly typing = new TypingRelay((conversationId, frame) => this.publish(conversationId, frame));
+  private readonly presence: PresenceBoard;
   private readonly commands: ConversationCommands;
   private readonly sessions: SessionWatch;
   private readonly log: Logger;
@@ -122,7 +128,11 @@ export class RealtimeService implements Realtime {
       maxStrikes: Math.max(limits.frameBurst, OUTBOX_CAPACITY),
       strikeWindowMs: FRAME_STRIKE_WINDOW_MS,
     };
-    this.hub = new ConversationHub(deps.bus, (frame, sockets) => deps.observer?.frameSent(frame, sockets));
+    this.presence = new PresenceBoard({ store: deps.presenceStore, publish: (conversationId, frame) => this.publish(conversationId, frame), log: this.log, intervalMs: deps.presenceIntervalMs });
+    this.hub = new ConversationHub(deps.bus, (frame, sockets) => {
+      deps.observer?.frameSent(frame, sockets);
+      if (frame.event === 'presence') this.presence.seen(frame);
+    });
     this.replies = new AgentReplies({
       store: deps.store,
       provider: deps.provider,
@@ -254,6 +264,7 @@ export class RealtimeService implements Realtime {
     });
     this.deps.observer?.connectionOpened();
     this.hub.join(connection);
+    this.presence.joined(connection);
     this.sessions.watch(connection);
 
     ws.on('message', (data, isBinary) => {
@@ -273,6 +284,7 @@ export class RealtimeService implements Realtime {
   private onClose(connection: ClientConnection, code: number): void {
     this.sessions.forget(connection);
     this.hub.leave(connection);
+    this.presence.left(connection);
     this.deps.observer?.connectionClosed(connection.id);
     const identity = connection.identity;
     // The person left (no other tab open here): their typing indicator must not linger.
@@ -368,6 +380,8 @@ export class RealtimeService implements Realtime {
     // Replies in flight end `interrupted` and their `done` frames go out before the sockets close.
     await this.replies.shutdown();
     this.typing.clear();
+    // The other instances' sockets stop counting this one's at once (before its sockets close).
+    await this.presence.stop();
 
     const connections = this.hub.all();
     const closed = connections.map(
