@@ -56,3 +56,38 @@ it(
     await screenshot(visitor.page, 'post-shared-4-visitor-reads');
   }),
 );
+
+it(
+  'each person sees, under the title, who else has the post open, and sees them leave',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const posts = await seededPosts(env);
+    const post = posts.find((p) => p.slug === 'travel-planner') ?? posts[posts.length - 1]!;
+    const nell = await newPerson();
+    const otto = await newPerson({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    // Names that sort first: the line names three people, by name, and other tests come and go here.
+    const nellAccount = newAccount('Aaa Nell');
+    const ottoAccount = newAccount('Aab Otto');
+    await signUp(nell.page, nellAccount);
+    await signUp(otto.page, ottoAccount);
+    await openPost(nell.page, post);
+    await openPost(otto.page, post);
+    await Promise.all([waitForConnection(nell.page), waitForConnection(otto.page)]);
+
+    const onNell = nell.page.getByTestId('presence');
+    await onNell.filter({ hasText: ottoAccount.displayName }).waitFor({ timeout: 10_000 });
+    expect(await onNell.textContent()).toMatch(/^Here now: /);
+    expect(await onNell.textContent()).not.toContain(nellAccount.displayName);
+    const onOtto = otto.page.getByTestId('presence');
+    await onOtto.filter({ hasText: nellAccount.displayName }).waitFor({ timeout: 10_000 });
+    // On a phone it stays inside the conversation's head, beside the connection state.
+    const head = await otto.page.locator('section[aria-label="Conversation"] header').boundingBox();
+    const line = await onOtto.boundingBox();
+    expect(line!.x + line!.width).toBeLessThanOrEqual(head!.x + head!.width);
+    expect(line!.y + line!.height).toBeLessThanOrEqual(head!.y + head!.height);
+    await screenshot(nell.page, 'post-shared-5-presence-desktop', { fullPage: false });
+    await screenshot(otto.page, 'post-shared-6-presence-phone', { fullPage: false });
+
+    await otto.page.close();
+    await nell.page.waitForFunction((name) => !(document.querySelector('[data-testid="presence"]')?.textContent ?? '').includes(name), ottoAccount.displayName, { timeout: 10_000 });
+  }),
+);

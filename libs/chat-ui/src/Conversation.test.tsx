@@ -48,6 +48,7 @@ function state(overrides: Partial<ConversationState> = {}): ConversationState {
     error: null,
     hasOlder: false,
     signInRequired: false,
+    presence: null,
     ...overrides,
   };
 }

@@ -10,6 +10,7 @@ import { ConnectionStatus } from './ConnectionStatus';
 import { ErrorAlert } from './ErrorAlert';
 import { MessageList } from './MessageList';
 import { TypingIndicator } from './TypingIndicator';
+import { presenceText } from './words';
 import styles from './conversation.module.css';
 
 export interface ConversationProps {
@@ -107,11 +108,22 @@ export function Conversation({
   const onStop = useCallback(() => stopRef.current(), []);
 
   const blockedUntil = state.error?.code === 'RATE_LIMIT' ? state.error.until : null;
+  // Only while connected: a socket that dropped no longer hears who comes and goes.
+  const presence = connected && state.presence ? presenceText(state.presence, state.identity) : null;
 
   return (
     <section aria-label="Conversation" className={styles.conversation}>
       <header className={styles.head}>
-        <span className={styles.headTitle}>{title ?? 'Conversation'}</span>
+        <div className={styles.headText}>
+          <span className={styles.headTitle}>{title ?? 'Conversation'}</span>
+          {/* Who else is here (a post's shared conversation; a thread has no presence). Not a live
+              region: people coming and going would interrupt a screen reader all the time. */}
+          {presence && (
+            <span className={styles.presence} data-testid="presence">
+              {presence}
+            </span>
+          )}
+        </div>
         <ConnectionStatus connection={state.connection} onReconnect={reconnect} />
       </header>
       <Announcer view={{ messages, connection: state.connection.status }} />

@@ -1,5 +1,5 @@
-import { ErrorCode } from '@confab/protocol';
-import { calendarDay, connectionWords, errorText, messageTime, secondsUntil, typingText } from './words';
+import { ErrorCode, type Identity, type PresenceData } from '@confab/protocol';
+import { calendarDay, connectionWords, errorText, messageTime, presenceText, secondsUntil, typingText } from './words';
 import { safeNextPath } from './api-client';
 import { validateAuthForm } from './auth-form-validation';
 
@@ -12,6 +12,28 @@ describe('typingText', () => {
     [['Ada', 'Bo', 'Cy', 'Di', 'Ed'], 'Ada, Bo and 3 others are typing…'],
   ])('%j → %s', (names, text) => {
     expect(typingText(names)).toBe(text);
+  });
+});
+
+describe('presenceText', () => {
+  const person = (n: number, name: string): Identity => ({ kind: 'user', id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`, display_name: name });
+  const [ada, bo, cy, di, ed] = [person(1, 'Ada'), person(2, 'Bo'), person(3, 'Cy'), person(4, 'Di'), person(5, 'Ed')];
+  const visitor: Identity = { kind: 'visitor', id: '00000000-0000-4000-8000-000000000099', display_name: 'Visitor' };
+  const presence = (people: Identity[], guests = 0, peopleCount = people.length): PresenceData => ({ conversation_id: '00000000-0000-4000-8000-000000000100', version: 1, people, people_count: peopleCount, guests });
+
+  it.each<[string, PresenceData, Identity | null, string | null]>([
+    ['only the viewer', presence([ada]), ada, null],
+    ['one other person', presence([ada, bo]), ada, 'Here now: Bo'],
+    ['two others', presence([ada, bo, cy]), bo, 'Here now: Ada and Cy'],
+    ['three others', presence([ada, bo, cy, di]), ada, 'Here now: Bo, Cy and Di'],
+    ['more than three others', presence([ada, bo, cy, di, ed]), ada, 'Here now: Bo, Cy, Di and 1 other'],
+    ['more people than the frame names', presence([ada, bo], 0, 30), ada, 'Here now: Bo and 28 others'],
+    ['guests, for a signed-in viewer', presence([ada, bo], 2), ada, 'Here now: Bo · 2 guests'],
+    ['a visitor viewing: one of the guests', presence([ada], 1), visitor, 'Here now: Ada'],
+    ['a reader with no session among guests', presence([], 3), null, 'Here now: 2 guests'],
+    ['a reader with no session, alone', presence([], 1), null, null],
+  ])('%s', (_case, data, viewer, text) => {
+    expect(presenceText(data, viewer)).toBe(text);
   });
 });
 

@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS, type ErrorCode } from '@confab/protocol';
+import { MAX_MESSAGE_CHARS, type ErrorCode, type Identity, type PresenceData } from '@confab/protocol';
 import type { ChatMessageStatus, ConnectionStatus } from '@confab/chat-client';
 
 /**
@@ -61,6 +61,30 @@ export function typingText(names: readonly string[]): string {
   if (names.length === 2) return `${first} and ${second} are typing…`;
   if (names.length === 3 && third !== undefined) return `${first}, ${second} and ${third} are typing…`;
   return `${first}, ${second} and ${names.length - 2} others are typing…`;
+}
+
+/** How many people the presence line names before it counts the rest ("… and 4 others"). */
+const PRESENCE_NAMED = 3;
+
+const plural = (count: number, one: string, many: string): string => `${count} ${count === 1 ? one : many}`;
+
+/**
+ * Who else has a post's conversation open, for the line under its title: "Here now: Ada, Grace and
+ * 3 others · 2 guests". The viewer is left out (as a person, or as one of the guests when they
+ * have no account). Null when no one else is there.
+ */
+export function presenceText(presence: PresenceData, viewer: Identity | null): string | null {
+  const isViewer = (person: Identity): boolean => viewer !== null && person.kind === viewer.kind && person.id === viewer.id;
+  const viewerIsPerson = viewer?.kind === 'user';
+  const named = presence.people.filter((person) => !isViewer(person)).map((person) => person.display_name);
+  const others = Math.max(0, presence.people_count - (viewerIsPerson ? 1 : 0));
+  const guests = Math.max(0, presence.guests - (viewerIsPerson ? 0 : 1));
+  const shown = named.slice(0, Math.min(PRESENCE_NAMED, others));
+  const rest = others - shown.length;
+  const names = rest > 0 ? [...shown, plural(rest, 'other', 'others')] : shown;
+  const people = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const parts = [people, guests > 0 ? plural(guests, 'guest', 'guests') : ''].filter((part) => part !== '');
+  return parts.length === 0 ? null : `Here now: ${parts.join(' · ')}`;
 }
 
 export const OFFLINE_TEXT = "Offline — messages will be sent when you're back";
