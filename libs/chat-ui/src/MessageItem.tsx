@@ -115,15 +115,18 @@ function MessageContentView({ message, continued = false, onRetry, onRetryReply,
  * ~1 ms of the frames a reply starts in (the question's and the reply's rows arrive, CPU profile
  * of `npm run bench -- render`). Now only the rows' `li`s render for it.
  */
-const MessageContent = memo(
-  MessageContentView,
-  (a, b) =>
+const MessageContent = memo(MessageContentView, sameContent);
+
+/** Whether a row's content shows the same for both (everything but the row's place in the list). */
+function sameContent(a: MessageContentProps, b: MessageContentProps): boolean {
+  return (
     a.onRetry === b.onRetry &&
     a.onRetryReply === b.onRetryReply &&
     a.continued === b.continued &&
     a.liveContent === b.liveContent &&
-    sameRow(a.message, b.message, a.liveContent !== undefined),
-);
+    sameRow(a.message, b.message, a.liveContent !== undefined)
+  );
+}
 
 /**
  * "Sending…", and after a few seconds without the server's ack, that it is not delivered yet: a
@@ -329,15 +332,4 @@ export function sameRow(x: ChatMessage, y: ChatMessage, liveText: boolean): bool
  * row and not the hundreds above it (the store may hand out new objects for unchanged rows);
  * with `liveContent`, its tokens re-render only its text.
  */
-export const MessageItem = memo(
-  MessageItemView,
-  (a, b) =>
-    a.onRetry === b.onRetry &&
-    a.onRetryReply === b.onRetryReply &&
-    a.index === b.index &&
-    a.setSize === b.setSize &&
-    a.continued === b.continued &&
-    a.measureRef === b.measureRef &&
-    a.liveContent === b.liveContent &&
-    sameRow(a.message, b.message, a.liveContent !== undefined),
-);
+export const MessageItem = memo(MessageItemView, (a, b) => a.index === b.index && a.setSize === b.setSize && a.measureRef === b.measureRef && sameContent(a, b));
