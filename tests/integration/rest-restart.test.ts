@@ -14,8 +14,14 @@ describe('restart on the same PGlite folder', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'confab-pglite-'));
   });
 
-  afterAll(async () => {
+  // Each test's last service stops before the next test starts one on the same folder (the first
+  // test's restarted service used to run on beside the second test's, and outlive the run).
+  afterEach(async () => {
     await running?.stop();
+    running = null;
+  });
+
+  afterAll(async () => {
     await rm(dataDir, { recursive: true, force: true });
   });
 
