@@ -87,17 +87,16 @@ export interface PresenceBoardDeps {
   store: PresenceStore;
   publish: (conversationId: string, frame: ServerFrameOf<'presence'>) => void;
   log: Logger;
-  /** Changes of one conversation go out at most once per this interval (a burst of joins is one frame). */
-  intervalMs?: number;
 }
 
-/** A change waits this long for more (the rest of a burst), when the last frame went out long enough ago. */
+/** Changes of one conversation are saved at most once per this interval (a burst of joins is one frame). */
+const INTERVAL_MS = 1_000;
+/** A change waits this long for more (the rest of a burst), when the last save was long enough ago. */
 const COALESCE_MS = 50;
-const DEFAULT_INTERVAL_MS = 1_000;
 
 /**
  * This instance's presence bookkeeping: counts its sockets per post conversation, saves its part
- * when it changes (at most once per `intervalMs` per conversation) and publishes the merged
+ * when it changes (at most once a second per conversation) and publishes the merged
  * presence when it differs from the last one seen. A socket that joins gets the last presence
  * seen at once; the one that counts it follows.
  */
@@ -108,10 +107,8 @@ export class PresenceBoard {
   private readonly lastSaved = new Map<string, number>();
   private readonly saving = new Map<string, Promise<void>>();
   private readonly refresh: NodeJS.Timeout | null;
-  private readonly intervalMs: number;
 
   constructor(private readonly deps: PresenceBoardDeps) {
-    this.intervalMs = deps.intervalMs ?? DEFAULT_INTERVAL_MS;
     const refreshMs = deps.store.refreshMs;
     this.refresh = refreshMs === null ? null : setInterval(() => this.rooms.forEach((_, conversationId) => void this.save(conversationId)), refreshMs);
     this.refresh?.unref();
@@ -157,7 +154,7 @@ export class PresenceBoard {
     const timer = setTimeout(() => {
       this.scheduled.delete(conversationId);
       void this.save(conversationId);
-    }, Math.max(COALESCE_MS, this.intervalMs - sinceLast));
+    }, Math.max(COALESCE_MS, INTERVAL_MS - sinceLast));
     timer.unref();
     this.scheduled.set(conversationId, timer);
   }

@@ -61,8 +61,6 @@ export interface RealtimeServiceDeps {
   sessionEnds?: SessionEnds;
   /** Where each instance's part of a conversation's presence is kept (in process, or Redis). */
   presenceStore: PresenceStore;
-  /** Presence changes of one conversation go out at most once per this interval (default 1 s). */
-  presenceIntervalMs?: number;
 }
 
 /** How long shutdown waits for sockets to close after GOING_AWAY before terminating them. */
@@ -128,7 +126,7 @@ export class RealtimeService implements Realtime {
       maxStrikes: Math.max(limits.frameBurst, OUTBOX_CAPACITY),
       strikeWindowMs: FRAME_STRIKE_WINDOW_MS,
     };
-    this.presence = new PresenceBoard({ store: deps.presenceStore, publish: (conversationId, frame) => this.publish(conversationId, frame), log: this.log, intervalMs: deps.presenceIntervalMs });
+    this.presence = new PresenceBoard({ store: deps.presenceStore, publish: (conversationId, frame) => this.publish(conversationId, frame), log: this.log });
     this.hub = new ConversationHub(deps.bus, (frame, sockets) => {
       deps.observer?.frameSent(frame, sockets);
       if (frame.event === 'presence') this.presence.seen(frame);
