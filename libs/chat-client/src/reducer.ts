@@ -1,6 +1,5 @@
 import {
   MESSAGE_RATE_WINDOW_S,
-  TYPING_AUTO_STOP_MS,
   type AckData,
   type ConnectedData,
   type DoneData,
@@ -12,7 +11,6 @@ import {
   type ServerFrame,
   type StreamData,
   type SyncData,
-  type TypingData,
   streamedText,
 } from '@confab/protocol';
 import {
@@ -25,7 +23,6 @@ import {
   insertInOrder,
   isFinal,
   isLocal,
-  isOwnAuthor,
   localAuthor,
   lowestSeq,
   isMineStored,
@@ -36,6 +33,7 @@ import {
   type OutboxEntry,
 } from './message-list';
 import { addLocal, discardLocal, markLocalFailed, setLocalStatus } from './local-messages';
+import { applyPresence, applyTyping, clearTypingOf } from './others';
 import { NO_STREAMED_TEXT, streamIntoText, withStreamedText, type LiveText } from './streamed-text';
 import type { ChatMessage, ConnectionState, ConversationError, ConversationState } from './types';
 
@@ -186,8 +184,7 @@ function reduceFrame(state: ConversationStoreState, frame: ServerFrame, now: num
     case 'typing':
       return applyTyping(state, frame.data, now);
     case 'presence':
-      // Frames published by several instances may cross: the highest version is the newest.
-      return state.presence !== null && state.presence.version >= frame.data.version ? state : { ...state, presence: frame.data };
+      return applyPresence(state, frame.data);
     case 'sync':
       return applySync(state, frame.data);
     case 'error':
@@ -327,27 +324,6 @@ function withSeqBookkeeping(state: ConversationStoreState): ConversationStoreSta
   if (lastSeq === state.lastSeq && highestSeqSeen === state.highestSeqSeen) return state;
   return { ...state, lastSeq, highestSeqSeen };
 }
-
-// ---------- typing ----------
-
-function applyTyping(state: ConversationStoreState, data: TypingData, now: number): ConversationStoreState {
-  if (isOwnAuthor({ kind: data.who.kind, id: data.who.id, display_name: data.who.display_name }, state.identity)) {
-    return state; // never show ourselves typing (another tab of ours)
-  }
-  const others = state.typing.filter((t) => !sameIdentity(t.who, data.who));
-  if (data.state === 'stop') {
-    return others.length === state.typing.length ? state : { ...state, typing: others };
-  }
-  return { ...state, typing: [...others, { who: data.who, until: now + TYPING_AUTO_STOP_MS }] };
-}
-
-function clearTypingOf(state: ConversationStoreState, author: Message['author']): ConversationStoreState {
-  // Someone whose message just arrived has stopped typing it.
-  const typing = state.typing.filter((t) => !(t.who.id === author.id && t.who.kind === author.kind));
-  return typing.length === state.typing.length ? state : { ...state, typing };
-}
-
-const sameIdentity = (a: Identity, b: Identity): boolean => a.id === b.id && a.kind === b.kind;
 
 // ---------- errors ----------
 

@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer';
+import type { RawData } from 'ws';
 import {
   ClientMessageId,
   DELTA_STREAMS_QUERY,
@@ -181,4 +183,16 @@ export function deliveryDecision(bufferedAmount: number, frameBytes: number, eve
   if (bufferedAmount > 0 && bufferedAmount + frameBytes > SLOW_CONSUMER_CLOSE_BYTES) return 'close';
   if (bufferedAmount > SLOW_CONSUMER_DROP_BYTES && event === 'typing') return 'drop';
   return 'send';
+}
+
+export function rawDataToBuffer(data: RawData): Buffer {
+  if (Buffer.isBuffer(data)) return data;
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return Buffer.from(data);
+}
+
+/** The text of a frame, or null when its bytes are not valid UTF-8 (answered with VALIDATION_ERROR, not a close). */
+export function frameText(data: RawData): string | null {
+  const bytes = rawDataToBuffer(data);
+  return isUtf8(bytes) ? bytes.toString('utf8') : null;
 }

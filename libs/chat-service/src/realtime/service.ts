@@ -1,4 +1,3 @@
-import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -24,7 +23,7 @@ import { AgentReplies } from './agent-replies';
 import type { Bus } from './bus';
 import { ConversationCommands } from './commands';
 import { ClientConnection, identityKey } from './connection';
-import { clientMessageIdAtEnd, clientMessageIdOf, decodeIncoming, isOriginAllowed, parseUpgradeUrl, type UpgradeParams } from './frames';
+import { clientMessageIdAtEnd, clientMessageIdOf, decodeIncoming, frameText, isOriginAllowed, parseUpgradeUrl, rawDataToBuffer, type UpgradeParams } from './frames';
 import { ConversationHub, conversationEndedFrame } from './hub';
 import { LivenessWatch } from './liveness';
 import { ObservedConnection } from './observed-connection';
@@ -69,18 +68,6 @@ const SHUTDOWN_CLOSE_WAIT_MS = 3_000;
 const INSTANCE_KEY = 'instance';
 /** A connection that keeps sending after RATE_LIMIT answers is closed after this many refused frames in the window. */
 const FRAME_STRIKE_WINDOW_MS = 10_000;
-
-function rawDataToBuffer(data: RawData): Buffer {
-  if (Buffer.isBuffer(data)) return data;
-  if (Array.isArray(data)) return Buffer.concat(data);
-  return Buffer.from(data);
-}
-
-/** The text of a frame, or null when its bytes are not valid UTF-8 (answered with VALIDATION_ERROR, not a close). */
-function frameText(data: RawData): string | null {
-  const bytes = rawDataToBuffer(data);
-  return isUtf8(bytes) ? bytes.toString('utf8') : null;
-}
 
 /** Answers an upgrade request with a plain HTTP status (before any WebSocket exists). */
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
