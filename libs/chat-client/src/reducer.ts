@@ -124,7 +124,6 @@ export function conversationReducer(state: ConversationStoreState, action: Conve
   // reply's row read its whole text again (0.5–1.8 ms of a frame each second, in the slowest
   // frames of `npm run bench -- render`).
   if (action.type === 'tick') return expireByClock(state, action.now);
-  if (action.type === 'frame' && action.frame.event === 'presence') return reduceFrame(state, action.frame, action.now); // reads no message either
   return reduceListed(withStreamedText(state), action);
 }
 
