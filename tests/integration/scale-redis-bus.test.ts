@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import pino from 'pino';
 import type { ServerFrame, StreamData } from '@confab/protocol';
 import { conversationChannel } from '../../libs/chat-service/src/realtime/bus-redis';
+import { PRESENCE_KEY_PREFIX } from '../../libs/chat-service/src/realtime/presence-redis';
 import { openRedisScaleOut, type ScaleOut } from '../../libs/chat-service/src/realtime/scale-out';
 import { STREAMS_KEY_PREFIX } from '../../libs/chat-service/src/realtime/shared-streams';
 import { startRedis, type RunningRedis } from '../support/redis-server';
@@ -190,5 +191,45 @@ describe('WebSocket ticket uses in Redis', () => {
     // Remembered only as long as the ticket could be used: the key goes with it.
     await sleep(500);
     expect(await admin.exists(`confab:ticket:${ticket}`)).toBe(0);
+  });
+});
+
+describe('presence in Redis', () => {
+  const ada = { kind: 'user' as const, id: randomUUID(), display_name: 'Ada' };
+  const grace = { kind: 'user' as const, id: randomUUID(), display_name: 'Grace' };
+
+  it('merges both instances\' parts, and versions each save above what the instance has seen', async () => {
+    const conversationId = randomUUID();
+    const first = await one.presenceStore.save(conversationId, { people: [ada], guests: 1 }, 0);
+    const second = await two.presenceStore.save(conversationId, { people: [grace], guests: 0 }, 0);
+    expect(second.version).toBeGreaterThan(first.version);
+    expect(second.merged).toEqual({ people: [ada, grace], people_count: 2, guests: 1 });
+    // Redis loses the counter (a restart without persistence, a flush): the next save still counts up from the floor.
+    await admin.del(`${PRESENCE_KEY_PREFIX}${conversationId}:version`);
+    const after = await one.presenceStore.save(conversationId, { people: [ada], guests: 0 }, second.version);
+    expect(after.version).toBeGreaterThan(second.version);
+    // An instance that leaves takes its part with it.
+    const left = await two.presenceStore.save(conversationId, null, after.version);
+    expect(left.merged).toEqual({ people: [ada], people_count: 1, guests: 0 });
+  });
+
+  it('stamps a part with Redis\'s clock, not the instance\'s, and drops parts not saved for 30 s (a crashed instance\'s)', async () => {
+    const conversationId = randomUUID();
+    const key = `${PRESENCE_KEY_PREFIX}${conversationId}`;
+    const redisNow = async (): Promise<number> => {
+      const [seconds, micros] = (await admin.time()) as [number | string, number | string];
+      return Number(seconds) * 1000 + Math.floor(Number(micros) / 1000);
+    };
+    const now = await redisNow();
+    await admin.hset(key, 'crashed', JSON.stringify({ at: now - 31_000, people: [grace], guests: 4 }));
+    await admin.hset(key, 'quiet', JSON.stringify({ at: now - 20_000, people: [ada], guests: 0 }));
+    // This instance's clock is an hour fast: its part must neither lapse early nor outlive a crash.
+    const clock = jest.spyOn(Date, 'now').mockReturnValue(now + 3_600_000);
+    const saved = await one.presenceStore.save(conversationId, { people: [], guests: 1 }, 0).finally(() => clock.mockRestore());
+    expect(saved.merged).toEqual({ people: [ada], people_count: 1, guests: 1 });
+    expect(await admin.hexists(key, 'crashed')).toBe(0);
+    const ours = Object.entries(await admin.hgetall(key)).find(([field]) => field.startsWith('instance-one:'));
+    const stamped = (JSON.parse(ours?.[1] ?? '{}') as { at?: number }).at ?? 0;
+    expect(Math.abs(stamped - (await redisNow()))).toBeLessThan(5_000);
   });
 });

@@ -237,6 +237,7 @@ describe('presence in a post', () => {
     const { socket } = await join(thread.conversation_id, user);
     sendNext(socket, 'Hello?');
     await socket.next('done');
+    await sleep(300); // in a post, a joiner's presence is out within ~50 ms
     expect(socket.all('presence')).toEqual([]);
   });
 });

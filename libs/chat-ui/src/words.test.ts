@@ -28,6 +28,8 @@ describe('presenceText', () => {
     ['three others', presence([ada, bo, cy, di]), ada, 'Here now: Bo, Cy and Di'],
     ['more than three others', presence([ada, bo, cy, di, ed]), ada, 'Here now: Bo, Cy, Di and 1 other'],
     ['more people than the frame names', presence([ada, bo], 0, 30), ada, 'Here now: Bo and 28 others'],
+    ['the frame from before the viewer was counted (as they join)', presence([ada]), bo, 'Here now: Ada'],
+    ['a full list without the viewer: they may be among the unnamed', presence([ada, bo], 0, 30), cy, 'Here now: Ada, Bo and 27 others'],
     ['guests, for a signed-in viewer', presence([ada, bo], 2), ada, 'Here now: Bo · 2 guests'],
     ['a visitor viewing: one of the guests', presence([ada], 1), visitor, 'Here now: Ada'],
     ['a reader with no session among guests', presence([], 3), null, 'Here now: 2 guests'],

@@ -77,7 +77,10 @@ export function presenceText(presence: PresenceData, viewer: Identity | null): s
   const isViewer = (person: Identity): boolean => viewer !== null && person.kind === viewer.kind && person.id === viewer.id;
   const viewerIsPerson = viewer?.kind === 'user';
   const named = presence.people.filter((person) => !isViewer(person)).map((person) => person.display_name);
-  const others = Math.max(0, presence.people_count - (viewerIsPerson ? 1 : 0));
+  // The frame a socket gets as it joins is the one from before it counted: a viewer it does not
+  // name is not in it, unless it names fewer people than it counts (the viewer may be unnamed).
+  const viewerCounted = viewerIsPerson && (named.length < presence.people.length || presence.people.length < presence.people_count);
+  const others = Math.max(0, presence.people_count - (viewerCounted ? 1 : 0));
   const guests = Math.max(0, presence.guests - (viewerIsPerson ? 0 : 1));
   const shown = named.slice(0, Math.min(PRESENCE_NAMED, others));
   const rest = others - shown.length;

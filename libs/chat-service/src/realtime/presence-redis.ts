@@ -15,65 +15,80 @@ const STALE_AFTER_MS = 3 * REFRESH_MS;
 /** The keys of a conversation no instance has sockets in go after this (the version with them: clients start again per socket). */
 const KEY_TTL_MS = 10 * REFRESH_MS;
 
-/** One instance's part as stored: when it was saved (its own clock), and who. Read back from Redis, so parsed. */
+/** One instance's part as stored: when it was saved (Redis's clock), and who. Read back from Redis, so parsed. */
 const StoredPart = z.object({ at: z.number(), people: z.array(Identity), guests: z.number().int().nonnegative() });
+const SaveAnswer = z.tuple([z.number().int().positive(), z.array(z.string())]);
+
+/**
+ * One save, atomic in Redis: writes (or removes) this instance's part stamped with Redis's own
+ * clock, drops the parts not saved for STALE_AFTER_MS (a crashed instance's), and counts a version
+ * above the caller's floor. One clock judges every part's age, so instances whose clocks disagree
+ * do not drop each other's parts, and a part dropped as stale cannot be a part saved a moment ago.
+ * The stamp is written first in the part's JSON (`{"at":…,`), as instances before this script read it.
+ *
+ * KEYS: parts hash, version counter. ARGV: field, part JSON ('' removes it), floor, stale ms, ttl ms.
+ * Answers { version, fresh parts' JSON }.
+ */
+const SAVE_SCRIPT = `
+local clock = redis.call('TIME')
+local now = tonumber(clock[1]) * 1000 + math.floor(tonumber(clock[2]) / 1000)
+if ARGV[2] == '' then
+  redis.call('HDEL', KEYS[1], ARGV[1])
+else
+  redis.call('HSET', KEYS[1], ARGV[1], '{"at":' .. now .. ',' .. string.sub(ARGV[2], 2))
+end
+local fields = redis.call('HGETALL', KEYS[1])
+local fresh = {}
+for i = 1, #fields, 2 do
+  local at = tonumber(string.match(fields[i + 1], '^{"at":(%d+)'))
+  if at and now - at < tonumber(ARGV[4]) then
+    fresh[#fresh + 1] = fields[i + 1]
+  else
+    redis.call('HDEL', KEYS[1], fields[i])
+  end
+end
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+local version = redis.call('INCR', KEYS[2])
+if version <= tonumber(ARGV[3]) then
+  version = tonumber(ARGV[3]) + 1
+  redis.call('SET', KEYS[2], version)
+end
+redis.call('PEXPIRE', KEYS[2], ARGV[5])
+return { version, fresh }
+`;
 
 /**
  * Several instances: one Redis hash per conversation, a field per instance holding its part, and a
- * counter that orders the merged presence. Saving writes this instance's field, counts, and reads
- * every field in one MULTI, so two instances saving at once get different versions, and the higher
- * one has read both parts: a client keeping the highest version ends on the full presence.
+ * counter that orders the merged presence. A save writes this instance's field, counts, and reads
+ * every field in one script, so two instances saving at once get different versions, and the
+ * higher one has read both parts: a client keeping the highest version ends on the full presence.
  */
 export class RedisPresenceStore implements PresenceStore {
   readonly refreshMs = REFRESH_MS;
   private readonly log: Logger;
 
+  /** `field`: this process's field in each hash; unique per process (two instances given the same INSTANCE_ID must not overwrite each other's part). */
   constructor(
     private readonly redis: Redis,
-    private readonly instanceId: string,
+    private readonly field: string,
     logger: Logger,
   ) {
     this.log = logger.child({ component: 'presence' });
   }
 
-  async save(conversationId: string, part: PresencePart | null): Promise<{ version: number; merged: MergedPresence }> {
-    const key = partsKey(conversationId);
-    const stored = JSON.stringify({ at: Date.now(), ...part });
-    const transaction = this.redis.multi();
-    if (part) transaction.hset(key, this.instanceId, stored);
-    else transaction.hdel(key, this.instanceId);
-    const results = await transaction
-      .pexpire(key, KEY_TTL_MS)
-      .incr(versionKey(conversationId))
-      .pexpire(versionKey(conversationId), KEY_TTL_MS)
-      .hgetall(key)
-      .exec();
-    const version = z.number().int().positive().parse(results?.[2]?.[1]);
-    const fields = z.record(z.string(), z.string()).parse(results?.[4]?.[1]);
-    return { version, merged: mergePresence(this.freshParts(key, fields)) };
-  }
-
-  /** The parts saved recently enough; stale or unreadable ones are removed (fire-and-forget). */
-  private freshParts(key: string, fields: Record<string, string>): PresencePart[] {
-    const parts: PresencePart[] = [];
-    const stale: string[] = [];
-    for (const [instance, text] of Object.entries(fields)) {
-      const part = parsePart(text);
-      if (part && Date.now() - part.at < STALE_AFTER_MS) parts.push(part);
-      else stale.push(instance);
-    }
-    if (stale.length > 0) {
-      this.log.info({ key, instances: stale }, 'dropped presence of instances that stopped saving it');
-      this.redis.hdel(key, ...stale).catch((error: unknown) => this.log.warn({ err: error, key }, 'could not drop stale presence'));
-    }
-    return parts;
+  async save(conversationId: string, part: PresencePart | null, floor: number): Promise<{ version: number; merged: MergedPresence }> {
+    const answer = await this.redis.eval(SAVE_SCRIPT, 2, partsKey(conversationId), versionKey(conversationId), this.field, part ? JSON.stringify(part) : '', floor, STALE_AFTER_MS, KEY_TTL_MS);
+    const [version, stored] = SaveAnswer.parse(answer);
+    const parts = stored.map(parsePart).filter((parsed) => parsed !== null);
+    if (parts.length < stored.length) this.log.warn({ conversationId, unreadable: stored.length - parts.length }, 'presence parts that could not be read were left out');
+    return { version, merged: mergePresence(parts) };
   }
 }
 
-function parsePart(text: string): z.infer<typeof StoredPart> | null {
+function parsePart(text: string): PresencePart | null {
   try {
     const parsed = StoredPart.safeParse(JSON.parse(text));
-    return parsed.success ? parsed.data : null;
+    return parsed.success ? { people: parsed.data.people, guests: parsed.data.guests } : null;
   } catch {
     return null;
   }

@@ -1,6 +1,14 @@
 import { PRESENCE_NAMES_MAX, type Identity, type PresenceData, type ServerFrameOf } from '@confab/protocol';
 import type { Logger } from '../logger';
-import { identityKey, type ClientConnection } from './connection';
+import type { ConversationRecord } from '../contracts';
+import { identityKey } from './connection';
+
+/** What the board reads of a socket (a `ClientConnection`). */
+export interface PresenceSocket {
+  readonly conversation: Pick<ConversationRecord, 'id' | 'kind'>;
+  readonly identity: Identity | null;
+  send(frame: ServerFrameOf<'presence'>): void;
+}
 
 /**
  * Who has a post's shared conversation open. Each instance counts its own sockets; a
@@ -32,8 +40,13 @@ export const samePresence = (a: MergedPresence, b: MergedPresence): boolean =>
 
 /** Where the instances' parts are kept. */
 export interface PresenceStore {
-  /** Stores this instance's part (null: no socket here any more) and returns the merged presence, with a version that orders it. */
-  save(conversationId: string, part: PresencePart | null): Promise<{ version: number; merged: MergedPresence }>;
+  /**
+   * Stores this instance's part (null: no socket here any more) and returns the merged presence,
+   * with a version that orders it, above `floor` (the highest version this instance has seen): a
+   * store that lost its counter (Redis restarted or flushed) must not start again below the
+   * versions clients hold, which would make them ignore every frame after it.
+   */
+  save(conversationId: string, part: PresencePart | null, floor: number): Promise<{ version: number; merged: MergedPresence }>;
   /** How often parts must be saved again to stay counted (a crashed instance's part then lapses); null: never. */
   readonly refreshMs: number | null;
 }
@@ -43,8 +56,8 @@ export class InProcessPresenceStore implements PresenceStore {
   readonly refreshMs = null;
   private readonly versions = new Map<string, number>();
 
-  async save(conversationId: string, part: PresencePart | null): Promise<{ version: number; merged: MergedPresence }> {
-    const version = (this.versions.get(conversationId) ?? 0) + 1;
+  async save(conversationId: string, part: PresencePart | null, floor: number): Promise<{ version: number; merged: MergedPresence }> {
+    const version = Math.max(this.versions.get(conversationId) ?? 0, floor) + 1;
     if (part) this.versions.set(conversationId, version);
     else this.versions.delete(conversationId);
     return { version, merged: mergePresence(part ? [part] : []) };
@@ -96,9 +109,13 @@ const COALESCE_MS = 50;
 
 /**
  * This instance's presence bookkeeping: counts its sockets per post conversation, saves its part
- * when it changes (at most once a second per conversation) and publishes the merged
- * presence when it differs from the last one seen. A socket that joins gets the last presence
- * seen at once; the one that counts it follows.
+ * when it changes (at most once a second per conversation) and publishes the merged presence when
+ * it differs from the last one delivered here. A socket that joins gets the last presence
+ * delivered at once; the one that counts it follows.
+ *
+ * "Delivered", not "published": the bus may lose a frame (Redis pub/sub is at-most-once while a
+ * subscriber reconnects), and a board that took its own frame as seen would never send that
+ * presence again; compared with what came back, the next save or refresh sends it again.
  */
 export class PresenceBoard {
   private readonly rooms = new Map<string, LocalRoom>();
@@ -106,7 +123,11 @@ export class PresenceBoard {
   private readonly scheduled = new Map<string, NodeJS.Timeout>();
   private readonly lastSaved = new Map<string, number>();
   private readonly saving = new Map<string, Promise<void>>();
+  /** Conversations whose next save publishes even an unchanged presence (`framesLost`). */
+  private readonly republish = new Set<string>();
   private readonly refresh: NodeJS.Timeout | null;
+  /** Set by `stop`: nothing is counted or saved after it, so no save can put back a part `stop` took away. */
+  private stopped = false;
 
   constructor(private readonly deps: PresenceBoardDeps) {
     const refreshMs = deps.store.refreshMs;
@@ -114,8 +135,8 @@ export class PresenceBoard {
     this.refresh?.unref();
   }
 
-  joined(connection: ClientConnection): void {
-    if (connection.conversation.kind !== 'post') return;
+  joined(connection: PresenceSocket): void {
+    if (this.stopped || connection.conversation.kind !== 'post') return;
     const conversationId = connection.conversation.id;
     let room = this.rooms.get(conversationId);
     if (!room) this.rooms.set(conversationId, (room = new LocalRoom()));
@@ -125,9 +146,9 @@ export class PresenceBoard {
     this.schedule(conversationId);
   }
 
-  left(connection: ClientConnection): void {
+  left(connection: PresenceSocket): void {
     const room = this.rooms.get(connection.conversation.id);
-    if (!room) return;
+    if (this.stopped || !room) return;
     room.count(connection.identity, -1);
     this.schedule(connection.conversation.id);
   }
@@ -138,8 +159,17 @@ export class PresenceBoard {
     if (!known || known.data.version < frame.data.version) this.lastSeen.set(frame.data.conversation_id, frame);
   }
 
+  /** The bus lost frames (a change among them, perhaps): every conversation here is saved and its presence published again. */
+  framesLost(): void {
+    for (const conversationId of this.rooms.keys()) {
+      this.republish.add(conversationId);
+      this.schedule(conversationId);
+    }
+  }
+
   /** Shutdown: this instance's parts are taken back at once, so the other instances' sockets stop counting ours. */
   async stop(): Promise<void> {
+    this.stopped = true;
     if (this.refresh) clearInterval(this.refresh);
     this.scheduled.forEach((timer) => clearTimeout(timer));
     this.scheduled.clear();
@@ -149,7 +179,7 @@ export class PresenceBoard {
   }
 
   private schedule(conversationId: string): void {
-    if (this.scheduled.has(conversationId)) return;
+    if (this.stopped || this.scheduled.has(conversationId)) return;
     const sinceLast = Date.now() - (this.lastSaved.get(conversationId) ?? 0);
     const timer = setTimeout(() => {
       this.scheduled.delete(conversationId);
@@ -161,11 +191,11 @@ export class PresenceBoard {
 
   /** One save at a time per conversation: a change during a save is saved after it. */
   private async save(conversationId: string): Promise<void> {
+    if (this.stopped) return;
     const running = this.saving.get(conversationId);
     if (running) return running.then(() => this.schedule(conversationId));
     const room = this.rooms.get(conversationId);
     const part = room && !room.empty ? room.part() : null;
-    if (!part) this.rooms.delete(conversationId);
     const done = this.saveNow(conversationId, part).finally(() => this.saving.delete(conversationId));
     this.saving.set(conversationId, done);
     return done;
@@ -173,18 +203,25 @@ export class PresenceBoard {
 
   private async saveNow(conversationId: string, part: PresencePart | null): Promise<void> {
     this.lastSaved.set(conversationId, Date.now());
+    const known = this.lastSeen.get(conversationId);
     try {
-      const { version, merged } = await this.deps.store.save(conversationId, part);
-      const known = this.lastSeen.get(conversationId);
-      const frame: ServerFrameOf<'presence'> = { event: 'presence', data: { conversation_id: conversationId, version, ...merged } };
-      if (part) this.seen(frame);
-      else {
-        this.lastSaved.delete(conversationId);
-        this.lastSeen.delete(conversationId);
-      }
-      if (!known || !samePresence(known.data, merged)) this.deps.publish(conversationId, frame);
+      const { version, merged } = await this.deps.store.save(conversationId, part, known?.data.version ?? 0);
+      if (!part) this.forgetIfEmpty(conversationId);
+      const changed = !known || !samePresence(known.data, merged);
+      if (changed || this.republish.delete(conversationId)) this.deps.publish(conversationId, { event: 'presence', data: { conversation_id: conversationId, version, ...merged } });
     } catch (error) {
+      // The room stays (even empty): the refresh saves it again, and a change schedules a save.
       this.deps.log.warn({ err: error, conversationId }, 'could not save presence');
     }
+  }
+
+  /** Taken out of the store: nothing of the conversation is kept here, unless someone joined while it was saved. */
+  private forgetIfEmpty(conversationId: string): void {
+    const room = this.rooms.get(conversationId);
+    if (room && !room.empty) return;
+    this.rooms.delete(conversationId);
+    this.lastSaved.delete(conversationId);
+    this.lastSeen.delete(conversationId);
+    this.republish.delete(conversationId);
   }
 }

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_S } from '@confab/protocol';
 import { redisTicketUses, type TicketUses } from '../auth/ticket-uses';
 import { redisBudgets, type Budgets } from '../budgets';
@@ -61,7 +62,7 @@ export async function openRedisScaleOut(redisUrl: string, instanceId: string, lo
     sharedStreams: new RedisSharedStreams(connections.commands, logger),
     ticketUses: redisTicketUses(connections.commands, logger),
     retryClaims: redisTicketUses(connections.commands, logger, Date.now, 'confab:retry:'),
-    presenceStore: new RedisPresenceStore(connections.commands, instanceId, logger),
+    presenceStore: new RedisPresenceStore(connections.commands, `${instanceId}:${randomUUID()}`, logger),
     async close() {
       await bus.close();
       await stopRelay.close();

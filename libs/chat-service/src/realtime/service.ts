@@ -114,6 +114,7 @@ export class RealtimeService implements Realtime {
       strikeWindowMs: FRAME_STRIKE_WINDOW_MS,
     };
     this.presence = new PresenceBoard({ store: deps.presenceStore, publish: (conversationId, frame) => this.publish(conversationId, frame), log: this.log });
+    deps.bus.onFramesLost?.(() => this.presence.framesLost());
     this.hub = new ConversationHub(deps.bus, (frame, sockets) => {
       deps.observer?.frameSent(frame, sockets);
       if (frame.event === 'presence') this.presence.seen(frame);
