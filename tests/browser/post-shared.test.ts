@@ -87,6 +87,41 @@ it(
     await screenshot(nell.page, 'post-shared-5-presence-desktop', { fullPage: false });
     await screenshot(otto.page, 'post-shared-6-presence-phone', { fullPage: false });
 
+    // Someone with a long name types: on the phone "… is typing" takes two lines, and the second
+    // one is not left under the composer (the view follows the indicator as it grows).
+    const long = await newPerson();
+    const longAccount = newAccount('Bartholomew Konstantin Featherstonehaugh');
+    await signUp(long.page, longAccount);
+    await openPost(long.page, post);
+    await waitForConnection(long.page);
+    // Enough lines that the phone's view scrolls, and follows the end.
+    const lines = Array.from({ length: 8 }, (_, i) => `Line ${i + 1} of a long note`).join('\n');
+    for (const n of [1, 2, 3]) {
+      await composer(long.page).box.fill(`${n}: ${lines}`);
+      await composer(long.page).send.click();
+      await messageItems(otto.page).filter({ hasText: `${n}: Line 1` }).waitFor({ timeout: 10_000 });
+    }
+    // Otto opens the page on them (as someone coming in does): the view starts at the end.
+    await otto.page.reload();
+    await waitForConnection(otto.page);
+    await messageItems(otto.page).filter({ hasText: '3: Line 1' }).waitFor({ timeout: 10_000 });
+    // (Typed for over a second: the server relays one "start" a second, and one went with the last message.)
+    await composer(long.page).box.pressSequentially('Hello everyone, one more thing', { delay: 50 });
+    const typing = otto.page.getByRole('status').filter({ hasText: `${longAccount.displayName} is typing` });
+    await typing.waitFor({ timeout: 10_000 });
+    await otto.page.waitForTimeout(300); // the indicator stays until 2 s after the last keystroke
+    const shown = await otto.page.evaluate(() => {
+      const indicator = document.querySelector('[data-testid="typing-indicator"]');
+      const scroller = indicator?.closest('[data-testid="message-scroll"]');
+      if (!indicator || !scroller) return null;
+      const box = indicator.getBoundingClientRect();
+      return { text: indicator.textContent ?? '', height: box.height, hiddenPx: box.bottom - scroller.getBoundingClientRect().bottom };
+    });
+    expect(shown?.text).toContain('is typing');
+    expect(shown?.height).toBeGreaterThan(30); // two lines
+    expect(shown?.hiddenPx).toBeLessThanOrEqual(0.5);
+    await screenshot(otto.page, 'post-shared-7-long-typing-phone', { fullPage: false });
+
     await otto.page.close();
     await nell.page.waitForFunction((name) => !(document.querySelector('[data-testid="presence"]')?.textContent ?? '').includes(name), ottoAccount.displayName, { timeout: 10_000 });
   }),

@@ -144,7 +144,8 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
   const jumpToLatest = useCallback(() => virtualizer.scrollToEnd(), [virtualizer]);
   const jump = away === null ? null : jumpLabel(countNewBelow(keys, away.lastKey));
 
-  useStayAtEndOnShrink(scrollRef, listRef, jumpToLatest, !empty);
+  const footerRef = useRef<HTMLDivElement>(null);
+  useStayAtEnd(scrollRef, listRef, footerRef, jumpToLatest, !empty);
 
   // Something you just wrote is shown, wherever you were reading: the view follows new content
   // only for a reader at the end, but your own message must not land out of sight.
@@ -229,7 +230,7 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
               })}
             </ol>
           )}
-          {footer}
+          <div ref={footerRef}>{footer}</div>
         </div>
       </div>
       {jump && !empty && (
@@ -263,17 +264,22 @@ const AT_VERY_END_PX = 2;
  *   scroll offset stays while its bottom edge moves up, over the latest messages, and no scroll
  *   event says so (browser test `composer-grow-follow`). They are put back at once, before the shorter
  *   view is painted; the virtualizer only follows the end when the content grows.
+ * - The footer below the rows grows (a long "… is typing" wraps to a second line on a phone): the
+ *   virtualizer follows the rows only, so that line was left under the composer (browser test
+ *   `post-shared`). They are put back at once.
  */
-function useStayAtEndOnShrink(
+function useStayAtEnd(
   scrollRef: RefObject<HTMLDivElement | null>,
   listRef: RefObject<HTMLOListElement | null>,
+  footerRef: RefObject<HTMLDivElement | null>,
   scrollToEnd: () => void,
   hasRows: boolean,
 ): void {
   useEffect(() => {
     const list = listRef.current;
     const scroller = scrollRef.current;
-    if (!hasRows || !list || !scroller || typeof ResizeObserver === 'undefined') return;
+    const footer = footerRef.current;
+    if (!hasRows || !list || !scroller || !footer || typeof ResizeObserver === 'undefined') return;
     const atVeryEnd = (): boolean => distanceToEnd(scroller) <= AT_VERY_END_PX;
     let wasAtEnd = atVeryEnd();
     const onScroll = (): void => {
@@ -281,15 +287,21 @@ function useStayAtEndOnShrink(
     };
     let lastListHeight = list.getBoundingClientRect().height;
     let lastViewHeight = scroller.getBoundingClientRect().height;
+    let lastFooterHeight = footer.getBoundingClientRect().height;
     let frame = 0;
     const observer = new ResizeObserver((entries) => {
       let rowsShrank = false;
       let viewShrank = false;
+      let footerGrew = false;
       for (const entry of entries) {
         if (entry.target === list) {
           const height = entry.borderBoxSize?.[0]?.blockSize ?? list.getBoundingClientRect().height;
           rowsShrank = height < lastListHeight - 0.5;
           lastListHeight = height;
+        } else if (entry.target === footer) {
+          const height = entry.contentRect.height;
+          footerGrew = height > lastFooterHeight + 0.5;
+          lastFooterHeight = height;
         } else {
           const height = entry.contentRect.height;
           viewShrank = height < lastViewHeight - 0.5;
@@ -297,7 +309,7 @@ function useStayAtEndOnShrink(
         }
       }
       if (!wasAtEnd) return;
-      if (viewShrank) scrollToEnd();
+      if (viewShrank || footerGrew) scrollToEnd();
       if (rowsShrank) {
         cancelAnimationFrame(frame);
         frame = requestAnimationFrame(scrollToEnd);
@@ -306,12 +318,13 @@ function useStayAtEndOnShrink(
     scroller.addEventListener('scroll', onScroll, { passive: true });
     observer.observe(list, { box: 'border-box' });
     observer.observe(scroller);
+    observer.observe(footer);
     return () => {
       scroller.removeEventListener('scroll', onScroll);
       observer.disconnect();
       cancelAnimationFrame(frame);
     };
-  }, [scrollRef, listRef, scrollToEnd, hasRows]);
+  }, [scrollRef, listRef, footerRef, scrollToEnd, hasRows]);
 }
 
 /** What the list renders from the virtualizer: the rows, and the padding standing in for the others. */
