@@ -103,7 +103,11 @@ it(
     await page.getByLabel('Password', { exact: true }).fill('another long password');
     await page.getByRole('button', { name: 'Sign up', exact: true }).click();
     const alert = page.getByRole('alert').filter({ hasText: 'already exists' });
-    await alert.getByRole('link', { name: 'Go to sign in' }).click();
+    await alert.waitFor();
+    expect(await alert.textContent()).toBe('An account with this email already exists. Sign in instead');
+    // The refusal leaves a keyboard user where they were, on the button, not at the top of the page.
+    expect(await page.evaluate(() => document.activeElement?.matches('button[type="submit"]') ?? false)).toBe(true);
+    await alert.getByRole('link', { name: 'Sign in instead' }).click();
     await page.waitForURL((url) => url.pathname === '/signin');
     const email = page.getByLabel('Email', { exact: true });
     expect((await sample(() => email.inputValue(), (v) => v !== '', { intervalMs: 50, timeoutMs: 5_000 })).at(-1)).toBe(account.email);

@@ -61,6 +61,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
 
   const onSubmit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (pending) return;
     const errors = validateAuthForm(mode, values);
     setFieldErrors(errors);
     setFormError(null);
@@ -79,7 +80,7 @@ export function AuthForm({ mode, next }: AuthFormProps) {
     const result = await callApi(`/api/auth/${mode}`, { method: 'POST', body }, (answers) => answers.AuthAnswer);
     if (!result.ok) {
       setPending(false);
-      setFormError({ text: authErrorText(mode, result.code, result.message), emailTaken: signup && result.code === 'CONFLICT' });
+      setFormError({ text: authErrorText(mode, result.code, result.message, result.retryAfterS), emailTaken: signup && result.code === 'CONFLICT' });
       return;
     }
     // refresh() re-renders server components (the header) with the new cookie.
@@ -131,13 +132,15 @@ export function AuthForm({ mode, next }: AuthFormProps) {
             <>
               {' '}
               <Link href={otherHref} onClick={() => carryEmail(values.email)}>
-                Go to sign in
+                Sign in instead
               </Link>
             </>
           )}
         </p>
       )}
-      <button type="submit" className={styles.primary} disabled={pending} aria-busy={pending || undefined}>
+      {/* aria-disabled, not disabled: a disabled button loses the focus, which went to the page's
+          body when the answer was a refusal (a keyboard user then started again from the top). */}
+      <button type="submit" className={styles.primary} aria-disabled={pending || undefined} aria-busy={pending || undefined}>
         {submitLabel}
       </button>
       <p className={styles.switch}>

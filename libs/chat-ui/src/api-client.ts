@@ -6,7 +6,8 @@ import type * as Answers from './answers';
  * with zod (the schemas in `answers.ts`, loaded with the first call); failures come back as
  * words people can read.
  */
-export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; code: string; message: string };
+/** `retryAfterS`: how long the server asks to wait before trying again (a rate limit), when it says. */
+export type ApiResult<T> = { ok: true; data: T } | { ok: false; status: number; code: string; message: string; retryAfterS?: number };
 
 const NETWORK_MESSAGE = "Couldn't reach the server. Check your connection and try again.";
 const DONE_BUT_NOT_LOADED = 'The server did it, but this page could not finish loading. Reload the page to see the result.';
@@ -44,7 +45,7 @@ export async function callApi<T>(
   if (!response.ok) {
     const error = answers.ApiError.safeParse(json);
     return error.success
-      ? { ok: false, status: response.status, code: error.data.error.code, message: error.data.error.message }
+      ? { ok: false, status: response.status, code: error.data.error.code, message: error.data.error.message, retryAfterS: error.data.error.retry_after_s }
       : { ok: false, status: response.status, code: 'INTERNAL_ERROR', message: 'Something went wrong on our side. Try again in a moment.' };
   }
   if (pickSchema === null) return { ok: true, data: undefined as T };

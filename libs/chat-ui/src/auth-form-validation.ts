@@ -24,10 +24,22 @@ export function validateAuthForm(mode: AuthMode, values: AuthValues): FieldError
   return errors;
 }
 
-/** The chat service's refusals, in the words of this form. */
-export function authErrorText(mode: AuthMode, code: string, message: string): string {
-  if (code === 'CONFLICT') return 'An account with this email already exists. Sign in instead.';
+/** The chat service's refusals, in the words of this form. (An email already taken gets a "Sign in instead" link after it.) */
+export function authErrorText(mode: AuthMode, code: string, message: string, retryAfterS?: number): string {
+  if (code === 'CONFLICT') return 'An account with this email already exists.';
   if (code === 'AUTH_FAILED' || (mode === 'signin' && code === 'NOT_FOUND')) return "That email and password don't match an account.";
-  if (code === 'RATE_LIMIT') return 'Too many attempts. Wait a minute and try again.';
+  if (code === 'RATE_LIMIT') {
+    const what = mode === 'signup' ? 'Too many new accounts from your network.' : 'Too many sign-in attempts.';
+    return `${what} Try again ${retryAfterS === undefined ? 'later' : `in ${waitText(retryAfterS)}`}.`;
+  }
   return message;
+}
+
+/** A wait in words a person plans with: "40 seconds", "15 minutes", "an hour". */
+export function waitText(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.ceil(seconds))} second${Math.ceil(seconds) > 1 ? 's' : ''}`;
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 60) return `${minutes} minute${minutes > 1 ? 's' : ''}`;
+  const hours = Math.round(minutes / 60);
+  return hours === 1 ? 'an hour' : `${hours} hours`;
 }

@@ -1,7 +1,7 @@
 import { ErrorCode, type Identity, type PresenceData } from '@confab/protocol';
 import { calendarDay, connectionWords, errorText, messageTime, presenceText, secondsUntil, typingText } from './words';
 import { safeNextPath } from './api-client';
-import { validateAuthForm } from './auth-form-validation';
+import { authErrorText, validateAuthForm, waitText } from './auth-form-validation';
 
 describe('typingText', () => {
   it.each([
@@ -167,5 +167,23 @@ describe('calendarDay', () => {
   it('tells a moment before midnight in Auckland from one a minute later', () => {
     expect(calendarDay(new Date('2026-11-28T10:59:00Z'), 'Pacific/Auckland')).toBe('2026-11-28');
     expect(calendarDay(new Date('2026-11-28T11:00:00Z'), 'Pacific/Auckland')).toBe('2026-11-29');
+  });
+});
+
+describe('authErrorText', () => {
+  it('says how long a rate limit lasts, from the server\'s wait, in words', () => {
+    expect(authErrorText('signup', 'RATE_LIMIT', 'Too many new accounts from your network.', 3597)).toBe('Too many new accounts from your network. Try again in an hour.');
+    expect(authErrorText('signin', 'RATE_LIMIT', 'Too many sign-in attempts.', 840)).toBe('Too many sign-in attempts. Try again in 14 minutes.');
+    expect(authErrorText('signin', 'RATE_LIMIT', 'Too many sign-in attempts.')).toBe('Too many sign-in attempts. Try again later.');
+  });
+
+  it.each([
+    [1, '1 second'],
+    [40, '40 seconds'],
+    [61, '2 minutes'],
+    [3_597, 'an hour'],
+    [7_300, '2 hours'],
+  ])('waitText(%d) → %s', (seconds, text) => {
+    expect(waitText(seconds)).toBe(text);
   });
 });
