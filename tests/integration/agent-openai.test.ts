@@ -214,6 +214,44 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     expect(messages.at(-1)).toEqual({ role: 'user', content: `Maya: @${post.agent.handle} can you help us?` });
   });
 
+  it("in a busy post, a queued mention is answered with the conversation up to it, however many messages came while it waited", async () => {
+    // The first answer streams for ~3 s; meanwhile the second mention waits its turn and 54 more messages arrive.
+    fake.reply({ pieces: ['answer-1'], splitEvery: 20, writeDelayMs: 150 }, { pieces: ['answer-2'] });
+    const asker = await signUp(service, { display_name: 'Ines' });
+    const { ticket } = await ticketFor(service, asker.sessionToken);
+    const socket = await TestSocket.open(`${service.wsBase}conversation/${post.conversation_id}/?token=${encodeURIComponent(ticket)}`);
+    sockets.push(socket);
+    await socket.next('connected');
+    const requestsBefore = fake.requests.length;
+    const tag = randomUUID().slice(0, 8);
+    ask(socket, `@${post.agent.handle} first question ${tag}`);
+    const first = (await socket.next('message', isAgentMessage)).data.message;
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: `the context of the second ${tag}`, client_message_id: `cm-${randomUUID()}` } });
+    ask(socket, `@${post.agent.handle} second question ${tag}`);
+    // Six others chat on while the first answer streams (9 each: the per-person limit is 10 a minute).
+    for (let person = 0; person < 6; person += 1) {
+      const talker = await signUp(service, { display_name: `Talker ${person}` });
+      const talk = await TestSocket.open(`${service.wsBase}conversation/${post.conversation_id}/?token=${encodeURIComponent((await ticketFor(service, talker.sessionToken)).ticket)}`);
+      sockets.push(talk);
+      await talk.next('connected');
+      for (let n = 0; n < 9; n += 1) talk.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: `chatter ${person}.${n}`, client_message_id: `cm-${randomUUID()}` } });
+      for (let n = 0; n < 9; n += 1) await talk.next('ack');
+    }
+    expect(socket.all('done').filter((f) => f.data.message_id === first.id)).toEqual([]); // still answering the first
+    const second = (await socket.next('message', (f) => isAgentMessage(f) && f.data.message.id !== first.id, 15_000)).data.message;
+    await socket.next('done', (f) => f.data.message_id === second.id, 15_000);
+
+    const asked = chatMessages(fake.requests[requestsBefore + 1]!.body).slice(1);
+    expect(asked.slice(-4)).toEqual([
+      { role: 'user', content: `Ines: @${post.agent.handle} first question ${tag}` },
+      { role: 'assistant', content: 'answer-1' },
+      { role: 'user', content: `Ines: the context of the second ${tag}` },
+      { role: 'user', content: `Ines: @${post.agent.handle} second question ${tag}` },
+    ]);
+    expect(asked.some((m) => m.content.includes('chatter'))).toBe(false);
+    fake.reply();
+  }, 40_000);
+
   it('answers queued messages in order: each reply follows the message it answers, and each request ends with the message being answered', async () => {
     // The first answer streams for ~1.5 s, so the next two messages wait their turn behind it.
     fake.reply({ pieces: ['answer-1'], splitEvery: 40, writeDelayMs: 100 }, { pieces: ['answer-2'] }, { pieces: ['answer-3'] });

@@ -77,8 +77,13 @@ export interface Store {
    * UTF-8 bytes, though a page always holds at least one message; `hasMore` stays exact.
    */
   listMessages(conversationId: string, page: { afterSeq?: number; beforeSeq?: number; limit: number; maxBytes?: number }): Promise<MessagePage>;
-  /** The newest `limit` messages, oldest first: the agent's context. */
-  recentMessages(conversationId: string, limit: number): Promise<Message[]>;
+  /**
+   * The newest `limit` messages, oldest first: the agent's context. `upToSeq`: the newest `limit`
+   * up to that seq instead, plus the agent replies stored after it (up to `limit`): a reply to an
+   * earlier message gets its seq when its turn starts, after messages queued behind it, and still
+   * belongs before them in the dialogue.
+   */
+  recentMessages(conversationId: string, limit: number, upToSeq?: number): Promise<Message[]>;
   /**
    * Replies left `streaming` by a process that is gone (not touched for `olderThanMs`) become
    * `interrupted`. Returns them as they are now, so readers can be told.

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, inArray, lt, lte, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Message } from '@confab/protocol';
@@ -55,7 +55,7 @@ export function createStore(db: Database, options: StoreOptions): Store {
       return row ? toMessage(row) : null;
     },
     listMessages: (conversationId, page) => listMessages(db, lastSeqs.read, conversationId, page),
-    recentMessages: (conversationId, limit) => recentMessages(db, conversationId, limit),
+    recentMessages: (conversationId, limit, upToSeq) => recentMessages(db, conversationId, limit, upToSeq),
     interruptStaleStreams: (olderThanMs) => interruptStaleStreams(db, olderThanMs),
     streamingReplies: (conversationId) => streamingReplies(db, conversationId),
     keepStreamsAlive: (messageIds) => keepStreamsAlive(db, messageIds),
@@ -278,14 +278,24 @@ async function listMessagesWithin(
   return { messages: backward ? kept.reverse() : kept, hasMore: rows.length > kept.length, lastSeq };
 }
 
-async function recentMessages(db: Database, conversationId: string, limit: number): Promise<Message[]> {
-  const rows = await db
+async function recentMessages(db: Database, conversationId: string, limit: number, upToSeq?: number): Promise<Message[]> {
+  const inConversation = eq(messages.conversationId, conversationId);
+  const window = await db
     .select()
     .from(messages)
-    .where(eq(messages.conversationId, conversationId))
+    .where(upToSeq === undefined ? inConversation : and(inConversation, lte(messages.seq, upToSeq)))
     .orderBy(desc(messages.seq))
     .limit(limit);
-  return rows.reverse().map(toMessage);
+  const laterReplies =
+    upToSeq === undefined
+      ? []
+      : await db
+          .select()
+          .from(messages)
+          .where(and(inConversation, gt(messages.seq, upToSeq), eq(messages.authorKind, 'agent')))
+          .orderBy(asc(messages.seq))
+          .limit(limit);
+  return [...window.reverse(), ...laterReplies].map(toMessage);
 }
 
 async function interruptStaleStreams(db: Database, olderThanMs: number): Promise<Message[]> {

@@ -208,7 +208,8 @@ export class AgentReplies {
   private async run(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<void> {
     const { store, provider, publish } = this.deps;
     const { persona } = conversation;
-    const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit), userMessage, replacing);
+    // The messages up to the one answered, however many came after it while this turn waited in the queue.
+    const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit, userMessage.seq), userMessage, replacing);
     const model = provider.modelFor(persona);
     const { message } = await store.appendMessage({
       conversationId: conversation.id,
