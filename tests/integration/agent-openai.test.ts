@@ -93,11 +93,15 @@ describe('OpenAI-compatible provider (fake OpenAI-compatible server)', () => {
     expect(await newestRequestClosed(fake)).toBe(true);
   });
 
-  it('reports an HTTP error with its status and the server message', async () => {
-    fake.reply({ status: 401, errorBody: JSON.stringify({ error: { message: 'Incorrect API key provided' } }) });
-    await expect(collect(provider().stream({ persona, history, signal: new AbortController().signal }))).rejects.toEqual(
-      new AgentProviderError('model server answered HTTP 401: Incorrect API key provided'),
-    );
+  it('reports an HTTP error by its status and kind; the server\'s words (which can name the account) only as the log\'s detail', async () => {
+    fake.reply({ status: 401, errorBody: JSON.stringify({ error: { message: 'Incorrect API key provided: sk-proj-****abcd' } }) });
+    const failure = await collect(provider().stream({ persona, history, signal: new AbortController().signal })).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(AgentProviderError);
+    expect((failure as AgentProviderError).reason).toBe('model server answered HTTP 401 (the API key was refused)');
+    expect((failure as AgentProviderError).detail).toBe('Incorrect API key provided: sk-proj-****abcd');
+    fake.reply({ status: 429, errorBody: JSON.stringify({ error: { message: 'Rate limit reached for gpt-4o in organization org-123' } }) });
+    const limited = await collect(provider().stream({ persona, history, signal: new AbortController().signal })).catch((error: unknown) => error);
+    expect((limited as AgentProviderError).reason).toBe('model server answered HTTP 429 (rate limited or out of quota)');
   });
 
   it('reports an error object sent inside the stream', async () => {
@@ -295,7 +299,7 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     const reply = (await socket.next('message', isAgentMessage)).data.message;
     const done = await socket.next('done', (f) => f.data.message_id === reply.id);
     expect(done.data.status).toBe('error');
-    expect(done.data.finish_reason).toBe('model server answered HTTP 500: GPU on fire');
+    expect(done.data.finish_reason).toBe('model server answered HTTP 500 (server error)');
     const history = await getHistory(service, thread.conversation_id, { token: user.sessionToken });
     expect(history.messages.find((m) => m.id === reply.id)).toMatchObject({ status: 'error', finish_reason: done.data.finish_reason });
     fake.reply();
@@ -427,5 +431,59 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
     await sleep(300);
     expect(socket.all('message').filter((f) => isAgentMessage(f))).toHaveLength(2);
     fake.reply();
+  });
+});
+
+describe('reply limits (fake OpenAI-compatible server)', () => {
+  let fake: FakeOpenAi;
+  let service: RunningChatService;
+  let post: Post;
+  const sockets: TestSocket[] = [];
+
+  beforeAll(async () => {
+    fake = await startFakeOpenAi();
+    service = await startChatService({ env: { OPENAI_BASE_URL: fake.baseUrl, OPENAI_API_KEY: 'sk-service', AGENT_REPLY_MAX_CHARS: '40', AGENT_REPLY_MAX_S: '1.5' } });
+    post = (await listPosts(service))[0]!;
+  }, 90_000);
+  afterAll(async () => {
+    for (const socket of sockets) if (socket.closeCode === null) socket.close();
+    await service?.stop();
+    await fake?.close();
+  });
+
+  async function askInThread(question: string) {
+    const user = await signUp(service);
+    const thread = await createThread(service, user.sessionToken, { slug: post.slug });
+    const { ticket } = await ticketFor(service, user.sessionToken);
+    const socket = await TestSocket.open(`${service.wsBase}conversation/${thread.conversation_id}/?token=${encodeURIComponent(ticket)}`);
+    sockets.push(socket);
+    await socket.next('connected');
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: question, client_message_id: `cm-${randomUUID()}` } });
+    const reply = (await socket.next('message', (f) => f.data.message.author.kind === 'agent')).data.message;
+    return { user, thread, socket, reply };
+  }
+
+  it('ends a reply that runs past its length as complete, cut at the limit, and hangs up on the model', async () => {
+    fake.reply({ pieces: Array.from({ length: 10 }, () => 'abcdefghij') });
+    const { user, thread, socket, reply } = await askInThread('Talk a lot');
+    const done = (await socket.next('done', (f) => f.data.message_id === reply.id)).data;
+    expect(done).toMatchObject({ status: 'complete', finish_reason: 'length', content: 'abcdefghij'.repeat(4) });
+    expect(socket.replyText(reply.id)).toBe('abcdefghij'.repeat(4));
+    expect(await newestRequestClosed(fake)).toBe(true);
+    const stored = (await getHistory(service, thread.conversation_id, { token: user.sessionToken })).messages.find((m) => m.id === reply.id);
+    expect(stored).toMatchObject({ status: 'complete', finish_reason: 'length', content: 'abcdefghij'.repeat(4) });
+  });
+
+  it('ends a reply that trickles on past its time as complete, with what it had written', async () => {
+    // 30 pieces 200 ms apart: 6 s, against a limit of 1.5 s.
+    fake.reply({ pieces: Array.from({ length: 30 }, (_, i) => `${i},`), splitEvery: 150, writeDelayMs: 200 });
+    const started = Date.now();
+    const { socket, reply } = await askInThread('Take your time');
+    const done = (await socket.next('done', (f) => f.data.message_id === reply.id, 5_000)).data;
+    expect(Date.now() - started).toBeLessThan(4_000);
+    expect(done.status).toBe('complete');
+    expect(done.finish_reason).toBe('time_limit');
+    expect(done.content).toMatch(/^0,1,(\d+,)*$/);
+    expect(await newestRequestClosed(fake)).toBe(true);
   });
 });

@@ -22,10 +22,18 @@ const Env = z.object({
   /** Comma-separated browser origins allowed to open WebSockets. */
   ALLOWED_ORIGINS: z.string().default('http://localhost:3000,http://127.0.0.1:3000'),
   /** OpenAI-compatible endpoint (OpenAI, Ollama, vLLM, llama.cpp). Unset: the built-in demo agent answers. */
-  OPENAI_BASE_URL: z.url().optional(),
+  OPENAI_BASE_URL: z
+    .url()
+    // fetch refuses such a URL with an error that quotes it, and that error would reach readers as the reply's reason.
+    .refine((url) => { const { username, password } = new URL(url); return username === '' && password === ''; }, 'must not hold a user name or password: put the key in OPENAI_API_KEY')
+    .optional(),
   OPENAI_API_KEY: z.string().optional(),
   /** Model used for posts whose persona says `default`. */
   OPENAI_MODEL: z.string().default('gpt-4o-mini'),
+  /** A reply ends (complete, finish_reason "length") at this many characters: a model that never stops cannot stream forever. */
+  AGENT_REPLY_MAX_CHARS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
+  /** ... or after this many seconds (finish_reason "time_limit"), however slowly it trickles. */
+  AGENT_REPLY_MAX_S: z.coerce.number().positive().max(24 * 60 * 60).default(600),
   /** Delay between demo agent tokens (ms): makes the stream visible to people. */
   DEMO_AGENT_TOKEN_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -86,6 +94,8 @@ export interface ChatServiceConfig {
   internalToken: string;
   allowedOrigins: string[];
   openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
+  /** Where a reply is cut off: characters and milliseconds (AGENT_REPLY_MAX_CHARS, AGENT_REPLY_MAX_S). */
+  replyLimits: { maxChars: number; maxMs: number };
   demoTokenDelayMs: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   instanceId: string;
@@ -143,6 +153,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
     internalToken: secret(e.CHAT_SERVICE_INTERNAL_TOKEN, 'CHAT_SERVICE_INTERNAL_TOKEN'),
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_MODEL },
+    replyLimits: { maxChars: e.AGENT_REPLY_MAX_CHARS, maxMs: e.AGENT_REPLY_MAX_S * 1000 },
     demoTokenDelayMs: e.DEMO_AGENT_TOKEN_DELAY_MS,
     logLevel: e.LOG_LEVEL,
     instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { AgentPersona, Message, Usage } from '@confab/protocol';
-import { SseParser } from './sse';
+import { SseLineTooLongError, SseParser } from './sse';
 import { AgentProviderError, type AgentChunk, type AgentProvider, type AgentRequest } from './types';
 
 export interface OpenAiProviderOptions {
@@ -83,6 +83,18 @@ function errorDetail(body: string): string {
     // not JSON: show the text itself
   }
   return shorten(body);
+}
+
+/**
+ * The kind of failure an HTTP status says, for readers. Not the server's own words: an error body
+ * can name the account (OpenAI's 429s name the organisation, its 401s echo part of the key).
+ */
+function whatStatusMeans(status: number): string {
+  if (status === 401 || status === 403) return ' (the API key was refused)';
+  if (status === 404) return ' (no such model or endpoint)';
+  if (status === 429) return ' (rate limited or out of quota)';
+  if (status >= 500) return ' (server error)';
+  return '';
 }
 
 function describeNetworkError(error: unknown): string {
@@ -168,8 +180,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
       });
       if (!response.ok) {
         const body = await response.text().catch(() => '');
-        const detail = body ? `: ${errorDetail(body)}` : '';
-        throw new AgentProviderError(`model server answered HTTP ${response.status}${detail}`);
+        throw new AgentProviderError(`model server answered HTTP ${response.status}${whatStatusMeans(response.status)}`, { detail: body ? errorDetail(body) : undefined });
       }
       if (!response.body) throw new AgentProviderError('model server sent no body');
 
@@ -204,6 +215,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
       if (signal.aborted) return;
       if (idleExpired) throw new AgentProviderError(`model server sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`);
       if (error instanceof AgentProviderError) throw error;
+      if (error instanceof SseLineTooLongError) throw new AgentProviderError('model server sent a line of over a megabyte', { cause: error });
       throw new AgentProviderError(`could not reach the model server (${describeNetworkError(error)})`, { cause: error });
     } finally {
       clearTimeout(idleTimer);

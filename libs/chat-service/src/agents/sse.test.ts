@@ -1,4 +1,4 @@
-import { SseParser } from './sse';
+import { SseLineTooLongError, SseParser } from './sse';
 
 function parseAll(chunks: string[]) {
   const parser = new SseParser();
@@ -46,5 +46,20 @@ describe('SseParser', () => {
 
   it('ignores blank lines without data', () => {
     expect(parseAll(['\n\n\n: comment\n\n'])).toEqual([]);
+  });
+});
+
+describe('SseParser limits', () => {
+  it('refuses a line that never ends instead of holding it all (a broken server streaming one endless line)', () => {
+    const parser = new SseParser(1_000);
+    expect(parser.push('data: ' + 'x'.repeat(500))).toEqual([]);
+    expect(() => parser.push('x'.repeat(600))).toThrow(SseLineTooLongError);
+  });
+
+  it('refuses an event of many data lines that never ends', () => {
+    const parser = new SseParser(1_000);
+    expect(() => {
+      for (let i = 0; i < 20; i += 1) parser.push(`data: ${'y'.repeat(100)}\n`);
+    }).toThrow(SseLineTooLongError);
   });
 });

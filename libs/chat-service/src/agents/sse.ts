@@ -4,6 +4,16 @@ export interface SseEvent {
   data: string;
 }
 
+/** A model server's chunk is a few hundred bytes; a megabyte without a line break is a broken server. */
+const DEFAULT_MAX_LINE_CHARS = 1_000_000;
+
+export class SseLineTooLongError extends Error {
+  constructor(readonly maxChars: number) {
+    super(`an event-stream line or event longer than ${maxChars} characters`);
+    this.name = 'SseLineTooLongError';
+  }
+}
+
 /**
  * Incremental parser for `text/event-stream` (the subset model servers use: `event:` and
  * `data:` fields, `:` comment lines, LF / CRLF / CR line endings). Network chunks may split
@@ -12,19 +22,35 @@ export interface SseEvent {
  */
 export class SseParser {
   private buffer = '';
+  /** Where the buffer's first line break may be: the text before it was searched already. */
+  private searchedUpTo = 0;
   private dataLines: string[] = [];
+  private dataChars = 0;
   private eventName = '';
+
+  /** `maxLineChars`: a longer line (or event) throws `SseLineTooLongError`, so a server that never ends a line cannot fill the memory. */
+  constructor(private readonly maxLineChars = DEFAULT_MAX_LINE_CHARS) {}
 
   push(text: string): SseEvent[] {
     this.buffer += text;
     const events: SseEvent[] = [];
     for (;;) {
-      const match = /\r\n|\r|\n/.exec(this.buffer);
-      if (!match) break;
+      const lineBreak = /\r\n|\r|\n/g;
+      lineBreak.lastIndex = this.searchedUpTo;
+      const match = lineBreak.exec(this.buffer);
+      if (!match) {
+        this.searchedUpTo = this.buffer.length;
+        if (this.buffer.length > this.maxLineChars) throw new SseLineTooLongError(this.maxLineChars);
+        break;
+      }
       // A CR at the very end may be the first half of a CRLF split across chunks: wait for more.
-      if (match[0] === '\r' && match.index === this.buffer.length - 1) break;
+      if (match[0] === '\r' && match.index === this.buffer.length - 1) {
+        this.searchedUpTo = match.index;
+        break;
+      }
       const line = this.buffer.slice(0, match.index);
       this.buffer = this.buffer.slice(match.index + match[0].length);
+      this.searchedUpTo = 0;
       const event = this.processLine(line);
       if (event) events.push(event);
     }
@@ -37,6 +63,7 @@ export class SseParser {
     if (this.buffer.length > 0) {
       const rest = this.buffer.replace(/\r$/, '');
       this.buffer = '';
+      this.searchedUpTo = 0;
       const event = this.processLine(rest);
       if (event) events.push(event);
     }
@@ -52,7 +79,11 @@ export class SseParser {
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    if (field === 'data') this.dataLines.push(value);
+    if (field === 'data') {
+      this.dataLines.push(value);
+      this.dataChars += value.length;
+      if (this.dataChars > this.maxLineChars) throw new SseLineTooLongError(this.maxLineChars);
+    }
     else if (field === 'event') this.eventName = value;
     // `id` and `retry` only matter to reconnecting EventSource clients; ignored here.
     return null;
@@ -65,6 +96,7 @@ export class SseParser {
     }
     const event = { event: this.eventName || 'message', data: this.dataLines.join('\n') };
     this.dataLines = [];
+    this.dataChars = 0;
     this.eventName = '';
     return event;
   }

@@ -29,10 +29,17 @@ export interface AgentProvider {
   stream(request: AgentRequest): AsyncIterable<AgentChunk>;
 }
 
-/** A model failure; `reason` ends up in the reply's `finish_reason`, so keep it short and specific. */
+/**
+ * A model failure; `reason` ends up in the reply's `finish_reason`, which every reader of the
+ * conversation gets, so keep it short and specific and never quote the server: `detail` (what the
+ * server said) goes to the log only.
+ */
 export class AgentProviderError extends Error {
-  constructor(readonly reason: string, options?: { cause?: unknown }) {
+  readonly detail: string | undefined;
+
+  constructor(readonly reason: string, options?: { cause?: unknown; detail?: string }) {
     super(reason, options);
     this.name = 'AgentProviderError';
+    this.detail = options?.detail;
   }
 }

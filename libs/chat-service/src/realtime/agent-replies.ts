@@ -27,6 +27,12 @@ export interface AgentRepliesDeps {
    * takes a row untouched for 4 times as long as abandoned) interrupts them. Default 15 s.
    */
   keepAliveMs?: number;
+  /**
+   * Where a reply is cut off (status `complete`, finish_reason `length` or `time_limit`): a model
+   * that never stops (a local one looping, a proxy sending keep-alives forever) would otherwise
+   * stream, be paid for and hold its conversation's queue for good. Default 100,000 characters, 10 minutes.
+   */
+  limits?: { maxChars: number; maxMs: number };
   /** Called with the number of replies streaming on this instance whenever it changes (metrics). */
   onStreamingChange?(count: number): void;
   /**
@@ -38,7 +44,11 @@ export interface AgentRepliesDeps {
 }
 
 /** Why a reply was aborted; passed as the AbortSignal's reason. */
-type AbortCause = 'stopped' | 'interrupted';
+type AbortCause = 'stopped' | 'interrupted' | 'too-long' | 'too-slow';
+
+export const FINISH_REASON_TOO_LONG = 'length';
+export const FINISH_REASON_TOO_SLOW = 'time_limit';
+const DEFAULT_LIMITS = { maxChars: 100_000, maxMs: 10 * 60_000 };
 
 interface Outcome {
   status: DoneData['status'];
@@ -67,6 +77,8 @@ interface InFlightReply {
   persistedLength: number;
   /** Serialises row writes so the final update always lands after interim ones. */
   persisting: Promise<void>;
+  /** Ends the reply when it has run for the longest a reply may. */
+  deadline: NodeJS.Timeout | undefined;
 }
 
 /** The `done` frame that ends a reply for its readers: how it ended, and its whole text. */
@@ -92,6 +104,7 @@ export class AgentReplies {
   private readonly streamIntervalMs: number;
   private readonly persistIntervalMs: number;
   private readonly historyLimit: number;
+  private readonly limits: { maxChars: number; maxMs: number };
   private readonly log: Logger;
   private readonly keepAlive: NodeJS.Timeout;
 
@@ -99,6 +112,7 @@ export class AgentReplies {
     this.streamIntervalMs = deps.streamIntervalMs ?? 30;
     this.persistIntervalMs = deps.persistIntervalMs ?? 500;
     this.historyLimit = deps.historyLimit ?? 50;
+    this.limits = deps.limits ?? DEFAULT_LIMITS;
     this.log = deps.logger.child({ component: 'agent-replies', agent: deps.provider.name });
     deps.stopRelay?.listen((conversationId, messageId, requester) => this.stopHere(conversationId, messageId, requester) === 'stopped');
     this.keepAlive = setInterval(() => this.touchStreaming(), deps.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS);
@@ -235,7 +249,9 @@ export class AgentReplies {
       persistTimer: undefined,
       persistedLength: 0,
       persisting: Promise.resolve(),
+      deadline: undefined,
     };
+    reply.deadline = setTimeout(() => reply.controller.abort('too-slow' satisfies AbortCause), this.limits.maxMs);
     this.inFlight.set(message.id, reply);
     this.deps.onStreamingChange?.(this.inFlight.size);
     // Shutdown began while this turn was being set up (after it aborted the replies in flight).
@@ -282,21 +298,26 @@ export class AgentReplies {
 
   private outcomeOfAbort(reply: InFlightReply, model: string | null): Outcome {
     const cause: unknown = reply.controller.signal.reason;
-    return cause === 'interrupted'
-      ? { status: 'interrupted', finishReason: FINISH_REASON_INTERRUPTED, usage: null, model }
-      : { status: 'stopped', finishReason: FINISH_REASON_STOPPED, usage: null, model };
+    if (cause === 'interrupted') return { status: 'interrupted', finishReason: FINISH_REASON_INTERRUPTED, usage: null, model };
+    // Cut off at a limit: what was written is the reply, as when a model stops at its own max_tokens.
+    if (cause === 'too-long') return { status: 'complete', finishReason: FINISH_REASON_TOO_LONG, usage: null, model };
+    if (cause === 'too-slow') return { status: 'complete', finishReason: FINISH_REASON_TOO_SLOW, usage: null, model };
+    return { status: 'stopped', finishReason: FINISH_REASON_STOPPED, usage: null, model };
   }
 
   private outcomeOfFailure(reply: InFlightReply, error: unknown, model: string | null): Outcome {
     if (error instanceof AgentProviderError) {
-      this.log.warn({ messageId: reply.message.id, reason: error.reason }, 'agent provider failed');
+      this.log.warn({ messageId: reply.message.id, reason: error.reason, detail: error.detail }, 'agent provider failed');
       return { status: 'error', finishReason: error.reason, usage: null, model };
     }
     this.log.error({ err: error, messageId: reply.message.id }, 'agent reply crashed');
     return { status: 'error', finishReason: 'internal error while generating the reply', usage: null, model };
   }
 
-  private onDelta(reply: InFlightReply, text: string): void {
+  private onDelta(reply: InFlightReply, delta: string): void {
+    const room = this.limits.maxChars - reply.generated.length;
+    const text = delta.length > room ? wholeCharacters(delta.slice(0, room)) : delta;
+    if (delta.length > room) reply.controller.abort('too-long' satisfies AbortCause);
     if (!text) return;
     reply.generated += text;
     reply.batcher.append(text);
@@ -342,6 +363,7 @@ export class AgentReplies {
     if (outcome.status === 'complete') this.flush(reply);
     clearTimeout(reply.flushTimer);
     clearTimeout(reply.persistTimer);
+    clearTimeout(reply.deadline);
     reply.persistTimer = undefined;
     await reply.persisting;
     if (this.ended.has(message.conversation_id)) {
@@ -389,4 +411,10 @@ export class AgentReplies {
       ...(reply.askedBy ? { asked_by: reply.askedBy } : {}),
     };
   }
+}
+
+/** `text` without a lone high surrogate at its end (cutting a string can split an emoji in two). */
+function wholeCharacters(text: string): string {
+  const last = text.charCodeAt(text.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
 }

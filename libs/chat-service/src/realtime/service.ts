@@ -131,6 +131,7 @@ export class RealtimeService implements Realtime {
       onStreamingChange: (count) => deps.observer?.repliesStreaming(count),
       flushPublished: deps.flushBus,
       keepAliveMs: deps.config.staleStreamAfterMs / 4,
+      limits: deps.config.replyLimits,
     });
     this.sessions = new SessionWatch(deps.auth, this.log, () => this.hub.all(), deps.sessionCheckIntervalMs);
     this.liveness = new LivenessWatch(() => this.hub.all(), deps.config.ws.pingIntervalMs);
