@@ -1,10 +1,12 @@
-import type { ClientFrame, ServerFrame } from '@confab/protocol';
+import type { ClientFrame, ErrorCode, ServerFrame } from '@confab/protocol';
+import { reconnectDelay } from './backoff';
 import { createConnectionPolicy } from './connection';
 import { createFrameReader } from './frame-reader';
 import { fetchOlderMessages } from './history';
 import { lowestSeq, type OutboxEntry } from './message-list';
 import type { Outbox } from './outbox';
 import { checkSendable, isRateLimited, resumeAfterSeq, resyncAfterSeq, streamingReply } from './selectors';
+import { isTemporaryFailure } from './reducer';
 import { createStreamGapWatcher } from './stream-gaps';
 import { randomClientMessageId } from './client-message-id';
 import type { ConversationStore } from './store';
@@ -20,6 +22,8 @@ import type { SendResult } from './types';
 
 /** Typing expiry and rate-limit expiry are checked this often. */
 export const CLOCK_TICK_MS = 1_000;
+/** A message the server failed (not refused) is written again this many times (1, 2, 4 s…) before it shows as not sent. */
+export const TEMPORARY_FAILURE_RETRIES = 4;
 
 export interface SocketAccess {
   /** Writes a frame on the open socket; never queues (the outbox does the queuing). */
@@ -46,6 +50,7 @@ export type ConversationController = ReturnType<typeof createConversationControl
 export function createConversationController(deps: ControllerDeps) {
   const { store, outbox, conversationId } = deps;
   const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
   const newClientMessageId = deps.newClientMessageId ?? (() => randomClientMessageId());
   const fetchImpl: FetchLike = deps.fetchImpl ?? ((input, init) => fetch(input, init));
 
@@ -89,14 +94,35 @@ export function createConversationController(deps: ControllerDeps) {
 
   const settle = (clientMessageId: string): void => {
     inFlight.delete(clientMessageId);
+    temporaryFailures.delete(clientMessageId);
     outbox.remove(clientMessageId);
   };
 
   // ---------- sync ----------
 
+  /** Syncs the server failed to answer in a row; a retry waits longer each time. */
+  let syncFailures = 0;
+  let syncRetryPending = false;
+
   const requestSync = (afterSeq: number): void => {
+    if (syncRetryPending) return; // the retry will ask (from where we are then)
     socket.send({ event: 'sync', data: { after_seq: afterSeq } });
     store.dispatch({ type: 'syncRequested', afterSeq });
+  };
+
+  /**
+   * The sync on the wire was answered with an error naming no message (the server could not read
+   * the history, or the frame rate limit refused it): it is asked again after a backoff. Left
+   * waiting, no later hole or lost stream delta would ever be asked for on this socket.
+   */
+  const syncFailed = (): void => {
+    store.dispatch({ type: 'syncFailed' });
+    syncRetryPending = true;
+    later(() => {
+      syncRetryPending = false;
+      if (isOpen()) requestSync(resumeAfterSeq(store.getState()));
+    }, reconnectDelay(syncFailures, random));
+    syncFailures += 1;
   };
 
   // ---------- frames ----------
@@ -118,9 +144,11 @@ export function createConversationController(deps: ControllerDeps) {
         break;
       case 'sync':
         frame.data.messages.forEach((m) => m.client_message_id !== null && settle(m.client_message_id));
+        if (!frame.data.has_more) syncFailures = 0;
         break;
       case 'error':
-        afterError(frame.data.client_message_id, frame.data.code === 'RATE_LIMIT');
+        if (frame.data.client_message_id === undefined && store.getState().syncInFlight) syncFailed();
+        afterError(frame.data.client_message_id, frame.data.code, frame.data.message);
         break;
       default:
         break;
@@ -135,15 +163,29 @@ export function createConversationController(deps: ControllerDeps) {
     flushOutbox();
   };
 
-  const afterError = (clientMessageId: string | undefined, rateLimited: boolean): void => {
-    if (rateLimited) {
+  /** Times the server failed each message (not refused it), for its backoff. */
+  const temporaryFailures = new Map<string, number>();
+
+  const afterError = (clientMessageId: string | undefined, code: ErrorCode, message: string): void => {
+    if (code === 'RATE_LIMIT') {
       // Requeued: write it again once the limit is over (the tick also retries).
       if (clientMessageId !== undefined) inFlight.delete(clientMessageId);
       const until = store.getState().error?.until ?? now();
       later(endOfRateLimit, Math.max(0, until - now()) + 50);
       return;
     }
-    if (clientMessageId !== undefined) settle(clientMessageId); // failed for good; `retry` puts it back
+    if (clientMessageId === undefined) return;
+    if (isTemporaryFailure(code)) {
+      // Still in the outbox (a reload sends it too): written again after a backoff, and after a few
+      // failures shown as not sent, with Retry, in case the server keeps failing.
+      inFlight.delete(clientMessageId);
+      const failures = (temporaryFailures.get(clientMessageId) ?? 0) + 1;
+      temporaryFailures.set(clientMessageId, failures);
+      if (failures > TEMPORARY_FAILURE_RETRIES) store.dispatch({ type: 'localFailed', clientMessageId, error: { code, message } });
+      else later(flushOutbox, reconnectDelay(failures - 1, random));
+      return;
+    }
+    settle(clientMessageId); // refused for good; `retry` puts it back
   };
 
   const streamGaps = createStreamGapWatcher(store.getState, requestSync);

@@ -73,6 +73,8 @@ export type ConversationAction =
   | { type: 'tick'; now: number }
   | { type: 'historyLoaded'; history: HistoryResponse }
   | { type: 'syncRequested'; afterSeq: number }
+  /** The server answered the sync on the wire with an error (it names no message): it is asked again later. */
+  | { type: 'syncFailed' }
   | { type: 'signInRequired' }
   | { type: 'errorShown'; error: ConversationError }
   | { type: 'errorDismissed' };
@@ -147,6 +149,8 @@ function reduceListed(state: ConversationStoreState, action: Exclude<Conversatio
       return applyHistory(state, action.history);
     case 'syncRequested':
       return { ...state, syncInFlight: true };
+    case 'syncFailed':
+      return { ...state, syncInFlight: false };
     case 'signInRequired':
       return {
         ...state,
@@ -348,10 +352,15 @@ function applyError(state: ConversationStoreState, data: ErrorData, now: number)
     return { ...requeued, error };
   }
   if (data.client_message_id !== undefined && indexOfLocal(state.messages, data.client_message_id) >= 0) {
+    // The server failed, the message was not refused: it waits in the outbox and goes again (the controller's backoff).
+    if (isTemporaryFailure(data.code)) return setLocalStatus(state, [data.client_message_id], 'queued');
     return markLocalFailed(state, data.client_message_id, { code: data.code, message: data.message });
   }
   return { ...state, error: { code: data.code, message: data.message, until: null } };
 }
+
+/** An error that says the server could not do it this time, not that it never will (a database timeout, a store hiccup). */
+export const isTemporaryFailure = (code: ErrorCode): boolean => code === 'INTERNAL_ERROR';
 
 // ---------- connection, clock, history ----------
 

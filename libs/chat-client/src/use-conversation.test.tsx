@@ -517,7 +517,7 @@ describe('useConversation with react-use-websocket mocked', () => {
         const r = result.current.send('hello');
         if (r.ok) id = r.clientMessageId;
       });
-      deliver(frames.error('INTERNAL_ERROR', { client_message_id: id, message: 'Could not store it.' }));
+      deliver(frames.error('VALIDATION_ERROR', { client_message_id: id, message: 'Could not store it.' }));
       nextFrame();
       expect(result.current.state.messages[0]).toMatchObject({ status: 'failed', error: { message: 'Could not store it.' } });
       expect(storedOutbox()).toEqual([]);
