@@ -75,6 +75,9 @@ export function createConnectionPolicy(deps: ConnectionPolicyDeps) {
     return delay;
   };
 
+  /** Bumped by each manual reconnect: a ticket loop of an earlier one stops. */
+  let generation = 0;
+
   const onReconnectStop = (): void => {
     if (deps.isUnmounted()) return;
     store.dispatch({
@@ -89,10 +92,14 @@ export function createConnectionPolicy(deps: ConnectionPolicyDeps) {
    * reconnects on socket errors); a 401 stops for good and asks the person to sign in.
    */
   const getSocketUrl = async (): Promise<string> => {
+    // A manual reconnect starts a new loop: this one, waiting out a backoff meanwhile, must then end
+    // without a word, or its next failed ticket writes "Reconnecting…" over the new, healthy socket.
+    const mine = generation;
+    const gone = (): boolean => deps.isUnmounted() || mine !== generation;
     for (let attempt = 0; ; attempt += 1) {
-      if (deps.isUnmounted()) throw new Error('The conversation was closed.');
+      if (gone()) throw new Error('The conversation was closed or connects again.');
       const result = await fetchWsTicket(deps.fetchImpl);
-      if (deps.isUnmounted()) throw new Error('The conversation was closed.');
+      if (gone()) throw new Error('The conversation was closed or connects again.');
       if (result.ok) return buildConversationSocketUrl(result.ticket, deps.conversationId, deps.appType, deps.productId);
       if (result.kind === 'sign-in-required') {
         signInRequired = true;
@@ -117,6 +124,7 @@ export function createConnectionPolicy(deps: ConnectionPolicyDeps) {
 
   /** Marks the manual reconnect; the hook then restarts react-use-websocket (which resets its count). */
   const beginManualReconnect = (): void => {
+    generation += 1;
     signInRequired = false;
     lastCloseCode = null;
     deps.onSocketGone();
