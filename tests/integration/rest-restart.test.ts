@@ -51,6 +51,30 @@ describe('restart on the same PGlite folder', () => {
     expect(history.messages[0]!.content).toBe('Tell me a long story');
   }, 120_000);
 
+  it('does not take a message it could not answer while it stops: the client is told to send it again', async () => {
+    const env = { ...testSecrets(), PGLITE_DATA_DIR: dataDir, DEMO_AGENT_TOKEN_DELAY_MS: '50' };
+    running = await startChatService({ env });
+    const visitor = await createVisitor(running);
+    const thread = await createThread(running, visitor.sessionToken);
+    const { ticket } = await ticketFor(running, visitor.sessionToken);
+    const socket = await TestSocket.open(`${running.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test`);
+    await socket.next('connected');
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Tell me a story', client_message_id: 'before-stop' } });
+    const reply = await socket.next('message', (f) => f.data.message.author.kind === 'agent');
+    const stopping = running.stop();
+    // Its reply is interrupted first (the service is stopping by then), and the socket is still open.
+    await socket.next('done', (f) => f.data.message_id === reply.data.message.id);
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'And another one', client_message_id: 'during-stop' } });
+    await stopping;
+    expect(socket.all('ack').map((f) => f.data.client_message_id)).toEqual(['before-stop']);
+    const refused = socket.all('error').filter((f) => f.data.client_message_id === 'during-stop');
+    if (refused.length > 0) expect(refused[0]!.data.code).toBe('INTERNAL_ERROR'); // (or the socket closed before it arrived)
+
+    running = await startChatService({ env });
+    const history = await getHistory(running, thread.id, { token: visitor.sessionToken });
+    expect(history.messages.map((m) => m.content)).not.toContain('And another one');
+  }, 120_000);
+
   it('keeps the words of a reply that a crash cut off, up to about the last half second', async () => {
     const env = { ...testSecrets(), PGLITE_DATA_DIR: dataDir, DEMO_AGENT_TOKEN_DELAY_MS: '40' };
     running = await startChatService({ env });

@@ -308,6 +308,7 @@ export class RealtimeService implements Realtime {
       case 'typing':
         return this.onTyping(connection, frame.data.state);
       default:
+        if (!this.accepting && frame.event === 'action' && frame.data.action === 'next') return refuseWhileStopping(connection, frame.data.client_message_id);
         this.commands.enqueue(connection, frame);
     }
   }
@@ -388,4 +389,14 @@ export class RealtimeService implements Realtime {
     if (this.deps.ownsBus) await this.deps.bus.close();
     this.log.info({ connections: connections.length }, 'realtime layer shut down');
   }
+}
+
+/**
+ * A message arriving while this instance stops (its replies are being interrupted, its sockets about
+ * to close) is not stored: no reply would be started for it, and stored and acked, it would stay
+ * unanswered for good (a resend is a duplicate, which starts none). Refused as a failure of the
+ * server's, the client keeps it and sends it again, to the instance it reconnects to.
+ */
+function refuseWhileStopping(connection: ClientConnection, clientMessageId: string): void {
+  connection.sendError({ code: 'INTERNAL_ERROR', message: 'The server is restarting. Your message will be sent again in a moment.', client_message_id: clientMessageId });
 }
