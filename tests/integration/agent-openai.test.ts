@@ -80,6 +80,14 @@ describe('OpenAI-compatible provider (fake OpenAI-compatible server)', () => {
     expect(chunks.at(-1)).toEqual({ type: 'done', finishReason: 'stop', usage: null, model: 'fake-gpt' });
   });
 
+  it('ends whole, not failed, when the server finished the reply and then kept the connection open without [DONE]', async () => {
+    fake.reply({ pieces: ['all', ' said'], hangAfterFinish: true });
+    const chunks = await collect(provider().stream({ persona, history, signal: new AbortController().signal }));
+    expect(text(chunks)).toBe('all said');
+    expect(chunks.at(-1)).toMatchObject({ type: 'done', finishReason: 'stop' });
+    expect(await newestRequestClosed(fake)).toBe(true);
+  });
+
   it('stops reading and closes the HTTP request when the signal is aborted', async () => {
     fake.reply({ pieces: Array.from({ length: 200 }, (_, i) => ` w${i}`), writeDelayMs: 5 });
     const controller = new AbortController();

@@ -22,6 +22,8 @@ export interface FakeReply {
   writeDelayMs?: number;
   /** End the response before `[DONE]` and before any finish_reason. */
   cutShort?: boolean;
+  /** After the finish_reason chunk, send neither `[DONE]` nor the end of the response: the connection hangs open. */
+  hangAfterFinish?: boolean;
   /** Send this raw SSE data line mid-stream (e.g. an error object). */
   injectData?: string;
 }
@@ -60,6 +62,7 @@ export function buildSse(reply: FakeReply, model: string, includeUsage: boolean)
   });
   if (reply.cutShort) return text;
   text += sseData({ ...base, choices: [{ index: 0, delta: {}, finish_reason: reply.finishReason ?? 'stop' }] });
+  if (reply.hangAfterFinish) return text;
   const usage = reply.usage === undefined ? { prompt_tokens: 42, completion_tokens: pieces.length } : reply.usage;
   if (includeUsage && usage) text += sseData({ ...base, choices: [], usage });
   return `${text}data: [DONE]\n\n`;
@@ -116,6 +119,7 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     const includeUsage = field(field(body, 'stream_options'), 'include_usage') === true;
     const bytes = Buffer.from(buildSse(reply, model, includeUsage), 'utf8');
     await writeSlowly(res, bytes, reply.splitEvery ?? 7, reply.writeDelayMs ?? 1, () => record.clientAborted);
+    if (reply.hangAfterFinish) return; // until the client hangs up
     finished = true;
     res.end();
   };

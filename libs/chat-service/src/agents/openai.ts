@@ -160,6 +160,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
       }, idleTimeoutMs);
     };
 
+    let finishReason: string | null = null;
+    let usage: Usage | null = null;
+    let modelName = model;
     try {
       resetIdleTimer();
       const response = await fetch(url, {
@@ -187,9 +190,6 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
       const reader = response.body.getReader();
       const decoder = new TextDecoder();
       const parser = new SseParser();
-      let finishReason: string | null = null;
-      let usage: Usage | null = null;
-      let modelName = model;
       let ended = false;
       while (!ended) {
         const { done, value } = await reader.read();
@@ -213,6 +213,12 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
       yield { type: 'done', finishReason: finishReason ?? 'stop', usage, model: modelName };
     } catch (error) {
       if (signal.aborted) return;
+      // The reply had finished (finish_reason came) and the server then kept the connection open
+      // without `[DONE]`: the reply is whole, not a failure.
+      if (idleExpired && finishReason !== null) {
+        yield { type: 'done', finishReason, usage, model: modelName };
+        return;
+      }
       if (idleExpired) throw new AgentProviderError(`model server sent nothing for ${Math.round(idleTimeoutMs / 1000)} s`);
       if (error instanceof AgentProviderError) throw error;
       if (error instanceof SseLineTooLongError) throw new AgentProviderError('model server sent a line of over a megabyte', { cause: error });
