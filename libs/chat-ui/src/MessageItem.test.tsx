@@ -68,3 +68,18 @@ describe('a streaming reply leaves no timer behind', () => {
     expect(running()).toBe(0);
   });
 });
+
+describe('a reply that did not end by itself', () => {
+  it.each([
+    ['length', 'Cut off — the reply reached its length limit'],
+    ['time_limit', 'Cut off — the reply took too long'],
+  ])('says it was cut off (finish_reason %s), so it does not read as the whole answer', (finishReason, note) => {
+    const { container } = render(<MessageItem message={{ ...reply, status: 'complete', finish_reason: finishReason }} index={0} setSize={1} />);
+    expect(container.textContent).toContain(note);
+  });
+
+  it('says nothing more for a reply that ended by itself', () => {
+    const { container } = render(<MessageItem message={{ ...reply, status: 'complete', finish_reason: 'stop' }} index={0} setSize={1} />);
+    expect(container.textContent).not.toContain('Cut off');
+  });
+});

@@ -6,7 +6,7 @@ import { COPY_LABEL, useCopy } from './copy';
 import { Markdown } from './Markdown';
 import type { StreamingView } from './streaming-reply';
 import { LocalTime } from './LocalTime';
-import { SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote } from './words';
+import { cutOffNote, SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote } from './words';
 import styles from './conversation.module.css';
 
 export interface MessageItemProps {
@@ -61,7 +61,7 @@ function MessageContentView({ message, continued = false, onRetry, onRetryReply,
   // "You" is decided once, in the chat-client reducer (local copies and the viewer's stored messages).
   const { author, status, mine } = message;
   const isAgent = author.kind === 'agent';
-  const note = statusNote(status);
+  const note = statusNote(status) ?? cutOffNote(status, message.finish_reason);
   const bubble = useRef<HTMLDivElement>(null);
   // On a continuation the badges are heard, not shown (they are on the group's first line).
   const badge = (shown: string | undefined) => (continued ? 'sr-only' : shown);
@@ -320,6 +320,7 @@ export function sameRow(x: ChatMessage, y: ChatMessage, liveText: boolean): bool
       x.created_at === y.created_at &&
       x.source === y.source &&
       x.status === y.status &&
+      x.finish_reason === y.finish_reason &&
       (x.content === y.content || (liveText && x.status === 'streaming')) &&
       x.model === y.model &&
       x.author.display_name === y.author.display_name &&

@@ -147,6 +147,18 @@ export function statusNote(status: ChatMessageStatus): string | null {
   }
 }
 
+/**
+ * A finished reply that did not end by itself: the model hit its own token limit, or the chat
+ * service cut it off (AGENT_REPLY_MAX_CHARS / AGENT_REPLY_MAX_S). Without a word it would read
+ * as the whole answer.
+ */
+export function cutOffNote(status: ChatMessageStatus, finishReason: string | null): string | null {
+  if (status !== 'complete') return null;
+  if (finishReason === 'length') return 'Cut off — the reply reached its length limit';
+  if (finishReason === 'time_limit') return 'Cut off — the reply took too long';
+  return null;
+}
+
 /** A message still not acknowledged after `SLOW_SEND_MS`: the server or the network is stuck. */
 export const SLOW_SEND_NOTE = 'Not delivered yet — still trying…';
 export const SLOW_SEND_MS = 5_000;
