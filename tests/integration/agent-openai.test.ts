@@ -134,6 +134,17 @@ describe('OpenAI-compatible provider (fake OpenAI-compatible server)', () => {
   });
 });
 
+/** A new person's thread on `post`, with a socket open on it (kept in `sockets`, to be closed after). */
+async function openThread(service: RunningChatService, post: Post, sockets: TestSocket[]) {
+  const user = await signUp(service);
+  const thread = await createThread(service, user.sessionToken, { slug: post.slug });
+  const { ticket } = await ticketFor(service, user.sessionToken);
+  const socket = await TestSocket.open(`${service.wsBase}conversation/${thread.conversation_id}/?token=${encodeURIComponent(ticket)}`);
+  sockets.push(socket);
+  await socket.next('connected');
+  return { user, thread, socket };
+}
+
 /** The chat messages of a request the fake model server recorded. */
 function chatMessages(body: unknown): Array<{ role: string; content: string }> {
   return z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })) }).parse(body).messages;
@@ -162,15 +173,7 @@ describe('agent replies through the chat service (fake OpenAI-compatible server)
 
   const isAgentMessage = (f: ServerFrameOf<'message'>) => f.data.message.author.kind === 'agent';
 
-  async function threadSocket() {
-    const user = await signUp(service);
-    const thread = await createThread(service, user.sessionToken, { slug: post.slug });
-    const { ticket } = await ticketFor(service, user.sessionToken);
-    const socket = await TestSocket.open(`${service.wsBase}conversation/${thread.conversation_id}/?token=${encodeURIComponent(ticket)}`);
-    sockets.push(socket);
-    await socket.next('connected');
-    return { user, thread, socket };
-  }
+  const threadSocket = () => openThread(service, post, sockets);
 
   function ask(socket: TestSocket, message: string): void {
     socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message, client_message_id: `cm-${randomUUID()}` } });
@@ -460,12 +463,7 @@ describe('reply limits (fake OpenAI-compatible server)', () => {
   });
 
   async function askInThread(question: string) {
-    const user = await signUp(service);
-    const thread = await createThread(service, user.sessionToken, { slug: post.slug });
-    const { ticket } = await ticketFor(service, user.sessionToken);
-    const socket = await TestSocket.open(`${service.wsBase}conversation/${thread.conversation_id}/?token=${encodeURIComponent(ticket)}`);
-    sockets.push(socket);
-    await socket.next('connected');
+    const { user, thread, socket } = await openThread(service, post, sockets);
     socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: question, client_message_id: `cm-${randomUUID()}` } });
     const reply = (await socket.next('message', (f) => f.data.message.author.kind === 'agent')).data.message;
     return { user, thread, socket, reply };

@@ -6,6 +6,16 @@ import { startChatService, testSecrets, type RunningChatService } from '../suppo
 import { TestSocket } from '../support/ws-client';
 
 /** The embedded database on disk: what `npm start` uses. Data must survive a restart, even a crash. */
+/** A new visitor's thread, with a socket open on it (`query`: more of the socket URL's query). */
+async function openVisitorThread(service: RunningChatService, query = '') {
+  const visitor = await createVisitor(service);
+  const thread = await createThread(service, visitor.sessionToken);
+  const { ticket } = await ticketFor(service, visitor.sessionToken);
+  const socket = await TestSocket.open(`${service.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test${query}`);
+  await socket.next('connected');
+  return { visitor, thread, socket };
+}
+
 describe('restart on the same PGlite folder', () => {
   let dataDir: string;
   let running: RunningChatService | null = null;
@@ -30,11 +40,7 @@ describe('restart on the same PGlite folder', () => {
     const env = { ...testSecrets(), PGLITE_DATA_DIR: dataDir, DEMO_AGENT_TOKEN_DELAY_MS: '2000' };
     running = await startChatService({ env });
     const postsBefore = await listPosts(running);
-    const visitor = await createVisitor(running);
-    const thread = await createThread(running, visitor.sessionToken);
-    const { ticket } = await ticketFor(running, visitor.sessionToken);
-    const socket = await TestSocket.open(`${running.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test`);
-    await socket.next('connected');
+    const { visitor, thread, socket } = await openVisitorThread(running);
     socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Tell me a long story', client_message_id: 'first-msg' } });
     const reply = await socket.next('message', (f) => f.data.message.author.kind === 'agent');
     expect(reply.data.message.status).toBe('streaming');
@@ -54,11 +60,7 @@ describe('restart on the same PGlite folder', () => {
   it('does not take a message it could not answer while it stops: the client is told to send it again', async () => {
     const env = { ...testSecrets(), PGLITE_DATA_DIR: dataDir, DEMO_AGENT_TOKEN_DELAY_MS: '50' };
     running = await startChatService({ env });
-    const visitor = await createVisitor(running);
-    const thread = await createThread(running, visitor.sessionToken);
-    const { ticket } = await ticketFor(running, visitor.sessionToken);
-    const socket = await TestSocket.open(`${running.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test`);
-    await socket.next('connected');
+    const { visitor, thread, socket } = await openVisitorThread(running);
     socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Tell me a story', client_message_id: 'before-stop' } });
     const reply = await socket.next('message', (f) => f.data.message.author.kind === 'agent');
     const stopping = running.stop();
@@ -78,11 +80,7 @@ describe('restart on the same PGlite folder', () => {
   it('keeps the words of a reply that a crash cut off, up to about the last half second', async () => {
     const env = { ...testSecrets(), PGLITE_DATA_DIR: dataDir, DEMO_AGENT_TOKEN_DELAY_MS: '40' };
     running = await startChatService({ env });
-    const visitor = await createVisitor(running);
-    const thread = await createThread(running, visitor.sessionToken);
-    const { ticket } = await ticketFor(running, visitor.sessionToken);
-    const socket = await TestSocket.open(`${running.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test&stream=delta`);
-    await socket.next('connected');
+    const { visitor, thread, socket } = await openVisitorThread(running, '&stream=delta');
     socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Tell me a long story', client_message_id: 'long-story' } });
     const reply = await socket.next('message', (f) => f.data.message.author.kind === 'agent');
     const replyId = reply.data.message.id;
