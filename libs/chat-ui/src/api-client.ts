@@ -71,5 +71,8 @@ export function safeNextPath(next: string | null | undefined, fallback = '/'): s
   } catch {
     return fallback;
   }
-  return url.origin === OWN_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : fallback;
+  // The resolved path itself can name another site: "/.//evil.example" resolves to the path
+  // "//evil.example", which a browser (and Next's redirect) reads as a link to evil.example.
+  if (url.origin !== OWN_ORIGIN || url.pathname.startsWith('//')) return fallback;
+  return `${url.pathname}${url.search}${url.hash}`;
 }

@@ -97,6 +97,12 @@ describe('safeNextPath', () => {
     ['/\n/evil.example', '/'],
     ['/\r/evil.example', '/'],
     ['\t//evil.example', '/'],
+    // Dot segments that resolve to a path starting with two slashes: //evil.example again.
+    ['/.//evil.example', '/'],
+    ['/..//evil.example', '/'],
+    ['/a/..//evil.example', '/'],
+    ['/threads/..//evil.example/x?y=1', '/'],
+    ['/a/../threads', '/threads'],
     ['/threads#latest', '/threads#latest'],
     [undefined, '/'],
   ])('%s → %s', (next, expected) => {
