@@ -12,10 +12,17 @@ import { startChatService, type RunningChatService } from '../support/chat-servi
 let service: RunningChatService;
 /** Failed sign-ins one address may make in 10 minutes, whatever the emails (small here; 30 by default). */
 const FAILED_SIGN_INS_PER_ADDRESS = 10;
+/** Failed sign-ins one email may take in an hour, from any addresses (small here; 50 by default). */
+const FAILED_SIGN_INS_PER_EMAIL = 12;
 
 beforeAll(async () => {
   service = await startChatService({
-    env: { VISITORS_PER_ADDRESS_PER_10_MIN: '3', SIGN_UPS_PER_ADDRESS_PER_HOUR: '2', FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: String(FAILED_SIGN_INS_PER_ADDRESS) },
+    env: {
+      VISITORS_PER_ADDRESS_PER_10_MIN: '3',
+      SIGN_UPS_PER_ADDRESS_PER_HOUR: '2',
+      FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: String(FAILED_SIGN_INS_PER_ADDRESS),
+      FAILED_SIGN_INS_PER_EMAIL_PER_HOUR: String(FAILED_SIGN_INS_PER_EMAIL),
+    },
   });
 }, 90_000);
 
@@ -51,6 +58,17 @@ describe('sign-in failures count per person', () => {
 
     const owner = await signInAs('198.51.100.20', user.email, user.password);
     expect(owner.status).toBe(200);
+  });
+
+  it('bounds the guesses at one account made from ever new addresses (a client can make them up when no proxy sets them)', async () => {
+    const user = await newAccount('198.51.100.40');
+    for (let i = 0; i < FAILED_SIGN_INS_PER_EMAIL; i++) expectApiError(await signInAs(`203.0.114.${i + 1}`, user.email, `guess-${i}-xx`), 401, 'AUTH_FAILED');
+    expectApiError(await signInAs('203.0.114.200', user.email, 'guess-last-xx'), 429, 'RATE_LIMIT');
+    // Spent, it holds for the right password too (or a guess could still find it), until the hour is over.
+    expectApiError(await signInAs('198.51.100.40', user.email, user.password), 429, 'RATE_LIMIT');
+    // Other accounts are not touched.
+    const other = await newAccount('198.51.100.41');
+    expect((await signInAs('203.0.114.201', other.email, other.password)).status).toBe(200);
   });
 
   it('believes a named address only next to the right internal token', async () => {

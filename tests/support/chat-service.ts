@@ -49,6 +49,7 @@ export async function startChatService(options: ChatServiceOptions = {}): Promis
     VISITORS_PER_ADDRESS_PER_10_MIN: '1000000',
     SIGN_UPS_PER_ADDRESS_PER_HOUR: '1000000',
     FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: '1000000',
+    FAILED_SIGN_INS_PER_EMAIL_PER_HOUR: '1000000',
     ...options.databaseEnv,
     ...options.env,
     CHAT_SERVICE_PORT: String(options.port ?? 0),

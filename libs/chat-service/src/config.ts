@@ -71,6 +71,8 @@ const Env = z.object({
    * without a password check. Right passwords do not count (each attempt's point comes back).
    */
   FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: z.coerce.number().int().min(1).default(30),
+  /** Failed sign-ins per email per hour, whatever the addresses (which a client can make up when no proxy sets them). */
+  FAILED_SIGN_INS_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(50),
   /** Behind one trusted reverse proxy: take the client address (WebSockets, direct REST calls) from the last X-Forwarded-For entry. */
   WS_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   /**
@@ -117,6 +119,8 @@ export interface ChatServiceConfig {
     visitors: { points: number; durationS: number };
     signUps: { points: number; durationS: number };
   };
+  /** Failed sign-ins per email, from any address (see FAILED_SIGN_INS_PER_EMAIL_PER_HOUR). */
+  signInsPerEmail: { points: number; durationS: number };
   /** Failed sign-ins per client address (see FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN). */
   signInsPerAddress: { points: number; durationS: number };
   /** How often the retention sweep runs (ms). */
@@ -173,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
       signUps: { points: e.SIGN_UPS_PER_ADDRESS_PER_HOUR, durationS: 60 * 60 },
     },
     signInsPerAddress: { points: e.FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN, durationS: 10 * 60 },
+    signInsPerEmail: { points: e.FAILED_SIGN_INS_PER_EMAIL_PER_HOUR, durationS: 60 * 60 },
     retentionSweepMs: e.RETENTION_SWEEP_INTERVAL_S * 1000,
     staleStreamAfterMs: e.STALE_STREAM_AFTER_S * 1000,
     generated,

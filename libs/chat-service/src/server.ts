@@ -90,6 +90,7 @@ async function assembleServices(
     ticketSecret: config.ticketSecret,
     logger,
     signInLimiter: createSignInLimiter(budgets),
+    signInEmailLimiter: createSignInLimiter(budgets, config.signInsPerEmail.points, config.signInsPerEmail.durationS, 'signin-email'),
     signInAddressLimiter: createSignInAddressLimiter(budgets, config.signInsPerAddress),
     ...(scaleOut && { ticketUses: scaleOut.ticketUses }),
     onSessionEnded: (sessionId) => sessionEnds.announce(sessionId),

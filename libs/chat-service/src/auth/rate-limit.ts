@@ -21,8 +21,8 @@ export interface SignInLimiter {
 export const SIGN_IN_FAILURES_ALLOWED = 5;
 export const SIGN_IN_WINDOW_S = 15 * 60;
 
-export function createSignInLimiter(budgets: Budgets = memoryBudgets, points = SIGN_IN_FAILURES_ALLOWED, durationS = SIGN_IN_WINDOW_S): SignInLimiter {
-  const limiter = budgets({ keyPrefix: 'signin', points, durationS });
+export function createSignInLimiter(budgets: Budgets = memoryBudgets, points = SIGN_IN_FAILURES_ALLOWED, durationS = SIGN_IN_WINDOW_S, keyPrefix = 'signin'): SignInLimiter {
+  const limiter = budgets({ keyPrefix, points, durationS });
   return {
     attempt: (key) => takePoint(limiter, key),
     // Not awaited: a correct sign-in must not wait on a Redis that is reconnecting (the count
@@ -76,6 +76,17 @@ export function createSignInAddressLimiter(budgets: Budgets, { points, durationS
 /** Hashed: the key lands in Redis with several instances, and emails need not be readable there. */
 export function signInKey(email: string, clientAddress: string): string {
   return createHash('sha256').update(`${email.toLowerCase()}|${clientAddress}`).digest('base64url');
+}
+
+/**
+ * The key of an email's budget whatever the address. The per-address budgets trust the address the
+ * web server names, and a Next.js server reached without a proxy keeps an X-Forwarded-For the
+ * client made up, new on every request: without this, guesses at one account had no bound. The
+ * price: someone spending it (50 wrong passwords an hour by default) keeps the owner out until the
+ * hour is over, as any lockout does.
+ */
+export function signInEmailKey(email: string): string {
+  return createHash('sha256').update(email.toLowerCase()).digest('base64url');
 }
 
 /**

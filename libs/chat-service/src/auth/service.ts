@@ -16,7 +16,7 @@ import {
 } from '../db/identities';
 import type { Logger } from '../logger';
 import { hashPassword, verifyAgainstDecoy, verifyPassword } from './passwords';
-import { createSignInLimiter, signInKey, type SignInAddressLimiter, type SignInLimiter } from './rate-limit';
+import { createSignInLimiter, signInEmailKey, signInKey, type SignInAddressLimiter, type SignInLimiter } from './rate-limit';
 import { memoryTicketUses, type TicketUses } from './ticket-uses';
 import { SessionCache } from './session-cache';
 import { importTicketKey, readTicket, signTicket } from './tickets';
@@ -54,6 +54,8 @@ export interface AuthServiceDeps {
   ticketSecret: Uint8Array;
   logger: Logger;
   signInLimiter?: SignInLimiter;
+  /** Failed sign-ins per email from any address (`signInEmailKey`); none: no such limit. */
+  signInEmailLimiter?: SignInLimiter;
   /** Password checks per client address (see SignInAddressLimiter). Default: none. */
   signInAddressLimiter?: SignInAddressLimiter;
   /** Default TICKET_SESSION_CACHE_MS; 0 asks the database for every ticket. */
@@ -114,7 +116,8 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const addressBlockedFor = (await deps.signInAddressLimiter?.attempt(clientAddress)) ?? null;
       if (addressBlockedFor !== null) return { ok: false, reason: 'rate_limited', retryAfterS: addressBlockedFor };
       const key = signInKey(body.email, clientAddress ?? 'unknown');
-      const blockedFor = await limiter.attempt(key);
+      const emailKey = signInEmailKey(body.email);
+      const blockedFor = (await limiter.attempt(key)) ?? (await deps.signInEmailLimiter?.attempt(emailKey)) ?? null;
       if (blockedFor !== null) {
         await deps.signInAddressLimiter?.refund(clientAddress);
         return { ok: false, reason: 'rate_limited', retryAfterS: blockedFor };
@@ -123,6 +126,7 @@ export function createAuthService(deps: AuthServiceDeps): AuthService {
       const valid = user ? await verifyPassword(body.password, user.passwordHash) : await verifyAgainstDecoy(body.password);
       if (!user || !valid) return { ok: false, reason: 'invalid_credentials' };
       await limiter.succeeded(key);
+      await deps.signInEmailLimiter?.succeeded(emailKey);
       await deps.signInAddressLimiter?.refund(clientAddress);
       return { ok: true, session: await sessionFor(user, body.visitor_session_token) };
     },
