@@ -115,6 +115,21 @@ describe('POST /api/voice/:slug/room-token', () => {
     expect(wrongPost.status).toBe(404);
   });
 
+  it('answers 429 RATE_LIMIT to someone starting voice over and over (each room starts a paid agent); others go on', async () => {
+    const limits = { VOICE_ROOM_TOKENS_PER_10_MIN: '3' };
+    const visitor = await createVisitor(service);
+    const thread = await createThread(service, visitor.sessionToken, { slug: 'voice-demo' });
+    for (let i = 0; i < 3; i++) expect((await mint('voice-demo', thread.id, [visitor.sessionToken], limits)).status).toBe(200);
+    const refused = await mint('voice-demo', thread.id, [visitor.sessionToken], limits);
+    expect(refused.status).toBe(429);
+    expect(ApiError.parse(refused.body).error).toMatchObject({ code: 'RATE_LIMIT', message: expect.stringMatching(/^Voice was started too often\. Try again in \d+ s\.$/) });
+    expect(ApiError.parse(refused.body).error.retry_after_s).toBeGreaterThan(0);
+
+    const other = await createVisitor(service);
+    const theirs = await createThread(service, other.sessionToken, { slug: 'voice-demo' });
+    expect((await mint('voice-demo', theirs.id, [other.sessionToken], limits)).status).toBe(200);
+  });
+
   it('answers 403 VOICE_DISABLED when the post has voice off', async () => {
     const visitor = await createVisitor(service);
     const thread = await createThread(service, visitor.sessionToken, { slug: 'socratic-tutor' });

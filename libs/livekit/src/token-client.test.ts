@@ -28,6 +28,7 @@ describe('fetchRoomToken', () => {
     [401, { error: { code: 'AUTH_REQUIRED', message: 'x' } }, 'unauthorized', VOICE_MESSAGES.unauthorized],
     [404, { error: { code: 'NOT_FOUND', message: 'x' } }, 'not-found', VOICE_MESSAGES.notFound],
     [502, null, 'network', VOICE_MESSAGES.network],
+    [429, { error: { code: 'RATE_LIMIT', message: 'Voice was started too often. Try again in 40 s.', retry_after_s: 40 } }, 'network', 'Voice was started too often. Try again in 40 s.'],
   ])('maps %i to a failure the panel can put into words', async (status, body, kind, message) => {
     const { fetchImpl } = answering(status, body);
     expect(await fetchRoomToken(target, undefined, fetchImpl)).toEqual({ ok: false, failure: { kind, message } });

@@ -80,6 +80,8 @@ export async function fetchRoomToken(
     // VOICE_DISABLED and VOICE_NOT_CONFIGURED are authoritative even if a proxy changed the status.
     if (apiError.success && apiError.data.error.code === 'VOICE_NOT_CONFIGURED') return { ok: false, failure: failureForStatus(503) };
     if (apiError.success && apiError.data.error.code === 'VOICE_DISABLED') return { ok: false, failure: failureForStatus(403) };
+    // Started too often: the route's words say how long to wait; trying again later works.
+    if (apiError.success && apiError.data.error.code === 'RATE_LIMIT') return { ok: false, failure: { kind: 'network', message: apiError.data.error.message } };
     return { ok: false, failure };
   }
   const parsed = RoomTokenResponse.safeParse(body);

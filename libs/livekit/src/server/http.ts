@@ -8,7 +8,9 @@ export function jsonResponse(status: number, body: unknown): Response {
   });
 }
 
-export function errorResponse(status: number, code: ErrorCode, message: string): Response {
-  const body: ApiError = { error: { code, message } };
-  return jsonResponse(status, body);
+export function errorResponse(status: number, code: ErrorCode, message: string, retryAfterS?: number): Response {
+  const body: ApiError = { error: { code, message, ...(retryAfterS === undefined ? {} : { retry_after_s: retryAfterS }) } };
+  const response = jsonResponse(status, body);
+  if (retryAfterS !== undefined) response.headers.set('retry-after', String(retryAfterS));
+  return response;
 }

@@ -1,3 +1,4 @@
+import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { Id, type Identity } from '@confab/protocol';
 import { fetchIdentity, fetchThread } from './chat-service';
 import { loadVoiceServerConfig, type EnvVars } from './env';
@@ -44,6 +45,8 @@ export async function handleRoomTokenRequest(input: RoomTokenInput): Promise<Res
     if (identity.status !== 401) return errorResponse(identity.status, identity.code, messageFor(identity.status));
   }
   if (!caller) return errorResponse(401, 'AUTH_REQUIRED', messageFor(401));
+  const waitS = await roomTokenWait(caller.identity, config.roomTokensPer10Min);
+  if (waitS !== null) return errorResponse(429, 'RATE_LIMIT', `Voice was started too often. Try again in ${waitS} s.`, waitS);
   const thread = await fetchThread(config.chatServiceUrl, caller.token, threadId.data, fetchImpl);
   if (!thread.ok) return errorResponse(thread.status, thread.code, messageFor(thread.status));
   // Same answer as for a stranger's thread: do not confirm that the id exists under another post.
@@ -58,6 +61,25 @@ export async function handleRoomTokenRequest(input: RoomTokenInput): Promise<Res
   });
   logger.info({ threadId: thread.value.id, room: token.roomName, identityKind: caller.identity.kind }, 'voice room token minted');
   return jsonResponse(200, token);
+}
+
+/**
+ * Room tokens per person: each one starts an agent (speech-to-text, the model, speech), paid for,
+ * and a visitor costs nothing to make. Counted in this web server's memory: several web servers
+ * each allow as many (the chat service's budgets are the ones shared through Redis).
+ */
+const roomTokenBudgets = new Map<number, RateLimiterMemory>();
+
+async function roomTokenWait(identity: Identity, perTenMinutes: number): Promise<number | null> {
+  let budget = roomTokenBudgets.get(perTenMinutes);
+  if (!budget) roomTokenBudgets.set(perTenMinutes, (budget = new RateLimiterMemory({ keyPrefix: 'voice-room-token', points: perTenMinutes, duration: 10 * 60 })));
+  try {
+    await budget.consume(`${identity.kind}:${identity.id}`);
+    return null;
+  } catch (rejection) {
+    if (!(rejection instanceof RateLimiterRes)) throw rejection;
+    return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  }
 }
 
 function messageFor(status: 401 | 404 | 502): string {
