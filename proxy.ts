@@ -1,9 +1,12 @@
 import { NextResponse, type NextRequest } from 'next/server';
+import type { ApiError } from '@confab/protocol';
 import { PAGE_DEADLINE_HEADER, VISITOR_COOKIE, chatService, pageDeadline, requestClientAddress, serverEnv, sessionCookieOptions } from '@confab/auth';
+import { isCrossSiteWrite } from './app/_proxy/cross-site';
 import { cookieHeaderWith, needsVisitorSession } from './app/_proxy/visitor';
 
 /**
- * Next.js proxy (formerly middleware), once per page request, before any render:
+ * Next.js proxy (formerly middleware), once per page request, before any render (and for API
+ * routes, only to refuse writes other sites send: app/_proxy/cross-site.ts):
  *
  * - It starts the page's one budget for the chat service (libs/auth/src/deadline.ts): the
  *   deadline goes into the request's headers, replacing any the client sent, and everything the
@@ -14,6 +17,12 @@ import { cookieHeaderWith, needsVisitorSession } from './app/_proxy/visitor';
  *   app/_proxy/visitor.ts.
  */
 export async function proxy(request: NextRequest): Promise<NextResponse> {
+  // API routes: only a write another site sent is stopped here (app/_proxy/cross-site.ts).
+  if (request.nextUrl.pathname.startsWith('/api/')) {
+    if (!isCrossSiteWrite(request.method, request.headers)) return NextResponse.next();
+    const body: ApiError = { error: { code: 'FORBIDDEN', message: 'Requests from other sites are not accepted.' } };
+    return NextResponse.json(body, { status: 403, headers: { 'cache-control': 'no-store' } });
+  }
   const deadline = pageDeadline(Date.now());
   const headers = new Headers(request.headers);
   headers.set(PAGE_DEADLINE_HEADER, String(deadline));
@@ -44,7 +53,7 @@ export async function proxy(request: NextRequest): Promise<NextResponse> {
 }
 
 export const config = {
-  // Constants only (read at build time): skip API routes, Next.js internals and files here already;
-  // needsVisitorSession decides the rest.
-  matcher: ['/((?!api/|_next/|.*\\..*).*)'],
+  // Constants only (read at build time): pages (not Next.js internals or files; needsVisitorSession
+  // decides the rest), and API routes for the cross-site check alone.
+  matcher: ['/((?!api/|_next/|.*\\..*).*)', '/api/:path*'],
 };

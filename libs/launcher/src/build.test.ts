@@ -70,4 +70,9 @@ describe('newestSourceMtime', () => {
     file('next.config.mjs', 9_500);
     expect(newestSourceMtime(root).file).toBe('next.config.mjs');
   });
+
+  it("counts the proxy (Next.js's middleware) at the root: it is built into the app", () => {
+    file('proxy.ts', 9_700);
+    expect(newestSourceMtime(root).file).toBe('proxy.ts');
+  });
 });

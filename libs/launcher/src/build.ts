@@ -51,7 +51,8 @@ export function decideBuild(facts: BuildFacts): BuildDecision {
  * (never imported by app/) are not: editing the chat service must not cost a web rebuild.
  */
 const SOURCE_DIRS = ['app', 'libs', 'public'];
-const SOURCE_FILES = ['next.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'postcss.config.mjs'];
+// proxy.ts (Next.js's middleware) is built into the app too: an edit of it alone went unnoticed.
+const SOURCE_FILES = ['proxy.ts', 'middleware.ts', 'next.config.mjs', 'package.json', 'package-lock.json', 'tsconfig.json', 'postcss.config.mjs'];
 const NODE_ONLY_LIBS = ['chat-service', 'voice-agent', 'launcher'];
 const SKIP_DIRS = new Set(['node_modules', '.next', '.data', 'test-results', 'drizzle']);
 const SKIP_FILE = /\.(test|spec)\.tsx?$|\.md$/;
