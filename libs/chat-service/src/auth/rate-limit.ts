@@ -83,7 +83,7 @@ export function signInKey(email: string, clientAddress: string): string {
  * web server names, and a Next.js server reached without a proxy keeps an X-Forwarded-For the
  * client made up, new on every request: without this, guesses at one account had no bound. The
  * price: someone spending it (50 wrong passwords an hour by default) keeps the owner out until the
- * hour is over, as any lockout does.
+ * hour is over, like every lockout.
  */
 export function signInEmailKey(email: string): string {
   return createHash('sha256').update(email.toLowerCase()).digest('base64url');
