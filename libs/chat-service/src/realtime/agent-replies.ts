@@ -1,4 +1,4 @@
-import type { DoneData, Message, ReplyAsker, ServerFrame, StreamData, Usage } from '@confab/protocol';
+import type { Message, ReplyAsker, ServerFrame, StreamData } from '@confab/protocol';
 import type { ConversationRecord, Store } from '../contracts';
 import type { Logger } from '../logger';
 import { AgentProviderError, type AgentProvider } from '../agents';
@@ -6,6 +6,7 @@ import { DeltaBatcher, shouldPersist } from './batching';
 import type { SharedStreams } from './shared-streams';
 import { sameAsker, stopElsewhere, type StopRelay, type StopResult } from './stop-relay';
 import { replyContext } from './reply-context';
+import { doneFrame, outcomeOfAbort, wholeCharacters, type AbortCause, type Outcome } from './reply-outcome';
 
 export interface AgentRepliesDeps {
   store: Store;
@@ -43,19 +44,7 @@ export interface AgentRepliesDeps {
   flushPublished?(): Promise<void>;
 }
 
-/** Why a reply was aborted; passed as the AbortSignal's reason. */
-type AbortCause = 'stopped' | 'interrupted' | 'too-long' | 'too-slow';
-
-export const FINISH_REASON_TOO_LONG = 'length';
-export const FINISH_REASON_TOO_SLOW = 'time_limit';
 const DEFAULT_LIMITS = { maxChars: 100_000, maxMs: 10 * 60_000 };
-
-interface Outcome {
-  status: DoneData['status'];
-  finishReason: string | null;
-  usage: Usage | null;
-  model: string | null;
-}
 
 /** What stopping found on this instance alone. */
 type LocalStopResult = 'stopped' | 'not-here' | 'not-yours';
@@ -81,14 +70,7 @@ interface InFlightReply {
   deadline: NodeJS.Timeout | undefined;
 }
 
-/** The `done` frame that ends a reply for its readers: how it ended, and its whole text. */
-export function doneFrame(reply: Pick<Message, 'id' | 'conversation_id' | 'seq'>, end: Omit<DoneData, 'message_id' | 'conversation_id' | 'seq'>): ServerFrame {
-  return { event: 'done', data: { message_id: reply.id, conversation_id: reply.conversation_id, seq: reply.seq, ...end } };
-}
-
-const FINISH_REASON_STOPPED = 'stopped_by_user';
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
-const FINISH_REASON_INTERRUPTED = 'server_shutdown';
 
 /**
  * Runs agent replies: one at a time per conversation (later requests wait their turn),
@@ -264,7 +246,7 @@ export class AgentReplies {
       outcome = await this.consume(reply, conversation, history);
     } catch (error) {
       // Providers may throw an AbortError when stopped: that is a stop, not a failure.
-      outcome = reply.controller.signal.aborted ? this.outcomeOfAbort(reply, model) : this.outcomeOfFailure(reply, error, model);
+      outcome = reply.controller.signal.aborted ? outcomeOfAbort(reply.controller.signal.reason, model) : this.outcomeOfFailure(reply, error, model);
     }
     await this.finish(reply, outcome);
     this.log.info(
@@ -292,18 +274,10 @@ export class AgentReplies {
       }
       return { status: 'complete', finishReason: chunk.finishReason, usage: chunk.usage, model: chunk.model };
     }
-    if (signal.aborted) return this.outcomeOfAbort(reply, reply.message.model);
+    if (signal.aborted) return outcomeOfAbort(reply.controller.signal.reason, reply.message.model);
     return { status: 'error', finishReason: 'the agent stopped without finishing its reply', usage: null, model: reply.message.model };
   }
 
-  private outcomeOfAbort(reply: InFlightReply, model: string | null): Outcome {
-    const cause: unknown = reply.controller.signal.reason;
-    if (cause === 'interrupted') return { status: 'interrupted', finishReason: FINISH_REASON_INTERRUPTED, usage: null, model };
-    // Cut off at a limit: what was written is the reply, as when a model stops at its own max_tokens.
-    if (cause === 'too-long') return { status: 'complete', finishReason: FINISH_REASON_TOO_LONG, usage: null, model };
-    if (cause === 'too-slow') return { status: 'complete', finishReason: FINISH_REASON_TOO_SLOW, usage: null, model };
-    return { status: 'stopped', finishReason: FINISH_REASON_STOPPED, usage: null, model };
-  }
 
   private outcomeOfFailure(reply: InFlightReply, error: unknown, model: string | null): Outcome {
     if (error instanceof AgentProviderError) {
@@ -411,10 +385,4 @@ export class AgentReplies {
       ...(reply.askedBy ? { asked_by: reply.askedBy } : {}),
     };
   }
-}
-
-/** `text` without a lone high surrogate at its end (cutting a string can split an emoji in two). */
-function wholeCharacters(text: string): string {
-  const last = text.charCodeAt(text.length - 1);
-  return last >= 0xd800 && last <= 0xdbff ? text.slice(0, -1) : text;
 }

@@ -1,7 +1,7 @@
 import type { ServerFrame } from '@confab/protocol';
 import type { Store } from '../contracts';
 import type { Logger } from '../logger';
-import { doneFrame } from './agent-replies';
+import { doneFrame } from './reply-outcome';
 
 /**
  * Replies whose process is gone. Every instance touches the rows of the replies it streams
