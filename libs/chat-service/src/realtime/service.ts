@@ -20,6 +20,7 @@ import type { AgentProvider } from '../agents';
 import type { TicketUses } from '../auth/ticket-uses';
 import { admit, refusalFor, type Admission, type AdmissionDeps, type Refused } from './admission';
 import { AgentReplies } from './agent-replies';
+import { refuseWhileStopping, rejectUpgrade } from './refusals';
 import type { Bus } from './bus';
 import { ConversationCommands } from './commands';
 import { ClientConnection, identityKey } from './connection';
@@ -68,16 +69,6 @@ const SHUTDOWN_CLOSE_WAIT_MS = 3_000;
 const INSTANCE_KEY = 'instance';
 /** A connection that keeps sending after RATE_LIMIT answers is closed after this many refused frames in the window. */
 const FRAME_STRIKE_WINDOW_MS = 10_000;
-
-/** Answers an upgrade request with a plain HTTP status (before any WebSocket exists). */
-function rejectUpgrade(socket: Duplex, status: number, text: string): void {
-  if (socket.destroyed) return;
-  // Node removes its own error listener from an upgrading socket: a client resetting the connection
-  // while this answer is written would otherwise be an uncaught error that ends the process.
-  socket.on('error', () => socket.destroy());
-  socket.once('finish', () => socket.destroy());
-  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(text)}\r\n\r\n${text}`);
-}
 
 export class RealtimeService implements Realtime {
   // UTF-8 is checked per frame in onFrame: ws would close with 1007 instead of a typed error.
@@ -391,12 +382,3 @@ export class RealtimeService implements Realtime {
   }
 }
 
-/**
- * A message arriving while this instance stops (its replies are being interrupted, its sockets about
- * to close) is not stored: no reply would be started for it, and stored and acked, it would stay
- * unanswered for good (a resend is a duplicate, which starts none). Refused as a failure of the
- * server's, the client keeps it and sends it again, to the instance it reconnects to.
- */
-function refuseWhileStopping(connection: ClientConnection, clientMessageId: string): void {
-  connection.sendError({ code: 'INTERNAL_ERROR', message: 'The server is restarting. Your message will be sent again in a moment.', client_message_id: clientMessageId });
-}
