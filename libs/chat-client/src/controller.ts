@@ -80,7 +80,7 @@ export function createConversationController(deps: ControllerDeps) {
   /** Write every outbox entry not yet on this socket, oldest first (FIFO survives reconnects). */
   const flushOutbox = (): void => {
     if (!isOpen() || isRateLimited(store.getState(), now())) return;
-    const toSend = outbox.entries().filter((e) => !inFlight.has(e.client_message_id));
+    const toSend = outbox.entries().filter((e) => !inFlight.has(e.client_message_id) && !givenUp.has(e.client_message_id));
     if (toSend.length === 0) return;
     toSend.forEach((entry) => {
       socket.send({
@@ -95,6 +95,7 @@ export function createConversationController(deps: ControllerDeps) {
   const settle = (clientMessageId: string): void => {
     inFlight.delete(clientMessageId);
     temporaryFailures.delete(clientMessageId);
+    givenUp.delete(clientMessageId);
     outbox.remove(clientMessageId);
   };
 
@@ -165,6 +166,8 @@ export function createConversationController(deps: ControllerDeps) {
 
   /** Times the server failed each message (not refused it), for its backoff. */
   const temporaryFailures = new Map<string, number>();
+  /** Failed too often: shown as not sent and left alone (still in the outbox for a reload) until Retry. */
+  const givenUp = new Set<string>();
 
   const afterError = (clientMessageId: string | undefined, code: ErrorCode, message: string): void => {
     if (code === 'RATE_LIMIT') {
@@ -181,8 +184,12 @@ export function createConversationController(deps: ControllerDeps) {
       inFlight.delete(clientMessageId);
       const failures = (temporaryFailures.get(clientMessageId) ?? 0) + 1;
       temporaryFailures.set(clientMessageId, failures);
-      if (failures > TEMPORARY_FAILURE_RETRIES) store.dispatch({ type: 'localFailed', clientMessageId, error: { code, message } });
-      else later(flushOutbox, reconnectDelay(failures - 1, random));
+      if (failures > TEMPORARY_FAILURE_RETRIES) {
+        givenUp.add(clientMessageId);
+        store.dispatch({ type: 'localFailed', clientMessageId, error: { code, message } });
+      } else {
+        later(flushOutbox, reconnectDelay(failures - 1, random));
+      }
       return;
     }
     settle(clientMessageId); // refused for good; `retry` puts it back
@@ -204,6 +211,9 @@ export function createConversationController(deps: ControllerDeps) {
   const resetSocketSession = (): void => {
     inFlight.clear();
     typing.reset();
+    // A new socket syncs on `connected` at once: a retry waiting for the old socket's failed sync must not hold it back.
+    syncRetryPending = false;
+    syncFailures = 0;
   };
 
   const connection = createConnectionPolicy({
@@ -255,6 +265,9 @@ export function createConversationController(deps: ControllerDeps) {
     if (isRateLimited(store.getState(), now())) {
       return { ok: false, reason: store.getState().error?.message ?? 'Try again in a moment.' };
     }
+    // Asked again by the person: a fresh start, backoff included.
+    givenUp.delete(clientMessageId);
+    temporaryFailures.delete(clientMessageId);
     const entry: OutboxEntry = { client_message_id: clientMessageId, content: message.content, created_at: message.created_at };
     const added = outbox.add(entry);
     if (!added.ok) return added;

@@ -1,3 +1,4 @@
+/** @jest-environment jsdom */
 import type { ClientFrame } from '@confab/protocol';
 import { createConversationController, TEMPORARY_FAILURE_RETRIES } from './controller';
 import { createOutbox, type KeyValueStorage } from './outbox';
@@ -69,8 +70,19 @@ describe('when the server fails, nothing waits for good and nothing is lost', ()
     expect(await afterReload(storage)).toEqual([]);
   });
 
+  it('after a failed sync, a new socket still catches up at once (the retry does not hold it back)', () => {
+    const { store, controller, sent } = setUp();
+    controller.handleFrame(frames.connected(5));
+    controller.handleFrame(frames.error('INTERNAL_ERROR'));
+    // The socket goes, a new one opens before the retry's time.
+    controller.onClose(new CloseEvent('close', { code: 1006 }));
+    store.dispatch({ type: 'connection', connection: { status: 'open', attempt: 0, nextRetryAt: null, reason: null } });
+    controller.handleFrame(frames.connected(6));
+    expect(sent.filter((f) => f.event === 'sync')).toHaveLength(2);
+  });
+
   it('shows a message as not sent when the server keeps failing it, still kept for a reload', async () => {
-    const { store, controller, storage } = setUp();
+    const { store, controller, sent, storage } = setUp();
     controller.handleFrame(frames.connected(2));
     controller.send('important text');
     for (let failure = 0; failure <= TEMPORARY_FAILURE_RETRIES; failure += 1) {
@@ -79,5 +91,16 @@ describe('when the server fails, nothing waits for good and nothing is lost', ()
     }
     expect(store.getState().messages.at(-1)).toMatchObject({ status: 'failed', content: 'important text' });
     expect(await afterReload(storage)).toEqual(['important text']);
+    // Left alone until the person asks: the next message does not take it along.
+    const writesOf = (id: string) => sent.filter((f) => f.event === 'action' && f.data.action === 'next' && f.data.client_message_id === id).length;
+    const before = writesOf('client-0001');
+    controller.send('another');
+    expect(writesOf('client-0001')).toBe(before);
+    expect(store.getState().messages.find((m) => m.client_message_id === 'client-0001')).toMatchObject({ status: 'failed' });
+    // Retry: written again, with a fresh count of failures (one more failure waits, it does not fail at once).
+    expect(controller.retry('client-0001').ok).toBe(true);
+    expect(writesOf('client-0001')).toBe(before + 1);
+    controller.handleFrame(frames.error('INTERNAL_ERROR', { client_message_id: 'client-0001' }));
+    expect(store.getState().messages.find((m) => m.client_message_id === 'client-0001')).toMatchObject({ status: 'queued' });
   });
 });
