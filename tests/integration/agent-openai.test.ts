@@ -80,13 +80,17 @@ describe('OpenAI-compatible provider (fake OpenAI-compatible server)', () => {
     expect(chunks.at(-1)).toEqual({ type: 'done', finishReason: 'stop', usage: null, model: 'fake-gpt' });
   });
 
-  it('ends whole, not failed, when the server finished the reply and then kept the connection open without [DONE]', async () => {
+  it('ends whole, not failed, and within seconds, when the server finished the reply and then kept the connection open without [DONE]', async () => {
     fake.reply({ pieces: ['all', ' said'], hangAfterFinish: true });
-    const chunks = await collect(provider().stream({ persona, history, signal: new AbortController().signal }));
+    // The usual idle time: a reply that has finished is not held (with its conversation's queue) for a minute.
+    const patient = createOpenAiProvider({ baseUrl: fake.baseUrl, apiKey: 'sk-test', defaultModel: 'fake-gpt', idleTimeoutMs: 60_000 });
+    const started = Date.now();
+    const chunks = await collect(patient.stream({ persona, history, signal: new AbortController().signal }));
+    expect(Date.now() - started).toBeLessThan(10_000);
     expect(text(chunks)).toBe('all said');
     expect(chunks.at(-1)).toMatchObject({ type: 'done', finishReason: 'stop' });
     expect(await newestRequestClosed(fake)).toBe(true);
-  });
+  }, 30_000);
 
   it('stops reading and closes the HTTP request when the signal is aborted', async () => {
     fake.reply({ pieces: Array.from({ length: 200 }, (_, i) => ` w${i}`), writeDelayMs: 5 });

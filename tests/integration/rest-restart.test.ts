@@ -5,7 +5,6 @@ import { createThread, createVisitor, getHistory, listPosts, ticketFor } from '.
 import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
 
-/** The embedded database on disk: what `npm start` uses. Data must survive a restart, even a crash. */
 /** A new visitor's thread, with a socket open on it (`query`: more of the socket URL's query). */
 async function openVisitorThread(service: RunningChatService, query = '') {
   const visitor = await createVisitor(service);
@@ -16,6 +15,7 @@ async function openVisitorThread(service: RunningChatService, query = '') {
   return { visitor, thread, socket };
 }
 
+/** The embedded database on disk: what `npm start` uses. Data must survive a restart, even a crash. */
 describe('restart on the same PGlite folder', () => {
   let dataDir: string;
   let running: RunningChatService | null = null;

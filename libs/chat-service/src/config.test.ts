@@ -6,6 +6,8 @@ describe('chat service configuration', () => {
   it('refuses a model server address holding a user name or password (it would be quoted in errors readers see)', () => {
     expect(() => loadConfig(env({ OPENAI_BASE_URL: 'https://user:sk-secret@proxy.example/v1' }))).toThrow(/OPENAI_BASE_URL: must not hold a user name or password/);
     expect(() => loadConfig(env({ OPENAI_BASE_URL: 'https://proxy.example/v1' }))).not.toThrow();
+    // Not a URL at all: the usual list of problems, not a bare TypeError.
+    expect(() => loadConfig(env({ OPENAI_BASE_URL: 'http://[bad' }))).toThrow(/^Invalid chat service environment: OPENAI_BASE_URL/);
   });
 
   it('cuts replies off at 100,000 characters or 10 minutes unless told otherwise', () => {

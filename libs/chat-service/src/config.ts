@@ -25,7 +25,11 @@ const Env = z.object({
   OPENAI_BASE_URL: z
     .url()
     // fetch refuses such a URL with an error that quotes it, and that error would reach readers as the reply's reason.
-    .refine((url) => { const { username, password } = new URL(url); return username === '' && password === ''; }, 'must not hold a user name or password: put the key in OPENAI_API_KEY')
+    .refine((url) => {
+      if (!URL.canParse(url)) return true; // z.url() has said what is wrong with it
+      const { username, password } = new URL(url);
+      return username === '' && password === '';
+    }, 'must not hold a user name or password: put the key in OPENAI_API_KEY')
     .optional(),
   OPENAI_API_KEY: z.string().optional(),
   /** Model used for posts whose persona says `default`. */

@@ -1,4 +1,4 @@
-import { MAX_MESSAGE_CHARS, type ErrorCode, type Identity, type PresenceData } from '@confab/protocol';
+import { FINISH_REASON_TOO_LONG, FINISH_REASON_TOO_SLOW, MAX_MESSAGE_CHARS, type ErrorCode, type Identity, type PresenceData } from '@confab/protocol';
 import type { ChatMessageStatus, ConnectionStatus } from '@confab/chat-client';
 
 /**
@@ -154,8 +154,8 @@ export function statusNote(status: ChatMessageStatus): string | null {
  */
 export function cutOffNote(status: ChatMessageStatus, finishReason: string | null): string | null {
   if (status !== 'complete') return null;
-  if (finishReason === 'length') return 'Cut off — the reply reached its length limit';
-  if (finishReason === 'time_limit') return 'Cut off — the reply took too long';
+  if (finishReason === FINISH_REASON_TOO_LONG) return 'Cut off — the reply reached its length limit';
+  if (finishReason === FINISH_REASON_TOO_SLOW) return 'Cut off — the reply took too long';
   return null;
 }
 

@@ -61,3 +61,11 @@ export const SYNC_PAGE_MAX_BYTES = 256 * 1024;
 export const HISTORY_PAGE_MAX_BYTES = SYNC_PAGE_MAX_BYTES;
 /** WebSocket tickets are single-purpose and short-lived: they only open a socket. */
 export const WS_TICKET_TTL_S = 60;
+
+/**
+ * `finish_reason`s of a reply cut off before it ended by itself: at its length (OpenAI's name for
+ * a max_tokens cut, which the chat service's own length limit uses too) or its time (the chat
+ * service's limit). The UI says so under the reply.
+ */
+export const FINISH_REASON_TOO_LONG = 'length';
+export const FINISH_REASON_TOO_SLOW = 'time_limit';

@@ -39,6 +39,7 @@ const CompletionChunk = z.object({
 const StreamedError = z.object({ error: z.union([z.string(), z.object({ message: z.string() })]) });
 
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+const AFTER_FINISH_WAIT_MS = 3_000;
 const DETAIL_MAX_CHARS = 200;
 
 export function resolveModel(persona: AgentPersona, defaultModel: string): string {
@@ -150,19 +151,24 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
     const request = new AbortController();
     const forwardAbort = () => request.abort(signal.reason);
     signal.addEventListener('abort', forwardAbort, { once: true });
-    let idleTimer: NodeJS.Timeout | undefined;
-    let idleExpired = false;
-    const resetIdleTimer = () => {
-      clearTimeout(idleTimer);
-      idleTimer = setTimeout(() => {
-        idleExpired = true;
-        request.abort();
-      }, idleTimeoutMs);
-    };
-
     let finishReason: string | null = null;
     let usage: Usage | null = null;
     let modelName = model;
+    let idleTimer: NodeJS.Timeout | undefined;
+    let idleExpired = false;
+    // Once the reply has finished (finish_reason came), only `[DONE]` or the usage chunk may follow:
+    // a server that then keeps the connection open is waited for briefly, not a whole idle time.
+    const resetIdleTimer = () => {
+      clearTimeout(idleTimer);
+      idleTimer = setTimeout(
+        () => {
+          idleExpired = true;
+          request.abort();
+        },
+        finishReason === null ? idleTimeoutMs : Math.min(idleTimeoutMs, AFTER_FINISH_WAIT_MS),
+      );
+    };
+
     try {
       resetIdleTimer();
       const response = await fetch(url, {
@@ -194,7 +200,6 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
       while (!ended) {
         const { done, value } = await reader.read();
         if (signal.aborted) return;
-        resetIdleTimer();
         const events = done ? [...parser.push(decoder.decode()), ...parser.end()] : parser.push(decoder.decode(value, { stream: true }));
         for (const event of events) {
           const parsed = parseEventData(event.data);
@@ -207,6 +212,7 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): AgentProvi
           usage = parsed.usage ?? usage;
           modelName = parsed.model ?? modelName;
         }
+        resetIdleTimer(); // after the events: a finish_reason among them shortens the wait for what follows
         if (done) break;
       }
       if (!ended && finishReason === null) throw new AgentProviderError('model server ended the stream before finishing');

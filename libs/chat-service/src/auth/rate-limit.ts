@@ -86,7 +86,7 @@ export function signInKey(email: string, clientAddress: string): string {
  * hour is over, like every lockout.
  */
 export function signInEmailKey(email: string): string {
-  return createHash('sha256').update(email.toLowerCase()).digest('base64url');
+  return signInKey(email, '*'); // '*' is no address: no per-address key is the same
 }
 
 /**

@@ -2,6 +2,7 @@ import { HISTORY_MAX_PAGE_SIZE, type ClientFrame, type Identity, type Message, t
 import type { TicketUses } from '../auth/ticket-uses';
 import type { MessagePage, Store } from '../contracts';
 import type { AgentReplies } from './agent-replies';
+import { refuseWhileStopping } from './refusals';
 import { identityKey, type ClientConnection } from './connection';
 import { SLOW_CONSUMER_DROP_BYTES, shouldAgentReply } from './frames';
 import type { SyncBudget } from './limits';
@@ -23,6 +24,8 @@ export interface ConversationCommandsDeps {
   syncBudget: SyncBudget;
   /** How long a socket may leave a sync page (or a backlog) untaken before it is closed as a slow consumer. */
   slowConsumerTimeoutMs: number;
+  /** This instance is stopping: it starts no reply, so it stores no message (`refuseWhileStopping`). */
+  isStopping(): boolean;
 }
 
 /** How many of the newest messages a retried reply is looked for among. */
@@ -90,6 +93,12 @@ export class ConversationCommands {
         client_message_id: clientMessageId,
       });
       return;
+    }
+    // Checked last before storing: a message queued on the socket, or waiting on the rate limiter,
+    // when the shutdown began is refused too.
+    if (this.deps.isStopping()) {
+      await this.deps.rateLimiter.refund(rateKey);
+      return refuseWhileStopping(connection, clientMessageId);
     }
     const { message, duplicate } = await this.deps.store.appendMessage({
       conversationId: conversation.id,

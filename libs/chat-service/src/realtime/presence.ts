@@ -208,7 +208,8 @@ export class PresenceBoard {
       const { version, merged } = await this.deps.store.save(conversationId, part, known?.data.version ?? 0);
       if (!part) this.forgetIfEmpty(conversationId);
       const changed = !known || !samePresence(known.data, merged);
-      if (changed || this.republish.delete(conversationId)) this.deps.publish(conversationId, { event: 'presence', data: { conversation_id: conversationId, version, ...merged } });
+      const askedAgain = this.republish.delete(conversationId);
+      if (changed || askedAgain) this.deps.publish(conversationId, { event: 'presence', data: { conversation_id: conversationId, version, ...merged } });
     } catch (error) {
       // The room stays (even empty): the refresh saves it again, and a change schedules a save.
       this.deps.log.warn({ err: error, conversationId }, 'could not save presence');

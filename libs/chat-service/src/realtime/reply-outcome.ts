@@ -1,4 +1,4 @@
-import type { DoneData, Message, ServerFrame, Usage } from '@confab/protocol';
+import { FINISH_REASON_TOO_LONG, FINISH_REASON_TOO_SLOW, type DoneData, type Message, type ServerFrame, type Usage } from '@confab/protocol';
 
 /** How an agent reply ends: its outcome, and the `done` frame that tells its readers. */
 
@@ -14,9 +14,6 @@ export interface Outcome {
 
 const FINISH_REASON_STOPPED = 'stopped_by_user';
 const FINISH_REASON_INTERRUPTED = 'server_shutdown';
-/** As OpenAI names a reply its max_tokens cut off. */
-export const FINISH_REASON_TOO_LONG = 'length';
-export const FINISH_REASON_TOO_SLOW = 'time_limit';
 
 /** The outcome of a reply its AbortSignal ended, by the signal's reason. */
 export function outcomeOfAbort(cause: unknown, model: string | null): Outcome {

@@ -20,7 +20,7 @@ import type { AgentProvider } from '../agents';
 import type { TicketUses } from '../auth/ticket-uses';
 import { admit, refusalFor, type Admission, type AdmissionDeps, type Refused } from './admission';
 import { AgentReplies } from './agent-replies';
-import { refuseWhileStopping, rejectUpgrade } from './refusals';
+import { rejectUpgrade } from './refusals';
 import type { Bus } from './bus';
 import { ConversationCommands } from './commands';
 import { ClientConnection, identityKey } from './connection';
@@ -137,6 +137,7 @@ export class RealtimeService implements Realtime {
       observer: deps.observer,
       syncBudget: new SyncBudget(SYNC_BYTES_PER_ADDRESS, SYNC_PAGE_MAX_BYTES, SYNC_PAGE_MIN_BYTES),
       slowConsumerTimeoutMs: limits.slowConsumerTimeoutMs,
+      isStopping: () => !this.accepting,
     });
   }
 
@@ -299,7 +300,6 @@ export class RealtimeService implements Realtime {
       case 'typing':
         return this.onTyping(connection, frame.data.state);
       default:
-        if (!this.accepting && frame.event === 'action' && frame.data.action === 'next') return refuseWhileStopping(connection, frame.data.client_message_id);
         this.commands.enqueue(connection, frame);
     }
   }

@@ -45,13 +45,14 @@ export async function handleRoomTokenRequest(input: RoomTokenInput): Promise<Res
     if (identity.status !== 401) return errorResponse(identity.status, identity.code, messageFor(identity.status));
   }
   if (!caller) return errorResponse(401, 'AUTH_REQUIRED', messageFor(401));
-  const waitS = await roomTokenWait(caller.identity, config.roomTokensPer10Min);
-  if (waitS !== null) return errorResponse(429, 'RATE_LIMIT', `Voice was started too often. Try again in ${waitS} s.`, waitS);
   const thread = await fetchThread(config.chatServiceUrl, caller.token, threadId.data, fetchImpl);
   if (!thread.ok) return errorResponse(thread.status, thread.code, messageFor(thread.status));
   // Same answer as for a stranger's thread: do not confirm that the id exists under another post.
   if (thread.value.post_slug !== input.postSlug) return errorResponse(404, 'NOT_FOUND', messageFor(404));
   if (!thread.value.voice_enabled) return errorResponse(403, 'VOICE_DISABLED', 'Voice is off for this agent.');
+  // Only a token that would be minted counts against the person (a 404 or 403 starts no agent).
+  const waitS = await roomTokenWait(caller.identity, config.roomTokensPer10Min);
+  if (waitS !== null) return errorResponse(429, 'RATE_LIMIT', `Voice was started too often. Try again in ${waitS} s.`, waitS);
 
   const token = await mintRoomToken(config.livekit, {
     identity: caller.identity.id,
