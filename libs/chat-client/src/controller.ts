@@ -133,8 +133,10 @@ export function createConversationController(deps: ControllerDeps) {
       case 'connected':
         // Catch up first, then send what waited: the server answers in order.
         requestSync(resumeAfterSeq(store.getState()));
-        if (stopWhenConnected !== null) sendStop(stopWhenConnected.target);
-        stopWhenConnected = null;
+        // A Stop pressed and not yet answered (its reply has sent no `done`): written again, as a
+        // Stop written on a socket that had died unnoticed went nowhere. Said twice, the server
+        // answers NOTHING_TO_STOP, which changes nothing.
+        if (stopPressed !== null) sendStop(stopPressed.target);
         flushOutbox();
         return;
       case 'ack':
@@ -147,7 +149,11 @@ export function createConversationController(deps: ControllerDeps) {
         frame.data.messages.forEach((m) => m.client_message_id !== null && settle(m.client_message_id));
         if (!frame.data.has_more) syncFailures = 0;
         break;
+      case 'done':
+        if (stopPressed !== null && (stopPressed.target === undefined || stopPressed.target === frame.data.message_id)) stopPressed = null;
+        break;
       case 'error':
+        if (frame.data.code === 'NOTHING_TO_STOP') stopPressed = null;
         if (frame.data.client_message_id === undefined && store.getState().syncInFlight) syncFailed();
         afterError(frame.data.client_message_id, frame.data.code, frame.data.message);
         break;
@@ -287,7 +293,8 @@ export function createConversationController(deps: ControllerDeps) {
    * A Stop pressed while the socket is down, kept for the next connection: the reply may still be
    * streaming there, and the person asked for it to end. `undefined` target: the newest reply.
    */
-  let stopWhenConnected: { target: string | undefined } | null = null;
+  /** The Stop pressed last, until its reply's `done` (or NOTHING_TO_STOP) answers it. */
+  let stopPressed: { target: string | undefined } | null = null;
 
   const sendStop = (target: string | undefined): void => {
     socket.send({ event: 'action', data: target === undefined ? { action: 'stop' } : { action: 'stop', message_id: target } });
@@ -295,8 +302,8 @@ export function createConversationController(deps: ControllerDeps) {
 
   const stop = (messageId?: string): void => {
     const target = messageId ?? streamingReply(store.getState())?.id ?? undefined;
+    stopPressed = { target };
     if (isOpen()) sendStop(target);
-    else stopWhenConnected = { target };
   };
 
   /** Only on an open socket: the button is offered then, and a retry is no message to queue. */

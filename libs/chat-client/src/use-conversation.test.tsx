@@ -622,11 +622,28 @@ describe('useConversation with react-use-websocket mocked', () => {
         { event: 'sync', data: { after_seq: 0 } },
         { event: 'action', data: { action: 'stop', message_id: uuid(1) } },
       ]);
-      // Once: a later reconnect does not stop anything again.
+      // Answered (the reply's `done`): a later reconnect does not stop anything again.
+      deliver(frames.done(1, 'Partial', 'stopped'));
       closeSocket(1006);
       const after = sent.length;
       deliver(frames.connected(1));
       expect(sent.slice(after).filter((frame) => frame.event === 'action')).toEqual([]);
+    });
+
+    it('Stop written on a socket that had died unnoticed is written again on the next one, until its reply answers', () => {
+      const { result } = renderConnected();
+      deliver(frames.message(agentMessage(1)));
+      act(() => result.current.stop()); // the socket looks open: written, and lost with it
+      const stops = () => sent.filter((frame) => frame.event === 'action' && frame.data.action === 'stop').length;
+      expect(stops()).toBe(1);
+      closeSocket(1006);
+      deliver(frames.connected(1));
+      expect(stops()).toBe(2);
+      // The server had nothing left to stop (it ended meanwhile): nothing more is sent after that.
+      deliver(frames.error('NOTHING_TO_STOP', { message_id: uuid(1) }));
+      closeSocket(1006);
+      deliver(frames.connected(1));
+      expect(stops()).toBe(2);
     });
   });
 
