@@ -145,6 +145,35 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     expect(onB.socket.replyText(replyId)).toBe(doneOnA.data.content);
   }, 60_000);
 
+  it('writes one reply at a time in a conversation, across instances: a mention on B waits for the reply to the mention on A', async () => {
+    const [dana, eli] = await Promise.all([signUp(a, { display_name: 'Dana' }), signUp(b, { display_name: 'Eli' })]);
+    const onA = await join(a, post.conversation_id, dana);
+    const onB = await join(b, post.conversation_id, eli);
+    await Promise.all([sync(onA.socket, onA.lastSeq), sync(onB.socket, onB.lastSeq)]);
+    const from = onA.socket.frames.length;
+    sendNext(onA.socket, `@${post.agent.handle} first question, from instance A`);
+    sendNext(onB.socket, `@${post.agent.handle} second question, from instance B`);
+    const [ackA, ackB] = await Promise.all([onA.socket.next('ack'), onB.socket.next('ack')]);
+    const isAnswer = (f: ServerFrameOf<'message'>) => f.data.message.author.kind === 'agent' && f.data.message.seq > Math.min(ackA.data.seq, ackB.data.seq);
+    const replies = await until(() => {
+      const found = onA.socket.all('message').filter(isAnswer);
+      return found.length === 2 ? found.map((f) => f.data.message.id) : undefined;
+    }, 'two replies');
+    await Promise.all(replies.map((id) => frame(onA.socket, 'done', (f) => f.data.message_id === id, `done of ${id}`)));
+    // What a reader on A saw, in order: the first reply from start to end, then the second.
+    const timeline = onA.socket.frames.slice(from).flatMap((f) => {
+      if (f.event === 'message' && isAnswer(f)) return [`start ${replies.indexOf(f.data.message.id)}`];
+      if (f.event === 'stream' && replies.includes(f.data.message_id)) return [`token ${replies.indexOf(f.data.message_id)}`];
+      if (f.event === 'done' && replies.includes(f.data.message_id)) return [`done ${replies.indexOf(f.data.message_id)}`];
+      return [];
+    });
+    const firstDone = timeline.indexOf('done 0');
+    expect(timeline[0]).toBe('start 0');
+    expect(timeline.slice(0, firstDone).filter((step) => step.endsWith(' 1'))).toEqual([]);
+    expect(timeline.slice(firstDone + 1)).toContain('token 1');
+    expect(timeline.at(-1)).toBe('done 1');
+  }, 60_000);
+
   it('shows a late joiner on the other instance the reply in flight, and relays its stop to the instance running it', async () => {
     const carol = await signUp(a, { display_name: 'Carol' });
     const thread = await createThread(a, carol.sessionToken);

@@ -15,6 +15,7 @@ import { startRedis, type RunningRedis } from '../support/redis-server';
  */
 
 const logger = pino({ level: 'silent' });
+const TURN_TTL_MS = 1_000;
 let redis: RunningRedis;
 let one: ScaleOut;
 let two: ScaleOut;
@@ -22,7 +23,8 @@ let admin: Redis;
 
 beforeAll(async () => {
   redis = await startRedis();
-  [one, two] = await Promise.all([openRedisScaleOut(redis.url, 'instance-one', logger), openRedisScaleOut(redis.url, 'instance-two', logger)]);
+  const options = { replyTurnTtlMs: TURN_TTL_MS };
+  [one, two] = await Promise.all([openRedisScaleOut(redis.url, 'instance-one', logger, options), openRedisScaleOut(redis.url, 'instance-two', logger, options)]);
   admin = new Redis(redis.url);
 }, 60_000);
 
@@ -231,5 +233,55 @@ describe('presence in Redis', () => {
     const ours = Object.entries(await admin.hgetall(key)).find(([field]) => field.startsWith('instance-one:'));
     const stamped = (JSON.parse(ours?.[1] ?? '{}') as { at?: number }).at ?? 0;
     expect(Math.abs(stamped - (await redisNow()))).toBeLessThan(5_000);
+  });
+});
+
+describe('reply turns in Redis', () => {
+  it('lets one instance reply in a conversation at a time: the other waits until the turn is released', async () => {
+    const conversationId = randomUUID();
+    const first = await one.replyTurns.take(conversationId, new AbortController().signal);
+    expect(first).not.toBeNull();
+    let secondTaken = false;
+    const second = two.replyTurns.take(conversationId, new AbortController().signal).then((turn) => {
+      secondTaken = true;
+      return turn;
+    });
+    await sleep(300);
+    expect(secondTaken).toBe(false);
+    // Another conversation is not held up.
+    expect(await two.replyTurns.take(randomUUID(), new AbortController().signal)).not.toBeNull();
+    await first?.release();
+    const held = await second;
+    expect(held).not.toBeNull();
+    await held?.release();
+  });
+
+  it('keeps a renewed turn past its time to live, and frees one its holder stopped renewing (an instance that died)', async () => {
+    const conversationId = randomUUID();
+    const turn = await one.replyTurns.take(conversationId, new AbortController().signal);
+    const waiting = new AbortController();
+    let taken = false;
+    const next = two.replyTurns.take(conversationId, waiting.signal).then((held) => {
+      taken = held !== null;
+      return held;
+    });
+    for (let i = 0; i < 6; i += 1) {
+      turn?.renew();
+      await sleep(TURN_TTL_MS / 4);
+    }
+    expect(taken).toBe(false);
+    // The holder stops renewing: within its time to live the waiting instance gets the turn.
+    const freedBy = Date.now() + TURN_TTL_MS + 500;
+    const held = await next;
+    expect(held).not.toBeNull();
+    expect(Date.now()).toBeLessThan(freedBy);
+    // The old holder's late release does not free the new holder's turn.
+    await turn?.release();
+    const third = new AbortController();
+    const attempt = one.replyTurns.take(conversationId, third.signal);
+    await sleep(300);
+    third.abort();
+    expect(await attempt).toBeNull();
+    await held?.release();
   });
 });

@@ -64,7 +64,10 @@ async function assemble(
   const { db } = database;
   await database.withStartupLock(() => seedPosts(db, logger));
   // Several instances: fan-out, rate limits, stop requests and replies in flight go through Redis.
-  const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, config.instanceId, logger) : null;
+  const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, config.instanceId, logger, {
+        // As long as a streaming row may go untouched: only an instance that died lets either run out.
+        replyTurnTtlMs: config.staleStreamAfterMs,
+      }) : null;
   try {
     return await assembleServices(config, logger, database, options, scaleOut);
   } catch (error) {
@@ -125,6 +128,7 @@ async function assembleServices(
       sharedStreams: scaleOut.sharedStreams,
       retryClaims: scaleOut.retryClaims,
       presenceStore: scaleOut.presenceStore,
+      replyTurns: scaleOut.replyTurns,
     }),
   };
   const realtimeService = (options.createRealtime ?? ((deps: RealtimeDeps) => createRealtime(deps, realtimeOptions)))({ config, logger, store, auth, access });

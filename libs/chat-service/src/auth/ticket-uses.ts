@@ -9,6 +9,8 @@ import type { Logger } from '../logger';
  */
 export interface TicketUses {
   claim(ticketId: string, expiresAtMs: number): Promise<boolean>;
+  /** Forgets a claim whose use did not happen after all (a retried reply that could not start). */
+  release(ticketId: string): Promise<void>;
 }
 
 /**
@@ -29,6 +31,9 @@ export function memoryTicketUses(now: () => number = Date.now): TicketUses {
       used.set(ticketId, expiresAtMs);
       return true;
     },
+    async release(ticketId) {
+      used.delete(ticketId);
+    },
   };
 }
 
@@ -47,6 +52,9 @@ export function redisTicketUses(redis: Redis, logger: Logger, now: () => number 
         logger.warn({ err: error }, 'could not record a ticket use in Redis; letting it through');
         return true;
       }
+    },
+    async release(ticketId) {
+      await redis.del(`${keyPrefix}${ticketId}`);
     },
   };
 }

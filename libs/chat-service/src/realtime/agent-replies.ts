@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, ReplyAsker, ServerFrame, StreamData } from '@confab/protocol';
 import type { ConversationRecord, Store } from '../contracts';
 import type { Logger } from '../logger';
@@ -7,6 +8,7 @@ import type { SharedStreams } from './shared-streams';
 import { sameAsker, stopElsewhere, type StopRelay, type StopResult } from './stop-relay';
 import { replyContext } from './reply-context';
 import { doneFrame, outcomeOfAbort, wholeCharacters, type AbortCause, type Outcome } from './reply-outcome';
+import type { HeldTurn, ReplyTurns } from './reply-turns';
 
 export interface AgentRepliesDeps {
   store: Store;
@@ -23,6 +25,13 @@ export interface AgentRepliesDeps {
   stopRelay?: StopRelay;
   /** Several instances: lets a client joining on another instance see replies streaming here. */
   sharedStreams?: SharedStreams;
+  /** Several instances: one reply at a time per conversation across all of them (each queues its own). */
+  replyTurns?: ReplyTurns;
+  /**
+   * Waits before each new attempt to store a reply's row when the database refused (a failover or
+   * restart takes seconds): a reply given up on leaves its question unanswered. Default 0.5, 1, 2, 4 s.
+   */
+  setUpRetryDelaysMs?: readonly number[];
   /**
    * How often the rows of replies streaming here are touched, so no stale-stream sweep (which
    * takes a row untouched for 4 times as long as abandoned) interrupts them. Default 15 s.
@@ -45,6 +54,14 @@ export interface AgentRepliesDeps {
 }
 
 const DEFAULT_LIMITS = { maxChars: 100_000, maxMs: 10 * 60_000 };
+const DEFAULT_SET_UP_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
+
+/** A reply asked for again (`retry_reply`): the reply it replaces, and what to do if it never starts. */
+export interface Replacing {
+  messageId: string;
+  /** No reply row was made (shutdown, the database down): the retry may be asked for again. */
+  onNotStarted(): void;
+}
 
 /** What stopping found on this instance alone. */
 type LocalStopResult = 'stopped' | 'not-here' | 'not-yours';
@@ -83,6 +100,10 @@ export class AgentReplies {
   /** Conversations deleted while turns were queued here: those turns are skipped. Cleared when the queue drains. */
   private readonly ended = new Set<string>();
   private accepting = true;
+  /** Aborted by shutdown: replies waiting for their turn or for the database give up. */
+  private readonly stopping = new AbortController();
+  /** Turns held by replies of this instance, by conversation: renewed with the keep-alive. */
+  private readonly heldTurns = new Map<string, HeldTurn>();
   private readonly streamIntervalMs: number;
   private readonly persistIntervalMs: number;
   private readonly historyLimit: number;
@@ -103,16 +124,23 @@ export class AgentReplies {
 
   /** A model may go quiet for a while (thinking): its reply is alive as long as this process is. */
   private touchStreaming(): void {
+    for (const turn of this.heldTurns.values()) turn.renew();
     if (this.inFlight.size === 0) return;
     this.deps.store.keepStreamsAlive([...this.inFlight.keys()]).catch((error: unknown) => this.log.warn({ err: error }, 'could not mark replies streaming here as alive'));
   }
 
   /** Queues a reply to `userMessage`; returns at once. `replacing`: the reply this one answers again (left out of the model's context). */
-  start(conversation: ConversationRecord, userMessage: Message, replacing?: string): void {
-    if (!this.accepting) return;
+  start(conversation: ConversationRecord, userMessage: Message, replacing?: Replacing): void {
+    if (!this.accepting) {
+      replacing?.onNotStarted();
+      return;
+    }
     const previous = this.queues.get(conversation.id) ?? Promise.resolve();
     const turn = previous
-      .then(() => (this.accepting && !this.ended.has(conversation.id) ? this.run(conversation, userMessage, replacing) : undefined))
+      .then(async () => {
+        const started = this.accepting && !this.ended.has(conversation.id) && (await this.runInTurn(conversation, userMessage, replacing?.messageId));
+        if (!started) replacing?.onNotStarted();
+      })
       .catch((error: unknown) => this.log.error({ err: error, conversationId: conversation.id }, 'agent reply failed'));
     this.queues.set(conversation.id, turn);
     void turn.then(() => {
@@ -184,6 +212,7 @@ export class AgentReplies {
   /** Stops taking replies, interrupts those in flight (they end `interrupted`), waits until all are settled. */
   async shutdown(): Promise<void> {
     this.accepting = false;
+    this.stopping.abort();
     clearInterval(this.keepAlive);
     for (const reply of this.inFlight.values()) reply.controller.abort('interrupted' satisfies AbortCause);
     await Promise.all(this.queues.values());
@@ -201,22 +230,68 @@ export class AgentReplies {
     return newest;
   }
 
-  private async run(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<void> {
-    const { store, provider, publish } = this.deps;
-    const { persona } = conversation;
-    // The messages up to the one answered, however many came after it while this turn waited in the queue.
-    const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit, userMessage.seq), userMessage, replacing);
-    const model = provider.modelFor(persona);
-    const { message } = await store.appendMessage({
-      conversationId: conversation.id,
-      clientMessageId: null,
-      author: { kind: 'agent', id: null, display_name: persona.name },
-      content: '',
-      status: 'streaming',
-      source: 'text',
-      model,
-      replyTo: userMessage.id,
-    });
+  /**
+   * Runs the reply once this instance holds the conversation's turn (several instances), so the
+   * replies of one conversation never overlap and each reads the ones before it. False when no
+   * reply was started (shutdown, the conversation deleted, the database down).
+   */
+  private async runInTurn(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<boolean> {
+    const turns = this.deps.replyTurns;
+    if (!turns) return this.run(conversation, userMessage, replacing);
+    const turn = await turns.take(conversation.id, this.stopping.signal);
+    if (!turn) return false;
+    this.heldTurns.set(conversation.id, turn);
+    try {
+      // Deleted while this waited for its turn.
+      return !this.ended.has(conversation.id) && (await this.run(conversation, userMessage, replacing));
+    } finally {
+      this.heldTurns.delete(conversation.id);
+      await turn.release();
+    }
+  }
+
+  /**
+   * The reply's context and its row, tried again while the database refuses (each attempt reads
+   * the context anew). Null when it still refused at the last attempt, or shutdown began meanwhile.
+   */
+  private async setUp(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<{ history: Message[]; message: Message } | null> {
+    const { store } = this.deps;
+    const delays = this.deps.setUpRetryDelaysMs ?? DEFAULT_SET_UP_RETRY_DELAYS_MS;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        // The messages up to the one answered, however many came after it while this turn waited in the queue.
+        const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit, userMessage.seq), userMessage, replacing);
+        const { message } = await store.appendMessage({
+          conversationId: conversation.id,
+          clientMessageId: null,
+          author: { kind: 'agent', id: null, display_name: conversation.persona.name },
+          content: '',
+          status: 'streaming',
+          source: 'text',
+          model: this.deps.provider.modelFor(conversation.persona),
+          replyTo: userMessage.id,
+        });
+        return { history, message };
+      } catch (error) {
+        const delay = delays[attempt];
+        const giveUp = delay === undefined || !this.accepting;
+        this.log.error({ err: error, conversationId: conversation.id, answering: userMessage.id, attempt: attempt + 1, giveUp }, 'could not start an agent reply');
+        if (giveUp) return null;
+        try {
+          await sleep(delay, undefined, { signal: this.stopping.signal });
+        } catch {
+          return null; // shutdown
+        }
+      }
+    }
+  }
+
+  private async run(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<boolean> {
+    const { publish } = this.deps;
+    const setUp = await this.setUp(conversation, userMessage, replacing);
+    if (!setUp) return false;
+    const { history, message } = setUp;
+    const model = message.model;
     const { author } = userMessage;
     const reply: InFlightReply = {
       message,
@@ -261,6 +336,7 @@ export class AgentReplies {
       },
       'agent reply finished',
     );
+    return true;
   }
 
   private async consume(reply: InFlightReply, conversation: ConversationRecord, history: Message[]): Promise<Outcome> {

@@ -159,7 +159,18 @@ export class ConversationCommands {
       connection.sendError({ code: 'CONFLICT', message: 'This reply is already being answered again.' });
       return;
     }
-    this.deps.replies.start(conversation, decision.answering, action.message_id);
+    // Asked again while this waited on the database and Redis (another tab sent a message, whose
+    // reply is now queued): a retry queued behind it would answer the older question after it.
+    if (this.deps.replies.isBusy(conversation.id)) {
+      await Promise.all([this.deps.rateLimiter.refund(rateKey), this.deps.retryClaims.release(action.message_id)]);
+      connection.sendError({ code: 'CONFLICT', message: 'A reply is already on its way.' });
+      return;
+    }
+    // Should it never start (shutdown, the database down), the reply may be asked for again at once, not in 10 minutes.
+    const releaseClaim = (): void => {
+      this.deps.retryClaims.release(action.message_id).catch((error: unknown) => connection.log.warn({ err: error }, 'could not release a retry claim'));
+    };
+    this.deps.replies.start(conversation, decision.answering, { messageId: action.message_id, onNotStarted: releaseClaim });
   }
 
   private async stop(connection: ClientConnection, action: StopAction): Promise<void> {

@@ -8,6 +8,7 @@ import { memoryTicketUses, type TicketUses } from '../auth/ticket-uses';
 import { InProcessBus, type Bus } from './bus';
 import type { RealtimeObserver } from './observer';
 import { InProcessPresenceStore, type PresenceStore } from './presence';
+import type { ReplyTurns } from './reply-turns';
 import { createMemoryRateLimiter, type MessageRateLimiter } from './rate-limit';
 import { RealtimeService } from './service';
 import type { SessionEnds } from './session-ends';
@@ -57,6 +58,8 @@ export interface RealtimeOptions {
   sessionEnds?: SessionEnds;
   /** Several instances: where each one's part of a conversation's presence is kept. Default: this process. */
   presenceStore?: PresenceStore;
+  /** Several instances: one reply at a time per conversation across all of them. Default: per instance only. */
+  replyTurns?: ReplyTurns;
 }
 
 export function createRealtime(
@@ -77,6 +80,7 @@ export function createRealtime(
     retryClaims: options.retryClaims ?? memoryTicketUses(),
     sessionEnds: options.sessionEnds,
     presenceStore: options.presenceStore ?? new InProcessPresenceStore(),
+    replyTurns: options.replyTurns,
   });
   return {
     publish: (conversationId, frame) => service.publish(conversationId, frame),

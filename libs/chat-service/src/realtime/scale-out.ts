@@ -6,6 +6,7 @@ import type { Logger } from '../logger';
 import { RedisBus } from './bus-redis';
 import type { PresenceStore } from './presence';
 import { RedisPresenceStore } from './presence-redis';
+import { RedisReplyTurns, type ReplyTurns } from './reply-turns';
 import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
 import { openRedisConnections } from './redis-connections';
 import { RedisSharedStreams, type SharedStreams } from './shared-streams';
@@ -28,6 +29,8 @@ export interface ScaleOut {
   retryClaims: TicketUses;
   /** Every instance's part of who has a post's conversation open. */
   presenceStore: PresenceStore;
+  /** Whose turn it is to reply in a conversation (one reply at a time across instances). */
+  replyTurns: ReplyTurns;
   /** Call after the realtime layer has shut down (its last `done` frames go out through Redis). */
   close(): Promise<void>;
 }
@@ -39,7 +42,7 @@ export interface ScaleOut {
  * open sockets per address and identity (counts of live sockets: in Redis they would outlive an
  * instance that crashed holding them).
  */
-export async function openRedisScaleOut(redisUrl: string, instanceId: string, logger: Logger): Promise<ScaleOut> {
+export async function openRedisScaleOut(redisUrl: string, instanceId: string, logger: Logger, options: { replyTurnTtlMs: number }): Promise<ScaleOut> {
   const connections = await openRedisConnections(redisUrl, logger);
   const bus = new RedisBus(connections.commands, connections.subscriber, logger);
   const stopRelay = new RedisStopRelay(connections.commands, connections.subscriber, logger);
@@ -63,6 +66,7 @@ export async function openRedisScaleOut(redisUrl: string, instanceId: string, lo
     ticketUses: redisTicketUses(connections.commands, logger),
     retryClaims: redisTicketUses(connections.commands, logger, Date.now, 'confab:retry:'),
     presenceStore: new RedisPresenceStore(connections.commands, `${instanceId}:${randomUUID()}`, logger),
+    replyTurns: new RedisReplyTurns(connections.commands, options.replyTurnTtlMs, logger),
     async close() {
       await bus.close();
       await stopRelay.close();

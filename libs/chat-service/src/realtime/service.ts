@@ -36,6 +36,7 @@ import type { MessageRateLimiter } from './rate-limit';
 import type { SessionEnds } from './session-ends';
 import { SessionWatch } from './session-watch';
 import { PresenceBoard, type PresenceStore } from './presence';
+import type { ReplyTurns } from './reply-turns';
 import { TypingRelay } from './typing-relay';
 
 export interface RealtimeServiceDeps {
@@ -61,6 +62,8 @@ export interface RealtimeServiceDeps {
   sessionEnds?: SessionEnds;
   /** Where each instance's part of a conversation's presence is kept (in process, or Redis). */
   presenceStore: PresenceStore;
+  /** Several instances: one reply at a time per conversation across all of them. */
+  replyTurns?: ReplyTurns;
 }
 
 /** How long shutdown waits for sockets to close after GOING_AWAY before terminating them. */
@@ -119,6 +122,7 @@ export class RealtimeService implements Realtime {
       persistIntervalMs: deps.persistIntervalMs,
       stopRelay: deps.stopRelay,
       sharedStreams: deps.sharedStreams,
+      replyTurns: deps.replyTurns,
       onStreamingChange: (count) => deps.observer?.repliesStreaming(count),
       flushPublished: deps.flushBus,
       keepAliveMs: deps.config.staleStreamAfterMs / 4,
