@@ -8,5 +8,6 @@ export { formatLine } from './src/format';
 export { decideBuild, inlinedBuildEnv, readBuildFacts, writeBuildStamp, newestSourceMtime } from './src/build';
 export type { BuildDecision, BuildFacts } from './src/build';
 export { isPortFree, freePort, waitForPort } from './src/ports';
+export { webServerArgs } from './src/web-server-options';
 export { startChild, describeExit } from './src/child';
 export type { ManagedChild, StartOptions } from './src/child';

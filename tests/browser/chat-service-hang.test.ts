@@ -1,22 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
 import net, { type AddressInfo } from 'node:net';
 import type { Page } from 'playwright-core';
-import path from 'node:path';
-import { isPortFree, startChild, waitForPort, type ManagedChild } from '../../libs/launcher';
+import { freePort, type ManagedChild } from '../../libs/launcher';
 import { PAGE_BUDGET_MS } from '../../libs/auth/src/deadline';
-import { RESULTS_DIR, ROOT } from './support/harness-env';
 import { setUpBrowser } from './support/browser';
+import { inheritedEnv, startWebApp } from './support/web-app';
 
 /**
  * A chat service that accepts connections but never answers (a hung process, a stuck database):
  * a page says so in words within its one budget for the chat service, not after one timeout per
  * call. Its calls each waited 10 s, one after another, and Next.js renders the root layout again
  * for the error page (asking who is there once more): a thread page took 20 s, a first visit to a
- * post page 30 s. Here `next start` (the harness's build) runs against such a service.
+ * post page 30 s. Here a second web app (the harness's build, started as `npm start` starts it)
+ * runs against such a service.
  */
 
-const WEB_PORT = 3793;
 /** Navigation, hydration and the error page's own render, on a busy machine. */
 const MARGIN_MS = 4_000;
 
@@ -37,25 +35,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', resolve));
   const hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}`;
 
-  if (!(await isPortFree(WEB_PORT))) throw new Error(`port ${WEB_PORT} is taken: this test starts its own next start there`);
-  const env: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (typeof value === 'string' && !key.startsWith('JEST_') && key !== 'NODE_ENV') env[key] = value;
-  }
-  Object.assign(env, { NEXT_TELEMETRY_DISABLED: '1', CHAT_SERVICE_URL: hungUrl, LOG_LEVEL: 'warn' });
-  const log = createWriteStream(path.join(RESULTS_DIR, 'next-start-hung-chat-service.log'));
-  web = startChild({
-    name: 'web',
-    label: 'next start (hung chat service)',
-    command: process.execPath,
-    args: [path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '--port', String(WEB_PORT), '--hostname', '127.0.0.1'],
-    cwd: ROOT,
-    env,
-    color: false,
-    write: (text) => log.write(text),
-  });
-  await waitForPort(WEB_PORT, '127.0.0.1', 60_000);
-  app = `http://127.0.0.1:${WEB_PORT}`;
+  const env = { ...inheritedEnv(), NEXT_TELEMETRY_DISABLED: '1', CHAT_SERVICE_URL: hungUrl, LOG_LEVEL: 'warn' };
+  const port = await freePort();
+  web = await startWebApp({ name: 'web (hung chat service)', port, env, logFile: 'web-server-hung-chat-service.log' });
+  app = `http://127.0.0.1:${port}`;
 }, 90_000);
 
 afterAll(async () => {

@@ -1,20 +1,18 @@
-import { createWriteStream } from 'node:fs';
-import path from 'node:path';
 import type { Page, Route } from 'playwright-core';
-import { freePort, startChild, waitForPort, type ManagedChild } from '../../libs/launcher';
+import { freePort, type ManagedChild } from '../../libs/launcher';
 import { openPost, seededPosts } from './support/app';
 import { setUpBrowser } from './support/browser';
-import { readHarnessEnv, RESULTS_DIR, ROOT } from './support/harness-env';
+import { readHarnessEnv } from './support/harness-env';
 import { PHONE, tooSmall, touchBox, type Size } from './support/touch';
+import { inheritedEnv, startWebApp } from './support/web-app';
 
 /**
  * Voice in a real browser, without a LiveKit server (none can run here):
  * 1. the harness app has no LiveKit env, so the thread page says voice is not set up;
- * 2. a second `next start` of the same build with LiveKit env pointing at a closed port, and the
+ * 2. a second web app on the same build with LiveKit env pointing at a closed port, and the
  *    token endpoint stubbed with Playwright's page.route, shows each state of the panel.
  */
 const browser = setUpBrowser({ timeoutMs: 150_000 });
-const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 const VOICE_POST = 'voice-demo';
 
 async function openVoiceThread(page: Page, baseUrl: string): Promise<void> {
@@ -62,10 +60,8 @@ describe('voice panel with a stubbed token endpoint (second app with LiveKit env
     const harness = readHarnessEnv();
     const port = await freePort();
     closedPort = await freePort(); // nothing listens here: LiveKit connections fail fast
-    const log = createWriteStream(path.join(RESULTS_DIR, 'next-start-voice.log'));
-    const env: Record<string, string> = {};
-    for (const [key, value] of Object.entries(process.env)) if (typeof value === 'string' && !key.startsWith('JEST_') && key !== 'NODE_ENV') env[key] = value;
-    Object.assign(env, {
+    const env = {
+      ...inheritedEnv(),
       NEXT_TELEMETRY_DISABLED: '1',
       CHAT_SERVICE_URL: harness.chatHttpUrl,
       CHAT_SERVICE_INTERNAL_TOKEN: harness.internalToken,
@@ -73,19 +69,8 @@ describe('voice panel with a stubbed token endpoint (second app with LiveKit env
       LIVEKIT_API_KEY: 'stub-key',
       LIVEKIT_API_SECRET: 'stub-secret-stub-secret-stub-secret',
       LOG_LEVEL: 'warn',
-    });
-    app = startChild({
-      name: 'web-voice',
-      label: 'next start (voice)',
-      command: process.execPath,
-      args: [NEXT_BIN, 'start', '--port', String(port), '--hostname', '127.0.0.1'],
-      cwd: ROOT,
-      env,
-      color: false,
-      write: (t) => log.write(t),
-    });
-    const up = await Promise.race([waitForPort(port, '127.0.0.1', 60_000), app.exited.then(() => false)]);
-    if (!up) throw new Error(`the second next start did not come up. Last lines:\n  ${app.tail.slice(-20).join('\n  ')}`);
+    };
+    app = await startWebApp({ name: 'web-voice', port, env, logFile: 'web-server-voice.log' });
     baseUrl = `http://127.0.0.1:${port}`;
   }, 90_000);
 

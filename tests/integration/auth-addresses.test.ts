@@ -60,7 +60,7 @@ describe('sign-in failures count per person', () => {
     expect(owner.status).toBe(200);
   });
 
-  it('bounds the guesses at one account made from ever new addresses (a client can make them up when no proxy sets them)', async () => {
+  it('bounds the guesses at one account made from ever new addresses (someone with many addresses)', async () => {
     const user = await newAccount('198.51.100.40');
     for (let i = 0; i < FAILED_SIGN_INS_PER_EMAIL; i++) expectApiError(await signInAs(`203.0.114.${i + 1}`, user.email, `guess-${i}-xx`), 401, 'AUTH_FAILED');
     expectApiError(await signInAs('203.0.114.200', user.email, 'guess-last-xx'), 429, 'RATE_LIMIT');

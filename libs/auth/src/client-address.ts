@@ -3,9 +3,13 @@ import { ClientAddress } from '@confab/protocol';
 
 /**
  * The address of the person behind a request to this server, as the nearest proxy saw it: the
- * last X-Forwarded-For entry. `next start` writes the connection's address there when the request
- * came without one; behind a reverse proxy, the proxy must set it (or append to it). Anything
- * further left was written by the client and proves nothing. Null when there is no usable address.
+ * last X-Forwarded-For entry. It can be believed because the server that runs Next.js
+ * (`libs/launcher/src/web-server.ts`: `npm start`, `npm run dev`, the tests) sets that header before
+ * Next.js sees it: reached directly, to the connection's address alone, whatever the client sent;
+ * behind a trusted reverse proxy (`WEB_TRUST_PROXY`), it keeps the proxy's header, whose last entry
+ * is the one the proxy appended. Anything further left was written by the client and proves nothing. (Under a
+ * bare `next start`, a header the client sent is kept, and so would be its made-up address.)
+ * Null when there is no usable address.
  */
 export function requestClientAddress(headers: Pick<Headers, 'get'>): string | null {
   const last = headers

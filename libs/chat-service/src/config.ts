@@ -75,7 +75,7 @@ const Env = z.object({
    * without a password check. Right passwords do not count (each attempt's point comes back).
    */
   FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: z.coerce.number().int().min(1).default(30),
-  /** Failed sign-ins per email per hour, whatever the addresses (which a client can make up when no proxy sets them). */
+  /** Failed sign-ins per email per hour, whatever the addresses (someone with many of them can spread guesses over them). */
   FAILED_SIGN_INS_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(50),
   /** Behind one trusted reverse proxy: take the client address (WebSockets, direct REST calls) from the last X-Forwarded-For entry. */
   WS_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),

@@ -80,7 +80,8 @@ function launch(spec: ChildSpec, merged: MergedEnv): { child: ManagedChild; read
       if (isReadyLine(spec.name, line)) markReady();
     },
   });
-  // Next.js may print its banner differently across versions: an open port is proof enough.
+  // The web server listens only once Next.js is prepared: an open port is proof enough (its
+  // `web app listening` line is not printed with LOG_LEVEL=warn).
   if (spec.name === 'web' && spec.port !== null) {
     void waitForPort(spec.port, '127.0.0.1', spec.readyTimeoutMs).then((open) => {
       if (open) markReady();

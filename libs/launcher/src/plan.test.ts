@@ -9,14 +9,14 @@ describe('planLaunch', () => {
     const plan = planLaunch(merged({}), opts);
     expect(plan.children.map((c) => c.name)).toEqual(['chat', 'web']);
     expect(plan.children[0]?.args).toEqual(['--import', 'tsx', '/app/libs/chat-service/src/main.ts']);
-    expect(plan.children[1]?.args.slice(1)).toEqual(['start', '--port', '3000']);
+    expect(plan.children[1]?.args).toEqual(['--import', 'tsx', '/app/libs/launcher/src/web-server.ts', '--port', '3000']);
     expect(plan.voiceNotice).toMatch(/^Voice is not configured \(LIVEKIT_URL, LIVEKIT_API_KEY, LIVEKIT_API_SECRET not set\)/);
     expect(plan.voiceNotice).toMatch(/\.env\.local/);
   });
 
-  it('uses next dev with --dev and the configured ports', () => {
+  it('runs the web server in development mode with --dev, on the configured ports', () => {
     const plan = planLaunch(merged({ PORT: '3300', CHAT_SERVICE_PORT: '4300' }), { ...opts, dev: true });
-    expect(plan.children[1]?.args.slice(1)).toEqual(['dev', '--port', '3300']);
+    expect(plan.children[1]?.args.slice(2)).toEqual(['/app/libs/launcher/src/web-server.ts', '--dev', '--port', '3300']);
     expect(plan.children.map((c) => c.port)).toEqual([4300, 3300]);
   });
 

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { missingVoiceVariables, voiceConfigured, type MergedEnv } from './env';
+import { webServerArgs } from './web-server-options';
 
 export type ChildName = 'chat' | 'web' | 'voice';
 
@@ -39,7 +40,6 @@ export interface PlanOptions {
 export function planLaunch(merged: MergedEnv, options: PlanOptions): LaunchPlan {
   const { root, dev, node } = options;
   const tsx = ['--import', 'tsx'];
-  const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
   const children: ChildSpec[] = [
     {
       name: 'chat',
@@ -55,7 +55,8 @@ export function planLaunch(merged: MergedEnv, options: PlanOptions): LaunchPlan 
       name: 'web',
       label: 'web app',
       command: node,
-      args: [nextBin, dev ? 'dev' : 'start', '--port', String(merged.settings.PORT)],
+      // Next.js through our server (web-server.ts), not `next start` / `next dev`: it sets X-Forwarded-For.
+      args: webServerArgs(root, { dev, port: merged.settings.PORT }),
       port: merged.settings.PORT,
       readyTimeoutMs: 120_000,
       stopTimeoutMs: 8_000,

@@ -10,10 +10,10 @@ describe('isReadyLine', () => {
     expect(isReadyLine('chat', '{not json')).toBe(false);
   });
 
-  it('recognises Next.js "Ready in", with or without colours', () => {
-    expect(isReadyLine('web', ' ✓ Ready in 812ms')).toBe(true);
-    expect(isReadyLine('web', '\u001b[32m ✓\u001b[39m Ready in 1.2s')).toBe(true);
-    expect(isReadyLine('web', '   - Local:        http://localhost:3000')).toBe(false);
+  it('recognises the web server listening line (pino JSON)', () => {
+    expect(isReadyLine('web', JSON.stringify({ level: 30, service: 'web-server', msg: 'web app listening', port: 3000 }))).toBe(true);
+    expect(isReadyLine('web', '✓ Running next.config.mjs took 14ms')).toBe(false);
+    expect(isReadyLine('web', JSON.stringify({ level: 30, msg: 'web app stopping' }))).toBe(false);
   });
 
   it('recognises the voice worker registering', () => {

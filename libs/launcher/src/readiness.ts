@@ -3,17 +3,16 @@ import type { ChildName } from './plan';
 /**
  * Decides from one line of a child's output whether it is ready to serve.
  * - chat service: its pino JSON line `{"msg":"chat service listening","port":…}`
- * - web app: Next.js prints `✓ Ready in 1234ms` (start and dev)
+ * - web app: its server's pino JSON line `{"msg":"web app listening","port":…}` (web-server.ts; it
+ *   listens once Next.js is prepared, in production and in development mode alike)
  * - voice agent: @livekit/agents logs that the worker registered with the LiveKit server
  */
 export function isReadyLine(child: ChildName, line: string): boolean {
   switch (child) {
-    case 'chat': {
-      const entry = parseJsonLine(line);
-      return entry !== null && entry.msg === 'chat service listening';
-    }
+    case 'chat':
+      return parseJsonLine(line)?.msg === 'chat service listening';
     case 'web':
-      return /\bReady in\b/.test(stripAnsi(line));
+      return parseJsonLine(line)?.msg === 'web app listening';
     case 'voice': {
       const entry = parseJsonLine(line);
       const text = entry !== null && typeof entry.msg === 'string' ? entry.msg : stripAnsi(line);

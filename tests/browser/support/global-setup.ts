@@ -1,13 +1,15 @@
 import { mkdirSync, rmSync, writeFileSync, createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { decideBuild, freePort, isPortFree, readBuildFacts, startChild, waitForPort, writeBuildStamp, describeExit, type ManagedChild } from '../../../libs/launcher';
+import { decideBuild, freePort, isPortFree, readBuildFacts, startChild, writeBuildStamp, describeExit, type ManagedChild } from '../../../libs/launcher';
 import { isReadyLine, parseJsonLine } from '../../../libs/launcher';
 import { testSecrets } from '../../support/chat-service';
 import { HARNESS_ENV_FILE, HARNESS_ENV_VAR, RESULTS_DIR, ROOT, SCREENSHOT_DIR, type HarnessEnv } from './harness-env';
+import { inheritedEnv, startWebApp } from './web-app';
 
 /**
  * Browser harness, once per jest run: a fresh chat service (in-memory PGlite) → `next build`
- * (skipped when .next is up to date for these settings) → `next start` on a free port.
+ * (skipped when .next is up to date for these settings) → the web app on a free port, started as
+ * `npm start` starts it (the launcher's web server around Next.js: support/web-app.ts).
  *
  * The browser's WebSocket base (`chatApiUrl`) is inlined into the bundle at build time
  * (next.config.mjs `env`), so the chat service's port must be known before the build: it runs on
@@ -29,14 +31,6 @@ const NEXT_BIN = path.join(ROOT, 'node_modules', 'next', 'dist', 'bin', 'next');
 const log = (text: string): void => {
   process.stderr.write(`[browser harness] ${text}\n`);
 };
-
-function baseEnv(): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(process.env)) {
-    if (typeof value === 'string' && !key.startsWith('JEST_') && key !== 'NODE_ENV') out[key] = value;
-  }
-  return out;
-}
 
 async function run(name: string, args: string[], env: Record<string, string>, logFile: string): Promise<void> {
   const out = createWriteStream(logFile);
@@ -116,7 +110,7 @@ async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
   log(`chat service on ${chatHttpUrl} (${timings['chat service start']} s)`);
 
   const env: Record<string, string> = {
-    ...baseEnv(),
+    ...inheritedEnv(),
     NEXT_TELEMETRY_DISABLED: '1',
     CHAT_SERVICE_URL: chatHttpUrl,
     chatApiUrl: chatWsBase,
@@ -134,24 +128,9 @@ async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
     log('next build skipped: .next is up to date for these settings');
   }
 
-  const webLog = createWriteStream(path.join(RESULTS_DIR, 'next-start.log'));
-  const web = startChild({
-    name: 'web',
-    label: 'next start',
-    command: process.execPath,
-    args: [NEXT_BIN, 'start', '--port', String(webPort), '--hostname', '127.0.0.1'],
-    cwd: ROOT,
-    env,
-    color: false,
-    write: (t) => webLog.write(t),
-  });
+  // As `npm start` runs it (not a bare `next start`): the launcher's web server.
+  const web = await time('web server start', () => startWebApp({ name: 'web', port: webPort, env, logFile: 'web-server.log' }));
   handles.web = web;
-  const up = await time('next start', async () => {
-    const open = waitForPort(webPort, '127.0.0.1', 60_000);
-    const outcome = await Promise.race([open, web.exited.then(() => false)]);
-    return outcome;
-  });
-  if (!up) throw new Error(`next start did not come up on port ${webPort}. Last lines:\n  ${web.tail.slice(-25).join('\n  ')}`);
   const baseUrl = `http://127.0.0.1:${webPort}`;
   // First request warms the server (and proves the home page renders).
   await time('first page', async () => {
@@ -159,7 +138,7 @@ async function setUp(handles: HarnessHandles): Promise<HarnessEnv> {
     if (res instanceof Error) log(`warning: GET / failed: ${res.message}`);
     else if (!(res instanceof Response) || res.status >= 400) log(`warning: GET / answered ${res instanceof Response ? res.status : 'nothing'}`);
   });
-  log(`app on ${baseUrl} (next start ${timings['next start']} s)`);
+  log(`app on ${baseUrl} (web server start ${timings['web server start']} s)`);
 
   return {
     baseUrl,

@@ -79,11 +79,11 @@ export function signInKey(email: string, clientAddress: string): string {
 }
 
 /**
- * The key of an email's budget whatever the address. The per-address budgets trust the address the
- * web server names, and a Next.js server reached without a proxy keeps an X-Forwarded-For the
- * client made up, new on every request: without this, guesses at one account had no bound. The
- * price: someone spending it (50 wrong passwords an hour by default) keeps the owner out until the
- * hour is over, like every lockout.
+ * The key of an email's budget whatever the address. The per-address budgets count per address,
+ * and someone with many addresses (a botnet, an IPv6 range; before the web server set
+ * X-Forwarded-For itself, anyone, by making them up) spreads guesses at one account over them:
+ * without this, those guesses had no bound. The price: someone spending it (50 wrong passwords an
+ * hour by default) keeps the owner out until the hour is over, like every lockout.
  */
 export function signInEmailKey(email: string): string {
   return signInKey(email, '*'); // '*' is no address: no per-address key is the same
