@@ -1,10 +1,12 @@
 import type { Locator } from 'playwright-core';
 import { newAccount, setUpBrowser } from './support/browser';
-import { composer, conversation, openPost, sample, seededPosts, sendMessage, signUp, waitForConnection } from './support/app';
+import { composer, conversation, openPost, sample, seededPosts, sendMessage, signUp, startThread, waitForConnection } from './support/app';
+import { PHONE } from './support/touch';
 
 /**
  * The message box on a phone: one line while empty, whatever its hint says and whatever sits
- * beside it; most of the row's width, and a placeholder that fits in it.
+ * beside it; most of the row's width, and a placeholder that fits in it, also beside a touch
+ * screen's larger Stop and Send and on a 320 px phone.
  */
 const browser = setUpBrowser();
 
@@ -69,3 +71,35 @@ it(
     await sample(() => widths(box), (w) => w.text === `Message everyone — mention @${post.agent.handle} to ask ${post.agent.name}`, { intervalMs: 50, timeoutMs: 3_000 });
   }),
 );
+
+for (const width of [390, 320]) {
+  it(
+    `on a ${width} px touch phone, while a reply streams and Stop shows, the placeholder is whole in the box (a post's and a thread's)`,
+    browser.test(async ({ env, newPerson, screenshot }) => {
+      const post = (await seededPosts(env))[1]!;
+      // A finger's phone: Stop and Send are 44 px touch targets there, wider than with a mouse.
+      const { page } = await newPerson({ ...PHONE, viewport: { width, height: 844 } });
+      await signUp(page, newAccount('Tia'));
+      await openPost(page, post);
+      await waitForConnection(page);
+      // Found by its accessible name, whatever the placeholder says.
+      const { box } = composer(page);
+      const idle = await widths(box);
+      await sendMessage(page, `@${post.agent.handle} tell me something long`);
+      await conversation(page).getByRole('button', { name: 'Stop' }).waitFor();
+      await screenshot(page, `composer-layout-${width}-touch-post-streaming`, { fullPage: false });
+      const streaming = await widths(box);
+      // It still says how to ask the agent: "Message all, or ask @marco" was cut to "…ask @marc".
+      expect(streaming.text).toContain(`@${post.agent.handle}`);
+      expect({ idle: idle.placeholder <= idle.room, streaming: streaming.placeholder <= streaming.room }).toEqual({ idle: true, streaming: true });
+
+      await startThread(page, post);
+      await sendMessage(page, 'Tell me something long');
+      await conversation(page).getByRole('button', { name: 'Stop' }).waitFor();
+      await screenshot(page, `composer-layout-${width}-touch-thread-streaming`, { fullPage: false });
+      const inThread = await widths(composer(page).box);
+      expect(inThread.text).toBe(`Message ${post.agent.name}`);
+      expect(inThread.placeholder).toBeLessThanOrEqual(inThread.room);
+    }),
+  );
+}

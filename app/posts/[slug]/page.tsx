@@ -102,7 +102,9 @@ export default async function PostPage({ params }: PostPageProps) {
           signInHref={`/signin?next=${encodeURIComponent(here)}`}
           emptyText={`No one has said anything yet. Mention @${agent.handle} to ask ${agent.name}.`}
           placeholder={`Message everyone — mention @${agent.handle} to ask ${agent.name}`}
-          narrowPlaceholder={`Message all, or ask @${agent.handle}`}
+          // Short enough for a 320 px touch phone with Stop and Send beside it (a textarea's
+          // placeholder is clipped, with no ellipsis): "Message all, or ask @marco" lost its end.
+          narrowPlaceholder={`Ask @${agent.handle}`}
         />
       </div>
     </div>

@@ -29,7 +29,8 @@ export default async function ThreadPage({ params }: ThreadPageProps) {
       <div className={styles.layout}>
         <div className={styles.head}>
           <div className={styles.titles}>
-            <h1 className={styles.title} dir="auto">
+            {/* One line, cut with an ellipsis: the whole title shows on hover. */}
+            <h1 className={styles.title} dir="auto" title={thread.title}>
               {thread.title}
             </h1>
             <p className={styles.sub}>
