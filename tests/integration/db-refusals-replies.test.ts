@@ -21,7 +21,7 @@ const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
   postgres = await startPostgres();
-  service = await startChatService({ env: { ...testSecrets(), DATABASE_URL: postgres.url, DEMO_AGENT_TOKEN_DELAY_MS: '20' } });
+  service = await startChatService({ env: { ...testSecrets(), DATABASE_URL: postgres.url, DEMO_AGENT_TOKEN_DELAY_MS: '20', STALE_STREAM_AFTER_S: '2' } });
   admin = new Client({ connectionString: postgres.url });
   await admin.connect();
   await admin.query(`
@@ -39,6 +39,12 @@ afterAll(async () => {
 const refuseAgentRows = () =>
   admin.query(`CREATE TRIGGER refuse_agent_rows BEFORE INSERT ON messages FOR EACH ROW WHEN (NEW.author_kind = 'agent') EXECUTE FUNCTION refuse_agent_rows()`);
 const acceptAgentRows = () => admin.query('DROP TRIGGER refuse_agent_rows ON messages');
+/** Progress saves go through; the save that ends the reply (its status) is refused. */
+const refuseFinishingReplies = () =>
+  admin.query(
+    `CREATE TRIGGER refuse_finishing BEFORE UPDATE ON messages FOR EACH ROW WHEN (NEW.author_kind = 'agent' AND NEW.status <> OLD.status) EXECUTE FUNCTION refuse_agent_rows()`,
+  );
+const acceptFinishingReplies = () => admin.query('DROP TRIGGER refuse_finishing ON messages');
 
 async function openThread(): Promise<{ user: SignedIn; conversationId: string; socket: TestSocket }> {
   const user = await signUp(service);
@@ -101,5 +107,28 @@ describe('agent replies while the database refuses them', () => {
     const second = await until(() => agentStarts(socket)[1], 'the reply asked for again');
     expect(second.data.message.reply_to).toBe(first.data.message.reply_to);
     expect(socket.all('error')).toEqual([]);
+  }, 60_000);
+
+  it('ends a reply once its final state is saved: readers get one done, as stored, not complete and then interrupted', async () => {
+    const { user, conversationId, socket } = await openThread();
+    await refuseFinishingReplies();
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Say something.', client_message_id: randomUUID() } });
+    const reply = await until(() => agentStarts(socket)[0], 'the reply');
+    const replyId = reply.data.message.id;
+    // The model has finished once no token came for a second; its final save is being refused.
+    let tokens = -1;
+    while (tokens !== socket.all('stream').length) {
+      tokens = socket.all('stream').length;
+      await sleep(1_000);
+    }
+    expect(socket.all('done')).toEqual([]);
+    await acceptFinishingReplies();
+    const done = await until(() => socket.all('done').find((f) => f.data.message_id === replyId), 'its done');
+    expect(done.data.status).toBe('complete');
+    // Longer than the stale-stream sweep needs (2 s) to end a row left `streaming`.
+    await sleep(4_000);
+    expect(socket.all('done').map((f) => f.data.status)).toEqual(['complete']);
+    const history = await getHistory(service, conversationId, { token: user.sessionToken });
+    expect(history.messages.find((m) => m.id === replyId)).toMatchObject({ status: 'complete', content: done.data.content });
   }, 60_000);
 });

@@ -28,8 +28,8 @@ export interface AgentRepliesDeps {
   /** Several instances: one reply at a time per conversation across all of them (each queues its own). */
   replyTurns?: ReplyTurns;
   /**
-   * Waits before each new attempt to store a reply's row when the database refused (a failover or
-   * restart takes seconds): a reply given up on leaves its question unanswered. Default 0.5, 1, 2, 4 s.
+   * Waits before each new attempt to store a reply's row, or its final state, when the database
+   * refused (a failover or restart takes seconds). Default 0.5, 1, 2, 4 s.
    */
   setUpRetryDelaysMs?: readonly number[];
   /**
@@ -251,31 +251,42 @@ export class AgentReplies {
   }
 
   /**
-   * The reply's context and its row, tried again while the database refuses (each attempt reads
-   * the context anew). Null when it still refused at the last attempt, or shutdown began meanwhile.
+   * The reply's context and its row. Each attempt reads the context anew. Null when the database
+   * still refused at the last attempt, or shutdown began meanwhile.
    */
-  private async setUp(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<{ history: Message[]; message: Message } | null> {
+  private setUp(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<{ history: Message[]; message: Message } | null> {
     const { store } = this.deps;
+    return this.persistently('could not start an agent reply', { conversationId: conversation.id, answering: userMessage.id }, async () => {
+      // The messages up to the one answered, however many came after it while this turn waited in the queue.
+      const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit, userMessage.seq), userMessage, replacing);
+      const { message } = await store.appendMessage({
+        conversationId: conversation.id,
+        clientMessageId: null,
+        author: { kind: 'agent', id: null, display_name: conversation.persona.name },
+        content: '',
+        status: 'streaming',
+        source: 'text',
+        model: this.deps.provider.modelFor(conversation.persona),
+        replyTo: userMessage.id,
+      });
+      return { history, message };
+    });
+  }
+
+  /**
+   * Runs `write` again after each delay of `setUpRetryDelaysMs` while the database refuses it (a
+   * failover or restart takes seconds). Null when it still failed at the last attempt, or once
+   * shutdown began (which must not wait on a database that is down).
+   */
+  private async persistently<T>(failure: string, context: Record<string, unknown>, write: () => Promise<T>): Promise<T | null> {
     const delays = this.deps.setUpRetryDelaysMs ?? DEFAULT_SET_UP_RETRY_DELAYS_MS;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        // The messages up to the one answered, however many came after it while this turn waited in the queue.
-        const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit, userMessage.seq), userMessage, replacing);
-        const { message } = await store.appendMessage({
-          conversationId: conversation.id,
-          clientMessageId: null,
-          author: { kind: 'agent', id: null, display_name: conversation.persona.name },
-          content: '',
-          status: 'streaming',
-          source: 'text',
-          model: this.deps.provider.modelFor(conversation.persona),
-          replyTo: userMessage.id,
-        });
-        return { history, message };
+        return await write();
       } catch (error) {
         const delay = delays[attempt];
-        const giveUp = delay === undefined || !this.accepting;
-        this.log.error({ err: error, conversationId: conversation.id, answering: userMessage.id, attempt: attempt + 1, giveUp }, 'could not start an agent reply');
+        const giveUp = delay === undefined || this.stopping.signal.aborted;
+        this.log.error({ err: error, ...context, attempt: attempt + 1, giveUp }, failure);
         if (giveUp) return null;
         try {
           await sleep(delay, undefined, { signal: this.stopping.signal });
@@ -423,22 +434,16 @@ export class AgentReplies {
       this.deps.sharedStreams?.end(message.conversation_id, message.id);
       return;
     }
-    try {
-      await this.deps.store.updateMessage(message.id, {
-        content: reply.generated,
-        status: outcome.status,
-        finishReason: outcome.finishReason,
-        usage: outcome.usage,
-        model: outcome.model,
-      });
-    } catch (error) {
-      // The row stays `streaming` (no longer touched): the stale-stream sweep marks it `interrupted`.
-      this.log.error({ err: error, messageId: message.id }, 'could not save the finished reply');
-    }
+    // Still in flight meanwhile, so its row is kept alive and no sweep takes it.
+    const final = { content: reply.generated, status: outcome.status, finishReason: outcome.finishReason, usage: outcome.usage, model: outcome.model };
+    const saved = await this.persistently('could not save the finished reply', { messageId: message.id }, () => this.deps.store.updateMessage(message.id, final));
     this.inFlight.delete(message.id);
     this.deps.onStreamingChange?.(this.inFlight.size);
     // Before `done` is published: a joiner reading the shared copy after `done` must not see it streaming.
     this.deps.sharedStreams?.end(message.conversation_id, message.id);
+    // Not saved: the row stays `streaming`, no longer touched, and the stale-stream sweep ends it
+    // `interrupted` for every reader. A `done` saying otherwise now would be taken back then.
+    if (saved === null) return;
     this.deps.publish(
       message.conversation_id,
       doneFrame(message, { status: outcome.status, content: reply.generated, finish_reason: outcome.finishReason, usage: outcome.usage, model: outcome.model }),
