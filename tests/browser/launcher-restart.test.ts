@@ -18,7 +18,8 @@ const CHAT_PORT = 4792;
 const browser = setUpBrowser({ timeoutMs: 150_000 });
 
 function launcherEnv(): Record<string, string> {
-  return { ...definedOnly(process.env), PORT: String(PORT), CHAT_SERVICE_PORT: String(CHAT_PORT), PGLITE_DATA_DIR: 'memory://', NO_COLOR: '1', LIVEKIT_URL: '' };
+  // LOG_LEVEL=warn: the servers' "listening" lines are not printed, and the launcher must still see them ready.
+  return { ...definedOnly(process.env), PORT: String(PORT), CHAT_SERVICE_PORT: String(CHAT_PORT), PGLITE_DATA_DIR: 'memory://', NO_COLOR: '1', LIVEKIT_URL: '', LOG_LEVEL: 'warn' };
 }
 
 /** The chat service the launcher started: a process whose command runs its main.ts and whose environment names our port. */

@@ -80,9 +80,10 @@ function launch(spec: ChildSpec, merged: MergedEnv): { child: ManagedChild; read
       if (isReadyLine(spec.name, line)) markReady();
     },
   });
-  // The web server listens only once Next.js is prepared: an open port is proof enough (its
-  // `web app listening` line is not printed with LOG_LEVEL=warn).
-  if (spec.name === 'web' && spec.port !== null) {
+  // Both servers listen only once they can serve (Next.js prepared; the database migrated and
+  // seeded): an open port is proof enough, and their `… listening` lines are not printed with
+  // LOG_LEVEL=warn. (The voice agent has no port: its line is the only sign.)
+  if (spec.port !== null) {
     void waitForPort(spec.port, '127.0.0.1', spec.readyTimeoutMs).then((open) => {
       if (open) markReady();
     });
