@@ -64,7 +64,7 @@ async function assemble(
   const { db } = database;
   await database.withStartupLock(() => seedPosts(db, logger));
   // Several instances: fan-out, rate limits, stop requests and replies in flight go through Redis.
-  const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, config.instanceId, logger) : null;
+  const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, config.instanceId, logger, config.messagesPerIdentity) : null;
   try {
     return await assembleServices(config, logger, database, options, scaleOut);
   } catch (error) {

@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import { RedisBus } from './bus-redis';
 import type { PresenceStore } from './presence';
 import { RedisPresenceStore } from './presence-redis';
-import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
+import { rateLimiterFrom, type MessageBudget, type MessageRateLimiter } from './rate-limit';
 import { openRedisConnections } from './redis-connections';
 import { RedisSharedStreams, type SharedStreams } from './shared-streams';
 import { RedisSessionEnds, type SessionEnds } from './session-ends';
@@ -39,7 +39,13 @@ export interface ScaleOut {
  * open sockets per address and identity (counts of live sockets: in Redis they would outlive an
  * instance that crashed holding them).
  */
-export async function openRedisScaleOut(redisUrl: string, instanceId: string, logger: Logger): Promise<ScaleOut> {
+export async function openRedisScaleOut(
+  redisUrl: string,
+  instanceId: string,
+  logger: Logger,
+  /** Messages per identity (MESSAGES_PER_IDENTITY), one budget across the instances. */
+  messagesPerIdentity: MessageBudget = { points: MESSAGE_RATE_LIMIT, durationS: MESSAGE_RATE_WINDOW_S },
+): Promise<ScaleOut> {
   const connections = await openRedisConnections(redisUrl, logger);
   const bus = new RedisBus(connections.commands, connections.subscriber, logger);
   const stopRelay = new RedisStopRelay(connections.commands, connections.subscriber, logger);
@@ -52,7 +58,7 @@ export async function openRedisScaleOut(redisUrl: string, instanceId: string, lo
     throw error;
   }
   const budgets = redisBudgets(connections.commands);
-  const rateLimiter = rateLimiterFrom(budgets({ keyPrefix: 'msg', points: MESSAGE_RATE_LIMIT, durationS: MESSAGE_RATE_WINDOW_S }));
+  const rateLimiter = rateLimiterFrom(budgets({ keyPrefix: 'msg', ...messagesPerIdentity }));
   return {
     bus,
     budgets,
