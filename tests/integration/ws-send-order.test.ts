@@ -153,7 +153,7 @@ describe('messages are stored in the order they were sent', () => {
     // cost nothing: both fit in the new window at once.
     expect(held.data).toMatchObject({ code: 'RATE_LIMIT', client_message_id: fourth, retry_after_s: expect.any(Number) });
     expect(rounds[0]?.map((a) => a.event)).toEqual(['ack', 'ack']);
-  });
+  }, 30_000);
 
   it('while a refused message waits, a resend of a stored one is acked as before, and each new one is refused by name', async () => {
     const person = await signUp(service);
@@ -180,7 +180,29 @@ describe('messages are stored in the order they were sent', () => {
       expect.objectContaining({ code: 'RATE_LIMIT', client_message_id: fourth, retry_after_s: expect.any(Number) }),
       expect.objectContaining({ code: 'RATE_LIMIT', client_message_id: fifth, retry_after_s: expect.any(Number) }),
     ]);
-  });
+  }, 30_000);
+
+  it('a message written after the first refused one was sent again still waits for those refused behind it', async () => {
+    const person = await signUp(service);
+    const sender = await Sender.join(person);
+    const first = sender.send('one');
+    const second = sender.send('two');
+    expect((await sender.answer(first)).event).toBe('ack');
+    const windowStarted = Date.now();
+    expect((await sender.answer(second)).event).toBe('ack');
+    const third = sender.send('three');
+    expect((await sender.answer(third)).data).toMatchObject({ code: 'RATE_LIMIT', client_message_id: third });
+    await untilWindowReset(windowStarted);
+    const fourth = sender.send('four');
+    // The client writes "three" again, and then "five", before the refusal of "four" reaches it.
+    sender.write(third);
+    const fifth = sender.send('five');
+    const answers = [await sender.answer(fourth), await sender.answer(third), await sender.answer(fifth)];
+
+    await sender.deliverAll();
+    expect(await storedTextsOf(person)).toEqual(['one', 'two', 'three', 'four', 'five']);
+    expect(answers.map((a) => (a.event === 'ack' ? 'ack' : a.data.code))).toEqual(['RATE_LIMIT', 'ack', 'RATE_LIMIT']);
+  }, 30_000);
 
   it('a message dropped by the frame rate limit is not overtaken by the next one, written once a frame token came back', async () => {
     const person = await signUp(service);
@@ -196,5 +218,5 @@ describe('messages are stored in the order they were sent', () => {
     await sender.deliverAll();
     expect(await storedTextsOf(person)).toEqual(['first', 'second']);
     expect(held.data).toMatchObject({ code: 'RATE_LIMIT', client_message_id: second });
-  });
+  }, 30_000);
 });
