@@ -14,4 +14,10 @@ describe('chat service configuration', () => {
     expect(loadConfig(env({})).replyLimits).toEqual({ maxChars: 100_000, maxMs: 600_000 });
     expect(loadConfig(env({ AGENT_REPLY_MAX_CHARS: '500', AGENT_REPLY_MAX_S: '1.5' })).replyLimits).toEqual({ maxChars: 500, maxMs: 1_500 });
   });
+
+  it('lets each identity send 10 messages a minute unless told otherwise', () => {
+    expect(loadConfig(env({})).messagesPerIdentity).toEqual({ points: 10, durationS: 60 });
+    expect(loadConfig(env({ MESSAGES_PER_IDENTITY: '2', MESSAGES_PER_IDENTITY_WINDOW_S: '3' })).messagesPerIdentity).toEqual({ points: 2, durationS: 3 });
+    expect(() => loadConfig(env({ MESSAGES_PER_IDENTITY: '0' }))).toThrow(/MESSAGES_PER_IDENTITY/);
+  });
 });

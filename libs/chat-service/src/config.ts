@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_S } from '@confab/protocol';
 
 /**
  * The chat service's environment, validated once at start-up. Every variable is listed in
@@ -67,6 +68,13 @@ const Env = z.object({
    * benchmark room.
    */
   WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(20_000),
+  /**
+   * Messages one identity may send (all its sockets, on every instance with REDIS_URL) per
+   * MESSAGES_PER_IDENTITY_WINDOW_S seconds; beyond: RATE_LIMIT with retry_after_s. Defaults:
+   * MESSAGE_RATE_LIMIT per MESSAGE_RATE_WINDOW_S (@confab/protocol).
+   */
+  MESSAGES_PER_IDENTITY: z.coerce.number().int().min(1).max(100_000).default(MESSAGE_RATE_LIMIT),
+  MESSAGES_PER_IDENTITY_WINDOW_S: z.coerce.number().int().min(1).max(86_400).default(MESSAGE_RATE_WINDOW_S),
   /** New visitor sessions per client address per 10 minutes, and new accounts per address per hour; beyond: RATE_LIMIT (429). */
   VISITORS_PER_ADDRESS_PER_10_MIN: z.coerce.number().int().min(1).default(60),
   SIGN_UPS_PER_ADDRESS_PER_HOUR: z.coerce.number().int().min(1).default(10),
@@ -118,6 +126,8 @@ export interface ChatServiceConfig {
     trustProxy: boolean;
     slowConsumerTimeoutMs: number;
   };
+  /** Messages per identity (see MESSAGES_PER_IDENTITY, MESSAGES_PER_IDENTITY_WINDOW_S). */
+  messagesPerIdentity: { points: number; durationS: number };
   /** New identities per client address (see VISITORS_PER_ADDRESS_PER_10_MIN, SIGN_UPS_PER_ADDRESS_PER_HOUR). */
   creation: {
     visitors: { points: number; durationS: number };
@@ -176,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
       trustProxy: e.WS_TRUST_PROXY,
       slowConsumerTimeoutMs: e.WS_SLOW_CONSUMER_TIMEOUT_S * 1000,
     },
+    messagesPerIdentity: { points: e.MESSAGES_PER_IDENTITY, durationS: e.MESSAGES_PER_IDENTITY_WINDOW_S },
     creation: {
       visitors: { points: e.VISITORS_PER_ADDRESS_PER_10_MIN, durationS: 10 * 60 },
       signUps: { points: e.SIGN_UPS_PER_ADDRESS_PER_HOUR, durationS: 60 * 60 },

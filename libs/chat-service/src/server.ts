@@ -64,10 +64,13 @@ async function assemble(
   const { db } = database;
   await database.withStartupLock(() => seedPosts(db, logger));
   // Several instances: fan-out, rate limits, stop requests and replies in flight go through Redis.
-  const scaleOut = config.redisUrl ? await openRedisScaleOut(config.redisUrl, config.instanceId, logger, {
+  const scaleOut = config.redisUrl
+    ? await openRedisScaleOut(config.redisUrl, config.instanceId, logger, {
         // As long as a streaming row may go untouched: only an instance that died lets either run out.
         replyTurnTtlMs: config.staleStreamAfterMs,
-      }) : null;
+        messagesPerIdentity: config.messagesPerIdentity,
+      })
+    : null;
   try {
     return await assembleServices(config, logger, database, options, scaleOut);
   } catch (error) {

@@ -9,6 +9,7 @@ import type { SyncBudget } from './limits';
 import type { RealtimeObserver } from './observer';
 import type { MessageRateLimiter } from './rate-limit';
 import { decideRetry } from './retry-reply';
+import { rateLimitWords } from './send-order';
 import type { TypingRelay } from './typing-relay';
 
 export interface ConversationCommandsDeps {
@@ -60,46 +61,55 @@ export class ConversationCommands {
         else await this.stop(connection, frame.data);
       } catch (error) {
         connection.log.error({ err: error, event: frame.event }, 'frame handling failed');
-        const clientMessageId = frame.event === 'action' && frame.data.action === 'next' ? { client_message_id: frame.data.client_message_id } : {};
-        connection.sendError({ code: 'INTERNAL_ERROR', message: 'Something went wrong on the server. Try again.', ...clientMessageId });
+        const clientMessageId = frame.event === 'action' && frame.data.action === 'next' ? frame.data.client_message_id : undefined;
+        // The client sends the message again (a server failure is temporary): the ones after it wait for it.
+        if (clientMessageId !== undefined) connection.sendOrder.refused(clientMessageId, { code: 'INTERNAL_ERROR', retryAt: Date.now() }, Date.now());
+        connection.sendError({ code: 'INTERNAL_ERROR', message: 'Something went wrong on the server. Try again.', ...(clientMessageId === undefined ? {} : { client_message_id: clientMessageId }) });
       }
     });
   }
 
   private async next(connection: ClientConnection, action: NextAction): Promise<void> {
-    const { conversation, principal } = connection;
+    const { principal } = connection;
     const clientMessageId = action.client_message_id;
     if (!connection.canWrite || !principal) {
       connection.sendError({ code: 'FORBIDDEN', message: 'Sign in to join the conversation.', client_message_id: clientMessageId });
       return;
     }
     const identity = principal.identity;
+    // An earlier message was refused for a while and not sent again yet: this one may not overtake it.
+    const mustWait = connection.sendOrder.turnOf(clientMessageId, Date.now());
+    if (mustWait) {
+      if (await this.answeredAsStored(connection, identity, clientMessageId)) return;
+      connection.log.debug({ clientMessageId, code: mustWait.code }, 'message waits for an earlier refused one');
+      connection.sendError(mustWait);
+      return;
+    }
     const rateKey = identityKey(identity);
     // A resend of a message stored before (its ack was lost with the connection) is re-acked and costs
     // no rate budget: an outbox flushed after a network cut must not be refused for messages delivered.
     // Looked up only when the budget is spent; otherwise the append finds it and the budget is refunded.
     const limit = await this.deps.rateLimiter.consume(rateKey);
     if (!limit.allowed) {
-      const stored = await this.deps.store.findByClientMessageId(conversation.id, clientMessageId);
-      if (stored && !writtenBy(stored, identity)) return sendIdTaken(connection, clientMessageId);
-      if (stored) {
-        connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: stored.id, seq: stored.seq, duplicate: true } });
-        return;
-      }
-      connection.sendError({
-        code: 'RATE_LIMIT',
-        message: `You're sending messages too fast. Try again in ${limit.retryAfterS} s.`,
-        retry_after_s: limit.retryAfterS,
-        client_message_id: clientMessageId,
-      });
+      if (await this.answeredAsStored(connection, identity, clientMessageId)) return;
+      connection.sendOrder.refused(clientMessageId, { code: 'RATE_LIMIT', retryAt: Date.now() + limit.retryAfterS * 1000 }, Date.now());
+      connection.sendError({ code: 'RATE_LIMIT', message: rateLimitWords(limit.retryAfterS), retry_after_s: limit.retryAfterS, client_message_id: clientMessageId });
       return;
     }
     // Checked last before storing: a message queued on the socket, or waiting on the rate limiter,
     // when the shutdown began is refused too.
     if (this.deps.isStopping()) {
       await this.deps.rateLimiter.refund(rateKey);
+      connection.sendOrder.refused(clientMessageId, { code: 'INTERNAL_ERROR', retryAt: Date.now() }, Date.now());
       return refuseWhileStopping(connection, clientMessageId);
     }
+    await this.append(connection, identity, rateKey, action);
+  }
+
+  /** Stores the message (its budget taken), acks it, and tells the room. */
+  private async append(connection: ClientConnection, identity: Identity, rateKey: string, action: NextAction): Promise<void> {
+    const { conversation } = connection;
+    const clientMessageId = action.client_message_id;
     const { message, duplicate } = await this.deps.store.appendMessage({
       conversationId: conversation.id,
       clientMessageId,
@@ -108,6 +118,8 @@ export class ConversationCommands {
       status: 'complete',
       source: 'text',
     });
+    // Stored, or refused for good just below: either way the messages behind it have their turn.
+    connection.sendOrder.settled(clientMessageId, Date.now());
     // Someone else's message under this id (ids are per conversation): theirs is not acked as ours.
     if (duplicate && !writtenBy(message, identity)) {
       await this.deps.rateLimiter.refund(rateKey);
@@ -119,6 +131,35 @@ export class ConversationCommands {
     this.deps.typing.update(conversation.id, identity, 'stop');
     this.deps.publish(conversation.id, { event: 'message', data: { message } });
     if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.deps.replies.start(conversation, message);
+  }
+
+  /**
+   * A message refused before it could be appended (budget spent, or waiting its turn) may be a
+   * resend of one stored before: acked as before (or CONFLICT when the id is someone else's), and
+   * true. False when it is not stored.
+   */
+  private async answeredAsStored(connection: ClientConnection, identity: Identity, clientMessageId: string): Promise<boolean> {
+    const stored = await this.deps.store.findByClientMessageId(connection.conversation.id, clientMessageId);
+    if (!stored) return false;
+    connection.sendOrder.settled(clientMessageId, Date.now());
+    if (!writtenBy(stored, identity)) sendIdTaken(connection, clientMessageId);
+    else connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: stored.id, seq: stored.seq, duplicate: true } });
+    return true;
+  }
+
+  /**
+   * A message dropped on arrival by the frame rate limit (RATE_LIMIT, sent then): the frames that
+   * arrived before it may still wait in the queue, so it takes its place there, and the messages
+   * that arrive after it wait for it.
+   */
+  droppedOnArrival(connection: ClientConnection, clientMessageId: string, retryAfterS: number): void {
+    const retryAt = Date.now() + retryAfterS * 1000;
+    connection.queue = connection.queue.then(() => connection.sendOrder.refused(clientMessageId, { code: 'RATE_LIMIT', retryAt }, Date.now()));
+  }
+
+  /** A message refused for good on arrival (too long, not valid): nothing waits for it to come back. */
+  refusedOnArrival(connection: ClientConnection, clientMessageId: string): void {
+    connection.queue = connection.queue.then(() => connection.sendOrder.settled(clientMessageId, Date.now()));
   }
 
   /**
@@ -151,7 +192,7 @@ export class ConversationCommands {
     const rateKey = identityKey(principal.identity);
     const limit = await this.deps.rateLimiter.consume(rateKey);
     if (!limit.allowed) {
-      connection.sendError({ code: 'RATE_LIMIT', message: `You're sending messages too fast. Try again in ${limit.retryAfterS} s.`, retry_after_s: limit.retryAfterS });
+      connection.sendError({ code: 'RATE_LIMIT', message: rateLimitWords(limit.retryAfterS), retry_after_s: limit.retryAfterS });
       return;
     }
     if (!(await this.deps.retryClaims.claim(action.message_id, Date.now() + RETRY_CLAIM_MS))) {

@@ -5,6 +5,7 @@ import type { ConversationRecord, Principal } from '../contracts';
 import type { Logger } from '../logger';
 import { deliveryDecision } from './frames';
 import type { FrameRateLimiter } from './limits';
+import { SendOrder } from './send-order';
 
 /** The key of an identity (rate limits, typing): "user:<id>" / "visitor:<id>". */
 export function identityKey(identity: Identity): string {
@@ -15,6 +16,8 @@ export function identityKey(identity: Identity): string {
 export class ClientConnection {
   /** Frames are handled one after another per connection, so acks come back in the order messages were sent. */
   queue: Promise<void> = Promise.resolve();
+  /** Messages refused for a while, which the ones sent after them wait for (see SendOrder). */
+  readonly sendOrder = new SendOrder();
   /**
    * The `after_seq` of a `sync` queued but not started yet, else null. Later syncs merge into it
    * (the lower `after_seq` wins): one catch-up answers them all, so a client repeating `sync`

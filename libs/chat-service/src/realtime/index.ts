@@ -16,7 +16,7 @@ import type { SharedStreams } from './shared-streams';
 import type { StopRelay } from './stop-relay';
 
 export { InProcessBus, type Bus, type BusHandler } from './bus';
-export { createMemoryRateLimiter, rateLimiterFrom, type MessageRateLimiter, type RateLimitResult } from './rate-limit';
+export { createMemoryRateLimiter, rateLimiterFrom, type MessageBudget, type MessageRateLimiter, type RateLimitResult } from './rate-limit';
 export { RedisBus } from './bus-redis';
 export type { RealtimeObserver } from './observer';
 export { InProcessPresenceStore, mergePresence, type PresenceStore } from './presence';
@@ -38,7 +38,7 @@ export interface RealtimeDeps {
 export interface RealtimeOptions {
   /** Default: an in-process bus (single instance). A bus passed in is not closed by shutdown(). */
   bus?: Bus;
-  /** Default: 10 messages / 60 s per identity, in memory. */
+  /** Default: MESSAGES_PER_IDENTITY per MESSAGES_PER_IDENTITY_WINDOW_S (10 / 60 s), in memory. */
   rateLimiter?: MessageRateLimiter;
   /** Default: OpenAI-compatible when OPENAI_BASE_URL is set, else the demo agent. */
   agentProvider?: AgentProvider;
@@ -70,7 +70,7 @@ export function createRealtime(
     ...deps,
     bus: options.bus ?? new InProcessBus(),
     ownsBus: options.bus === undefined,
-    rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(),
+    rateLimiter: options.rateLimiter ?? createMemoryRateLimiter(deps.config.messagesPerIdentity),
     provider: options.agentProvider ?? createAgentProvider(deps.config, deps.logger),
     sessionCheckIntervalMs: options.sessionCheckIntervalMs ?? 60_000,
     observer: options.observer,

@@ -2,7 +2,7 @@ import { createMemoryRateLimiter } from './rate-limit';
 
 describe('createMemoryRateLimiter', () => {
   it('allows the budget, then refuses with the seconds until the window frees up', async () => {
-    const limiter = createMemoryRateLimiter(3, 60);
+    const limiter = createMemoryRateLimiter({ points: 3, durationS: 60 });
     for (let i = 0; i < 3; i++) expect(await limiter.consume('user:a')).toEqual({ allowed: true });
     const refused = await limiter.consume('user:a');
     expect(refused.allowed).toBe(false);
@@ -13,7 +13,7 @@ describe('createMemoryRateLimiter', () => {
   });
 
   it('counts each identity separately', async () => {
-    const limiter = createMemoryRateLimiter(1, 60);
+    const limiter = createMemoryRateLimiter({ points: 1, durationS: 60 });
     expect((await limiter.consume('user:a')).allowed).toBe(true);
     expect((await limiter.consume('user:b')).allowed).toBe(true);
     expect((await limiter.consume('user:a')).allowed).toBe(false);

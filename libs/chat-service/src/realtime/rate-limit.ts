@@ -1,11 +1,17 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { MESSAGE_RATE_LIMIT, MESSAGE_RATE_WINDOW_S } from '@confab/protocol';
 
+/** How many messages an identity may send, per how many seconds. */
+export interface MessageBudget {
+  points: number;
+  durationS: number;
+}
+
 export type RateLimitResult = { allowed: true } | { allowed: false; retryAfterS: number };
 
 /**
  * Per-identity message allowance. Injectable so several instances can share one budget:
- * `rateLimiterFrom(new RateLimiterRedis({ storeClient, points: MESSAGE_RATE_LIMIT, duration: MESSAGE_RATE_WINDOW_S }))`.
+ * `rateLimiterFrom(new RateLimiterRedis({ storeClient, points, duration }))` (scale-out.ts).
  */
 export interface MessageRateLimiter {
   /** Takes one message from `key`'s allowance; rejects only when the limiter's store fails. */
@@ -35,6 +41,6 @@ export function rateLimiterFrom(limiter: RateLimiterAbstract): MessageRateLimite
   };
 }
 
-export function createMemoryRateLimiter(points = MESSAGE_RATE_LIMIT, durationS = MESSAGE_RATE_WINDOW_S): MessageRateLimiter {
+export function createMemoryRateLimiter({ points, durationS }: MessageBudget = { points: MESSAGE_RATE_LIMIT, durationS: MESSAGE_RATE_WINDOW_S }): MessageRateLimiter {
   return rateLimiterFrom(new RateLimiterMemory({ keyPrefix: 'confab-msg', points, duration: durationS }));
 }

@@ -7,11 +7,18 @@ import { RedisBus } from './bus-redis';
 import type { PresenceStore } from './presence';
 import { RedisPresenceStore } from './presence-redis';
 import { RedisReplyTurns, type ReplyTurns } from './reply-turns';
-import { rateLimiterFrom, type MessageRateLimiter } from './rate-limit';
+import { rateLimiterFrom, type MessageBudget, type MessageRateLimiter } from './rate-limit';
 import { openRedisConnections } from './redis-connections';
 import { RedisSharedStreams, type SharedStreams } from './shared-streams';
 import { RedisSessionEnds, type SessionEnds } from './session-ends';
 import { RedisStopRelay, type StopRelay } from './stop-relay';
+
+export interface ScaleOutOptions {
+  /** How long a reply's turn outlives its last renewal (STALE_STREAM_AFTER_S). */
+  replyTurnTtlMs: number;
+  /** Messages per identity (MESSAGES_PER_IDENTITY), one budget across the instances. */
+  messagesPerIdentity?: MessageBudget;
+}
 
 /** Everything the realtime layer shares between instances when REDIS_URL is set. */
 export interface ScaleOut {
@@ -42,7 +49,8 @@ export interface ScaleOut {
  * open sockets per address and identity (counts of live sockets: in Redis they would outlive an
  * instance that crashed holding them).
  */
-export async function openRedisScaleOut(redisUrl: string, instanceId: string, logger: Logger, options: { replyTurnTtlMs: number }): Promise<ScaleOut> {
+export async function openRedisScaleOut(redisUrl: string, instanceId: string, logger: Logger, options: ScaleOutOptions): Promise<ScaleOut> {
+  const messagesPerIdentity = options.messagesPerIdentity ?? { points: MESSAGE_RATE_LIMIT, durationS: MESSAGE_RATE_WINDOW_S };
   const connections = await openRedisConnections(redisUrl, logger);
   const bus = new RedisBus(connections.commands, connections.subscriber, logger);
   const stopRelay = new RedisStopRelay(connections.commands, connections.subscriber, logger);
@@ -55,7 +63,7 @@ export async function openRedisScaleOut(redisUrl: string, instanceId: string, lo
     throw error;
   }
   const budgets = redisBudgets(connections.commands);
-  const rateLimiter = rateLimiterFrom(budgets({ keyPrefix: 'msg', points: MESSAGE_RATE_LIMIT, durationS: MESSAGE_RATE_WINDOW_S }));
+  const rateLimiter = rateLimiterFrom(budgets({ keyPrefix: 'msg', ...messagesPerIdentity }));
   return {
     bus,
     budgets,

@@ -294,6 +294,7 @@ export class RealtimeService implements Realtime {
     if (incoming.kind === 'invalid') {
       connection.log.debug({ code: incoming.code, problem: incoming.message }, 'rejected a frame');
       const clientMessageId = incoming.clientMessageId ? { client_message_id: incoming.clientMessageId } : {};
+      if (incoming.clientMessageId) this.commands.refusedOnArrival(connection, incoming.clientMessageId);
       connection.sendError({ code: incoming.code, message: incoming.message, ...clientMessageId });
       return;
     }
@@ -326,6 +327,8 @@ export class RealtimeService implements Realtime {
     // A frame too large to parse is searched, not parsed, for the id of the message it carries.
     const text = isBinary || bytes.length > MAX_FRAME_BYTES ? null : frameText(data);
     const clientMessageId = text === null ? (isBinary ? undefined : clientMessageIdAtEnd(bytes)) : clientMessageIdOf(text);
+    // The client sends it again after the wait: the messages after it must not overtake it meanwhile.
+    if (clientMessageId) this.commands.droppedOnArrival(connection, clientMessageId, decision.retryAfterS);
     connection.sendError({
       code: 'RATE_LIMIT',
       message: `Too many frames. Try again in ${decision.retryAfterS} s.`,
@@ -339,6 +342,7 @@ export class RealtimeService implements Realtime {
   private refuseLargeFrame(connection: ClientConnection, data: RawData, isBinary: boolean): void {
     const clientMessageId = isBinary ? undefined : clientMessageIdAtEnd(rawDataToBuffer(data));
     if (clientMessageId) {
+      this.commands.refusedOnArrival(connection, clientMessageId);
       connection.sendError({ code: 'MESSAGE_TOO_LONG', message: `Messages can be at most ${MAX_MESSAGE_CHARS} characters.`, client_message_id: clientMessageId });
     } else {
       connection.sendError({ code: 'VALIDATION_ERROR', message: `Frames can be at most ${MAX_FRAME_BYTES} bytes.` });
