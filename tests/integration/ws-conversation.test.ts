@@ -292,6 +292,12 @@ describe('messages and typing between two people in a post', () => {
     // sending a message ends the indicator at once
     sendNext(a.socket, 'done typing');
     expect((await b.socket.next('typing', fromAlice)).data.state).toBe('stop');
+    // and the next message's first keystroke (within the second) shows at once, then ends with it too
+    a.socket.send({ event: 'typing', data: { state: 'start' } });
+    await b.socket.next('typing', (f) => fromAlice(f) && b.socket.all('typing').filter(fromAlice).length === 3);
+    expect(b.socket.all('typing').filter(fromAlice).map((f) => f.data.state)).toEqual(['start', 'stop', 'start']);
+    sendNext(a.socket, 'and one more');
+    await b.socket.next('typing', (f) => fromAlice(f) && f.data.state === 'stop' && b.socket.all('typing').filter(fromAlice).length === 4);
 
     // Bob starts typing and goes quiet: the server stops the indicator by itself
     b.socket.send({ event: 'typing', data: { state: 'start' } });

@@ -42,8 +42,8 @@ export function createTypingNotifier(channel: TypingChannel) {
       stop();
     },
     /**
-     * Sending a message ends typing at once; the next keystroke may start again at once (the server
-     * relays it once a second has passed since the last start it relayed).
+     * Sending a message ends typing at once; the next keystroke starts again at once (the server
+     * ends its throttle with the message, so the others see it too).
      */
     end(): void {
       stop.cancel();

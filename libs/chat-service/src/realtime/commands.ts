@@ -128,7 +128,7 @@ export class ConversationCommands {
     connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: message.id, seq: message.seq, duplicate } });
     // A resend after a lost ack: already delivered and answered the first time.
     if (duplicate) return this.deps.rateLimiter.refund(rateKey);
-    this.deps.typing.update(conversation.id, identity, 'stop');
+    this.deps.typing.sent(conversation.id, identity);
     this.deps.publish(conversation.id, { event: 'message', data: { message } });
     if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.deps.replies.start(conversation, message);
   }

@@ -18,6 +18,12 @@ export class TypingRelay {
     this.apply(conversationId, who, key, decision);
   }
 
+  /** `who` sent a message: their typing stops, and their next keystroke shows at once. */
+  sent(conversationId: string, who: Identity): void {
+    const key = `${conversationId}:${identityKey(who)}`;
+    this.apply(conversationId, who, key, this.tracker.stop(key, Date.now(), true));
+  }
+
   /** Drops every pending auto-stop (shutdown: the sockets are closing anyway). */
   clear(): void {
     for (const timer of this.timers.values()) clearTimeout(timer);

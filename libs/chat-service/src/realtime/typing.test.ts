@@ -57,4 +57,17 @@ describe('TypingTracker', () => {
     expect(tracker.expire('a', 7000)).toEqual({ relay: true, state: 'stop' });
     expect(tracker.isTyping('a')).toBe(false);
   });
+
+  it('lets the next start through at once after a message was sent (the throttle ends with it)', () => {
+    const tracker = new TypingTracker(1000, 5000);
+    tracker.start('a', 0);
+    expect(tracker.stop('a', 300, true)).toEqual({ relay: true, state: 'stop' });
+    expect(tracker.start('a', 500)).toEqual({ relay: true, state: 'start', autoStopAt: 5500 });
+    // Typing stopped by the person (no message) still throttles the next start.
+    tracker.stop('a', 600);
+    expect(tracker.start('a', 900)).toEqual({ relay: false });
+    // A message sent while the stop was already relayed: nothing more to relay, but the throttle ends.
+    expect(tracker.stop('a', 950, true)).toEqual({ relay: false });
+    expect(tracker.start('a', 1000).relay).toBe(true);
+  });
 });

@@ -6,7 +6,7 @@ import { TYPING_AUTO_STOP_MS, TYPING_MIN_INTERVAL_MS } from '@confab/protocol';
  *
  * - a start is relayed at most once per `minIntervalMs` (extra starts are dropped silently), also
  *   across a stop: alternating start and stop frames would otherwise relay every one of them;
- * - a stop is relayed only if a start was relayed and not stopped yet;
+ * - a stop is relayed only if a start was relayed and not stopped yet; a message sent ends the throttle;
  * - the indicator stops by itself `autoStopMs` after the last relayed start.
  */
 export type TypingDecision = { relay: false } | { relay: true; state: 'start'; autoStopAt: number } | { relay: true; state: 'stop' };
@@ -39,11 +39,17 @@ export class TypingTracker {
     return { relay: true, state: 'start', autoStopAt };
   }
 
-  stop(key: string, now: number): TypingDecision {
+  /**
+   * `sent`: the stop comes from a message the person sent. Its throttle ends with it: someone who
+   * starts their next message within the second must show as typing, and sending costs message
+   * budget, so this cannot be used to flood typing frames.
+   */
+  stop(key: string, now: number, sent = false): TypingDecision {
     const state = this.active.get(key);
+    if (sent) this.active.delete(key);
     if (!state || state.stopped) return { relay: false };
-    if (now - state.lastStartAt < this.minIntervalMs) state.stopped = true;
-    else this.active.delete(key);
+    if (sent || now - state.lastStartAt >= this.minIntervalMs) this.active.delete(key);
+    else state.stopped = true;
     return { relay: true, state: 'stop' };
   }
 
