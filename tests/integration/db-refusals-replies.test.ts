@@ -21,7 +21,7 @@ const sockets: TestSocket[] = [];
 
 beforeAll(async () => {
   postgres = await startPostgres();
-  service = await startChatService({ env: { ...testSecrets(), DATABASE_URL: postgres.url, DEMO_AGENT_TOKEN_DELAY_MS: '20', STALE_STREAM_AFTER_S: '2' } });
+  service = await startChatService({ env: { ...testSecrets(), DATABASE_URL: postgres.url, DEMO_AGENT_TOKEN_DELAY_MS: '20', STALE_STREAM_AFTER_S: '2', AGENT_REPLY_DB_RETRY_S: '3' } });
   admin = new Client({ connectionString: postgres.url });
   await admin.connect();
   await admin.query(`
@@ -96,10 +96,10 @@ describe('agent replies while the database refuses them', () => {
     socket.send({ event: 'action', data: { action: 'stop', message_id: replyId } });
     await until(() => socket.all('done').find((f) => f.data.message_id === replyId && f.data.status === 'stopped'), 'the stopped reply');
 
-    // Refused for longer than the service tries (0.5 + 1 + 2 + 4 s): this Try again gives up.
+    // Refused for longer than the service tries (AGENT_REPLY_DB_RETRY_S = 3): this Try again gives up.
     await refuseAgentRows();
     socket.send({ event: 'action', data: { action: 'retry_reply', message_id: replyId } });
-    await sleep(9_000);
+    await sleep(6_000);
     expect(agentStarts(socket)).toHaveLength(1);
     await acceptAgentRows();
 

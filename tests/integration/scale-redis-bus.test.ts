@@ -237,31 +237,54 @@ describe('presence in Redis', () => {
 });
 
 describe('reply turns in Redis', () => {
+  const signal = () => new AbortController().signal;
+
   it('lets one instance reply in a conversation at a time: the other waits until the turn is released', async () => {
     const conversationId = randomUUID();
-    const first = await one.replyTurns.take(conversationId, new AbortController().signal);
+    const first = await one.replyTurns.take(conversationId, 1, signal());
     expect(first).not.toBeNull();
     let secondTaken = false;
-    const second = two.replyTurns.take(conversationId, new AbortController().signal).then((turn) => {
+    const second = two.replyTurns.take(conversationId, 2, signal()).then((turn) => {
       secondTaken = true;
       return turn;
     });
     await sleep(300);
     expect(secondTaken).toBe(false);
     // Another conversation is not held up.
-    expect(await two.replyTurns.take(randomUUID(), new AbortController().signal)).not.toBeNull();
+    expect(await two.replyTurns.take(randomUUID(), 1, signal())).not.toBeNull();
     await first?.release();
     const held = await second;
     expect(held).not.toBeNull();
     await held?.release();
   });
 
+  it('gives the turn to the earliest question waiting, not back to the instance that just released it', async () => {
+    const conversationId = randomUUID();
+    const order: string[] = [];
+    const busy = await two.replyTurns.take(conversationId, 10, signal());
+    // A question asked on instance one (seq 11) waits, then two questions asked after it on instance two.
+    const onOne = one.replyTurns.take(conversationId, 11, signal()).then(async (turn) => {
+      order.push('one: 11');
+      await sleep(50);
+      await turn?.release();
+    });
+    await sleep(250);
+    await busy?.release();
+    // Instance two's next reply asks right away (its queue was waiting on the first).
+    const laterOnTwo = two.replyTurns.take(conversationId, 12, signal()).then(async (turn) => {
+      order.push('two: 12');
+      await turn?.release();
+    });
+    await Promise.all([onOne, laterOnTwo]);
+    expect(order).toEqual(['one: 11', 'two: 12']);
+  });
+
   it('keeps a renewed turn past its time to live, and frees one its holder stopped renewing (an instance that died)', async () => {
     const conversationId = randomUUID();
-    const turn = await one.replyTurns.take(conversationId, new AbortController().signal);
+    const turn = await one.replyTurns.take(conversationId, 1, signal());
     const waiting = new AbortController();
     let taken = false;
-    const next = two.replyTurns.take(conversationId, waiting.signal).then((held) => {
+    const next = two.replyTurns.take(conversationId, 2, waiting.signal).then((held) => {
       taken = held !== null;
       return held;
     });
@@ -278,10 +301,27 @@ describe('reply turns in Redis', () => {
     // The old holder's late release does not free the new holder's turn.
     await turn?.release();
     const third = new AbortController();
-    const attempt = one.replyTurns.take(conversationId, third.signal);
+    const attempt = one.replyTurns.take(conversationId, 3, third.signal);
     await sleep(300);
     third.abort();
     expect(await attempt).toBeNull();
     await held?.release();
+  });
+
+  it('lets a waiter that gave up (shutdown, a deleted conversation) leave the line at once', async () => {
+    const conversationId = randomUUID();
+    const busy = await one.replyTurns.take(conversationId, 1, signal());
+    const leaving = new AbortController();
+    const gaveUp = two.replyTurns.take(conversationId, 2, leaving.signal);
+    await sleep(250);
+    leaving.abort();
+    expect(await gaveUp).toBeNull();
+    await busy?.release();
+    // A later question is not held up behind the place the first waiter left.
+    const started = Date.now();
+    const later = await one.replyTurns.take(conversationId, 3, signal());
+    expect(later).not.toBeNull();
+    expect(Date.now() - started).toBeLessThan(1_000);
+    await later?.release();
   });
 });

@@ -39,6 +39,7 @@ const Env = z.object({
   AGENT_REPLY_MAX_CHARS: z.coerce.number().int().min(1).max(1_000_000).default(100_000),
   /** ... or after this many seconds (finish_reason "time_limit"), however slowly it trickles. */
   AGENT_REPLY_MAX_S: z.coerce.number().positive().max(24 * 60 * 60).default(600),
+  AGENT_REPLY_DB_RETRY_S: z.coerce.number().min(0).max(600).default(30),
   /** Delay between demo agent tokens (ms): makes the stream visible to people. */
   DEMO_AGENT_TOKEN_DELAY_MS: z.coerce.number().int().min(0).max(5000).default(30),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -110,6 +111,8 @@ export interface ChatServiceConfig {
   openai: { baseUrl: string | undefined; apiKey: string | undefined; model: string };
   /** Where a reply is cut off: characters and milliseconds (AGENT_REPLY_MAX_CHARS, AGENT_REPLY_MAX_S). */
   replyLimits: { maxChars: number; maxMs: number };
+  /** How long a reply's row or final state is tried again while the database refuses it (AGENT_REPLY_DB_RETRY_S). */
+  replyDbRetryMs: number;
   demoTokenDelayMs: number;
   logLevel: z.infer<typeof Env>['LOG_LEVEL'];
   instanceId: string;
@@ -172,6 +175,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
     allowedOrigins: e.ALLOWED_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean),
     openai: { baseUrl: e.OPENAI_BASE_URL, apiKey: e.OPENAI_API_KEY, model: e.OPENAI_MODEL },
     replyLimits: { maxChars: e.AGENT_REPLY_MAX_CHARS, maxMs: e.AGENT_REPLY_MAX_S * 1000 },
+    replyDbRetryMs: e.AGENT_REPLY_DB_RETRY_S * 1000,
     demoTokenDelayMs: e.DEMO_AGENT_TOKEN_DELAY_MS,
     logLevel: e.LOG_LEVEL,
     instanceId: e.INSTANCE_ID ?? `${hostname()}-${process.pid}`,

@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, ReplyAsker, ServerFrame, StreamData } from '@confab/protocol';
 import type { ConversationRecord, Store } from '../contracts';
+import { ConversationNotFoundError, MessageNotFoundError } from '../db/store';
 import type { Logger } from '../logger';
 import { AgentProviderError, type AgentProvider } from '../agents';
 import { DeltaBatcher, shouldPersist } from './batching';
@@ -28,10 +30,10 @@ export interface AgentRepliesDeps {
   /** Several instances: one reply at a time per conversation across all of them (each queues its own). */
   replyTurns?: ReplyTurns;
   /**
-   * Waits before each new attempt to store a reply's row, or its final state, when the database
-   * refused (a failover or restart takes seconds). Default 0.5, 1, 2, 4 s.
+   * How long a reply's row, or its final state, is tried again while the database refuses it (a
+   * failover or restart takes seconds): after 0.5, 1, 2, 4… s, within this budget. Default 30 s.
    */
-  setUpRetryDelaysMs?: readonly number[];
+  dbRetryMs?: number;
   /**
    * How often the rows of replies streaming here are touched, so no stale-stream sweep (which
    * takes a row untouched for 4 times as long as abandoned) interrupts them. Default 15 s.
@@ -54,7 +56,8 @@ export interface AgentRepliesDeps {
 }
 
 const DEFAULT_LIMITS = { maxChars: 100_000, maxMs: 10 * 60_000 };
-const DEFAULT_SET_UP_RETRY_DELAYS_MS = [500, 1_000, 2_000, 4_000];
+const DEFAULT_DB_RETRY_MS = 30_000;
+const FIRST_DB_RETRY_MS = 500;
 
 /** A reply asked for again (`retry_reply`): the reply it replaces, and what to do if it never starts. */
 export interface Replacing {
@@ -104,6 +107,8 @@ export class AgentReplies {
   private readonly stopping = new AbortController();
   /** Turns held by replies of this instance, by conversation: renewed with the keep-alive. */
   private readonly heldTurns = new Map<string, HeldTurn>();
+  /** Replies of this instance waiting for their conversation's turn: deleting the conversation ends the wait. */
+  private readonly waitingForTurn = new Map<string, AbortController>();
   private readonly streamIntervalMs: number;
   private readonly persistIntervalMs: number;
   private readonly historyLimit: number;
@@ -162,6 +167,7 @@ export class AgentReplies {
    */
   endConversation(conversationId: string): void {
     if (this.queues.has(conversationId)) this.ended.add(conversationId);
+    this.waitingForTurn.get(conversationId)?.abort();
     let stoppedHere = false;
     for (const reply of this.inFlight.values()) {
       if (reply.message.conversation_id !== conversationId) continue;
@@ -238,12 +244,14 @@ export class AgentReplies {
   private async runInTurn(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<boolean> {
     const turns = this.deps.replyTurns;
     if (!turns) return this.run(conversation, userMessage, replacing);
-    const turn = await turns.take(conversation.id, this.stopping.signal);
+    const deleted = new AbortController();
+    this.waitingForTurn.set(conversation.id, deleted);
+    const turn = await turns.take(conversation.id, userMessage.seq, AbortSignal.any([this.stopping.signal, deleted.signal])).finally(() => this.waitingForTurn.delete(conversation.id));
     if (!turn) return false;
     this.heldTurns.set(conversation.id, turn);
     try {
-      // Deleted while this waited for its turn.
-      return !this.ended.has(conversation.id) && (await this.run(conversation, userMessage, replacing));
+      // Shutdown began, or the conversation was deleted, as the turn came.
+      return this.accepting && !this.ended.has(conversation.id) && (await this.run(conversation, userMessage, replacing));
     } finally {
       this.heldTurns.delete(conversation.id);
       await turn.release();
@@ -256,12 +264,15 @@ export class AgentReplies {
    */
   private setUp(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<{ history: Message[]; message: Message } | null> {
     const { store } = this.deps;
+    // The same id on every attempt: an insert that committed but whose answer was lost (the
+    // connection dropped) is found again, not made twice.
+    const rowKey = `reply:${randomUUID()}`;
     return this.persistently('could not start an agent reply', { conversationId: conversation.id, answering: userMessage.id }, async () => {
       // The messages up to the one answered, however many came after it while this turn waited in the queue.
       const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit, userMessage.seq), userMessage, replacing);
       const { message } = await store.appendMessage({
         conversationId: conversation.id,
-        clientMessageId: null,
+        clientMessageId: rowKey,
         author: { kind: 'agent', id: null, display_name: conversation.persona.name },
         content: '',
         status: 'streaming',
@@ -274,22 +285,24 @@ export class AgentReplies {
   }
 
   /**
-   * Runs `write` again after each delay of `setUpRetryDelaysMs` while the database refuses it (a
-   * failover or restart takes seconds). Null when it still failed at the last attempt, or once
-   * shutdown began (which must not wait on a database that is down).
+   * Runs `write` again while the database refuses it, after 0.5, 1, 2, 4… s, for up to `dbRetryMs`.
+   * Null when it still failed then, when what it writes is gone (the conversation or the reply
+   * deleted), or once shutdown began (which must not wait on a database that is down).
    */
   private async persistently<T>(failure: string, context: Record<string, unknown>, write: () => Promise<T>): Promise<T | null> {
-    const delays = this.deps.setUpRetryDelaysMs ?? DEFAULT_SET_UP_RETRY_DELAYS_MS;
-    for (let attempt = 0; ; attempt += 1) {
+    const budgetMs = this.deps.dbRetryMs ?? DEFAULT_DB_RETRY_MS;
+    const startedAt = Date.now();
+    for (let attempt = 1, delay = FIRST_DB_RETRY_MS; ; attempt += 1, delay *= 2) {
       try {
         return await write();
       } catch (error) {
-        const delay = delays[attempt];
-        const giveUp = delay === undefined || this.stopping.signal.aborted;
-        this.log.error({ err: error, ...context, attempt: attempt + 1, giveUp }, failure);
+        const leftMs = budgetMs - (Date.now() - startedAt);
+        const gone = error instanceof ConversationNotFoundError || error instanceof MessageNotFoundError;
+        const giveUp = gone || leftMs <= 0 || this.stopping.signal.aborted;
+        this.log.error({ err: error, ...context, attempt, giveUp }, failure);
         if (giveUp) return null;
         try {
-          await sleep(delay, undefined, { signal: this.stopping.signal });
+          await sleep(Math.min(delay, leftMs), undefined, { signal: this.stopping.signal });
         } catch {
           return null; // shutdown
         }

@@ -13,9 +13,10 @@ import type { Logger } from '../logger';
 export interface ReplyTurns {
   /**
    * Resolves once this process holds the conversation's turn, or with null when `signal` aborted
-   * first (shutdown, the conversation deleted).
+   * first (shutdown, the conversation deleted). `seq`: the message the reply answers; waiting
+   * replies take their turns in the order of their questions, whichever instance they wait on.
    */
-  take(conversationId: string, signal: AbortSignal): Promise<HeldTurn | null>;
+  take(conversationId: string, seq: number, signal: AbortSignal): Promise<HeldTurn | null>;
 }
 
 export interface HeldTurn {
@@ -24,23 +25,49 @@ export interface HeldTurn {
   release(): Promise<void>;
 }
 
-/**
- * How long a turn outlives its last renewal. The holder renews with its streaming rows' keep-alive
- * (a quarter of STALE_STREAM_AFTER_S), so only an instance that died holding it lets it run out:
- * the next reply then waits at most this long.
- */
-export const TURN_TTL_FACTOR = 4;
 /** How often a waiting reply asks again (a turn's end is not announced: asking is cheaper to get right). */
 const POLL_MS = 100;
+/** A waiter that stopped asking this long ago (its instance died) loses its place in line. */
+const WAITER_TTL_MS = 5_000;
+/** Past this, Redis counts as unreachable for this turn: the reply goes ahead without it. */
+const REDIS_ANSWER_MS = 1_000;
 
+/**
+ * KEYS: the turn, the line (score: the seq a waiter answers), the waiters' deadlines (score: ms).
+ * ARGV: token, seq, turn ttl ms, waiter ttl ms. Takes the turn when it is free and this waiter is
+ * first in line among those still asking; otherwise keeps its place. Redis's clock judges waiters.
+ */
+const TAKE_IN_TURN = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+for _, gone in ipairs(redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', now)) do
+  redis.call('ZREM', KEYS[2], gone)
+  redis.call('ZREM', KEYS[3], gone)
+end
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  local first = redis.call('ZRANGE', KEYS[2], 0, 0)[1]
+  if first == false or first == nil or first == ARGV[1] or tonumber(redis.call('ZSCORE', KEYS[2], first)) > tonumber(ARGV[2]) then
+    redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[3])
+    redis.call('ZREM', KEYS[2], ARGV[1])
+    redis.call('ZREM', KEYS[3], ARGV[1])
+    return 1
+  end
+end
+redis.call('ZADD', KEYS[2], ARGV[2], ARGV[1])
+redis.call('ZADD', KEYS[3], now + tonumber(ARGV[4]), ARGV[1])
+redis.call('PEXPIRE', KEYS[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[3], ARGV[4])
+return 0`;
 const RENEW_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
 /**
- * A Redis key per conversation, set only if absent, holding a random token (so only its holder
- * renews or deletes it). While Redis cannot answer, a reply goes ahead without the turn: an outage
- * of the bus must not silence the agent (its replies are then ordered per instance only, as
- * without Redis).
+ * A Redis key per conversation, set only for the first in line (the lowest seq among waiters still
+ * asking), holding a random token so only its holder renews or deletes it. An instance whose replies
+ * are queued does not keep the turn to itself: its next reply joins the line when the previous one
+ * ends, behind questions asked earlier on other instances. While Redis cannot answer, a reply goes
+ * ahead without the turn: an outage of the bus must not silence the agent (its replies are then
+ * ordered per instance only, as without Redis).
  */
 export class RedisReplyTurns implements ReplyTurns {
   private readonly log: Logger;
@@ -54,16 +81,21 @@ export class RedisReplyTurns implements ReplyTurns {
     this.log = logger.child({ component: 'reply-turns' });
   }
 
-  async take(conversationId: string, signal: AbortSignal): Promise<HeldTurn | null> {
+  async take(conversationId: string, seq: number, signal: AbortSignal): Promise<HeldTurn | null> {
     const key = `${this.keyPrefix}${conversationId}`;
+    const [line, deadlines] = [`${key}:line`, `${key}:waiters`];
     const token = randomUUID();
     while (!signal.aborted) {
       let taken: boolean;
       try {
-        taken = (await this.redis.set(key, token, 'PX', this.ttlMs, 'NX')) === 'OK';
+        taken = (await this.answered(this.redis.eval(TAKE_IN_TURN, 3, key, line, deadlines, token, String(seq), String(this.ttlMs), String(WAITER_TTL_MS)))) === 1;
       } catch (error) {
         this.log.warn({ err: error, conversationId }, 'could not take the reply turn in Redis; replying without it');
         return UNHELD;
+      }
+      if (taken && signal.aborted) {
+        await this.held(key, token).release();
+        break;
       }
       if (taken) return this.held(key, token);
       try {
@@ -72,7 +104,15 @@ export class RedisReplyTurns implements ReplyTurns {
         break; // aborted
       }
     }
+    // Out of the line at once: the ones behind must not wait for this place to lapse.
+    this.redis.multi().zrem(line, token).zrem(deadlines, token).exec().catch(() => undefined);
     return null;
+  }
+
+  /** Redis's answer, or an error when it has none soon (reconnecting: ioredis would hold the command for seconds). */
+  private answered<T>(command: Promise<T>): Promise<T> {
+    if (this.redis.status !== 'ready') return Promise.reject(new Error(`Redis is ${this.redis.status}`));
+    return Promise.race([command, sleep(REDIS_ANSWER_MS).then(() => Promise.reject(new Error('Redis did not answer in time')))]);
   }
 
   private held(key: string, token: string): HeldTurn {

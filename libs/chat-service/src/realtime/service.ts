@@ -127,6 +127,7 @@ export class RealtimeService implements Realtime {
       flushPublished: deps.flushBus,
       keepAliveMs: deps.config.staleStreamAfterMs / 4,
       limits: deps.config.replyLimits,
+      dbRetryMs: deps.config.replyDbRetryMs,
     });
     this.sessions = new SessionWatch(deps.auth, this.log, () => this.hub.all(), deps.sessionCheckIntervalMs);
     this.liveness = new LivenessWatch(() => this.hub.all(), deps.config.ws.pingIntervalMs);
