@@ -77,6 +77,8 @@ export class ConversationCommands {
       return;
     }
     const identity = principal.identity;
+    // On arrival, not once stored: the first keystroke of the next message may come before that.
+    this.deps.typing.sent(connection.conversation.id, identity);
     // An earlier message was refused for a while and not sent again yet: this one may not overtake it.
     const mustWait = connection.sendOrder.turnOf(clientMessageId, Date.now());
     if (mustWait) {
@@ -127,10 +129,17 @@ export class ConversationCommands {
     }
     connection.send({ event: 'ack', data: { client_message_id: clientMessageId, message_id: message.id, seq: message.seq, duplicate } });
     // A resend after a lost ack: already delivered and answered the first time.
-    if (duplicate) return this.deps.rateLimiter.refund(rateKey);
-    this.deps.typing.sent(conversation.id, identity);
+    if (duplicate) return this.refundAfterAck(connection, rateKey);
     this.deps.publish(conversation.id, { event: 'message', data: { message } });
     if (shouldAgentReply(conversation.kind, action.message, conversation.persona.handle)) this.deps.replies.start(conversation, message);
+  }
+
+  /**
+   * Best effort: the message is acked, so a failure here (Redis hiccups) must not reach the frame's
+   * error handler, which would refuse the acked message and hold the ones behind it.
+   */
+  private async refundAfterAck(connection: ClientConnection, rateKey: string): Promise<void> {
+    await this.deps.rateLimiter.refund(rateKey).catch((error: unknown) => connection.log.warn({ err: error }, 'could not refund a duplicate message'));
   }
 
   /**

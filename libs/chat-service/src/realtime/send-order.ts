@@ -95,7 +95,7 @@ function waitingRefusal(refusal: RetryableRefusal, clientMessageId: string, now:
   return { code: 'INTERNAL_ERROR', message: WAITS_FOR_EARLIER, client_message_id: clientMessageId };
 }
 
-const WAITS_FOR_EARLIER = 'An earlier message of yours could not be stored yet, and this one comes after it: it will be sent again.';
+const WAITS_FOR_EARLIER = 'Not stored yet: it waits for an earlier message of yours that the server could not store.';
 
 export function rateLimitWords(retryAfterS: number): string {
   return `You're sending messages too fast. Try again in ${retryAfterS} s.`;
