@@ -19,8 +19,9 @@ import { parseWebServerOptions, type WebServerOptions } from './web-server-optio
  */
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
-// A stuck connection must not keep a terminated process alive forever (the launcher waits 8 s).
-const SHUTDOWN_DEADLINE_MS = 10_000;
+// A stuck connection must not keep a terminated process alive forever; below the launcher's 8 s,
+// so Next.js is still closed by us rather than killed.
+const SHUTDOWN_DEADLINE_MS = 7_000;
 
 async function main(): Promise<void> {
   let options: WebServerOptions;
@@ -49,7 +50,16 @@ type RequestHandler = (request: IncomingMessage, response: ServerResponse) => Pr
 function createWebServer(handle: RequestHandler, trustProxy: boolean, logger: Logger): { server: Server; upgraded: Set<Duplex> } {
   const server = createServer((request, response) => {
     setForwardedFor(request, trustProxy);
+    // Stopping: the connection closes once this response is out. Kept alive, it would hold the
+    // server's close for Node's keep-alive timeout, and a browser could go on using it.
+    if (!server.listening) response.setHeader('Connection', 'close');
     handle(request, response).catch((error: unknown) => answerFailure(request, response, error, logger));
+  });
+  // A response that was in flight when the stop began: its connection goes as soon as it is idle.
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    response.once('finish', () => {
+      if (!server.listening) setImmediate(() => server.closeIdleConnections());
+    });
   });
   // An upgrade request runs the proxy (proxy.ts, which can make a visitor) like any other request,
   // so it gets the same header. Next.js adds its own `upgrade` listener (in development: hot
