@@ -150,6 +150,35 @@ async function wrappedHeaderControls(page: Page): Promise<string[]> {
 }
 
 it(
+  'on a phone 390, 360 or 320 px wide, the header shows a signed-in “Alexandra Montgomery” as “Alexandra…” (320 px: “Alexan…”), and the whole name to a screen reader',
+  browser.test(async ({ newPerson, screenshot }) => {
+    const { page } = await newPerson({ viewport: { width: 320, height: 700 } });
+    // Signed out there is room for the whole "Your threads"; signed in, a phone shows "Threads".
+    await page.goto('/');
+    const threads = page.getByRole('banner').getByRole('link', { name: 'Your threads' });
+    expect(await threads.innerText()).toBe('Your threads');
+    await signUp(page, { ...newAccount('Alexandra'), displayName: 'Alexandra Montgomery' });
+    const shown: Record<number, string> = {};
+    for (const width of [390, 360, 320]) {
+      await page.setViewportSize({ width, height: 700 });
+      const name = await shownName(page);
+      expect(name.beforeSignOut).toBe(true);
+      shown[width] = name.shown;
+      await screenshot(page, `phone-layout-header-name-${width}`, { fullPage: false });
+    }
+    // The first name whole where there is room for it, and never less than "Alexan…": it was
+    // "Alexan…" at 390 px, "Ale…" at 360 and only an ellipsis at 320.
+    expect(shown).toEqual({ 390: expect.stringMatching(/^Alexandra/), 360: expect.stringMatching(/^Alexandra/), 320: expect.stringMatching(/^Alexan/) });
+    expect(await threads.innerText()).toBe('Threads');
+    // A screen reader reads the name whole, however little of it is drawn, and the threads link
+    // by its whole name.
+    const banner = await page.getByRole('banner').ariaSnapshot();
+    expect(banner).toContain('Alexandra Montgomery');
+    expect(banner).toContain('link "Your threads"');
+  }),
+);
+
+it(
   'from a small tablet to a desktop, the header keeps its links on one line and shows the signed-in name whole when there is room',
   browser.test(async ({ newPerson, screenshot }) => {
     const { page } = await newPerson({ viewport: DESKTOP });
