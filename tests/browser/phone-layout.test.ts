@@ -104,6 +104,101 @@ it(
   }),
 );
 
+/**
+ * The signed-in name as the header draws it: the letters shown before its ellipsis (measured per
+ * character, as `text-overflow` draws the ellipsis over the last ones that do not fit), and
+ * whether it ends before Sign out, itself inside the screen.
+ */
+async function shownName(page: Page): Promise<{ shown: string; beforeSignOut: boolean }> {
+  const signOut = (await page.getByRole('button', { name: 'Sign out' }).boundingBox())!;
+  const name = await page.getByTestId('current-user').evaluate((el) => {
+    const text = el.firstChild as Text;
+    const box = el.getBoundingClientRect();
+    const cut = el.scrollWidth > el.clientWidth;
+    const canvas = document.createElement('canvas').getContext('2d')!;
+    canvas.font = getComputedStyle(el).font;
+    const room = box.right - (cut ? canvas.measureText('…').width : 0) + 0.5;
+    const range = document.createRange();
+    range.setStart(text, 0);
+    let shown = 0;
+    while (shown < text.length) {
+      range.setEnd(text, shown + 1);
+      if (range.getBoundingClientRect().right > room) break;
+      shown += 1;
+    }
+    return { shown: text.data.slice(0, shown), right: box.right };
+  });
+  return { shown: name.shown, beforeSignOut: name.right <= signOut.x && signOut.x + signOut.width <= page.viewportSize()!.width };
+}
+
+/** The header's links and buttons whose words are drawn on more than one line. */
+async function wrappedHeaderControls(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('header a, header button')]
+      .filter((control) => {
+        const tops = new Set<number>();
+        const walker = document.createTreeWalker(control, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const range = document.createRange();
+          range.selectNodeContents(node);
+          for (const rect of range.getClientRects()) tops.add(Math.round(rect.top));
+        }
+        return tops.size > 1;
+      })
+      .map((control) => control.getAttribute('aria-label') ?? control.textContent ?? ''),
+  );
+}
+
+it(
+  'on a phone 390, 360 or 320 px wide, the header shows a signed-in “Alexandra Montgomery” as “Alexandra…” (320 px: “Alexan…”), and the whole name to a screen reader',
+  browser.test(async ({ newPerson, screenshot }) => {
+    const { page } = await newPerson({ viewport: { width: 320, height: 700 } });
+    // Signed out there is room for the whole "Your threads"; signed in, a phone shows "Threads".
+    await page.goto('/');
+    const threads = page.getByRole('banner').getByRole('link', { name: 'Your threads' });
+    expect(await threads.innerText()).toBe('Your threads');
+    await signUp(page, { ...newAccount('Alexandra'), displayName: 'Alexandra Montgomery' });
+    const shown: Record<number, string> = {};
+    for (const width of [390, 360, 320]) {
+      await page.setViewportSize({ width, height: 700 });
+      const name = await shownName(page);
+      expect(name.beforeSignOut).toBe(true);
+      shown[width] = name.shown;
+      await screenshot(page, `phone-layout-header-name-${width}`, { fullPage: false });
+    }
+    // The first name whole where there is room for it, and never less than "Alexan…": it was
+    // "Alexan…" at 390 px, "Ale…" at 360 and only an ellipsis at 320.
+    expect(shown).toEqual({ 390: expect.stringMatching(/^Alexandra/), 360: expect.stringMatching(/^Alexandra/), 320: expect.stringMatching(/^Alexan/) });
+    expect(await threads.innerText()).toBe('Threads');
+    // A screen reader reads the name whole, however little of it is drawn, and the threads link
+    // by its whole name.
+    const banner = await page.getByRole('banner').ariaSnapshot();
+    expect(banner).toContain('Alexandra Montgomery');
+    expect(banner).toContain('link "Your threads"');
+  }),
+);
+
+it(
+  'from a small tablet to a desktop, the header keeps its links on one line and shows the signed-in name whole when there is room',
+  browser.test(async ({ newPerson, screenshot }) => {
+    const { page } = await newPerson({ viewport: DESKTOP });
+    await signUp(page, { ...newAccount('Alexandra'), displayName: 'Alexandra Montgomery' });
+    // Between the phone and desktop layouts "Your threads" and "Sign out" broke onto two lines
+    // beside the name (600 px), and a desktop cut the name to "Alexandra Montgo…" with room to spare.
+    const wrapped: Record<number, string[]> = {};
+    for (const width of [600, 700]) {
+      await page.setViewportSize({ width, height: 700 });
+      wrapped[width] = await wrappedHeaderControls(page);
+      expect((await shownName(page)).beforeSignOut).toBe(true);
+      await screenshot(page, `phone-layout-header-name-${width}`, { fullPage: false });
+    }
+    expect(wrapped).toEqual({ 600: [], 700: [] });
+    await page.setViewportSize(DESKTOP);
+    expect((await shownName(page)).shown).toBe('Alexandra Montgomery');
+    await screenshot(page, 'phone-layout-header-name-1280', { fullPage: false });
+  }),
+);
+
 it(
   'on a phone, a thread’s header is compact and its voice control lines up with its note',
   browser.test(async ({ env, newPerson, screenshot }) => {

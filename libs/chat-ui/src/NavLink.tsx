@@ -1,5 +1,6 @@
 'use client';
 
+import type { ReactNode } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import styles from './site.module.css';
@@ -16,12 +17,13 @@ export function currentness(pathname: string | null, href: string, section: stri
 
 /**
  * A header link that says when it is where you are (`aria-current`, and shown): the root layout
- * is rendered without knowing the page, so the path is read in the browser.
+ * is rendered without knowing the page, so the path is read in the browser. `label`: its
+ * accessible name, when what it shows differs by screen width (SiteHeader's "Your threads").
  */
-export function NavLink({ href, section, children }: { href: string; section: string; children: string }) {
+export function NavLink({ href, section, label, children }: { href: string; section: string; label?: string; children: ReactNode }) {
   const current = currentness(usePathname(), href, section);
   return (
-    <Link href={href} className={styles.navLink} aria-current={current}>
+    <Link href={href} className={styles.navLink} aria-current={current} aria-label={label}>
       {children}
     </Link>
   );

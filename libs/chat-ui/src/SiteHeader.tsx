@@ -29,8 +29,10 @@ export function SiteHeader({ viewer }: { viewer: HeaderViewer }) {
           <NavLink href="/" section="/posts/">
             Posts
           </NavLink>
-          <NavLink href="/threads" section="/threads/">
-            Your threads
+          {/* "Threads" on a phone, to leave the signed-in name room (site.module.css); its name stays whole. */}
+          <NavLink href="/threads" section="/threads/" label="Your threads">
+            <span className={styles.fullLabel}>Your threads</span>
+            <span className={styles.shortLabel}>Threads</span>
           </NavLink>
           {viewer.kind === 'user' && (
             <span className={styles.account}>
