@@ -396,6 +396,8 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
 
     const cmids = Array.from({ length: 5 }, (_, i) => sendNext(onA.socket, `before the restart ${i}`));
     await onA.socket.next('ack');
+    // A reply is streaming on A when it stops (replies queued behind it have not started: no row yet).
+    await frame(onA.socket, 'message', (f) => f.data.message.author.kind === 'agent', 'a reply streaming on A');
     const exit = a.stop('SIGTERM');
     expect(await onA.socket.closed(15_000)).toBe(1001);
     expect(await exit).toBe(0);
