@@ -127,6 +127,24 @@ async function untilWindowReset(firstAckedAt: number): Promise<void> {
   await sleep(Math.max(0, firstAckedAt + WINDOW_S * 1000 + 300 - Date.now()));
 }
 
+/**
+ * A person whose "one" and "two" spent the budget and whose "three" was refused, once the window
+ * has reset: the start every case below shares.
+ */
+async function refusedOnceTwoWereStored(): Promise<{ person: SignedIn; sender: Sender; first: string; third: string }> {
+  const person = await signUp(service);
+  const sender = await Sender.join(person);
+  const first = sender.send('one');
+  const second = sender.send('two');
+  expect((await sender.answer(first)).event).toBe('ack');
+  const windowStarted = Date.now();
+  expect((await sender.answer(second)).event).toBe('ack');
+  const third = sender.send('three');
+  expect((await sender.answer(third)).data).toMatchObject({ code: 'RATE_LIMIT', client_message_id: third });
+  await untilWindowReset(windowStarted);
+  return { person, sender, first, third };
+}
+
 describe('messages are stored in the order they were sent', () => {
   it('a message arriving after the budget window reset waits for the one refused just before it', async () => {
     const person = await signUp(service);
@@ -156,16 +174,7 @@ describe('messages are stored in the order they were sent', () => {
   }, 30_000);
 
   it('while a refused message waits, a resend of a stored one is acked as before, and each new one is refused by name', async () => {
-    const person = await signUp(service);
-    const sender = await Sender.join(person);
-    const first = sender.send('one');
-    const second = sender.send('two');
-    expect((await sender.answer(first)).event).toBe('ack');
-    const windowStarted = Date.now();
-    expect((await sender.answer(second)).event).toBe('ack');
-    const third = sender.send('three');
-    expect((await sender.answer(third)).data).toMatchObject({ code: 'RATE_LIMIT', client_message_id: third });
-    await untilWindowReset(windowStarted);
+    const { person, sender, first } = await refusedOnceTwoWereStored();
 
     // An outbox flushed again after a lost ack: "one" is stored, so it is acked as a duplicate.
     sender.write(first, 'one');
@@ -183,16 +192,7 @@ describe('messages are stored in the order they were sent', () => {
   }, 30_000);
 
   it('a message written after the first refused one was sent again still waits for those refused behind it', async () => {
-    const person = await signUp(service);
-    const sender = await Sender.join(person);
-    const first = sender.send('one');
-    const second = sender.send('two');
-    expect((await sender.answer(first)).event).toBe('ack');
-    const windowStarted = Date.now();
-    expect((await sender.answer(second)).event).toBe('ack');
-    const third = sender.send('three');
-    expect((await sender.answer(third)).data).toMatchObject({ code: 'RATE_LIMIT', client_message_id: third });
-    await untilWindowReset(windowStarted);
+    const { person, sender, third } = await refusedOnceTwoWereStored();
     const fourth = sender.send('four');
     // The client writes "three" again, and then "five", before the refusal of "four" reaches it.
     sender.write(third);
