@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, ReplyAsker, ServerFrame, StreamData } from '@confab/protocol';
 import type { ConversationRecord, Store } from '../contracts';
-import { ConversationNotFoundError, MessageNotFoundError } from '../db/store';
 import type { Logger } from '../logger';
 import { AgentProviderError, type AgentProvider } from '../agents';
 import { DeltaBatcher, shouldPersist } from './batching';
@@ -10,7 +8,8 @@ import type { SharedStreams } from './shared-streams';
 import { sameAsker, stopElsewhere, type StopRelay, type StopResult } from './stop-relay';
 import { replyContext } from './reply-context';
 import { doneFrame, outcomeOfAbort, wholeCharacters, type AbortCause, type Outcome } from './reply-outcome';
-import type { HeldTurn, ReplyTurns } from './reply-turns';
+import { TurnKeeper, type ReplyTurns } from './reply-turns';
+import { whileRefused, type DbRetry } from './db-retry';
 
 export interface AgentRepliesDeps {
   store: Store;
@@ -57,7 +56,6 @@ export interface AgentRepliesDeps {
 
 const DEFAULT_LIMITS = { maxChars: 100_000, maxMs: 10 * 60_000 };
 const DEFAULT_DB_RETRY_MS = 30_000;
-const FIRST_DB_RETRY_MS = 500;
 
 /** A reply asked for again (`retry_reply`): the reply it replaces, and what to do if it never starts. */
 export interface Replacing {
@@ -105,10 +103,9 @@ export class AgentReplies {
   private accepting = true;
   /** Aborted by shutdown: replies waiting for their turn or for the database give up. */
   private readonly stopping = new AbortController();
-  /** Turns held by replies of this instance, by conversation: renewed with the keep-alive. */
-  private readonly heldTurns = new Map<string, HeldTurn>();
-  /** Replies of this instance waiting for their conversation's turn: deleting the conversation ends the wait. */
-  private readonly waitingForTurn = new Map<string, AbortController>();
+  /** Several instances: this instance's side of the conversations' turns. */
+  private readonly turns: TurnKeeper | null;
+  private readonly dbRetry: DbRetry;
   private readonly streamIntervalMs: number;
   private readonly persistIntervalMs: number;
   private readonly historyLimit: number;
@@ -122,6 +119,8 @@ export class AgentReplies {
     this.historyLimit = deps.historyLimit ?? 50;
     this.limits = deps.limits ?? DEFAULT_LIMITS;
     this.log = deps.logger.child({ component: 'agent-replies', agent: deps.provider.name });
+    this.turns = deps.replyTurns ? new TurnKeeper(deps.replyTurns) : null;
+    this.dbRetry = { budgetMs: deps.dbRetryMs ?? DEFAULT_DB_RETRY_MS, signal: this.stopping.signal, log: this.log };
     deps.stopRelay?.listen((conversationId, messageId, requester) => this.stopHere(conversationId, messageId, requester) === 'stopped');
     this.keepAlive = setInterval(() => this.touchStreaming(), deps.keepAliveMs ?? DEFAULT_KEEP_ALIVE_MS);
     this.keepAlive.unref();
@@ -129,7 +128,7 @@ export class AgentReplies {
 
   /** A model may go quiet for a while (thinking): its reply is alive as long as this process is. */
   private touchStreaming(): void {
-    for (const turn of this.heldTurns.values()) turn.renew();
+    this.turns?.renewAll();
     if (this.inFlight.size === 0) return;
     this.deps.store.keepStreamsAlive([...this.inFlight.keys()]).catch((error: unknown) => this.log.warn({ err: error }, 'could not mark replies streaming here as alive'));
   }
@@ -167,7 +166,7 @@ export class AgentReplies {
    */
   endConversation(conversationId: string): void {
     if (this.queues.has(conversationId)) this.ended.add(conversationId);
-    this.waitingForTurn.get(conversationId)?.abort();
+    this.turns?.endWait(conversationId);
     let stoppedHere = false;
     for (const reply of this.inFlight.values()) {
       if (reply.message.conversation_id !== conversationId) continue;
@@ -241,21 +240,11 @@ export class AgentReplies {
    * replies of one conversation never overlap and each reads the ones before it. False when no
    * reply was started (shutdown, the conversation deleted, the database down).
    */
-  private async runInTurn(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<boolean> {
-    const turns = this.deps.replyTurns;
-    if (!turns) return this.run(conversation, userMessage, replacing);
-    const deleted = new AbortController();
-    this.waitingForTurn.set(conversation.id, deleted);
-    const turn = await turns.take(conversation.id, userMessage.seq, AbortSignal.any([this.stopping.signal, deleted.signal])).finally(() => this.waitingForTurn.delete(conversation.id));
-    if (!turn) return false;
-    this.heldTurns.set(conversation.id, turn);
-    try {
+  private runInTurn(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<boolean> {
+    const run = async (): Promise<boolean> =>
       // Shutdown began, or the conversation was deleted, as the turn came.
-      return this.accepting && !this.ended.has(conversation.id) && (await this.run(conversation, userMessage, replacing));
-    } finally {
-      this.heldTurns.delete(conversation.id);
-      await turn.release();
-    }
+      this.accepting && !this.ended.has(conversation.id) && (await this.run(conversation, userMessage, replacing));
+    return this.turns ? this.turns.inTurn(conversation.id, userMessage.seq, this.stopping.signal, run) : run();
   }
 
   /**
@@ -267,7 +256,7 @@ export class AgentReplies {
     // The same id on every attempt: an insert that committed but whose answer was lost (the
     // connection dropped) is found again, not made twice.
     const rowKey = `reply:${randomUUID()}`;
-    return this.persistently('could not start an agent reply', { conversationId: conversation.id, answering: userMessage.id }, async () => {
+    return whileRefused(this.dbRetry, 'could not start an agent reply', { conversationId: conversation.id, answering: userMessage.id }, async () => {
       // The messages up to the one answered, however many came after it while this turn waited in the queue.
       const history = replyContext(await store.recentMessages(conversation.id, this.historyLimit, userMessage.seq), userMessage, replacing);
       const { message } = await store.appendMessage({
@@ -282,32 +271,6 @@ export class AgentReplies {
       });
       return { history, message };
     });
-  }
-
-  /**
-   * Runs `write` again while the database refuses it, after 0.5, 1, 2, 4… s, for up to `dbRetryMs`.
-   * Null when it still failed then, when what it writes is gone (the conversation or the reply
-   * deleted), or once shutdown began (which must not wait on a database that is down).
-   */
-  private async persistently<T>(failure: string, context: Record<string, unknown>, write: () => Promise<T>): Promise<T | null> {
-    const budgetMs = this.deps.dbRetryMs ?? DEFAULT_DB_RETRY_MS;
-    const startedAt = Date.now();
-    for (let attempt = 1, delay = FIRST_DB_RETRY_MS; ; attempt += 1, delay *= 2) {
-      try {
-        return await write();
-      } catch (error) {
-        const leftMs = budgetMs - (Date.now() - startedAt);
-        const gone = error instanceof ConversationNotFoundError || error instanceof MessageNotFoundError;
-        const giveUp = gone || leftMs <= 0 || this.stopping.signal.aborted;
-        this.log.error({ err: error, ...context, attempt, giveUp }, failure);
-        if (giveUp) return null;
-        try {
-          await sleep(Math.min(delay, leftMs), undefined, { signal: this.stopping.signal });
-        } catch {
-          return null; // shutdown
-        }
-      }
-    }
   }
 
   private async run(conversation: ConversationRecord, userMessage: Message, replacing: string | undefined): Promise<boolean> {
@@ -449,7 +412,7 @@ export class AgentReplies {
     }
     // Still in flight meanwhile, so its row is kept alive and no sweep takes it.
     const final = { content: reply.generated, status: outcome.status, finishReason: outcome.finishReason, usage: outcome.usage, model: outcome.model };
-    const saved = await this.persistently('could not save the finished reply', { messageId: message.id }, () => this.deps.store.updateMessage(message.id, final));
+    const saved = await whileRefused(this.dbRetry, 'could not save the finished reply', { messageId: message.id }, () => this.deps.store.updateMessage(message.id, final));
     this.inFlight.delete(message.id);
     this.deps.onStreamingChange?.(this.inFlight.size);
     // Before `done` is published: a joiner reading the shared copy after `done` must not see it streaming.

@@ -133,3 +133,41 @@ export class RedisReplyTurns implements ReplyTurns {
 }
 
 const UNHELD: HeldTurn = { renew: () => undefined, release: async () => undefined };
+
+/**
+ * One instance's side of the turns: the turns its replies hold (renewed with the streaming rows'
+ * keep-alive) and the waits of replies not started yet (a deleted conversation ends them).
+ */
+export class TurnKeeper {
+  private readonly held = new Map<string, HeldTurn>();
+  private readonly waiting = new Map<string, AbortController>();
+
+  constructor(private readonly turns: ReplyTurns) {}
+
+  /**
+   * Runs `reply` while holding the conversation's turn, and releases it after. False, without
+   * running it, when the wait ended first (`stopping`, or `endWait`).
+   */
+  async inTurn(conversationId: string, seq: number, stopping: AbortSignal, reply: () => Promise<boolean>): Promise<boolean> {
+    const deleted = new AbortController();
+    this.waiting.set(conversationId, deleted);
+    const turn = await this.turns.take(conversationId, seq, AbortSignal.any([stopping, deleted.signal])).finally(() => this.waiting.delete(conversationId));
+    if (!turn) return false;
+    this.held.set(conversationId, turn);
+    try {
+      return await reply();
+    } finally {
+      this.held.delete(conversationId);
+      await turn.release();
+    }
+  }
+
+  renewAll(): void {
+    for (const turn of this.held.values()) turn.renew();
+  }
+
+  /** The conversation was deleted: a reply waiting for its turn gives up. */
+  endWait(conversationId: string): void {
+    this.waiting.get(conversationId)?.abort();
+  }
+}
