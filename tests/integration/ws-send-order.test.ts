@@ -127,11 +127,8 @@ async function untilWindowReset(firstAckedAt: number): Promise<void> {
   await sleep(Math.max(0, firstAckedAt + WINDOW_S * 1000 + 300 - Date.now()));
 }
 
-/**
- * A person whose "one" and "two" spent the budget and whose "three" was refused, once the window
- * has reset: the start every case below shares.
- */
-async function refusedOnceTwoWereStored(): Promise<{ person: SignedIn; sender: Sender; first: string; third: string }> {
+/** A person whose "one" and "two" spent the budget; `windowStarted`: when the budget's window began. */
+async function budgetSpent(): Promise<{ person: SignedIn; sender: Sender; first: string; windowStarted: number }> {
   const person = await signUp(service);
   const sender = await Sender.join(person);
   const first = sender.send('one');
@@ -139,6 +136,12 @@ async function refusedOnceTwoWereStored(): Promise<{ person: SignedIn; sender: S
   expect((await sender.answer(first)).event).toBe('ack');
   const windowStarted = Date.now();
   expect((await sender.answer(second)).event).toBe('ack');
+  return { person, sender, first, windowStarted };
+}
+
+/** As `budgetSpent`, and then "three" refused, once the window has reset. */
+async function refusedOnceTwoWereStored(): Promise<{ person: SignedIn; sender: Sender; first: string; third: string }> {
+  const { person, sender, first, windowStarted } = await budgetSpent();
   const third = sender.send('three');
   expect((await sender.answer(third)).data).toMatchObject({ code: 'RATE_LIMIT', client_message_id: third });
   await untilWindowReset(windowStarted);
@@ -147,13 +150,7 @@ async function refusedOnceTwoWereStored(): Promise<{ person: SignedIn; sender: S
 
 describe('messages are stored in the order they were sent', () => {
   it('a message arriving after the budget window reset waits for the one refused just before it', async () => {
-    const person = await signUp(service);
-    const sender = await Sender.join(person);
-    const first = sender.send('one');
-    const second = sender.send('two');
-    expect((await sender.answer(first)).event).toBe('ack');
-    const windowStarted = Date.now();
-    expect((await sender.answer(second)).event).toBe('ack');
+    const { person, sender, windowStarted } = await budgetSpent();
 
     // The budget is spent: "three" is refused. "four" was written right behind it but reaches the
     // server only after the window reset (a slow link, or the reset fell between the two).
