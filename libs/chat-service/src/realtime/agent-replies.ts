@@ -3,11 +3,11 @@ import type { Message, ReplyAsker, ServerFrame, StreamData } from '@confab/proto
 import type { ConversationRecord, Store } from '../contracts';
 import type { Logger } from '../logger';
 import { AgentProviderError, type AgentProvider } from '../agents';
-import { DeltaBatcher, shouldPersist } from './batching';
 import type { SharedStreams } from './shared-streams';
 import { sameAsker, stopElsewhere, type StopRelay, type StopResult } from './stop-relay';
 import { replyContext } from './reply-context';
-import { doneFrame, outcomeOfAbort, wholeCharacters, type AbortCause, type Outcome } from './reply-outcome';
+import { doneFrame, outcomeOfAbort, type AbortCause, type Outcome } from './reply-outcome';
+import { StreamedReply, type StreamedReplyDeps } from './streamed-reply';
 import { TurnKeeper, type ReplyTurns } from './reply-turns';
 import { whileRefused, type DbRetry } from './db-retry';
 
@@ -67,27 +67,6 @@ export interface Replacing {
 /** What stopping found on this instance alone. */
 type LocalStopResult = 'stopped' | 'not-here' | 'not-yours';
 
-interface InFlightReply {
-  message: Message;
-  /** Who asked (the author of the message it answers), when a person did. */
-  askedBy: ReplyAsker | undefined;
-  controller: AbortController;
-  /** Everything the provider has produced. */
-  generated: string;
-  /** What clients have been sent in `stream` frames (a late joiner's snapshot uses this). */
-  published: string;
-  batcher: DeltaBatcher;
-  flushTimer: NodeJS.Timeout | undefined;
-  /** Saves progress that arrived before it was due, once it is (a model that pauses still gets its text saved). */
-  persistTimer: NodeJS.Timeout | undefined;
-  lastPersistAt: number;
-  persistedLength: number;
-  /** Serialises row writes so the final update always lands after interim ones. */
-  persisting: Promise<void>;
-  /** Ends the reply when it has run for the longest a reply may. */
-  deadline: NodeJS.Timeout | undefined;
-}
-
 const DEFAULT_KEEP_ALIVE_MS = 15_000;
 
 /**
@@ -97,7 +76,7 @@ const DEFAULT_KEEP_ALIVE_MS = 15_000;
  */
 export class AgentReplies {
   private readonly queues = new Map<string, Promise<void>>();
-  private readonly inFlight = new Map<string, InFlightReply>();
+  private readonly inFlight = new Map<string, StreamedReply>();
   /** Conversations deleted while turns were queued here: those turns are skipped. Cleared when the queue drains. */
   private readonly ended = new Set<string>();
   private accepting = true;
@@ -106,19 +85,24 @@ export class AgentReplies {
   /** Several instances: this instance's side of the conversations' turns. */
   private readonly turns: TurnKeeper | null;
   private readonly dbRetry: DbRetry;
-  private readonly streamIntervalMs: number;
-  private readonly persistIntervalMs: number;
   private readonly historyLimit: number;
-  private readonly limits: { maxChars: number; maxMs: number };
+  /** What each reply streaming here needs. */
+  private readonly replyDeps: StreamedReplyDeps;
   private readonly log: Logger;
   private readonly keepAlive: NodeJS.Timeout;
 
   constructor(private readonly deps: AgentRepliesDeps) {
-    this.streamIntervalMs = deps.streamIntervalMs ?? 30;
-    this.persistIntervalMs = deps.persistIntervalMs ?? 500;
     this.historyLimit = deps.historyLimit ?? 50;
-    this.limits = deps.limits ?? DEFAULT_LIMITS;
     this.log = deps.logger.child({ component: 'agent-replies', agent: deps.provider.name });
+    this.replyDeps = {
+      store: deps.store,
+      log: this.log,
+      publish: deps.publish,
+      sharedStreams: deps.sharedStreams,
+      streamIntervalMs: deps.streamIntervalMs ?? 30,
+      persistIntervalMs: deps.persistIntervalMs ?? 500,
+      limits: deps.limits ?? DEFAULT_LIMITS,
+    };
     this.turns = deps.replyTurns ? new TurnKeeper(deps.replyTurns) : null;
     this.dbRetry = { budgetMs: deps.dbRetryMs ?? DEFAULT_DB_RETRY_MS, signal: this.stopping.signal, log: this.log };
     deps.stopRelay?.listen((conversationId, messageId, requester) => this.stopHere(conversationId, messageId, requester) === 'stopped');
@@ -207,7 +191,7 @@ export class AgentReplies {
   async snapshots(conversationId: string): Promise<StreamData[]> {
     const local = [...this.inFlight.values()]
       .filter((reply) => reply.message.conversation_id === conversationId)
-      .map((reply) => this.streamData(reply, ''));
+      .map((reply) => reply.snapshot());
     const shared = this.deps.sharedStreams ? await this.deps.sharedStreams.list(conversationId) : [];
     // Ours are exact (the shared copy may lag a write behind).
     const remote = shared.filter((data) => !this.inFlight.has(data.message_id));
@@ -225,8 +209,8 @@ export class AgentReplies {
   }
 
   /** The newest reply streaming here in the conversation (asked for by `requester`, when given). */
-  private newestIn(conversationId: string, requester: ReplyAsker | undefined): InFlightReply | undefined {
-    let newest: InFlightReply | undefined;
+  private newestIn(conversationId: string, requester: ReplyAsker | undefined): StreamedReply | undefined {
+    let newest: StreamedReply | undefined;
     for (const reply of this.inFlight.values()) {
       if (reply.message.conversation_id !== conversationId) continue;
       if (requester && !sameAsker(reply.askedBy, requester)) continue;
@@ -280,22 +264,8 @@ export class AgentReplies {
     const { history, message } = setUp;
     const model = message.model;
     const { author } = userMessage;
-    const reply: InFlightReply = {
-      message,
-      askedBy: (author.kind === 'user' || author.kind === 'visitor') && author.id !== null ? { kind: author.kind, id: author.id } : undefined,
-      controller: new AbortController(),
-      generated: '',
-      published: '',
-      batcher: new DeltaBatcher(this.streamIntervalMs),
-      flushTimer: undefined,
-      // The first text is saved at once: what readers see from the first tokens on survives a crash.
-      lastPersistAt: Number.NEGATIVE_INFINITY,
-      persistTimer: undefined,
-      persistedLength: 0,
-      persisting: Promise.resolve(),
-      deadline: undefined,
-    };
-    reply.deadline = setTimeout(() => reply.controller.abort('too-slow' satisfies AbortCause), this.limits.maxMs);
+    const asker = (author.kind === 'user' || author.kind === 'visitor') && author.id !== null ? { kind: author.kind, id: author.id } : undefined;
+    const reply = new StreamedReply(message, asker, this.replyDeps);
     this.inFlight.set(message.id, reply);
     this.deps.onStreamingChange?.(this.inFlight.size);
     // Shutdown began while this turn was being set up (after it aborted the replies in flight).
@@ -326,13 +296,13 @@ export class AgentReplies {
     return true;
   }
 
-  private async consume(reply: InFlightReply, conversation: ConversationRecord, history: Message[]): Promise<Outcome> {
+  private async consume(reply: StreamedReply, conversation: ConversationRecord, history: Message[]): Promise<Outcome> {
     const { signal } = reply.controller;
     const chunks = this.deps.provider.stream({ persona: conversation.persona, history, shared: conversation.kind === 'post', signal });
     for await (const chunk of chunks) {
       if (signal.aborted) break;
       if (chunk.type === 'delta') {
-        this.onDelta(reply, chunk.text);
+        reply.append(chunk.text);
         continue;
       }
       return { status: 'complete', finishReason: chunk.finishReason, usage: chunk.usage, model: chunk.model };
@@ -342,7 +312,7 @@ export class AgentReplies {
   }
 
 
-  private outcomeOfFailure(reply: InFlightReply, error: unknown, model: string | null): Outcome {
+  private outcomeOfFailure(reply: StreamedReply, error: unknown, model: string | null): Outcome {
     if (error instanceof AgentProviderError) {
       this.log.warn({ messageId: reply.message.id, reason: error.reason, detail: error.detail }, 'agent provider failed');
       return { status: 'error', finishReason: error.reason, usage: null, model };
@@ -351,58 +321,9 @@ export class AgentReplies {
     return { status: 'error', finishReason: 'internal error while generating the reply', usage: null, model };
   }
 
-  private onDelta(reply: InFlightReply, delta: string): void {
-    const room = this.limits.maxChars - reply.generated.length;
-    const text = delta.length > room ? wholeCharacters(delta.slice(0, room)) : delta;
-    if (delta.length > room) reply.controller.abort('too-long' satisfies AbortCause);
-    if (!text) return;
-    reply.generated += text;
-    reply.batcher.append(text);
-    const now = Date.now();
-    const wait = reply.batcher.msUntilDue(now);
-    if (wait === 0) this.flush(reply);
-    else reply.flushTimer ??= setTimeout(() => this.flush(reply), wait);
-    if (shouldPersist(now, reply.lastPersistAt, reply.persistedLength, reply.generated.length, this.persistIntervalMs)) {
-      this.persistProgress(reply, now);
-    } else {
-      reply.persistTimer ??= setTimeout(() => this.persistProgress(reply, Date.now()), reply.lastPersistAt + this.persistIntervalMs - now);
-    }
-  }
-
-  private flush(reply: InFlightReply): void {
-    clearTimeout(reply.flushTimer);
-    reply.flushTimer = undefined;
-    const delta = reply.batcher.take(Date.now());
-    if (delta === null) return;
-    reply.published += delta;
-    this.deps.publish(reply.message.conversation_id, { event: 'stream', data: this.streamData(reply, delta) });
-    this.deps.sharedStreams?.update(this.streamData(reply, ''));
-  }
-
-  /** Writes the content so far, so a crash loses at most ~persistIntervalMs of text. */
-  private persistProgress(reply: InFlightReply, now: number): void {
-    clearTimeout(reply.persistTimer);
-    reply.persistTimer = undefined;
-    if (reply.controller.signal.aborted || reply.generated.length === reply.persistedLength) return;
-    const content = reply.generated;
-    reply.lastPersistAt = now;
-    reply.persistedLength = content.length;
-    reply.persisting = reply.persisting
-      .then(async () => {
-        await this.deps.store.updateMessage(reply.message.id, { content });
-      })
-      .catch((error: unknown) => this.log.warn({ err: error, messageId: reply.message.id }, 'could not save reply progress'));
-  }
-
-  private async finish(reply: InFlightReply, outcome: Outcome): Promise<void> {
+  private async finish(reply: StreamedReply, outcome: Outcome): Promise<void> {
     const { message } = reply;
-    // Clients that render from deltas get the tail of a completed reply before `done`.
-    if (outcome.status === 'complete') this.flush(reply);
-    clearTimeout(reply.flushTimer);
-    clearTimeout(reply.persistTimer);
-    clearTimeout(reply.deadline);
-    reply.persistTimer = undefined;
-    await reply.persisting;
+    await reply.settle(outcome.status === 'complete');
     if (this.ended.has(message.conversation_id)) {
       // Deleted with its conversation: nothing to save, nobody to tell.
       this.inFlight.delete(message.id);
@@ -424,22 +345,5 @@ export class AgentReplies {
       message.conversation_id,
       doneFrame(message, { status: outcome.status, content: reply.generated, finish_reason: outcome.finishReason, usage: outcome.usage, model: outcome.model }),
     );
-  }
-
-  /**
-   * The frame for the text published so far, ending with `delta` (empty for a snapshot). It
-   * carries the whole text: each connection's first frame for a reply needs it, and the hub
-   * leaves it out for connections that already have it (`ClientConnection.takesDeltaOnly`).
-   */
-  private streamData(reply: InFlightReply, delta: string): StreamData {
-    return {
-      message_id: reply.message.id,
-      conversation_id: reply.message.conversation_id,
-      seq: reply.message.seq,
-      delta,
-      offset: reply.published.length - delta.length,
-      content: reply.published,
-      ...(reply.askedBy ? { asked_by: reply.askedBy } : {}),
-    };
   }
 }
