@@ -8,7 +8,7 @@ import { measurePage, type PageRun } from './render/measure';
 import { checkOutBaseline, type BaselineCheckout } from './render/baseline-rev';
 import { startPageServer } from './render/pages';
 import { prepareThread, type BenchThread } from './render/thread';
-import { PHASES, poolFrames, type FrameStats } from './render/trace';
+import { PHASES, poolFrames, traceDetail, type FrameStats } from './render/trace';
 
 /**
  * Streaming render in real Chromium: a thread holding 5,000 messages receives a 2,000-token reply
@@ -165,7 +165,8 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
       header: ['page', 'messages', 'rows in DOM', 'main-thread ms/frame p50', 'p99', 'p99 of each run', 'CPU p99', 'max', 'frames > 16.7 ms', 'rAF interval p99 ms', 'long tasks (total, max)', 'load s'],
       rows: measured.map(row),
     };
-    const result: BenchResult = { id: 'render', title: TITLE, status: 'ok', tables: [table, phaseTable(measured)], targets: [], notes: [], seconds: 0 };
+    const withPhases = traceDetail() === 'phases';
+    const result: BenchResult = { id: 'render', title: TITLE, status: 'ok', tables: withPhases ? [table, phaseTable(measured)] : [table], targets: [], notes: [], seconds: 0 };
     if (naive.frames && confab.frames) {
       table.rows.push(['**Confab / naive**', '', '', ratio(confab.frames.busyMs.p50, naive.frames.busyMs.p50), `**${ratio(confab.frames.busyMs.p99, naive.frames.busyMs.p99)}**`, '', ratio(confab.frames.cpuMs.p99, naive.frames.cpuMs.p99), ratio(confab.frames.busyMs.max, naive.frames.busyMs.max), '', ratio(confab.rafIntervalMs.p99, naive.rafIntervalMs.p99), '', '']);
       const floorP99 = `${lean.frames ? `; lean ${fmt(lean.frames.busyMs.p99, 2)} ms` : ''}${floor.frames ? `; floor ${fmt(floor.frames.busyMs.p99, 2)} ms` : ''}`;
@@ -182,7 +183,9 @@ export async function renderBench(scale: 'full' | 'quick'): Promise<BenchResult>
     }
     result.notes.push(
       `Main-thread time per frame: share of each interval between two \`BeginMainThreadFrame\`s covered by top-level tasks on the page's renderer main thread (Chromium trace), over the whole stream (${fmt(runs.confab[0]?.streamSeconds ?? Number.NaN, 1)} s), frames of all ${size.rounds} rounds pooled (rounds interleave the pages; every run streams into a fresh thread of ${count(size.messages)} messages); "p99 of each run" shows how much one run differs from the next. CPU p99: the same frames counted in the main thread's CPU time (time another process held the core left out). rAF interval: the page's own requestAnimationFrame loop; long tasks: PerformanceObserver \`longtask\`.`,
-      'Phases (second table): self time (wall) of every traced event on the main thread, counted to its phase (script: JS, rAF callbacks, events, and the DOM work they cause; style & layout; paint: pre-paint and paint; commit: layerize and hand-off to the compositor, mostly the main thread waiting for the compositor thread, so it grows when the 2 cores are busy; GC; socket & IPC: WebSocket data arriving from the network process), divided by the frames; "slowest 1 %": the same over the frames at or above the p99 only (what the tail is made of). An event counts wholly to the frame it starts in while busy time is cut at frame edges, so the phases of a frame and its busy time differ a little, either way.',
+      withPhases
+        ? 'Traced in detail (`BENCH_RENDER_TRACE=phases`): every event the Performance panel records, which slows the page itself (p50 ~1.2×, p99 ~1.15× in a same-run comparison of the same code), so these frame figures run higher than the default trace\'s. Phases (second table): self time (wall) of every traced event on the main thread, counted to its phase (script: JS, rAF callbacks, events, and the DOM work they cause; style & layout; paint: pre-paint and paint; commit: layerize and hand-off to the compositor, mostly the main thread waiting for the compositor thread, so it grows when the 2 cores are busy; GC; socket & IPC: WebSocket data arriving from the network process), divided by the frames; "slowest 1 %": the same over the frames at or above the p99 only (what the tail is made of). An event counts wholly to the frame it starts in while busy time is cut at frame edges, so the phases of a frame and its busy time differ a little, either way.'
+        : 'Trace: top-level tasks and frame starts only (`BENCH_RENDER_TRACE=frames`, the default), the least that measures main-thread time per frame; `BENCH_RENDER_TRACE=phases` records every event as well and adds where the time goes, at the cost of slowing the page it measures.',
       "Messages held: the naive page's rows in the DOM; Confab's list is virtualized (only rows near the viewport are in the DOM), so its count is the rows' `aria-setsize`, which the load waits for.",
       'Both pages hold the same thread (sync from seq 0) and get the same frames from the same chat service; the naive page renders plain-text rows (no markdown), which favours it. Headless Chromium with --disable-gpu: software compositing.',
       "The lean page holds the same thread and shows the growing reply, but in hand-written DOM: a spacer for the rows above and the last 24 rows, the reply one text node that each token is appended to, the view kept at the end; no framework, no markdown, no virtualizer measuring rows. No chat UI that shows the thread does much less per frame, so its p99 is the practical limit on this machine: a target below it cannot be met here by any UI.",

@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { z } from 'zod';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { readFrames, TRACE_CATEGORIES, type TraceFrames } from './trace';
+import { readFrames, traceCategories, traceDetail, type TraceFrames } from './trace';
 
 /**
  * Loads a page in Chromium, waits until it holds the whole thread, then records while a reply
@@ -91,7 +91,7 @@ export async function measurePage(
     const loadSeconds = (Date.now() - loadStart) / 1000;
     await page.waitForTimeout(1_500);
     const [rowsBefore, domRowsBefore] = Counted.parse(await page.evaluate(count));
-    await browser.startTracing(page, { categories: TRACE_CATEGORIES });
+    await browser.startTracing(page, { categories: traceCategories(traceDetail()) });
     await page.evaluate('window.__bench.recording = true');
     const streamStart = Date.now();
     await trigger();
