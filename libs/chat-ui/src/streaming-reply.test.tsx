@@ -166,6 +166,31 @@ describe('the streaming caret sits where text is being written', () => {
       jest.useRealTimers();
     }
   });
+
+  it('stays solid while text arrives, as an editor caret does while someone types, and blinks again once the text pauses', () => {
+    jest.useFakeTimers();
+    try {
+      const host = document.createElement('div');
+      const view = streamInto(host, 'Hello');
+      const caret = host.querySelector('[data-testid="streaming-caret"]');
+      jest.advanceTimersByTime(500);
+      expect(caret?.hasAttribute('data-blink-off')).toBe(true);
+      // Text arriving shows the caret at once, and keeps it shown for as long as it keeps coming.
+      view.append(' there');
+      expect(caret?.hasAttribute('data-blink-off')).toBe(false);
+      for (let tick = 0; tick < 20; tick += 1) {
+        jest.advanceTimersByTime(100);
+        view.append(' and');
+        expect(caret?.hasAttribute('data-blink-off')).toBe(false);
+      }
+      // The text stopped half a second ago: the next tick blinks.
+      jest.advanceTimersByTime(500);
+      expect(caret?.hasAttribute('data-blink-off')).toBe(true);
+      view.destroy();
+    } finally {
+      jest.useRealTimers();
+    }
+  });
 });
 
 describe('a streaming reply follows its text', () => {

@@ -99,7 +99,12 @@ function caretTarget(from: Element, caret: Element): Element {
 export function createStreamingView(host: HTMLElement): StreamingView {
   const caret = element('span', { class: styles.caret, 'aria-hidden': 'true', 'data-testid': 'streaming-caret' });
   host.replaceChildren();
-  const blink = setInterval(() => caret.toggleAttribute('data-blink-off'), CARET_BLINK_MS);
+  /** When text was last added: the caret stays solid while text arrives, as an editor's does while someone types. */
+  let lastAddedAt = Date.now();
+  // Blinking only once the text pauses also spares a streaming reply two style and paint passes a second.
+  const blink = setInterval(() => {
+    if (Date.now() - lastAddedAt >= CARET_BLINK_MS) caret.toggleAttribute('data-blink-off');
+  }, CARET_BLINK_MS);
   let open: Open[] = [];
   let lastCharacter = '';
   let written = '';
@@ -282,6 +287,8 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   const append = (more: string): void => {
     writeEscapingDollars(more);
     written += more;
+    lastAddedAt = Date.now();
+    if (caret.hasAttribute('data-blink-off')) caret.removeAttribute('data-blink-off');
     const target = caretTarget(top().element, caret);
     const held = target === top().element && PLAIN_TEXT.test(parser.pending) ? parser.pending : '';
     if (heldBack.data !== held) heldBack.data = held;
