@@ -325,3 +325,25 @@ describe('reply turns in Redis', () => {
     await later?.release();
   });
 });
+
+describe('Lua scripts in Redis', () => {
+  it('are sent by SHA1 (EVALSHA), not as text each time, and still run after Redis lost them (a restart, SCRIPT FLUSH)', async () => {
+    const conversationId = randomUUID();
+    await admin.script('FLUSH');
+    await admin.config('RESETSTAT');
+    const saved = await one.presenceStore.save(conversationId, { people: [], guests: 1 }, 0);
+    expect(saved.merged).toEqual({ people: [], people_count: 0, guests: 1 });
+    for (let i = 0; i < 3; i++) {
+      const turn = await one.replyTurns.take(conversationId, i + 1, new AbortController().signal);
+      expect(turn).not.toBeNull();
+      turn?.renew();
+      await turn?.release();
+      await one.presenceStore.save(conversationId, { people: [], guests: i }, 0);
+    }
+    const stats = await admin.info('commandstats');
+    const calls = (command: string): number => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
+    // 13 script runs: each of the four scripts is sent as text once at most, after the flush.
+    expect(calls('evalsha')).toBeGreaterThanOrEqual(13);
+    expect(calls('eval')).toBeLessThanOrEqual(4);
+  });
+});

@@ -1,4 +1,4 @@
-import type { Redis } from 'ioredis';
+import type { ClientContext, Redis, Result } from 'ioredis';
 import { z } from 'zod';
 import { Identity } from '@confab/protocol';
 import type { Logger } from '../logger';
@@ -57,6 +57,14 @@ redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return { version, fresh }
 `;
 
+// SAVE_SCRIPT as a command of the connection (`defineCommand`): a save sends the script's SHA1
+// (EVALSHA), not its text, and ioredis sends the text again if Redis lost it (a restart).
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    confabSavePresence(parts: string, version: string, field: string, part: string, floor: number, staleMs: number, ttlMs: number): Result<unknown, Context>;
+  }
+}
+
 /**
  * Several instances: one Redis hash per conversation, a field per instance holding its part, and a
  * counter that orders the merged presence. A save writes this instance's field, counts, and reads
@@ -74,10 +82,11 @@ export class RedisPresenceStore implements PresenceStore {
     logger: Logger,
   ) {
     this.log = logger.child({ component: 'presence' });
+    redis.defineCommand('confabSavePresence', { numberOfKeys: 2, lua: SAVE_SCRIPT });
   }
 
   async save(conversationId: string, part: PresencePart | null, floor: number): Promise<{ version: number; merged: MergedPresence }> {
-    const answer = await this.redis.eval(SAVE_SCRIPT, 2, partsKey(conversationId), versionKey(conversationId), this.field, part ? JSON.stringify(part) : '', floor, STALE_AFTER_MS, KEY_TTL_MS);
+    const answer = await this.redis.confabSavePresence(partsKey(conversationId), versionKey(conversationId), this.field, part ? JSON.stringify(part) : '', floor, STALE_AFTER_MS, KEY_TTL_MS);
     const [version, stored] = SaveAnswer.parse(answer);
     const parts = stored.map(parsePart).filter((parsed) => parsed !== null);
     if (parts.length < stored.length) this.log.warn({ conversationId, unreadable: stored.length - parts.length }, 'presence parts that could not be read were left out');

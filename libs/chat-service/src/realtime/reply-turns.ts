@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Redis } from 'ioredis';
+import type { ClientContext, Redis, Result } from 'ioredis';
 import type { Logger } from '../logger';
 
 /**
@@ -61,6 +61,16 @@ return 0`;
 const RENEW_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
+// The scripts above as commands of the connection (`defineCommand`): a call sends the script's
+// SHA1 (EVALSHA), not its text, and ioredis sends the text again if Redis lost it (a restart).
+declare module 'ioredis' {
+  interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
+    confabTakeInTurn(turn: string, line: string, deadlines: string, token: string, seq: string, ttlMs: string, waiterTtlMs: string): Result<unknown, Context>;
+    confabRenewTurn(turn: string, token: string, ttlMs: string): Result<unknown, Context>;
+    confabReleaseTurn(turn: string, token: string): Result<unknown, Context>;
+  }
+}
+
 /**
  * A Redis key per conversation, set only for the first in line (the lowest seq among waiters still
  * asking), holding a random token so only its holder renews or deletes it. An instance whose replies
@@ -79,6 +89,9 @@ export class RedisReplyTurns implements ReplyTurns {
     private readonly keyPrefix = 'confab:turn:',
   ) {
     this.log = logger.child({ component: 'reply-turns' });
+    redis.defineCommand('confabTakeInTurn', { numberOfKeys: 3, lua: TAKE_IN_TURN });
+    redis.defineCommand('confabRenewTurn', { numberOfKeys: 1, lua: RENEW_IF_HELD });
+    redis.defineCommand('confabReleaseTurn', { numberOfKeys: 1, lua: RELEASE_IF_HELD });
   }
 
   async take(conversationId: string, seq: number, signal: AbortSignal): Promise<HeldTurn | null> {
@@ -88,7 +101,7 @@ export class RedisReplyTurns implements ReplyTurns {
     while (!signal.aborted) {
       let taken: boolean;
       try {
-        taken = (await this.answered(this.redis.eval(TAKE_IN_TURN, 3, key, line, deadlines, token, String(seq), String(this.ttlMs), String(WAITER_TTL_MS)))) === 1;
+        taken = (await this.answered(this.redis.confabTakeInTurn(key, line, deadlines, token, String(seq), String(this.ttlMs), String(WAITER_TTL_MS)))) === 1;
       } catch (error) {
         this.log.warn({ err: error, conversationId }, 'could not take the reply turn in Redis; replying without it');
         return UNHELD;
@@ -118,11 +131,11 @@ export class RedisReplyTurns implements ReplyTurns {
   private held(key: string, token: string): HeldTurn {
     return {
       renew: () => {
-        this.redis.eval(RENEW_IF_HELD, 1, key, token, String(this.ttlMs)).catch((error: unknown) => this.log.warn({ err: error, key }, 'could not renew a reply turn'));
+        this.redis.confabRenewTurn(key, token, String(this.ttlMs)).catch((error: unknown) => this.log.warn({ err: error, key }, 'could not renew a reply turn'));
       },
       release: async () => {
         try {
-          await this.redis.eval(RELEASE_IF_HELD, 1, key, token);
+          await this.redis.confabReleaseTurn(key, token);
         } catch (error) {
           // It runs out by itself (ttlMs): the next reply waits until then.
           this.log.warn({ err: error, key }, 'could not release a reply turn');
