@@ -4,7 +4,7 @@ import { handleLiveKitWebhook, handleRoomTokenRequest, ROOM_TOKEN_TTL_SECONDS, t
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { NextRequest } from 'next/server';
 import { createThread, createVisitor, signUp } from '../support/api';
-import { withChatService, type RunningChatService } from '../support/chat-service';
+import { startChatService, withChatService, type RunningChatService } from '../support/chat-service';
 
 /**
  * The room token route and the LiveKit webhook against the real chat service (child process,
@@ -29,6 +29,16 @@ withChatService(async (started) => {
     LOG_LEVEL: 'silent',
   };
 });
+
+/** A fresh copy of the route's module, as a second web server process would load it. */
+async function loadRouteModule(): Promise<typeof import('@confab/livekit/server')> {
+  let loaded: typeof import('@confab/livekit/server') | undefined;
+  await jest.isolateModulesAsync(async () => {
+    loaded = await import('@confab/livekit/server');
+  });
+  if (!loaded) throw new Error('the route module did not load');
+  return loaded;
+}
 
 async function answer(response: Response) {
   return { status: response.status, cache: response.headers.get('cache-control'), body: (await response.json()) as unknown };
@@ -115,20 +125,30 @@ describe('POST /api/voice/:slug/room-token', () => {
     expect(wrongPost.status).toBe(404);
   });
 
-  it('answers 429 RATE_LIMIT to someone starting voice over and over (each room starts a paid agent); others go on', async () => {
-    const limits = { VOICE_ROOM_TOKENS_PER_10_MIN: '3' };
-    const visitor = await createVisitor(service);
-    const thread = await createThread(service, visitor.sessionToken, { slug: 'voice-demo' });
-    for (let i = 0; i < 3; i++) expect((await mint('voice-demo', thread.id, [visitor.sessionToken], limits)).status).toBe(200);
-    const refused = await mint('voice-demo', thread.id, [visitor.sessionToken], limits);
-    expect(refused.status).toBe(429);
-    expect(ApiError.parse(refused.body).error).toMatchObject({ code: 'RATE_LIMIT', message: expect.stringMatching(/^Voice was started too often\. Try again in \d+ s\.$/) });
-    expect(ApiError.parse(refused.body).error.retry_after_s).toBeGreaterThan(0);
+  it('answers 429 RATE_LIMIT to someone starting voice over and over (each room starts a paid agent), counted once across web servers; others go on', async () => {
+    const limited = await startChatService({ env: { VOICE_ROOM_TOKENS_PER_10_MIN: '3' } });
+    try {
+      const at: EnvVars = { ...env, CHAT_SERVICE_URL: limited.httpUrl, CHAT_SERVICE_INTERNAL_TOKEN: limited.env.CHAT_SERVICE_INTERNAL_TOKEN };
+      // Two web servers: each its own copy of the route's module, with memory of its own.
+      const servers = [await loadRouteModule(), await loadRouteModule()];
+      const mintOn = async (server: number, threadId: string, sessionToken: string) =>
+        answer(await servers[server]!.handleRoomTokenRequest({ postSlug: 'voice-demo', threadId, sessionTokens: [sessionToken], env: at }));
+      const visitor = await createVisitor(limited);
+      const thread = await createThread(limited, visitor.sessionToken, { slug: 'voice-demo' });
+      for (const server of [0, 1, 0]) expect((await mintOn(server, thread.id, visitor.sessionToken)).status).toBe(200);
+      // The second web server has minted only one: it still refuses the fourth.
+      const refused = await mintOn(1, thread.id, visitor.sessionToken);
+      expect(refused.status).toBe(429);
+      expect(ApiError.parse(refused.body).error).toMatchObject({ code: 'RATE_LIMIT', message: expect.stringMatching(/^Voice was started too often\. Try again in \d+ s\.$/) });
+      expect(ApiError.parse(refused.body).error.retry_after_s).toBeGreaterThan(0);
 
-    const other = await createVisitor(service);
-    const theirs = await createThread(service, other.sessionToken, { slug: 'voice-demo' });
-    expect((await mint('voice-demo', theirs.id, [other.sessionToken], limits)).status).toBe(200);
-  });
+      const other = await createVisitor(limited);
+      const theirs = await createThread(limited, other.sessionToken, { slug: 'voice-demo' });
+      expect((await mintOn(1, theirs.id, other.sessionToken)).status).toBe(200);
+    } finally {
+      await limited.stop();
+    }
+  }, 60_000);
 
   it('answers 403 VOICE_DISABLED when the post has voice off', async () => {
     const visitor = await createVisitor(service);

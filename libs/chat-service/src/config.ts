@@ -86,6 +86,11 @@ const Env = z.object({
   FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN: z.coerce.number().int().min(1).default(30),
   /** Failed sign-ins per email per hour, whatever the addresses (someone with many of them can spread guesses over them). */
   FAILED_SIGN_INS_PER_EMAIL_PER_HOUR: z.coerce.number().int().min(1).default(50),
+  /**
+   * Voice starts (room tokens) per person per 10 minutes, on every instance and web server (each
+   * start dispatches a paid agent: speech-to-text, the model, speech); beyond: RATE_LIMIT (429).
+   */
+  VOICE_ROOM_TOKENS_PER_10_MIN: z.coerce.number().int().min(1).default(10),
   /** Behind one trusted reverse proxy: take the client address (WebSockets, direct REST calls) from the last X-Forwarded-For entry. */
   WS_TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false').transform((v) => v === 'true' || v === '1'),
   /**
@@ -140,6 +145,8 @@ export interface ChatServiceConfig {
   signInsPerEmail: { points: number; durationS: number };
   /** Failed sign-ins per client address (see FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN). */
   signInsPerAddress: { points: number; durationS: number };
+  /** Voice starts per person (see VOICE_ROOM_TOKENS_PER_10_MIN). */
+  voiceStarts: { points: number; durationS: number };
   /** How often the retention sweep runs (ms). */
   retentionSweepMs: number;
   /** After how long without a touch a `streaming` reply counts as abandoned (ms). */
@@ -197,6 +204,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ChatServiceCon
     },
     signInsPerAddress: { points: e.FAILED_SIGN_INS_PER_ADDRESS_PER_10_MIN, durationS: 10 * 60 },
     signInsPerEmail: { points: e.FAILED_SIGN_INS_PER_EMAIL_PER_HOUR, durationS: 60 * 60 },
+    voiceStarts: { points: e.VOICE_ROOM_TOKENS_PER_10_MIN, durationS: 10 * 60 },
     retentionSweepMs: e.RETENTION_SWEEP_INTERVAL_S * 1000,
     staleStreamAfterMs: e.STALE_STREAM_AFTER_S * 1000,
     generated,

@@ -99,6 +99,20 @@ export interface CreationLimiter {
   take(address: string | null): Promise<number | null>;
 }
 
+/**
+ * Voice starts per person (identity), whatever the web server minting the room token: each start
+ * dispatches a paid agent, and a visitor costs nothing to make.
+ */
+export interface VoiceStartLimiter {
+  /** Takes one from the person's budget: null when they may start, else the seconds to wait. */
+  take(identity: { kind: string; id: string }): Promise<number | null>;
+}
+
+export function createVoiceStartLimiter(budgets: Budgets, { points, durationS }: { points: number; durationS: number }): VoiceStartLimiter {
+  const limiter = budgets({ keyPrefix: 'voice-starts', points, durationS });
+  return { take: (identity) => takePoint(limiter, `${identity.kind}:${identity.id}`) };
+}
+
 export function createCreationLimiter(budgets: Budgets, keyPrefix: string, { points, durationS }: { points: number; durationS: number }): CreationLimiter {
   const limiter = budgets({ keyPrefix, points, durationS });
   return {

@@ -23,6 +23,7 @@ export const fail = {
   forbidden: (message: string) => new ApiFailure(403, 'FORBIDDEN', message),
   notFound: (what = 'That') => new ApiFailure(404, 'NOT_FOUND', `${what} was not found.`),
   conflict: (message: string) => new ApiFailure(409, 'CONFLICT', message),
+  voiceDisabled: () => new ApiFailure(403, 'VOICE_DISABLED', 'Voice is off for this agent.'),
   rateLimit: (retryAfterS: number, message = `Too many attempts. Try again in ${retryAfterS} s.`) =>
     new ApiFailure(429, 'RATE_LIMIT', message, retryAfterS),
 };

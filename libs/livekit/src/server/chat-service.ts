@@ -50,6 +50,39 @@ export async function fetchThread(
   return parsed.success ? { ok: true, value: parsed.data.thread } : failure(null);
 }
 
+/** The chat service's answer to a voice start: go ahead, or why not (its words, and the wait). */
+export type VoiceStartResult =
+  | { ok: true }
+  | { ok: false; status: 403 | 429; code: 'VOICE_DISABLED' | 'RATE_LIMIT'; message: string; retryAfterS?: number }
+  | Extract<ChatServiceResult<never>, { ok: false }>;
+
+/**
+ * Asks the chat service to count a voice start against the caller (one budget per person across
+ * every web server and instance: each start dispatches a paid agent). Made with the caller's own
+ * session, so only the thread's owner can spend it.
+ */
+export async function startVoice(baseUrl: string, sessionToken: string, threadId: string, fetchImpl: typeof fetch = fetch): Promise<VoiceStartResult> {
+  let response: Response;
+  try {
+    response = await fetchImpl(`${baseUrl}/v1/threads/${encodeURIComponent(threadId)}/voice-starts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${sessionToken}`, accept: 'application/json' },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+    });
+  } catch {
+    return failure(null);
+  }
+  if (response.status === 204) return { ok: true };
+  const refusal = ApiError.safeParse(await response.json().catch(() => null));
+  if (refusal.success && response.status === 429 && refusal.data.error.code === 'RATE_LIMIT') {
+    return { ok: false, status: 429, code: 'RATE_LIMIT', message: refusal.data.error.message, retryAfterS: refusal.data.error.retry_after_s };
+  }
+  if (refusal.success && response.status === 403 && refusal.data.error.code === 'VOICE_DISABLED') {
+    return { ok: false, status: 403, code: 'VOICE_DISABLED', message: refusal.data.error.message };
+  }
+  return failure(response.status);
+}
+
 /** Tells the chat service a voice session started or ended (internal API, agent-service token). */
 export async function postVoiceSession(
   baseUrl: string,

@@ -20,8 +20,6 @@ const VoiceServerEnv = z.object({
   CHAT_SERVICE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url().default('http://127.0.0.1:4000')),
   /** Bearer token for the chat service's internal API (webhook → voice session ended). */
   CHAT_SERVICE_INTERNAL_TOKEN: optionalText,
-  /** Room tokens one person may get in 10 minutes: each one starts an agent (speech-to-text, model, speech), which costs. */
-  VOICE_ROOM_TOKENS_PER_10_MIN: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).default(10)),
 });
 
 export interface LiveKitConfig {
@@ -39,7 +37,6 @@ export interface VoiceServerConfig {
   livekit: LiveKitConfig | null;
   chatServiceUrl: string;
   internalToken: string | null;
-  roomTokensPer10Min: number;
 }
 
 /** Reads the environment on every call: cheap, and tests can change process.env between requests. */
@@ -60,7 +57,7 @@ export function loadVoiceServerConfig(env: EnvVars = process.env): VoiceServerCo
           agentName: e.LIVEKIT_AGENT_NAME,
         }
       : null;
-  return { livekit, chatServiceUrl: e.CHAT_SERVICE_URL.replace(/\/+$/, ''), internalToken: e.CHAT_SERVICE_INTERNAL_TOKEN ?? null, roomTokensPer10Min: e.VOICE_ROOM_TOKENS_PER_10_MIN };
+  return { livekit, chatServiceUrl: e.CHAT_SERVICE_URL.replace(/\/+$/, ''), internalToken: e.CHAT_SERVICE_INTERNAL_TOKEN ?? null };
 }
 
 export function toWebSocketUrl(url: string): string {

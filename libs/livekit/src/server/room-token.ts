@@ -1,6 +1,5 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { Id, type Identity } from '@confab/protocol';
-import { fetchIdentity, fetchThread } from './chat-service';
+import { fetchIdentity, fetchThread, startVoice } from './chat-service';
 import { loadVoiceServerConfig, type EnvVars } from './env';
 import { errorResponse, jsonResponse } from './http';
 import { logger } from './logger';
@@ -50,9 +49,13 @@ export async function handleRoomTokenRequest(input: RoomTokenInput): Promise<Res
   // Same answer as for a stranger's thread: do not confirm that the id exists under another post.
   if (thread.value.post_slug !== input.postSlug) return errorResponse(404, 'NOT_FOUND', messageFor(404));
   if (!thread.value.voice_enabled) return errorResponse(403, 'VOICE_DISABLED', 'Voice is off for this agent.');
-  // Only a token that would be minted counts against the person (a 404 or 403 starts no agent).
-  const waitS = await roomTokenWait(caller.identity, config.roomTokensPer10Min);
-  if (waitS !== null) return errorResponse(429, 'RATE_LIMIT', `Voice was started too often. Try again in ${waitS} s.`, waitS);
+  // Only a token that would be minted counts against the person (a 404 or 403 starts no agent),
+  // and the chat service counts it: one budget however many web servers there are.
+  const started = await startVoice(config.chatServiceUrl, caller.token, thread.value.id, fetchImpl);
+  if (!started.ok) {
+    if (started.status === 429 || started.status === 403) return errorResponse(started.status, started.code, started.message, started.retryAfterS);
+    return errorResponse(started.status, started.code, messageFor(started.status));
+  }
 
   const token = await mintRoomToken(config.livekit, {
     identity: caller.identity.id,
@@ -62,25 +65,6 @@ export async function handleRoomTokenRequest(input: RoomTokenInput): Promise<Res
   });
   logger.info({ threadId: thread.value.id, room: token.roomName, identityKind: caller.identity.kind }, 'voice room token minted');
   return jsonResponse(200, token);
-}
-
-/**
- * Room tokens per person: each one starts an agent (speech-to-text, the model, speech), paid for,
- * and a visitor costs nothing to make. Counted in this web server's memory: several web servers
- * each allow as many (the chat service's budgets are the ones shared through Redis).
- */
-const roomTokenBudgets = new Map<number, RateLimiterMemory>();
-
-async function roomTokenWait(identity: Identity, perTenMinutes: number): Promise<number | null> {
-  let budget = roomTokenBudgets.get(perTenMinutes);
-  if (!budget) roomTokenBudgets.set(perTenMinutes, (budget = new RateLimiterMemory({ keyPrefix: 'voice-room-token', points: perTenMinutes, duration: 10 * 60 })));
-  try {
-    await budget.consume(`${identity.kind}:${identity.id}`);
-    return null;
-  } catch (rejection) {
-    if (!(rejection instanceof RateLimiterRes)) throw rejection;
-    return Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-  }
 }
 
 function messageFor(status: 401 | 404 | 502): string {

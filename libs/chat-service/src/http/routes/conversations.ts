@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { CreateThreadBody, HISTORY_PAGE_MAX_BYTES, HISTORY_PAGE_SIZE, HistoryQuery, PostSlug, type HistoryResponse } from '@confab/protocol';
+import { createVoiceStartLimiter } from '../../auth/rate-limit';
+import type { Principal } from '../../contracts';
 import type { HttpApp, HttpDeps } from '../deps';
 import { fail } from '../errors';
 import { IdParams, optionalPrincipal, parseInput, requirePrincipal } from '../request';
@@ -14,7 +16,17 @@ function slugOf(params: unknown): string | null {
 
 /** Posts, threads and message history: what people browse. */
 export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
-  const { auth, catalog, store, access, endConversation } = deps;
+  const { auth, catalog, store, access, endConversation, budgets, config } = deps;
+  const voiceStarts = createVoiceStartLimiter(budgets, config.voiceStarts);
+
+  /** The caller's own thread; someone else's and none answer the same, so ids cannot be probed. */
+  const ownedThread = async (principal: Principal, params: unknown) => {
+    const { id } = parseInput(IdParams, params);
+    const found = await catalog.getThread(id);
+    const owned = found && found.owner.kind === principal.identity.kind && found.owner.id === principal.identity.id;
+    if (!owned) throw fail.notFound('This thread');
+    return found.thread;
+  };
 
   app.get('/v1/posts', async () => ({ posts: await catalog.listPosts() }));
 
@@ -51,11 +63,20 @@ export function registerConversationRoutes(app: HttpApp, deps: HttpDeps): void {
 
   app.get('/v1/threads/:id', async (request) => {
     const principal = await requirePrincipal(auth, request);
-    const { id } = parseInput(IdParams, request.params);
-    const found = await catalog.getThread(id);
-    const owned = found && found.owner.kind === principal.identity.kind && found.owner.id === principal.identity.id;
-    if (!owned) throw fail.notFound('This thread');
-    return { thread: found.thread };
+    return { thread: await ownedThread(principal, request.params) };
+  });
+
+  /**
+   * A voice session is about to start in the thread (the web server asks before it mints a room
+   * token): counted here, so every web server and instance draws on one budget per person.
+   */
+  app.post('/v1/threads/:id/voice-starts', async (request, reply) => {
+    const principal = await requirePrincipal(auth, request);
+    const thread = await ownedThread(principal, request.params);
+    if (!thread.voice_enabled) throw fail.voiceDisabled();
+    const wait = await voiceStarts.take(principal.identity);
+    if (wait !== null) throw fail.rateLimit(wait, `Voice was started too often. Try again in ${wait} s.`);
+    return reply.code(204).send();
   });
 
   app.get('/v1/conversations/:id/messages', async (request): Promise<HistoryResponse> => {
