@@ -5,6 +5,7 @@ import pino from 'pino';
 import type { ServerFrame, StreamData } from '@confab/protocol';
 import { conversationChannel } from '../../libs/chat-service/src/realtime/bus-redis';
 import { PRESENCE_KEY_PREFIX } from '../../libs/chat-service/src/realtime/presence-redis';
+import { RedisReplyTurns } from '../../libs/chat-service/src/realtime/reply-turns';
 import { openRedisScaleOut, type ScaleOut } from '../../libs/chat-service/src/realtime/scale-out';
 import { STREAMS_KEY_PREFIX } from '../../libs/chat-service/src/realtime/shared-streams';
 import { startRedis, type RunningRedis } from '../support/redis-server';
@@ -308,6 +309,28 @@ describe('reply turns in Redis', () => {
     await held?.release();
   });
 
+  it('goes ahead without the turn at once while Redis is unreachable, and leaves no command behind to fail later', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    // Nothing listens on port 1: the connection keeps reconnecting, and a queued command fails after one retry.
+    const down = new Redis('redis://127.0.0.1:1', { maxRetriesPerRequest: 1, retryStrategy: () => 20, lazyConnect: false });
+    down.on('error', () => undefined);
+    try {
+      const turns = new RedisReplyTurns(down, TURN_TTL_MS, logger);
+      const started = Date.now();
+      const turn = await turns.take(randomUUID(), 1, new AbortController().signal);
+      expect(turn).not.toBeNull();
+      expect(Date.now() - started).toBeLessThan(500);
+      // Long enough for a queued command to have used its one retry and failed.
+      await sleep(500);
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+      down.disconnect();
+    }
+  });
+
   it('lets a waiter that gave up (shutdown, a deleted conversation) leave the line at once', async () => {
     const conversationId = randomUUID();
     const busy = await one.replyTurns.take(conversationId, 1, signal());
@@ -329,12 +352,17 @@ describe('reply turns in Redis', () => {
 describe('Lua scripts in Redis', () => {
   it('are sent by SHA1 (EVALSHA), not as text each time, and still run after Redis lost them (a restart, SCRIPT FLUSH)', async () => {
     const conversationId = randomUUID();
+    // Each script once, so this connection has sent their text (ioredis sends it once per connection).
+    await one.presenceStore.save(conversationId, { people: [], guests: 0 }, 0);
+    const first = await one.replyTurns.take(conversationId, 1, new AbortController().signal);
+    first?.renew();
+    await first?.release();
     await admin.script('FLUSH');
     await admin.config('RESETSTAT');
     const saved = await one.presenceStore.save(conversationId, { people: [], guests: 1 }, 0);
     expect(saved.merged).toEqual({ people: [], people_count: 0, guests: 1 });
     for (let i = 0; i < 3; i++) {
-      const turn = await one.replyTurns.take(conversationId, i + 1, new AbortController().signal);
+      const turn = await one.replyTurns.take(conversationId, i + 2, new AbortController().signal);
       expect(turn).not.toBeNull();
       turn?.renew();
       await turn?.release();
@@ -342,8 +370,9 @@ describe('Lua scripts in Redis', () => {
     }
     const stats = await admin.info('commandstats');
     const calls = (command: string): number => Number(new RegExp(`cmdstat_${command}:calls=(\\d+)`).exec(stats)?.[1] ?? 0);
-    // 13 script runs: each of the four scripts is sent as text once at most, after the flush.
+    // 13 script runs by SHA1; Redis had forgotten the four scripts, so each was sent as text once more.
     expect(calls('evalsha')).toBeGreaterThanOrEqual(13);
+    expect(calls('eval')).toBeGreaterThanOrEqual(1);
     expect(calls('eval')).toBeLessThanOrEqual(4);
   });
 });

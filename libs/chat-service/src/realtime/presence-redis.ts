@@ -57,8 +57,8 @@ redis.call('PEXPIRE', KEYS[2], ARGV[5])
 return { version, fresh }
 `;
 
-// SAVE_SCRIPT as a command of the connection (`defineCommand`): a save sends the script's SHA1
-// (EVALSHA), not its text, and ioredis sends the text again if Redis lost it (a restart).
+// SAVE_SCRIPT as a command of the connection (`defineCommand`): the text goes once per connection,
+// then only its SHA1 (EVALSHA); ioredis sends the text again if Redis lost it (a restart).
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     confabSavePresence(parts: string, version: string, field: string, part: string, floor: number, staleMs: number, ttlMs: number): Result<unknown, Context>;

@@ -61,8 +61,8 @@ return 0`;
 const RENEW_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) else return 0 end`;
 const RELEASE_IF_HELD = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) else return 0 end`;
 
-// The scripts above as commands of the connection (`defineCommand`): a call sends the script's
-// SHA1 (EVALSHA), not its text, and ioredis sends the text again if Redis lost it (a restart).
+// The scripts above as commands of the connection (`defineCommand`): the text goes once per
+// connection, then only its SHA1 (EVALSHA); ioredis sends the text again if Redis lost it (a restart).
 declare module 'ioredis' {
   interface RedisCommander<Context extends ClientContext = { type: 'default' }> {
     confabTakeInTurn(turn: string, line: string, deadlines: string, token: string, seq: string, ttlMs: string, waiterTtlMs: string): Result<unknown, Context>;
@@ -101,7 +101,7 @@ export class RedisReplyTurns implements ReplyTurns {
     while (!signal.aborted) {
       let taken: boolean;
       try {
-        taken = (await this.answered(this.redis.confabTakeInTurn(key, line, deadlines, token, String(seq), String(this.ttlMs), String(WAITER_TTL_MS)))) === 1;
+        taken = (await this.answered(() => this.redis.confabTakeInTurn(key, line, deadlines, token, String(seq), String(this.ttlMs), String(WAITER_TTL_MS)))) === 1;
       } catch (error) {
         this.log.warn({ err: error, conversationId }, 'could not take the reply turn in Redis; replying without it');
         return UNHELD;
@@ -122,10 +122,14 @@ export class RedisReplyTurns implements ReplyTurns {
     return null;
   }
 
-  /** Redis's answer, or an error when it has none soon (reconnecting: ioredis would hold the command for seconds). */
-  private answered<T>(command: Promise<T>): Promise<T> {
+  /**
+   * Redis's answer, or an error when it has none soon (reconnecting: ioredis would hold the command
+   * for seconds). Not sent at all unless Redis is ready: a command queued while it reconnects would
+   * fail later with nobody listening (an unhandled rejection), or take a turn nobody releases.
+   */
+  private answered<T>(send: () => Promise<T>): Promise<T> {
     if (this.redis.status !== 'ready') return Promise.reject(new Error(`Redis is ${this.redis.status}`));
-    return Promise.race([command, sleep(REDIS_ANSWER_MS).then(() => Promise.reject(new Error('Redis did not answer in time')))]);
+    return Promise.race([send(), sleep(REDIS_ANSWER_MS).then(() => Promise.reject(new Error('Redis did not answer in time')))]);
   }
 
   private held(key: string, token: string): HeldTurn {
