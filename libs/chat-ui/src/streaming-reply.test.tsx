@@ -186,6 +186,15 @@ describe('the streaming caret sits where text is being written', () => {
       // The text stopped half a second ago: the next tick blinks.
       jest.advanceTimersByTime(500);
       expect(caret?.hasAttribute('data-blink-off')).toBe(true);
+      // The row redraws for other changes (someone typing) with nothing new: the caret goes on blinking.
+      for (let tick = 0; tick < 4; tick += 1) {
+        view.append('');
+        jest.advanceTimersByTime(500);
+      }
+      expect(caret?.hasAttribute('data-blink-off')).toBe(true);
+      view.append('');
+      jest.advanceTimersByTime(500);
+      expect(caret?.hasAttribute('data-blink-off')).toBe(false);
       view.destroy();
     } finally {
       jest.useRealTimers();

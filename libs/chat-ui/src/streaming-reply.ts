@@ -285,6 +285,8 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   };
 
   const append = (more: string): void => {
+    // Nothing new (the row redraws on every change of the store: typing, presence): the caret keeps its blink.
+    if (more === '') return;
     writeEscapingDollars(more);
     written += more;
     lastAddedAt = Date.now();
