@@ -3,7 +3,7 @@ import { ApiError, RoomTokenResponse } from '@confab/protocol';
 import { handleLiveKitWebhook, handleRoomTokenRequest, ROOM_TOKEN_TTL_SECONDS, type EnvVars } from '@confab/livekit/server';
 import { AccessToken, TokenVerifier } from 'livekit-server-sdk';
 import { NextRequest } from 'next/server';
-import { createThread, createVisitor, signUp } from '../support/api';
+import { createThread, createVisitor, request, signUp } from '../support/api';
 import { startChatService, withChatService, type RunningChatService } from '../support/chat-service';
 
 /**
@@ -131,10 +131,12 @@ describe('POST /api/voice/:slug/room-token', () => {
       const at: EnvVars = { ...env, CHAT_SERVICE_URL: limited.httpUrl, CHAT_SERVICE_INTERNAL_TOKEN: limited.env.CHAT_SERVICE_INTERNAL_TOKEN };
       // Two web servers: each its own copy of the route's module, with memory of its own.
       const servers = [await loadRouteModule(), await loadRouteModule()];
-      const mintOn = async (server: number, threadId: string, sessionToken: string) =>
-        answer(await servers[server]!.handleRoomTokenRequest({ postSlug: 'voice-demo', threadId, sessionTokens: [sessionToken], env: at }));
+      const mintOn = async (server: number, threadId: string, sessionToken: string, postSlug = 'voice-demo') =>
+        answer(await servers[server]!.handleRoomTokenRequest({ postSlug, threadId, sessionTokens: [sessionToken], env: at }));
       const visitor = await createVisitor(limited);
       const thread = await createThread(limited, visitor.sessionToken, { slug: 'voice-demo' });
+      // Refused for another reason (the thread is under another post): nothing is counted.
+      for (const server of [0, 1, 0, 1]) expect((await mintOn(server, thread.id, visitor.sessionToken, 'socratic-tutor')).status).toBe(404);
       for (const server of [0, 1, 0]) expect((await mintOn(server, thread.id, visitor.sessionToken)).status).toBe(200);
       // The second web server has minted only one: it still refuses the fourth.
       const refused = await mintOn(1, thread.id, visitor.sessionToken);
@@ -149,6 +151,24 @@ describe('POST /api/voice/:slug/room-token', () => {
       await limited.stop();
     }
   }, 60_000);
+
+  it("the chat service counts a voice start only in the caller's own thread with voice on: a stranger's thread is 404 whatever its post", async () => {
+    const [owner, stranger] = await Promise.all([createVisitor(service), createVisitor(service)]);
+    const [voiceOn, voiceOff] = await Promise.all([
+      createThread(service, owner.sessionToken, { slug: 'voice-demo' }),
+      createThread(service, owner.sessionToken, { slug: 'socratic-tutor' }),
+    ]);
+    const start = (threadId: string, token?: string) => request(service, 'POST', `/v1/threads/${threadId}/voice-starts`, { token });
+    // Not confirming that a thread exists comes before saying its agent has no voice.
+    for (const thread of [voiceOn, voiceOff]) {
+      const theirs = await start(thread.id, stranger.sessionToken);
+      expect([theirs.status, errorCode(theirs.body)]).toEqual([404, 'NOT_FOUND']);
+    }
+    expect((await start(voiceOn.id)).status).toBe(401);
+    const off = await start(voiceOff.id, owner.sessionToken);
+    expect([off.status, errorCode(off.body)]).toEqual([403, 'VOICE_DISABLED']);
+    expect((await start(voiceOn.id, owner.sessionToken)).status).toBe(204);
+  });
 
   it('answers 403 VOICE_DISABLED when the post has voice off', async () => {
     const visitor = await createVisitor(service);
