@@ -27,8 +27,10 @@ export function traceDetail(): TraceDetail {
 
 export function traceCategories(detail: TraceDetail): string[] {
   const frames = ['toplevel', 'disabled-by-default-devtools.timeline.frame', '__metadata'];
-  if (detail === 'frames') return frames;
-  return [...(process.env.BENCH_JS_PROFILE === '1' ? ['disabled-by-default-v8.cpu_profiler'] : []), 'devtools.timeline', 'disabled-by-default-devtools.timeline', ...frames];
+  // V8's sampling profiler when asked for (JS call stacks in DevTools), whatever the detail: it slows the page too.
+  const profiler = process.env.BENCH_JS_PROFILE === '1' ? ['disabled-by-default-v8.cpu_profiler'] : [];
+  if (detail === 'frames') return [...profiler, ...frames];
+  return [...profiler, 'devtools.timeline', 'disabled-by-default-devtools.timeline', ...frames];
 }
 
 const TraceEvent = z.object({
