@@ -11,9 +11,10 @@ export type ChatServiceResult<T> =
 
 const REQUEST_TIMEOUT_MS = 5000;
 
-async function getJson(url: string, bearer: string, fetchImpl: typeof fetch): Promise<{ status: number; body: unknown } | null> {
+async function askJson(url: string, bearer: string, fetchImpl: typeof fetch, method: 'GET' | 'POST' = 'GET'): Promise<{ status: number; body: unknown } | null> {
   try {
     const response = await fetchImpl(url, {
+      method,
       headers: { authorization: `Bearer ${bearer}`, accept: 'application/json' },
       cache: 'no-store',
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
@@ -32,7 +33,7 @@ function failure<T>(status: number | null): ChatServiceResult<T> {
 }
 
 export async function fetchIdentity(baseUrl: string, sessionToken: string, fetchImpl: typeof fetch = fetch): Promise<ChatServiceResult<Identity>> {
-  const answer = await getJson(`${baseUrl}/v1/auth/me`, sessionToken, fetchImpl);
+  const answer = await askJson(`${baseUrl}/v1/auth/me`, sessionToken, fetchImpl);
   if (!answer || answer.status !== 200) return failure(answer?.status ?? null);
   const parsed = MeResponse.safeParse(answer.body);
   return parsed.success ? { ok: true, value: parsed.data.identity } : failure(null);
@@ -44,7 +45,7 @@ export async function fetchThread(
   threadId: string,
   fetchImpl: typeof fetch = fetch,
 ): Promise<ChatServiceResult<Thread>> {
-  const answer = await getJson(`${baseUrl}/v1/threads/${encodeURIComponent(threadId)}`, sessionToken, fetchImpl);
+  const answer = await askJson(`${baseUrl}/v1/threads/${encodeURIComponent(threadId)}`, sessionToken, fetchImpl);
   if (!answer || answer.status !== 200) return failure(answer?.status ?? null);
   const parsed = ThreadResponse.safeParse(answer.body);
   return parsed.success ? { ok: true, value: parsed.data.thread } : failure(null);
@@ -62,25 +63,17 @@ export type VoiceStartResult =
  * session, so only the thread's owner can spend it.
  */
 export async function startVoice(baseUrl: string, sessionToken: string, threadId: string, fetchImpl: typeof fetch = fetch): Promise<VoiceStartResult> {
-  let response: Response;
-  try {
-    response = await fetchImpl(`${baseUrl}/v1/threads/${encodeURIComponent(threadId)}/voice-starts`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${sessionToken}`, accept: 'application/json' },
-      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
-    });
-  } catch {
-    return failure(null);
-  }
-  if (response.status === 204) return { ok: true };
-  const refusal = ApiError.safeParse(await response.json().catch(() => null));
-  if (refusal.success && response.status === 429 && refusal.data.error.code === 'RATE_LIMIT') {
+  const answer = await askJson(`${baseUrl}/v1/threads/${encodeURIComponent(threadId)}/voice-starts`, sessionToken, fetchImpl, 'POST');
+  if (!answer) return failure(null);
+  if (answer.status === 204) return { ok: true };
+  const refusal = ApiError.safeParse(answer.body);
+  if (refusal.success && answer.status === 429 && refusal.data.error.code === 'RATE_LIMIT') {
     return { ok: false, status: 429, code: 'RATE_LIMIT', message: refusal.data.error.message, retryAfterS: refusal.data.error.retry_after_s };
   }
-  if (refusal.success && response.status === 403 && refusal.data.error.code === 'VOICE_DISABLED') {
+  if (refusal.success && answer.status === 403 && refusal.data.error.code === 'VOICE_DISABLED') {
     return { ok: false, status: 403, code: 'VOICE_DISABLED', message: refusal.data.error.message };
   }
-  return failure(response.status);
+  return failure(answer.status);
 }
 
 /** Tells the chat service a voice session started or ended (internal API, agent-service token). */
