@@ -129,3 +129,43 @@ it(
     expect(await messageItems(page).first().getByRole('heading', { level: 3, name: 'عنوان' }).count()).toBe(1);
   }),
 );
+
+it(
+  "a right-to-left item in a list keeps its bullet or number inside the bubble, beside the item's first word",
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
+    await startThread(page, post!);
+    // An English list with an item that starts with an Arabic name, and an Arabic list: each item
+    // reads in its own direction (`dir="auto"`), so an Arabic item's marker is on its right.
+    const text = ['Shopping list:', '', '- نور الهدى brings the bread', '- milk and eggs', '', '1. الخبز', '2. الحليب'].join('\n');
+    await sendMessage(page, text);
+    const mine = messageItems(page).filter({ hasText: 'milk and eggs' }).first();
+    await mine.and(page.locator('[data-status="complete"]')).waitFor({ timeout: 15_000 });
+
+    const items = await mine.evaluate((item) => {
+      const bubble = item.querySelector('[class*="bubble"]')!;
+      const style = getComputedStyle(bubble);
+      const bubbleBox = bubble.getBoundingClientRect();
+      const contentLeft = bubbleBox.left + Number.parseFloat(style.paddingLeft);
+      const contentRight = bubbleBox.right - Number.parseFloat(style.paddingRight);
+      return [...item.querySelectorAll('li')].map((li) => {
+        const box = li.getBoundingClientRect();
+        const rtl = getComputedStyle(li).direction === 'rtl';
+        // A marker is drawn outside its item, on the side the item's text starts from: the room
+        // between that side and the bubble's text edge is where it shows.
+        const room = rtl ? contentRight - box.right : box.left - contentLeft;
+        return { text: li.textContent, rtl, roomForMarker: Math.round(room) };
+      });
+    });
+    await screenshot(page, 'message-layout-rtl-list', { fullPage: false });
+    expect(items.map((i) => [i.text, i.rtl])).toEqual([
+      ['نور الهدى brings the bread', true],
+      ['milk and eggs', false],
+      ['الخبز', true],
+      ['الحليب', true],
+    ]);
+    // At least a bullet's width (a 16 px font: ~10 px for "•", more for "1.").
+    for (const item of items) expect({ text: item.text, room: item.roomForMarker >= 12 }).toEqual({ text: item.text, room: true });
+  }),
+);

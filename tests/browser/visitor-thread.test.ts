@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { setUpBrowser } from './support/browser';
-import { agentMessages, composer, conversation, messageItems, openPost, sample, seededPosts, sendMessage, waitForConnection } from './support/app';
+import { agentMessages, composer, conversation, messageItems, openPost, sample, seededPosts, sendMessage, startThread, waitForConnection } from './support/app';
 
 /**
  * A visitor (no account) opens a post, starts a private thread, writes to the agent, watches
@@ -175,5 +175,36 @@ it(
     const expected = new Intl.DateTimeFormat('en-US', { timeZone: 'America/Los_Angeles', hour: 'numeric', minute: '2-digit' }).format(new Date((await time.getAttribute('datetime'))!));
     await screenshot(page, 'visitor-thread-list');
     expect(await time.textContent()).toBe(expected);
+  }),
+);
+
+it(
+  'with the keyboard alone: after "Try again" the focus is in the message box, where Escape stops the new reply',
+  browser.test(async ({ env, newPerson, screenshot }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson();
+    await startThread(page, post!);
+    await composer(page).box.focus();
+    await page.keyboard.type('Tell me a story about a lighthouse');
+    await page.keyboard.press('Enter');
+    await agentMessages(page).last().and(page.locator('[data-status="streaming"]')).waitFor({ timeout: 15_000 });
+    await page.keyboard.press('Escape');
+    const stopped = agentMessages(page).last().and(page.locator('[data-status="stopped"]'));
+    await stopped.waitFor({ timeout: 10_000 });
+
+    // Back from the box to "Try again" (it sits under the stopped reply), and press it with Enter.
+    const tryAgain = stopped.getByRole('button', { name: 'Try again' });
+    for (let i = 0; i < 10 && !(await tryAgain.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Shift+Tab');
+    expect(await tryAgain.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+
+    // The new reply streams; the focus did not fall to the page's body.
+    const again = agentMessages(page).last().and(page.locator('[data-status="streaming"]'));
+    await again.waitFor({ timeout: 15_000 });
+    await screenshot(page, 'visitor-thread-keyboard-try-again');
+    expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+    expect(await composer(page).box.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await agentMessages(page).last().and(page.locator('[data-status="stopped"]')).waitFor({ timeout: 10_000 });
   }),
 );

@@ -102,8 +102,16 @@ export function Conversation({
   const onRetry = useCallback((message: ChatMessage) => {
     if (message.client_message_id) retryRef.current(message.client_message_id);
   }, []);
+  const section = useRef<HTMLElement>(null);
   // `retryReply` is the controller's own function, stable for the conversation's life.
-  const onRetryReply = useCallback((message: ChatMessage) => message.id !== null && retryReply(message.id), [retryReply]);
+  const onRetryReply = useCallback(
+    (message: ChatMessage) => {
+      const sent = message.id !== null && retryReply(message.id);
+      if (sent) keepFocusInConversation(section.current);
+      return sent;
+    },
+    [retryReply],
+  );
   // Stable too, so the (memoized) composer does not re-render for every streamed token.
   const onStop = useCallback(() => stopRef.current(), []);
 
@@ -112,7 +120,7 @@ export function Conversation({
   const presence = connected && state.presence ? presenceText(state.presence, state.identity) : null;
 
   return (
-    <section aria-label="Conversation" className={styles.conversation}>
+    <section ref={section} aria-label="Conversation" className={styles.conversation}>
       <header className={styles.head}>
         <div className={styles.headText}>
           <span className={styles.headTitle}>{title ?? 'Conversation'}</span>
@@ -164,4 +172,15 @@ export function Conversation({
       </div>
     </section>
   );
+}
+
+/**
+ * "Try again", once pressed, is disabled and then goes away with the reply it was under: had it
+ * the focus, the focus fell to the page's body and a keyboard user started again from the top.
+ * It goes to the message box instead (where Escape stops the new reply), as after Stop. Not on
+ * touch screens, where focusing the box opens the on-screen keyboard.
+ */
+function keepFocusInConversation(section: HTMLElement | null): void {
+  if (!section?.contains(document.activeElement) || !window.matchMedia('(pointer: fine)').matches) return;
+  section.querySelector('textarea')?.focus();
 }
