@@ -121,6 +121,15 @@ describe('the streaming caret sits where text is being written', () => {
     expect(words(host)).toBe(textBefore);
   });
 
+  it('is there before the first word: a reply with no text yet shows the caret (the agent is answering)', () => {
+    const host = document.createElement('div');
+    const view = createStreamingView(host);
+    // What the row does when it first draws a reply that has no text yet.
+    view.append('');
+    expect(host.querySelector('[data-testid="streaming-caret"]')).not.toBeNull();
+    view.destroy();
+  });
+
   it('shows the last letters of a paused reply, but not markup it cannot yet read', () => {
     const host = document.createElement('div');
     const view = createStreamingView(host);

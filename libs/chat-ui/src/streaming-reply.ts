@@ -285,12 +285,14 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   };
 
   const append = (more: string): void => {
-    // Nothing new (the row redraws on every change of the store: typing, presence): the caret keeps its blink.
-    if (more === '') return;
     writeEscapingDollars(more);
     written += more;
-    lastAddedAt = Date.now();
-    if (caret.hasAttribute('data-blink-off')) caret.removeAttribute('data-blink-off');
+    // Nothing new (the row redraws on every change of the store: typing, presence) keeps the blink;
+    // the caret is still placed (a reply with no text yet shows it).
+    if (more !== '') {
+      lastAddedAt = Date.now();
+      if (caret.hasAttribute('data-blink-off')) caret.removeAttribute('data-blink-off');
+    }
     const target = caretTarget(top().element, caret);
     const held = target === top().element && PLAIN_TEXT.test(parser.pending) ? parser.pending : '';
     if (heldBack.data !== held) heldBack.data = held;
