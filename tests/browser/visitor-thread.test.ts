@@ -208,3 +208,42 @@ it(
     await agentMessages(page).last().and(page.locator('[data-status="stopped"]')).waitFor({ timeout: 10_000 });
   }),
 );
+
+it(
+  'with the keyboard alone: after "Retry" under a message the server refused, the focus is in the message box',
+  browser.test(async ({ env, newPerson }) => {
+    const [post] = await seededPosts(env);
+    const { context, page } = await newPerson();
+    // The first attempt of this message is answered with an error naming it, as the service does
+    // (e.g. over a limit); the retry goes through to the real service.
+    const TEXT = 'Refused once, then sent';
+    let refused = false;
+    await context.routeWebSocket(/\/ws\/v1\//, (ws) => {
+      const server = ws.connectToServer();
+      ws.onMessage((frame) => {
+        const parsed = typeof frame === 'string' && frame.startsWith('{') ? (JSON.parse(frame) as { event?: string; data?: { message?: string; client_message_id?: string } }) : null;
+        if (!refused && parsed?.event === 'action' && parsed.data?.message === TEXT && parsed.data.client_message_id) {
+          refused = true;
+          ws.send(JSON.stringify({ event: 'error', data: { code: 'VALIDATION_ERROR', message: 'Refused by the test.', client_message_id: parsed.data.client_message_id } }));
+        } else {
+          server.send(frame);
+        }
+      });
+    });
+    await startThread(page, post!);
+    await composer(page).box.focus();
+    await page.keyboard.type(TEXT);
+    await page.keyboard.press('Enter');
+    const failed = messageItems(page).and(page.locator('[data-status="failed"]'));
+    await failed.waitFor();
+
+    const retry = failed.getByRole('button', { name: 'Retry', exact: true });
+    for (let i = 0; i < 10 && !(await retry.evaluate((el) => el === document.activeElement)); i++) await page.keyboard.press('Shift+Tab');
+    expect(await retry.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.keyboard.press('Enter');
+
+    await messageItems(page).filter({ hasText: TEXT }).and(page.locator('[data-status="complete"]')).waitFor({ timeout: 15_000 });
+    expect(await page.evaluate(() => document.activeElement?.tagName)).not.toBe('BODY');
+    expect(await composer(page).box.evaluate((el) => el === document.activeElement)).toBe(true);
+  }),
+);

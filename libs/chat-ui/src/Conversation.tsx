@@ -99,10 +99,12 @@ export function Conversation({
       stop(replyToStop?.id ?? undefined);
     };
   }, [retry, stop, replyToStop, replyToStopKey]);
-  const onRetry = useCallback((message: ChatMessage) => {
-    if (message.client_message_id) retryRef.current(message.client_message_id);
-  }, []);
   const section = useRef<HTMLElement>(null);
+  const onRetry = useCallback((message: ChatMessage) => {
+    if (!message.client_message_id) return;
+    retryRef.current(message.client_message_id);
+    keepFocusInConversation(section.current);
+  }, []);
   // `retryReply` is the controller's own function, stable for the conversation's life.
   const onRetryReply = useCallback(
     (message: ChatMessage) => {
@@ -175,8 +177,9 @@ export function Conversation({
 }
 
 /**
- * "Try again", once pressed, is disabled and then goes away with the reply it was under: had it
- * the focus, the focus fell to the page's body and a keyboard user started again from the top.
+ * "Try again", once pressed, is disabled and then goes away with the reply it was under ("Retry"
+ * under a message not sent goes once it is sent again): had it the focus, the focus fell to the
+ * page's body and a keyboard user started again from the top.
  * It goes to the message box instead (where Escape stops the new reply), as after Stop. Not on
  * touch screens, where focusing the box opens the on-screen keyboard.
  */
