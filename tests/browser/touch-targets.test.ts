@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Locator, Page, WebSocketRoute } from 'playwright-core';
 import { newAccount, setUpBrowser, type Person } from './support/browser';
-import { agentMessages, composer, conversation, messageItems, seededPosts, sendMessage, signUp, startThread, waitForConnection } from './support/app';
+import { agentMessages, composer, conversation, messageItems, refuseMessage, seededPosts, sendMessage, signUp, startThread, waitForConnection } from './support/app';
 import type { HarnessEnv } from './support/harness-env';
 import { notCompact, PHONE, TOUCH_TARGET_PX, tooSmall, touchBox, type Size } from './support/touch';
 
@@ -182,20 +182,9 @@ it(
     const [post] = await seededPosts(env);
     const { context, page } = await newPerson(PHONE);
     // The chat service refuses no message a person can send from this page: the socket is routed
-    // so that one message is answered with an error naming it, as the service does (e.g. a
-    // message over its limit), and everything else goes through.
+    // so that one message is refused as the service would (e.g. a message over its limit).
     const REFUSE = 'Refuse this one, please';
-    await context.routeWebSocket(/\/ws\/v1\//, (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((frame) => {
-        const parsed = typeof frame === 'string' && frame.startsWith('{') ? (JSON.parse(frame) as { event?: string; data?: { message?: string; client_message_id?: string } }) : null;
-        if (parsed?.event === 'action' && parsed.data?.message === REFUSE && parsed.data.client_message_id) {
-          ws.send(JSON.stringify({ event: 'error', data: { code: 'VALIDATION_ERROR', message: 'Refused by the test.', client_message_id: parsed.data.client_message_id } }));
-        } else {
-          server.send(frame);
-        }
-      });
-    });
+    await refuseMessage(context, REFUSE);
     await startThread(page, post!);
     await sendMessage(page, REFUSE);
     const failed = messageItems(page).and(page.locator('[data-status="failed"]'));

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { setUpBrowser } from './support/browser';
-import { agentMessages, composer, conversation, messageItems, openPost, sample, seededPosts, sendMessage, startThread, waitForConnection } from './support/app';
+import { agentMessages, composer, conversation, messageItems, openPost, refuseMessage, sample, seededPosts, sendMessage, startThread, waitForConnection } from './support/app';
 
 /**
  * A visitor (no account) opens a post, starts a private thread, writes to the agent, watches
@@ -214,22 +214,9 @@ it(
   browser.test(async ({ env, newPerson }) => {
     const [post] = await seededPosts(env);
     const { context, page } = await newPerson();
-    // The first attempt of this message is answered with an error naming it, as the service does
-    // (e.g. over a limit); the retry goes through to the real service.
+    // The first attempt is refused, as the service refuses a message (e.g. over a limit); the retry goes through.
     const TEXT = 'Refused once, then sent';
-    let refused = false;
-    await context.routeWebSocket(/\/ws\/v1\//, (ws) => {
-      const server = ws.connectToServer();
-      ws.onMessage((frame) => {
-        const parsed = typeof frame === 'string' && frame.startsWith('{') ? (JSON.parse(frame) as { event?: string; data?: { message?: string; client_message_id?: string } }) : null;
-        if (!refused && parsed?.event === 'action' && parsed.data?.message === TEXT && parsed.data.client_message_id) {
-          refused = true;
-          ws.send(JSON.stringify({ event: 'error', data: { code: 'VALIDATION_ERROR', message: 'Refused by the test.', client_message_id: parsed.data.client_message_id } }));
-        } else {
-          server.send(frame);
-        }
-      });
-    });
+    await refuseMessage(context, TEXT, 1);
     await startThread(page, post!);
     await composer(page).box.focus();
     await page.keyboard.type(TEXT);

@@ -1,4 +1,4 @@
-import type { Locator, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { PostsResponse, type Post } from '@confab/protocol';
 import type { HarnessEnv } from './harness-env';
 
@@ -81,4 +81,25 @@ export async function sample<T>(read: () => Promise<T>, done: (value: T) => bool
     if (Date.now() > deadline) throw new Error(`gave up after ${options.timeoutMs} ms; last value: ${JSON.stringify(value)}`);
     await new Promise((r) => setTimeout(r, options.intervalMs));
   }
+}
+
+/**
+ * Routes the context's chat sockets so that a message with exactly this text is answered with an
+ * error naming it, as the chat service answers one it refuses (e.g. over a limit), the first
+ * `times` times it is sent; everything else goes through to the real service.
+ */
+export async function refuseMessage(context: BrowserContext, text: string, times = Number.POSITIVE_INFINITY): Promise<void> {
+  let refused = 0;
+  await context.routeWebSocket(/\/ws\/v1\//, (ws) => {
+    const server = ws.connectToServer();
+    ws.onMessage((frame) => {
+      const parsed = typeof frame === 'string' && frame.startsWith('{') ? (JSON.parse(frame) as { event?: string; data?: { message?: string; client_message_id?: string } }) : null;
+      if (refused < times && parsed?.event === 'action' && parsed.data?.message === text && parsed.data.client_message_id) {
+        refused += 1;
+        ws.send(JSON.stringify({ event: 'error', data: { code: 'VALIDATION_ERROR', message: 'Refused by the test.', client_message_id: parsed.data.client_message_id } }));
+      } else {
+        server.send(frame);
+      }
+    });
+  });
 }
