@@ -110,7 +110,7 @@ it(
     const [post] = await seededPosts(env);
     const { page } = await newPerson();
     await startThread(page, post!);
-    // The demo agent quotes what it was sent ("You said:" and a quote).
+    // The demo agent quotes what it was sent ("Here is what you said:" and a quote).
     await sendMessage(page, `# عنوان\n\n${ARABIC}`);
     const reply = agentMessages(page).last();
     await reply.and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });

@@ -81,7 +81,7 @@ describe('agent replies (demo agent)', () => {
     expect(streamedBytes).toBeLessThan(previous.length + streams.length * 250);
     expect(done.data).toMatchObject({ status: 'complete', finish_reason: 'stop', model: 'demo', content: previous, seq: reply.seq });
     expect(done.data.content).toContain('How should I open my essay?');
-    expect(done.data.content).toContain('You said:');
+    expect(done.data.content).toContain('Here is what you said:');
     expect(done.data.usage?.completion_tokens).toBeGreaterThan(0);
     expect(done.data.usage?.prompt_tokens).toBeGreaterThan(0);
 
@@ -227,8 +227,9 @@ describe('agent replies (demo agent)', () => {
     expect(reply.author.display_name).toBe(post.agent.name);
     const done = await socket.next('done', (f) => f.data.message_id === reply.id);
     expect(done.data.content).toContain('what do you think?');
-    // Everyone reads it: the demo agent names the writer rather than telling each reader "You said".
-    expect(done.data.content).toContain('**Linus** said:');
+    // Everyone reads it: the demo agent names the writer rather than telling each reader "you said"
+    // (the name in a bidi isolate, so a right-to-left name cannot turn the sentence around).
+    expect(done.data.content).toContain('Here is what **\u2068Linus\u2069** said:');
 
     const history = await getHistory(service, post.conversation_id, { after_seq: mentionAck.data.seq - 2, limit: 200 });
     const agentMessages = history.messages.filter((m) => m.author.kind === 'agent');

@@ -38,7 +38,7 @@ export function createConnectionPolicy(deps: ConnectionPolicyDeps) {
     lastCloseCode = event.code;
     deps.onSocketGone();
     if (deps.isUnmounted()) return;
-    const attempt = store.getState().connection.attempt;
+    const { attempt, status } = store.getState().connection;
     const reconnecting = shouldReconnectAfterClose({ unmounted: false, signInRequired, closeCode: event.code });
     store.dispatch({
       type: 'connection',
@@ -46,7 +46,7 @@ export function createConnectionPolicy(deps: ConnectionPolicyDeps) {
         status: reconnecting ? 'reconnecting' : 'closed',
         attempt: reconnecting ? attempt : 0,
         nextRetryAt: null,
-        reason: closeReasonWords(event.code),
+        reason: closeReasonWords(event.code, status === 'open'),
       },
     });
   };

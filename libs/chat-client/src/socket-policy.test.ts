@@ -43,6 +43,15 @@ describe('closeReasonWords', () => {
   it('explains each close in words', () => {
     expect(closeReasonWords(CloseCode.NOT_FOUND)).toMatch(/doesn't exist/);
     expect(closeReasonWords(CloseCode.FORBIDDEN)).toMatch(/access/);
-    expect(closeReasonWords(1006)).toBe('Connection lost. Reconnecting…');
+    expect(closeReasonWords(1006)).toBe('Connection lost.');
+  });
+
+  it('says the server cannot be reached when a socket closes abnormally before the server said "connected"', () => {
+    // Refused, no route, server down: the browser gives 1006 and the socket never worked.
+    expect(closeReasonWords(1006, false)).toBe("Can't reach the chat server.");
+    expect(closeReasonWords(1006, true)).toBe('Connection lost.');
+    // A close the server sent is no network trouble, opened or not.
+    expect(closeReasonWords(CloseCode.TRY_AGAIN_LATER, false)).toBe('The server is busy.');
+    expect(closeReasonWords(CloseCode.NOT_FOUND, false)).toMatch(/doesn't exist/);
   });
 });

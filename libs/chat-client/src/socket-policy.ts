@@ -39,7 +39,19 @@ export function reconnectIntervalFor(input: IntervalInput): number {
   return reconnectDelay(input.attempt, input.random);
 }
 
-export function closeReasonWords(code: number): string {
+/**
+ * Why the client cannot connect when no server answered at all: the ticket request got no answer
+ * or a gateway's (502–504), or a socket closed abnormally (1006: refused, no route, the server
+ * down) before the server said `connected`. Shown before the countdown.
+ */
+export const UNREACHABLE_REASON = "Can't reach the chat server.";
+
+/**
+ * A close in words. `connected`: whether the server had said `connected` on that socket, so a
+ * 1006 on one that worked is a connection lost, and on one that never did, no server reached.
+ * Reasons of closes that reconnect do not say "Reconnecting": the status adds it, with the countdown.
+ */
+export function closeReasonWords(code: number, connected = true): string {
   switch (code) {
     case CloseCode.NORMAL:
       return 'The conversation was closed.';
@@ -50,11 +62,11 @@ export function closeReasonWords(code: number): string {
     case CloseCode.NOT_FOUND:
       return "This conversation doesn't exist, or you can't see it.";
     case CloseCode.SESSION_EXPIRED:
-      return 'Your connection ticket expired. Reconnecting…';
+      return 'Your connection ticket expired.';
     case CloseCode.TRY_AGAIN_LATER:
-      return 'The server is busy. Reconnecting shortly…';
+      return 'The server is busy.';
     default:
-      return 'Connection lost. Reconnecting…';
+      return code === 1006 && !connected ? UNREACHABLE_REASON : 'Connection lost.';
   }
 }
 

@@ -52,10 +52,19 @@ describe('fetchWsTicket', () => {
   });
 
   it('network failures, 5xx and malformed answers are retryable', async () => {
-    await expect(fetchWsTicket(answering(new TypeError('offline')))).resolves.toMatchObject({ ok: false, kind: 'unavailable' });
+    // No answer at all, or a gateway's (502, 503, 504: the server behind it is down or not answering):
+    // the client says it cannot reach the chat server, in its own words.
+    const unreachable = { ok: false, kind: 'unavailable', message: "Can't reach the chat server." };
+    await expect(fetchWsTicket(answering(new TypeError('offline')))).resolves.toEqual(unreachable);
     await expect(
-      fetchWsTicket(answering(json(503, { error: { code: 'INTERNAL_ERROR', message: 'Chat service down.' } }))),
-    ).resolves.toEqual({ ok: false, kind: 'unavailable', message: 'Chat service down.' });
+      fetchWsTicket(answering(json(503, { error: { code: 'INTERNAL_ERROR', message: "Can't reach Confab's chat service right now. Try again in a moment." } }))),
+    ).resolves.toEqual(unreachable);
+    await expect(fetchWsTicket(answering(json(502, {})))).resolves.toEqual(unreachable);
+    await expect(fetchWsTicket(answering(json(504, {})))).resolves.toEqual(unreachable);
+    // Any other refusal is the server's own words.
+    await expect(
+      fetchWsTicket(answering(json(500, { error: { code: 'INTERNAL_ERROR', message: 'Something went wrong on our side.' } }))),
+    ).resolves.toEqual({ ok: false, kind: 'unavailable', message: 'Something went wrong on our side.' });
     await expect(fetchWsTicket(answering(json(200, { ticket: 42 })))).resolves.toMatchObject({ ok: false, kind: 'unavailable' });
   });
 });

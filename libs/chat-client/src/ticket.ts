@@ -1,5 +1,6 @@
 import { DELTA_STREAMS_QUERY, conversationSocketPath, type WsTicketResponse } from '@confab/protocol';
 import { loadWire, type WireModule } from './load-wire';
+import { UNREACHABLE_REASON as UNREACHABLE } from './socket-policy';
 
 /** The WebSocket ticket the browser gets from the Next.js route `GET /api/ws-ticket` (schema: protocol's `WsTicketResponse`). */
 
@@ -9,7 +10,7 @@ export type TicketResult =
   | { ok: true; ticket: WsTicketResponse }
   /** 401: the signed-in session is gone (the route creates visitor sessions itself). */
   | { ok: false; kind: 'sign-in-required'; message: string }
-  /** Network trouble, 5xx, or a malformed answer: worth retrying with backoff. */
+  /** Network trouble (no answer, or a gateway's 502–504: `UNREACHABLE_REASON`), 5xx, or a malformed answer: worth retrying with backoff. */
   | { ok: false; kind: 'unavailable'; message: string };
 
 export type FetchLike = (input: string, init?: RequestInit) => Promise<Response>;
@@ -29,7 +30,6 @@ export function fetchWsTicket(fetchImpl: FetchLike = fetch): Promise<TicketResul
   return result;
 }
 
-const UNREACHABLE = 'Could not reach the server.';
 
 async function requestTicket(fetchImpl: FetchLike): Promise<TicketResult> {
   // The validation module loads while the ticket is on its way.
@@ -58,6 +58,8 @@ async function requestTicket(fetchImpl: FetchLike): Promise<TicketResult> {
     return { ok: false, kind: 'unavailable', message: UNREACHABLE };
   }
   if (!response.ok) {
+    // A gateway's answer (502–504): the server behind it is down or not answering.
+    if (response.status > 501 && response.status < 505) return { ok: false, kind: 'unavailable', message: UNREACHABLE };
     const apiError = ApiError.safeParse(body);
     const message = apiError.success ? apiError.data.error.message : `The server answered ${response.status}.`;
     return { ok: false, kind: 'unavailable', message };

@@ -256,9 +256,20 @@ describe('useConversation with react-use-websocket mocked', () => {
       expect(result.current.state.connection).toMatchObject({
         status: 'reconnecting',
         attempt: 1,
-        reason: 'Connection lost. Reconnecting…',
+        reason: 'Connection lost.',
       });
       expect(result.current.state.connection.nextRetryAt).toBeGreaterThanOrEqual(now + 500);
+    });
+
+    it("1006 on a socket that never got `connected` (refused, no route, server down): can't reach the chat server", () => {
+      const { result } = renderConversation();
+      expect(closeSocket(1006, 0).reconnect).toBe(true);
+      nextFrame();
+      expect(result.current.state.connection).toMatchObject({ status: 'reconnecting', reason: "Can't reach the chat server." });
+      // Its next socket fails the same way: still the same words, not "connection lost".
+      closeSocket(1006, 1);
+      nextFrame();
+      expect(result.current.state.connection).toMatchObject({ status: 'reconnecting', attempt: 2, reason: "Can't reach the chat server." });
     });
 
     it('reconnectInterval grows with the attempt and is capped at 30 s', () => {

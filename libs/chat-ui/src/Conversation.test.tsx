@@ -228,15 +228,15 @@ describe('Conversation with useConversation mocked', () => {
     expect(status().textContent).toBe('Connected');
     expect(status().getAttribute('data-state')).toBe('open');
 
-    hook({ connection: { status: 'reconnecting', attempt: 2, nextRetryAt: NOW + 4_000, reason: 'Connection lost' } });
+    hook({ connection: { status: 'reconnecting', attempt: 2, nextRetryAt: NOW + 4_000, reason: "Can't reach the chat server." } });
     rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
     act(() => {
       jest.advanceTimersByTime(0);
     });
-    expect(status().textContent).toBe('Reconnecting in 4 s');
+    expect(status().textContent).toBe("Can't reach the chat server. Reconnecting in 4\u00a0s");
     expect(status().getAttribute('data-state')).toBe('reconnecting');
     // A wait of seconds can be cut short: the server may be back already.
-    const waiting = hook({ connection: { status: 'reconnecting', attempt: 5, nextRetryAt: NOW + 17_000, reason: 'Connection lost' } });
+    const waiting = hook({ connection: { status: 'reconnecting', attempt: 5, nextRetryAt: NOW + 17_000, reason: 'Connection lost.' } });
     rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
     fireEvent.click(screen.getByRole('button', { name: 'Retry now' }));
     expect(waiting.reconnect).toHaveBeenCalled();

@@ -66,13 +66,27 @@ describe('connectionWords', () => {
   const base = { online: true, secondsToRetry: 0, reason: null };
   it('says Connected, Reconnecting in N s, and offers Reconnect only after giving up', () => {
     expect(connectionWords({ ...base, status: 'open' })).toEqual({ text: 'Connected', canReconnect: false });
-    expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 8 }).text).toBe('Reconnecting in 8 s');
+    expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 8 }).text).toBe('Reconnecting in 8\u00a0s');
     expect(connectionWords({ ...base, status: 'failed' })).toMatchObject({ canReconnect: true, reconnectLabel: 'Reconnect' });
   });
 
   it('offers "Retry now" while a backoff has 3 s or more to run, not for a short one', () => {
-    expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 17 })).toEqual({ text: 'Reconnecting in 17 s', canReconnect: true, reconnectLabel: 'Retry now' });
+    expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 17 })).toEqual({ text: 'Reconnecting in 17\u00a0s', canReconnect: true, reconnectLabel: 'Retry now' });
     expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 2 }).canReconnect).toBe(false);
+  });
+
+  it('says why it is reconnecting, when the client knows, before the countdown and "Retry now"', () => {
+    const unreachable = { ...base, status: 'reconnecting' as const, reason: "Can't reach the chat server." };
+    expect(connectionWords({ ...unreachable, secondsToRetry: 5 })).toEqual({
+      text: "Can't reach the chat server. Reconnecting in 5\u00a0s",
+      canReconnect: true,
+      reconnectLabel: 'Retry now',
+    });
+    expect(connectionWords({ ...unreachable, secondsToRetry: 1 })).toEqual({ text: "Can't reach the chat server. Reconnecting in 1\u00a0s", canReconnect: false });
+    expect(connectionWords({ ...unreachable, secondsToRetry: 0 }).text).toBe("Can't reach the chat server. Reconnecting…");
+    expect(connectionWords({ ...unreachable, reason: 'Connection lost.', secondsToRetry: 4 }).text).toBe('Connection lost. Reconnecting in 4\u00a0s');
+    // The browser knows it is offline: that says more than any server.
+    expect(connectionWords({ ...unreachable, online: false, secondsToRetry: 5 }).text).toBe("Offline — messages will be sent when you're back");
   });
 
   it('says messages will be sent later while offline, but keeps a final close reason', () => {

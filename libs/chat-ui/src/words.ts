@@ -115,10 +115,12 @@ export function connectionWords(args: {
   switch (status) {
     case 'connecting':
       return { text: 'Connecting…', canReconnect: false };
-    case 'reconnecting':
-      return secondsToRetry >= RETRY_NOW_FROM_S
-        ? { text: `Reconnecting in ${secondsToRetry} s`, canReconnect: true, reconnectLabel: 'Retry now' }
-        : { text: secondsToRetry > 0 ? `Reconnecting in ${secondsToRetry} s` : 'Reconnecting…', canReconnect: false };
+    case 'reconnecting': {
+      // Why, when the client knows ("Can't reach the chat server.", "Connection lost."), then when
+      // (a no-break space: on a phone the "s" went to a line of its own).
+      const text = `${reason ? `${reason} ` : ''}Reconnecting${secondsToRetry > 0 ? ` in ${secondsToRetry}\u00a0s` : '…'}`;
+      return secondsToRetry >= RETRY_NOW_FROM_S ? { text, canReconnect: true, reconnectLabel: 'Retry now' } : { text, canReconnect: false };
+    }
     case 'failed':
       return { text: "Couldn't reconnect. Check your connection, then try again.", canReconnect: true, reconnectLabel: 'Reconnect' };
     case 'closed':

@@ -11,7 +11,7 @@ describe('composeDemoReply', () => {
     expect(reply).toContain('**Ada**');
     expect(reply).toContain('demo agent');
     expect(reply).toContain('> what is 2+2?');
-    expect(reply).toContain('asked a question');
+    expect(reply).toContain('asks a question');
     expect(reply).not.toContain('First');
   });
 
@@ -29,13 +29,24 @@ describe('composeDemoReply', () => {
     expect(reply).toContain('> Two things:\n> \n> - one\n> - two spaced');
   });
 
-  it("in a post's shared conversation, names who wrote instead of saying 'You' to every reader", () => {
+  it("in a post's shared conversation, names who wrote instead of saying 'you' to every reader", () => {
     const bob = { ...message(1, 'user', '@ada review this?'), author: { kind: 'user' as const, id: null, display_name: 'Bob *the* [builder]' } };
     const shared = composeDemoReply(persona, [bob], true);
-    expect(shared).toContain('**Bob \\*the\\* \\[builder\\]** said:');
-    expect(shared).toContain('- **Bob \\*the\\* \\[builder\\]** wrote **2** words');
-    expect(shared).not.toContain('You said');
-    expect(composeDemoReply(persona, [bob])).toContain('You said:');
+    expect(shared).toContain('\n\nHere is what **\u2068Bob \\*the\\* \\[builder\\]\u2069** said:\n\n> review this?');
+    expect(shared).toContain('\n- The message has **2** words and asks a question.\n');
+    expect(shared).not.toContain('you said');
+    expect(composeDemoReply(persona, [bob])).toContain('\n\nHere is what you said:\n\n> review this?');
+  });
+
+  it('never starts a line with the writer\'s name, and holds it in a bidi isolate', () => {
+    // A block's direction (`dir="auto"`) comes from its first letter, even inside an isolate: a
+    // Hebrew name first would turn the English sentence right to left.
+    const avi = { ...message(1, 'user', '@ada one word'), author: { kind: 'user' as const, id: null, display_name: 'אבי כהן' } };
+    const shared = composeDemoReply(persona, [avi], true);
+    expect(shared).toContain('Here is what **\u2068אבי כהן\u2069** said:');
+    const linesStartingWithAName = shared.split('\n').filter((line) => /^[-*>#\s]*[\u2068\p{Script=Hebrew}]/u.test(line));
+    expect(linesStartingWithAName).toEqual([]);
+    expect(shared).toContain('- The message has **2** words.');
   });
 
   it('shortens a long quote', () => {

@@ -31,6 +31,18 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_{}[\]()#+\-.!|<>~]/g, '\\$&');
 }
 
+/**
+ * A name someone chose, held apart from the sentence around it (Unicode's first-strong isolate,
+ * FSI … PDI): a Hebrew or Arabic name reads right to left inside an English sentence without
+ * pulling the punctuation and words next to it over to its side. It cannot decide which way the
+ * sentence reads when it comes first (a browser's `dir="auto"` looks inside isolates too), so
+ * sentences here never start with one. Display names cannot hold isolates themselves (the
+ * protocol refuses them), so nothing in a name can end this one early.
+ */
+function isolated(name: string): string {
+  return `\u2068${name}\u2069`;
+}
+
 function quote(text: string): string {
   const short = text.length > QUOTE_MAX_CHARS ? `${text.slice(0, QUOTE_MAX_CHARS - 1).trimEnd()}…` : text;
   return short
@@ -54,14 +66,15 @@ export function composeDemoReply(persona: AgentPersona, history: Message[], shar
   const guidance = isQuestion
     ? 'That is a good question. A real model would answer it here; I can only show how the conversation flows:'
     : 'Thanks for writing. A real model would reply to this; meanwhile, here is what I noticed:';
-  // Everyone reads a post's replies: "You said" would name each reader, not the writer.
-  const writer = shared && last ? `**${escapeMarkdown(last.author.display_name)}**` : 'You';
+  // Everyone reads a post's replies: "you said" would name each reader, not the writer. The
+  // writer's name is never first in a sentence, so it cannot turn an English sentence right to left.
+  const writer = shared && last ? `**${isolated(escapeMarkdown(last.author.display_name))}**` : 'you';
   const notes = [
-    `- ${writer} wrote **${words}** ${words === 1 ? 'word' : 'words'}${isQuestion ? ' and asked a question' : ''}.`,
+    `- The message has **${words}** ${words === 1 ? 'word' : 'words'}${isQuestion ? ' and asks a question' : ''}.`,
     `- This reply streams word by word, so you can press **Stop** at any time.`,
     `- Set \`OPENAI_BASE_URL\` to talk to a real model.`,
   ];
-  return `${intro}\n\n${writer} said:\n\n${quote(said)}\n\n${guidance}\n\n${notes.join('\n')}`;
+  return `${intro}\n\nHere is what ${writer} said:\n\n${quote(said)}\n\n${guidance}\n\n${notes.join('\n')}`;
 }
 
 function estimatePromptTokens(persona: AgentPersona, history: Message[]): number {
