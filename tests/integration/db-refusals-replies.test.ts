@@ -86,6 +86,43 @@ describe('agent replies while the database refuses them', () => {
       ['user', 'complete'],
       ['agent', 'complete'],
     ]);
+    // A reply that was only late is never called unanswered.
+    expect(socket.all('unanswered')).toEqual([]);
+  }, 60_000);
+
+  it('tells the asker, live and after a reload, when the reply could not start at all, and Try again on the question answers it', async () => {
+    const { user, conversationId, socket } = await openThread();
+    // Refused for longer than the service tries (AGENT_REPLY_DB_RETRY_S = 3).
+    await refuseAgentRows();
+    socket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Is anyone there?', client_message_id: randomUUID() } });
+    const questionId = (await socket.next('ack')).data.message_id;
+    const told = await until(() => socket.all('unanswered')[0], 'the question told unanswered');
+    expect(told.data.message_id).toBe(questionId);
+
+    // A reload (or another tab) is told too, once it has caught up.
+    const { ticket } = await ticketFor(service, user.sessionToken);
+    const reloaded = await TestSocket.open(`${service.wsBase}conversation/${conversationId}/?token=${encodeURIComponent(ticket)}&app_type=test&stream=delta`);
+    sockets.push(reloaded);
+    await reloaded.next('connected');
+    reloaded.send({ event: 'sync', data: { after_seq: 0 } });
+    expect((await reloaded.next('unanswered')).data.message_id).toBe(questionId);
+
+    await acceptAgentRows();
+    reloaded.send({ event: 'action', data: { action: 'retry_reply', message_id: questionId } });
+    const reply = await until(() => agentStarts(socket)[0], 'the reply asked for again');
+    expect(reply.data.message.reply_to).toBe(questionId);
+    await until(() => socket.all('done').find((f) => f.data.message_id === reply.data.message.id && f.data.status === 'complete'), 'its done');
+    expect(reloaded.all('error')).toEqual([]);
+
+    // Answered now: a later reload is told nothing.
+    const { ticket: again } = await ticketFor(service, user.sessionToken);
+    const later = await TestSocket.open(`${service.wsBase}conversation/${conversationId}/?token=${encodeURIComponent(again)}&app_type=test&stream=delta`);
+    sockets.push(later);
+    await later.next('connected');
+    later.send({ event: 'sync', data: { after_seq: 0 } });
+    await later.next('sync');
+    await sleep(500);
+    expect(later.all('unanswered')).toEqual([]);
   }, 60_000);
 
   it('lets a Try again that could not start be pressed again at once, not 10 minutes later', async () => {

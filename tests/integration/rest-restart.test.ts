@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createThread, createVisitor, getHistory, listPosts, ticketFor } from '../support/api';
+import { createThread, createVisitor, getHistory, listPosts, signUp, ticketFor } from '../support/api';
 import { startChatService, testSecrets, type RunningChatService } from '../support/chat-service';
 import { TestSocket } from '../support/ws-client';
 
@@ -13,6 +13,18 @@ async function openVisitorThread(service: RunningChatService, query = '') {
   const socket = await TestSocket.open(`${service.wsBase}conversation/${thread.id}/?session_user=${ticket}&app_type=test${query}`);
   await socket.next('connected');
   return { visitor, thread, socket };
+}
+
+/** A signed-in person's socket on a conversation, caught up (`sync` from 0) unless told not to. */
+async function joinAs(service: RunningChatService, sessionToken: string, conversationId: string, caughtUp = true) {
+  const { ticket } = await ticketFor(service, sessionToken);
+  const socket = await TestSocket.open(`${service.wsBase}conversation/${conversationId}/?token=${encodeURIComponent(ticket)}&app_type=test&stream=delta`);
+  await socket.next('connected');
+  if (caughtUp) {
+    socket.send({ event: 'sync', data: { after_seq: 0 } });
+    await socket.next('sync', (f) => !f.data.has_more);
+  }
+  return socket;
 }
 
 /** The embedded database on disk: what `npm start` uses. Data must survive a restart, even a crash. */
@@ -75,6 +87,48 @@ describe('restart on the same PGlite folder', () => {
     running = await startChatService({ env });
     const history = await getHistory(running, thread.id, { token: visitor.sessionToken });
     expect(history.messages.map((m) => m.content)).not.toContain('And another one');
+  }, 120_000);
+
+  it('tells a mention that waited its turn while the service stopped that it went unanswered, after the restart too, and Try again answers it', async () => {
+    const env = { ...testSecrets(), PGLITE_DATA_DIR: dataDir, DEMO_AGENT_TOKEN_DELAY_MS: '50' };
+    running = await startChatService({ env });
+    const [post] = await listPosts(running);
+    const [ada, bo] = [await signUp(running, { display_name: 'Ada' }), await signUp(running, { display_name: 'Bo' })];
+    const adaSocket = await joinAs(running, ada.sessionToken, post!.conversation_id, false);
+    const boSocket = await joinAs(running, bo.sessionToken, post!.conversation_id, false);
+    const handle = post!.agent.handle;
+    adaSocket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: `@${handle} tell me a long story`, client_message_id: 'ada-asks' } });
+    const adaReply = await boSocket.next('message', (f) => f.data.message.author.kind === 'agent');
+    // Bo's mention waits for its turn behind Ada's reply: it is still waiting when the service stops.
+    boSocket.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: `@${handle} and one for me`, client_message_id: 'bo-asks-too' } });
+    const boQuestion = (await boSocket.next('ack')).data.message_id;
+    const stopping = running.stop();
+    expect((await boSocket.next('done', (f) => f.data.message_id === adaReply.data.message.id)).data.status).toBe('interrupted');
+    expect((await boSocket.next('unanswered')).data.message_id).toBe(boQuestion);
+    await stopping;
+
+    running = await startChatService({ env });
+    // Bo's page, reloaded, is told again; Ada's is not (the question is not hers).
+    const boAgain = await joinAs(running, bo.sessionToken, post!.conversation_id);
+    expect((await boAgain.next('unanswered')).data.message_id).toBe(boQuestion);
+    const adaAgain = await joinAs(running, ada.sessionToken, post!.conversation_id);
+    // Try again: only Bo may, and it answers Bo's mention.
+    adaAgain.send({ event: 'action', data: { action: 'retry_reply', message_id: boQuestion } });
+    expect((await adaAgain.next('error')).data.code).toBe('FORBIDDEN');
+    boAgain.send({ event: 'action', data: { action: 'retry_reply', message_id: boQuestion } });
+    const answer = await boAgain.next('message', (f) => f.data.message.author.kind === 'agent');
+    expect(answer.data.message.reply_to).toBe(boQuestion);
+    await boAgain.next('done', (f) => f.data.message_id === answer.data.message.id);
+    expect(adaAgain.all('unanswered')).toEqual([]);
+
+    // Plain chat in a post asks the agent nothing: the newest message unanswered by it is no question.
+    adaAgain.send({ event: 'action', data: { action: 'next', execution_type: 'chat', message: 'Thanks, both of you', client_message_id: 'ada-thanks' } });
+    const thanks = (await adaAgain.next('ack')).data.message_id;
+    const adaReloaded = await joinAs(running, ada.sessionToken, post!.conversation_id);
+    adaReloaded.send({ event: 'action', data: { action: 'retry_reply', message_id: thanks } });
+    expect((await adaReloaded.next('error')).data.code).toBe('NOT_FOUND');
+    expect(adaReloaded.all('unanswered')).toEqual([]);
+    for (const socket of [boAgain, adaAgain, adaReloaded]) socket.close();
   }, 120_000);
 
   it('keeps the words of a reply that a crash cut off, up to about the last half second', async () => {

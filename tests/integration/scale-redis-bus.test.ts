@@ -259,6 +259,19 @@ describe('reply turns in Redis', () => {
     await held?.release();
   });
 
+  it('tells any instance whether a reply holds or waits for the turn (so a question is not called unanswered meanwhile)', async () => {
+    const conversationId = randomUUID();
+    expect(await two.replyTurns.pending(conversationId)).toBe(false);
+    const held = await one.replyTurns.take(conversationId, 1, signal());
+    expect(await two.replyTurns.pending(conversationId)).toBe(true);
+    const waiting = two.replyTurns.take(conversationId, 2, signal());
+    await held?.release();
+    // The waiter takes the turn within its next poll; pending all along.
+    expect(await one.replyTurns.pending(conversationId)).toBe(true);
+    await (await waiting)?.release();
+    expect(await one.replyTurns.pending(conversationId)).toBe(false);
+  });
+
   it('gives the turn to the earliest question waiting, not back to the instance that just released it', async () => {
     const conversationId = randomUUID();
     const order: string[] = [];

@@ -1,7 +1,7 @@
 import { MAX_MESSAGE_CHARS, TYPING_AUTO_STOP_MS, type Identity, type ServerFrame } from '@confab/protocol';
 import { conversationReducer, createInitialState, type ConversationAction, type ConversationStoreState } from './reducer';
 import { withStreamedText } from './streamed-text';
-import { checkSendable, isStreamGap, resyncAfterSeq, streamingReply } from './selectors';
+import { checkSendable, isStreamGap, resyncAfterSeq, retryableReply, streamingReply } from './selectors';
 import { CONVERSATION_ID, ME, OTHER, T0, agentMessage, cid, frames, message, uuid } from './test-fixtures';
 import type { ChatMessage } from './types';
 
@@ -44,6 +44,18 @@ describe('conversationReducer', () => {
 
     it('starts at lastSeq 0 with no history', () => {
       expect(fresh().lastSeq).toBe(0);
+    });
+  });
+
+  describe('unanswered', () => {
+    it('offers Try again on my question once the server says its reply never started, and no longer once a reply comes', () => {
+      const question = message(2, { author: { kind: ME.kind, id: ME.id, display_name: ME.display_name } });
+      const asked = reduceAll(fresh(), [frame(frames.connected(1)), frame(frames.message(message(1))), frame(frames.message(question))]);
+      expect(retryableReply(asked.messages, asked.unanswered)).toBeNull();
+      const told = conversationReducer(asked, frame({ event: 'unanswered', data: { message_id: question.id } }));
+      expect(retryableReply(told.messages, told.unanswered)?.id).toBe(question.id);
+      const answered = conversationReducer(told, frame(frames.message(agentMessage(3, { status: 'streaming' }))));
+      expect(retryableReply(answered.messages, answered.unanswered)).toBeNull();
     });
   });
 

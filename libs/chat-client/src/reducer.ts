@@ -113,6 +113,7 @@ export function createInitialState(input: InitialStateInput): ConversationStoreS
     syncInFlight: false,
     streamedText: NO_STREAMED_TEXT,
     presence: null,
+    unanswered: null,
   };
 }
 
@@ -192,6 +193,8 @@ function reduceFrame(state: ConversationStoreState, frame: ServerFrame, now: num
       return applySync(state, frame.data);
     case 'error':
       return applyError(state, frame.data, now);
+    case 'unanswered':
+      return { ...state, unanswered: frame.data.message_id };
     case 'pong':
       return state;
   }

@@ -32,4 +32,37 @@ describe('retryableReply: which reply offers "Try again"', () => {
     const sending: ChatMessage = { ...mine(3), id: null, seq: null, status: 'sending' };
     expect(retryableReply([mine(1), reply(2, 'error'), sending])).toBeNull();
   });
+
+  describe('a question whose reply never started (the server said `unanswered`)', () => {
+    it('is offered while it is the newest message, also where failed replies are not (a post)', () => {
+      const question = mine(3);
+      const messages = [mine(1), reply(2, 'complete'), question];
+      expect(retryableReply(messages, question.id)).toBe(question);
+      expect(retryableReply(messages, question.id, false)).toBe(question);
+    });
+
+    it('not before the server says so: a reply may only be late', () => {
+      expect(retryableReply([mine(1), reply(2, 'complete'), mine(3)])).toBeNull();
+    });
+
+    it('not once anything came after it, nor while a reply streams (its turn comes after)', () => {
+      const question = mine(3);
+      expect(retryableReply([question, reply(4, 'streaming')], question.id)).toBeNull();
+      expect(retryableReply([question, theirs(4)], question.id)).toBeNull();
+      expect(retryableReply([mine(1), reply(2, 'streaming'), question], question.id)).toBeNull();
+      const sending: ChatMessage = { ...mine(4), id: null, seq: null, status: 'sending' };
+      expect(retryableReply([question, sending], question.id)).toBeNull();
+    });
+
+    it("not someone else's question", () => {
+      const question = theirs(3);
+      expect(retryableReply([mine(1), reply(2, 'complete'), question], question.id)).toBeNull();
+    });
+
+    it('a cut-off reply before it still offers itself: it answers up to this question too', () => {
+      const cutOff = reply(2, 'interrupted');
+      const question = mine(3);
+      expect(retryableReply([mine(1), cutOff, question], question.id)).toBe(cutOff);
+    });
+  });
 });

@@ -96,17 +96,21 @@ export function checkSendable(input: {
 }
 
 /**
- * The reply the viewer may have answered again (the server holds the same rule, `decideRetry`):
- * the conversation's newest agent reply, if it failed, was cut off or was stopped, while the
- * newest message a person wrote is the viewer's. Messages sent while it streamed may follow it
- * (a restart that cut it off dropped their turn): the new reply answers up to the last of them.
+ * What the viewer may have answered again (the server holds the same rule, `decideRetry`), while
+ * the newest message a person wrote is the viewer's. With `replies` (threads): the conversation's
+ * newest agent reply, if it failed, was cut off or was stopped. Messages sent while it streamed may
+ * follow it (a restart that cut it off dropped their turn): the new reply answers up to the last of
+ * them. Else the viewer's question the server said went `unanswered` (its reply never started),
+ * while it is the newest message and no reply streams (one ahead of it, in a post): only the server
+ * knows a reply is not merely late.
  */
-export function retryableReply(messages: readonly ChatMessage[]): ChatMessage | null {
+export function retryableReply(messages: readonly ChatMessage[], unanswered: string | null = null, replies = true): ChatMessage | null {
   const newestPerson = messages.findLast((m) => m.author.kind === 'user' || m.author.kind === 'visitor');
   const newestReply = messages.findLast((m) => m.author.kind === 'agent');
   // A message of theirs still on its way gets a reply of its own.
-  if (!newestPerson?.mine || newestPerson.id === null || !newestReply || newestReply.id === null) return null;
-  return RETRYABLE_STATUSES.has(newestReply.status) ? newestReply : null;
+  if (!newestPerson?.mine || newestPerson.id === null) return null;
+  if (replies && newestReply?.id && RETRYABLE_STATUSES.has(newestReply.status)) return newestReply;
+  return newestPerson.id === unanswered && newestPerson === messages.at(-1) && !messages.some((m) => m.status === 'streaming') ? newestPerson : null;
 }
 
 const RETRYABLE_STATUSES = new Set<ChatMessage['status']>(['error', 'interrupted', 'stopped']);

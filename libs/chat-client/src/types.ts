@@ -80,6 +80,8 @@ export interface ConversationState {
   signInRequired: boolean;
   /** Who has a post's shared conversation open (the newest `presence` frame); null for a thread, or before the first. */
   presence: PresenceData | null;
+  /** The question the server last said went `unanswered` (its reply never started); see `retryableReply`. */
+  unanswered: string | null;
 }
 
 export type SendResult = { ok: true; clientMessageId: string } | { ok: false; reason: string };
@@ -115,7 +117,7 @@ export interface UseConversationResult {
   discard: (clientMessageId: string) => void;
   /** Stop the agent reply being streamed (newest when omitted). */
   stop: (messageId?: string) => void;
-  /** Have a failed or cut-off reply answered again (`retryableReply` says which); false when not connected. */
+  /** Have a failed or cut-off reply, or an unanswered question, answered (`retryableReply` says which); false when not connected. */
   retryReply: (messageId: string) => boolean;
   /** Call on every keystroke; typing start/stop frames are debounced (lodash) and rate-limited. */
   notifyTyping: () => void;

@@ -49,6 +49,7 @@ function state(overrides: Partial<ConversationState> = {}): ConversationState {
     hasOlder: false,
     signInRequired: false,
     presence: null,
+    unanswered: null,
     ...overrides,
   };
 }
@@ -366,6 +367,26 @@ describe('Conversation with useConversation mocked', () => {
     hook({ messages: [message({ mine: true }), { ...failed, id: '55555555-5555-4555-8555-555555555555', key: 'post' }] });
     rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
     expect(screen.queryByRole('button', { name: /Try again/ })).toBeNull();
+  });
+
+  it('says under my question when the agent could not answer it, and offers "Try again" on it, in a post too', () => {
+    const question = message({ mine: true, content: '@ada Hello?' });
+    const before = [message({ author: ada, content: 'Earlier answer' }), question];
+    // Before the server says so the reply may only be late: nothing is said.
+    hook({ messages: before });
+    const { rerender } = renderConversation();
+    expect(screen.queryByText("The agent couldn't answer this.")).toBeNull();
+
+    const result = hook({ messages: before, unanswered: question.id });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(screen.getByText("The agent couldn't answer this.")).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(result.retryReply).toHaveBeenCalledWith(question.id);
+
+    // The reply on its way (here: one streaming) takes the words and the button away.
+    hook({ messages: [...before, message({ author: ada, status: 'streaming', content: '' })], unanswered: question.id });
+    rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    expect(screen.queryByText("The agent couldn't answer this.")).toBeNull();
   });
 
   it('explains stopped and interrupted replies', () => {

@@ -40,7 +40,10 @@ export interface ConversationProps {
   viewer?: Identity | null;
   /** Put the cursor in the message box on arrival (see `Composer`'s `focusOnOpen`). */
   focusComposer?: boolean;
-  /** Offer "Try again" under a failed reply (threads: the server answers `retry_reply` there only). */
+  /**
+   * Offer "Try again" under a failed reply (threads: the server answers `retry_reply` for replies
+   * there only). A question of the viewer's the server said went unanswered is offered it anywhere.
+   */
   retryReplies?: boolean;
   /**
    * Re-render the page's server parts once the first message is stored: a new thread is named by
@@ -80,8 +83,9 @@ export function Conversation({
   // Memoized, so the list (memoized too) is not re-rendered by a new footer element per token.
   const typingFooter = useMemo(() => <TypingIndicator names={state.typing.map((t) => t.who.display_name)} />, [state.typing]);
 
-  // "Try again" under a reply that failed: offered while connected (it is sent at once, not queued).
-  const retryReplyId = useMemo(() => (retryReplies ? (retryableReply(messages)?.id ?? null) : null), [retryReplies, messages]);
+  // "Try again" under a reply that failed, or a question left unanswered: offered while connected (it is sent at once, not queued).
+  const { unanswered } = state;
+  const retryReplyId = useMemo(() => retryableReply(messages, unanswered, retryReplies)?.id ?? null, [retryReplies, messages, unanswered]);
   const connected = state.connection.status === 'open';
 
   // Which reply Stop was pressed for: the button says "Stopping…" until that reply ends, so a

@@ -6,7 +6,7 @@ import { COPY_LABEL, useCopy } from './copy';
 import { Markdown } from './Markdown';
 import type { StreamingView } from './streaming-reply';
 import { LocalTime } from './LocalTime';
-import { cutOffNote, SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote } from './words';
+import { cutOffNote, SLOW_SEND_MS, SLOW_SEND_NOTE, statusNote, UNANSWERED_NOTE } from './words';
 import styles from './conversation.module.css';
 
 export interface MessageItemProps {
@@ -23,7 +23,7 @@ export interface MessageItemProps {
   /** The virtualizer's measuring ref: rows have the height their content needs. */
   measureRef?: (element: HTMLLIElement | null) => void;
   onRetry?: (message: ChatMessage) => void;
-  /** Given to the one reply the viewer may have answered again (it failed or was cut off). */
+  /** Given to the one reply the viewer may have answered again (it failed or was cut off), or to their question left unanswered. */
   onRetryReply?: (message: ChatMessage) => boolean;
   /** Where a streaming reply's text is read from, so a token re-renders the text alone. */
   liveContent?: LiveContent;
@@ -61,7 +61,9 @@ function MessageContentView({ message, continued = false, onRetry, onRetryReply,
   // "You" is decided once, in the chat-client reducer (local copies and the viewer's stored messages).
   const { author, status, mine } = message;
   const isAgent = author.kind === 'agent';
-  const note = statusNote(status) ?? cutOffNote(status, message.finish_reason);
+  // Given to a person's message, "Try again" is for a question the agent could not even begin to answer.
+  const unanswered = !isAgent && onRetryReply;
+  const note = unanswered ? UNANSWERED_NOTE : (statusNote(status) ?? cutOffNote(status, message.finish_reason));
   const bubble = useRef<HTMLDivElement>(null);
   // On a continuation the badges are heard, not shown (they are on the group's first line).
   const badge = (shown: string | undefined) => (continued ? 'sr-only' : shown);
@@ -92,7 +94,7 @@ function MessageContentView({ message, continued = false, onRetry, onRetryReply,
           <MessageText live={liveContent} messageKey={message.key} content={message.content} status={status} />
         </div>
         {note && (
-          <p className={`${styles.note} ${status === 'failed' || status === 'error' ? styles.noteError : ''}`}>
+          <p className={`${styles.note} ${status === 'failed' || status === 'error' || unanswered ? styles.noteError : ''}`}>
             {status === 'sending' ? <SendingNote key={message.key} /> : note}
             {status === 'failed' && message.error ? ` — ${message.error.message}` : null}
             {status === 'failed' && onRetry && (

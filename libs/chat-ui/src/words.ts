@@ -161,6 +161,9 @@ export function cutOffNote(status: ChatMessageStatus, finishReason: string | nul
   return null;
 }
 
+/** Under the viewer's question whose reply never started (the server said `unanswered`), before "Try again". */
+export const UNANSWERED_NOTE = "The agent couldn't answer this.";
+
 /** A message still not acknowledged after `SLOW_SEND_MS`: the server or the network is stuck. */
 export const SLOW_SEND_NOTE = 'Not delivered yet — still trying…';
 export const SLOW_SEND_MS = 5_000;

@@ -39,7 +39,8 @@ export type StopAction = z.infer<typeof StopAction>;
 /**
  * In a thread, answer again, as a new reply, where the newest reply failed, was cut off or was
  * stopped (`error`, `interrupted`, `stopped`); once per reply. (In a post: FORBIDDEN, ask again
- * with a mention.)
+ * with a mention.) `message_id` may also name a question the server said is `unanswered` (its
+ * reply never started), in a thread or, for a mention, in a post.
  */
 export const RetryReplyAction = z.object({
   action: z.literal('retry_reply'),
@@ -151,6 +152,15 @@ export const ErrorData = z.object({
   message_id: z.optional(Id),
 });
 
+/**
+ * The message `message_id` asked the agent, and no reply to it started or is on its way: the
+ * database refused the reply's row for longer than the service tries, or the instance stopped
+ * while the reply waited its turn. Sent to everyone when the service gives up, and to the asker
+ * after a `sync` while it is still the conversation's newest message. Its asker may have it
+ * answered with `retry_reply` naming it.
+ */
+export const UnansweredData = z.object({ message_id: Id });
+
 export const ServerFrame = z.discriminatedUnion('event', [
   z.object({ event: z.literal('connected'), data: ConnectedData }),
   z.object({ event: z.literal('ack'), data: AckData }),
@@ -162,6 +172,7 @@ export const ServerFrame = z.discriminatedUnion('event', [
   z.object({ event: z.literal('presence'), data: PresenceData }),
   z.object({ event: z.literal('sync'), data: SyncData }),
   z.object({ event: z.literal('error'), data: ErrorData }),
+  z.object({ event: z.literal('unanswered'), data: UnansweredData }),
   z.object({ event: z.literal('pong'), data: z.optional(z.object({})) }),
 ]);
 export type ServerFrame = z.infer<typeof ServerFrame>;
@@ -175,6 +186,7 @@ export type TypingData = z.infer<typeof TypingData>;
 export type PresenceData = z.infer<typeof PresenceData>;
 export type SyncData = z.infer<typeof SyncData>;
 export type ErrorData = z.infer<typeof ErrorData>;
+export type UnansweredData = z.infer<typeof UnansweredData>;
 
 export type ParseResult<T> = { ok: true; frame: T } | { ok: false; message: string };
 

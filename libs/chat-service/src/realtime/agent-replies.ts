@@ -120,14 +120,14 @@ export class AgentReplies {
   /** Queues a reply to `userMessage`; returns at once. `replacing`: the reply this one answers again (left out of the model's context). */
   start(conversation: ConversationRecord, userMessage: Message, replacing?: Replacing): void {
     if (!this.accepting) {
-      replacing?.onNotStarted();
+      this.notStarted(conversation.id, userMessage, replacing);
       return;
     }
     const previous = this.queues.get(conversation.id) ?? Promise.resolve();
     const turn = previous
       .then(async () => {
         const started = this.accepting && !this.ended.has(conversation.id) && (await this.runInTurn(conversation, userMessage, replacing?.messageId));
-        if (!started) replacing?.onNotStarted();
+        if (!started) this.notStarted(conversation.id, userMessage, replacing);
       })
       .catch((error: unknown) => this.log.error({ err: error, conversationId: conversation.id }, 'agent reply failed'));
     this.queues.set(conversation.id, turn);
@@ -141,6 +141,24 @@ export class AgentReplies {
   /** Whether a reply of the conversation is streaming or queued here (its turn will come without a retry). */
   isBusy(conversationId: string): boolean {
     return this.queues.has(conversationId);
+  }
+
+  /** Whether a reply of the conversation is on its way anywhere: here, or (several instances) holding or waiting for its turn. */
+  async pending(conversationId: string): Promise<boolean> {
+    return this.isBusy(conversationId) || ((await this.turns?.pending(conversationId)) ?? false);
+  }
+
+  /**
+   * No reply row was made for `question` (shutdown, the database refusing it for the whole
+   * budget): without a word its asker would wait for good. Everyone is told it is `unanswered`, and
+   * its asker may have it answered (`retry_reply`); a client that was away is told after its sync.
+   */
+  private notStarted(conversationId: string, question: Message, replacing: Replacing | undefined): void {
+    replacing?.onNotStarted();
+    // Deleted: nobody left to tell.
+    if (this.ended.has(conversationId)) return;
+    this.log.warn({ conversationId, answering: question.id }, 'agent reply did not start; its question is unanswered');
+    this.deps.publish(conversationId, { event: 'unanswered', data: { message_id: question.id } });
   }
 
   /**

@@ -8,7 +8,7 @@ import { SLOW_CONSUMER_DROP_BYTES, shouldAgentReply } from './frames';
 import type { SyncBudget } from './limits';
 import type { RealtimeObserver } from './observer';
 import type { MessageRateLimiter } from './rate-limit';
-import { decideRetry } from './retry-reply';
+import { asksAgent, decideRetry } from './retry-reply';
 import { rateLimitWords } from './send-order';
 import type { TypingRelay } from './typing-relay';
 
@@ -172,7 +172,8 @@ export class ConversationCommands {
   }
 
   /**
-   * A new reply where the newest one failed or was cut off (`decideRetry` says when), in a thread.
+   * A new reply where the newest one failed or was cut off, in a thread, or to a question whose
+   * reply never started (`unanswered`), in a thread or a post (`decideRetry` says when).
    * It costs a message of the asker's budget, as asking again would, and happens once: two presses,
    * two tabs or two instances race for one claim on the reply.
    */
@@ -182,20 +183,22 @@ export class ConversationCommands {
       connection.sendError({ code: 'FORBIDDEN', message: 'Sign in to join the conversation.' });
       return;
     }
-    // In a post, others write between a question and its reply: which message a failed reply
-    // answered is not known for sure there, and answering someone else's would be wrong.
-    if (conversation.kind !== 'thread') {
-      connection.sendError({ code: 'FORBIDDEN', message: `In a shared conversation, ask again by mentioning @${conversation.persona.handle}.` });
-      return;
-    }
     // A stopped reply with messages queued behind it: their reply is already on its way here.
     if (this.deps.replies.isBusy(conversation.id)) {
       connection.sendError({ code: 'CONFLICT', message: 'A reply is already on its way.' });
       return;
     }
-    const decision = decideRetry(await this.deps.store.recentMessages(conversation.id, RETRY_LOOKBACK), action.message_id, principal.identity);
+    const recent = await this.deps.store.recentMessages(conversation.id, RETRY_LOOKBACK);
+    const decision = decideRetry(recent, action.message_id, principal.identity, (m) => asksAgent(conversation, m));
     if (!decision.ok) {
       connection.sendError({ code: decision.code, message: decision.message });
+      return;
+    }
+    // In a post, others write between a question and its reply: which message a failed reply
+    // answered is not known for sure there, and answering someone else's would be wrong. A mention
+    // whose reply never started is named itself, and answered if it is still the asker's newest word.
+    if (conversation.kind !== 'thread' && decision.answering.id !== action.message_id) {
+      connection.sendError({ code: 'FORBIDDEN', message: `In a shared conversation, ask again by mentioning @${conversation.persona.handle}.` });
       return;
     }
     const rateKey = identityKey(principal.identity);
@@ -291,6 +294,23 @@ export class ConversationCommands {
       cursor = last.seq;
     }
     for (const snapshot of await this.deps.replies.snapshots(conversationId)) connection.send({ event: 'stream', data: snapshot });
+    await this.tellUnanswered(connection);
+  }
+
+  /**
+   * A client caught up is told when the conversation's newest message is its own question whose
+   * reply never started and is not on its way (the database refused it, or the instance stopped
+   * first): after a reload, in a new tab, or on another instance, it can still be answered. Only
+   * once no reply is queued here or (several instances) holds or waits for the turn: a reply that
+   * is merely late is not called unanswered.
+   */
+  private async tellUnanswered(connection: ClientConnection): Promise<void> {
+    const { conversation, principal } = connection;
+    if (!connection.canWrite || !principal || this.deps.replies.isBusy(conversation.id)) return;
+    const [newest] = await this.deps.store.recentMessages(conversation.id, 1);
+    if (!newest || !writtenBy(newest, principal.identity) || !asksAgent(conversation, newest)) return;
+    if (await this.deps.replies.pending(conversation.id)) return;
+    connection.send({ event: 'unanswered', data: { message_id: newest.id } });
   }
 }
 

@@ -17,6 +17,8 @@ export interface ReplyTurns {
    * replies take their turns in the order of their questions, whichever instance they wait on.
    */
   take(conversationId: string, seq: number, signal: AbortSignal): Promise<HeldTurn | null>;
+  /** Whether a reply of the conversation holds its turn or waits for it, on any instance (true when that cannot be told). */
+  pending(conversationId: string): Promise<boolean>;
 }
 
 export interface HeldTurn {
@@ -122,6 +124,18 @@ export class RedisReplyTurns implements ReplyTurns {
     return null;
   }
 
+  async pending(conversationId: string): Promise<boolean> {
+    const key = `${this.keyPrefix}${conversationId}`;
+    try {
+      const [held, waiting] = await this.answered(() => Promise.all([this.redis.exists(key), this.redis.zcard(`${key}:line`)]));
+      return held + waiting > 0;
+    } catch (error) {
+      // Unknown: a reply may be on its way, and it must not be called unanswered.
+      this.log.warn({ err: error, conversationId }, 'could not tell from Redis whether a reply is on its way');
+      return true;
+    }
+  }
+
   /**
    * Redis's answer, or an error when it has none soon (reconnecting: ioredis would hold the command
    * for seconds). Not sent at all unless Redis is ready: a command queued while it reconnects would
@@ -177,6 +191,10 @@ export class TurnKeeper {
       this.held.delete(conversationId);
       await turn.release();
     }
+  }
+
+  pending(conversationId: string): Promise<boolean> {
+    return this.turns.pending(conversationId);
   }
 
   renewAll(): void {

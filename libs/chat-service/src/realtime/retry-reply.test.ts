@@ -49,4 +49,15 @@ describe('decideRetry', () => {
     expect(decideRetry([question, reply], question.id, bob)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
     expect(decideRetry([question, reply], '99999999-9999-4999-8999-999999999999', bob)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
+
+  it('answers a question whose reply never started, named itself, while no reply came after it', () => {
+    const asks = () => true;
+    const answered = message(grace);
+    const question = message(grace);
+    expect(decideRetry([answered, message('agent'), question], question.id, grace, asks)).toEqual({ ok: true, answering: question });
+    expect(decideRetry([question, message('agent', 'streaming')], question.id, grace, asks)).toMatchObject({ ok: false, code: 'CONFLICT' });
+    expect(decideRetry([question], question.id, bob, asks)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    // A message that asked the agent nothing (plain chat in a post) is no question to answer.
+    expect(decideRetry([question], question.id, grace, () => false)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
 });
