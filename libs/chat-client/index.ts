@@ -41,4 +41,5 @@ export {
   shouldReconnectAfterClose,
   reconnectIntervalFor,
   closeReasonWords,
+  RECONNECT_CAUSES,
 } from './src/socket-policy';

@@ -174,6 +174,30 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     expect(timeline.at(-1)).toBe('done 1');
   }, 60_000);
 
+  it('refuses Try again on a question whose reply waits its turn on the other instance: it is late, not unanswered, and gets one answer', async () => {
+    const fay = await signUp(a, { display_name: 'Fay' });
+    const thread = await createThread(a, fay.sessionToken);
+    const onA = await join(a, thread.conversation_id, fay);
+    const onB = await join(b, thread.conversation_id, fay);
+    sendNext(onA.socket, 'First question, please answer at length.');
+    const first = await frame(onA.socket, 'message', (f) => f.data.message.author.kind === 'agent', 'the first reply');
+    await frame(onA.socket, 'stream', (f) => f.data.message_id === first.data.message.id, 'the first reply streaming');
+    // Asked while the first reply streams: its reply is queued on A, behind the first.
+    const secondId = sendNext(onA.socket, 'And a second one.');
+    const second = await frame(onA.socket, 'ack', (f) => f.data.client_message_id === secondId, 'the second question stored');
+    onB.socket.send({ event: 'action', data: { action: 'retry_reply', message_id: second.data.message_id } });
+    const refused = await frame(onB.socket, 'error', () => true, 'an answer to the retry on B');
+    expect(refused.data).toMatchObject({ code: 'CONFLICT', message: 'A reply is already on its way.' });
+    // One answer to the second question, not two.
+    const answers = await until(() => {
+      const replies = onA.socket.all('done').filter((f) => f.data.message_id !== first.data.message.id);
+      return replies.length > 0 ? replies : undefined;
+    }, 'the reply to the second question');
+    await sleep(1_500);
+    expect(onA.socket.all('message').filter((f) => f.data.message.author.kind === 'agent' && f.data.message.seq > second.data.seq)).toHaveLength(1);
+    expect(answers[0]?.data.status).toBe('complete');
+  }, 60_000);
+
   it('shows a late joiner on the other instance the reply in flight, and relays its stop to the instance running it', async () => {
     const carol = await signUp(a, { display_name: 'Carol' });
     const thread = await createThread(a, carol.sessionToken);

@@ -57,6 +57,14 @@ describe('conversationReducer', () => {
       const answered = conversationReducer(told, frame(frames.message(agentMessage(3, { status: 'streaming' }))));
       expect(retryableReply(answered.messages, answered.unanswered)).toBeNull();
     });
+
+    it("keeps my offer when the server says someone else's question went unanswered too (a post: the frame goes to everyone)", () => {
+      const mine = message(2, { author: { kind: ME.kind, id: ME.id, display_name: ME.display_name } });
+      const theirs = message(1);
+      const asked = reduceAll(fresh(), [frame(frames.connected(1)), frame(frames.message(theirs)), frame(frames.message(mine))]);
+      const told = reduceAll(asked, [frame({ event: 'unanswered', data: { message_id: mine.id } }), frame({ event: 'unanswered', data: { message_id: theirs.id } })]);
+      expect(retryableReply(told.messages, told.unanswered)?.id).toBe(mine.id);
+    });
   });
 
   describe('connected', () => {

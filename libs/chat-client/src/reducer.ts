@@ -194,7 +194,8 @@ function reduceFrame(state: ConversationStoreState, frame: ServerFrame, now: num
     case 'error':
       return applyError(state, frame.data, now);
     case 'unanswered':
-      return { ...state, unanswered: frame.data.message_id };
+      // Everyone is told of every question left unanswered: only the viewer's own is theirs to ask again.
+      return state.messages.some((m) => m.mine && m.id === frame.data.message_id) ? { ...state, unanswered: frame.data.message_id } : state;
     case 'pong':
       return state;
   }

@@ -45,6 +45,15 @@ export function reconnectIntervalFor(input: IntervalInput): number {
  * down) before the server said `connected`. Shown before the countdown.
  */
 export const UNREACHABLE_REASON = "Can't reach the chat server.";
+const CONNECTION_LOST = 'Connection lost.';
+const SERVER_BUSY = 'The server is busy.';
+
+/**
+ * The reasons worth showing before a reconnect's countdown: short, and true whatever comes next. A
+ * failed ticket's own words are not among them ("Too many new guest sessions… Try again in 600 s"
+ * next to "Reconnecting in 1 s" would contradict the countdown).
+ */
+export const RECONNECT_CAUSES: ReadonlySet<string> = new Set([UNREACHABLE_REASON, CONNECTION_LOST, SERVER_BUSY]);
 
 /**
  * A close in words. `connected`: whether the server had said `connected` on that socket, so a
@@ -64,9 +73,9 @@ export function closeReasonWords(code: number, connected = true): string {
     case CloseCode.SESSION_EXPIRED:
       return 'Your connection ticket expired.';
     case CloseCode.TRY_AGAIN_LATER:
-      return 'The server is busy.';
+      return SERVER_BUSY;
     default:
-      return code === 1006 && !connected ? UNREACHABLE_REASON : 'Connection lost.';
+      return code === 1006 && !connected ? UNREACHABLE_REASON : CONNECTION_LOST;
   }
 }
 

@@ -85,6 +85,8 @@ describe('connectionWords', () => {
     expect(connectionWords({ ...unreachable, secondsToRetry: 1 })).toEqual({ text: "Can't reach the chat server. Reconnecting in 1\u00a0s", canReconnect: false });
     expect(connectionWords({ ...unreachable, secondsToRetry: 0 }).text).toBe("Can't reach the chat server. Reconnecting…");
     expect(connectionWords({ ...unreachable, reason: 'Connection lost.', secondsToRetry: 4 }).text).toBe('Connection lost. Reconnecting in 4\u00a0s');
+    // A failed ticket's own words are not a cause to show: they would contradict the countdown.
+    expect(connectionWords({ ...unreachable, reason: 'Too many new guest sessions from your network. Try again in 600 s.', secondsToRetry: 1 }).text).toBe('Reconnecting in 1\u00a0s');
     // The browser knows it is offline: that says more than any server.
     expect(connectionWords({ ...unreachable, online: false, secondsToRetry: 5 }).text).toBe("Offline — messages will be sent when you're back");
   });

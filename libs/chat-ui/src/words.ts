@@ -1,5 +1,5 @@
 import { FINISH_REASON_TOO_LONG, FINISH_REASON_TOO_SLOW, MAX_MESSAGE_CHARS, type ErrorCode, type Identity, type PresenceData } from '@confab/protocol';
-import type { ChatMessageStatus, ConnectionStatus } from '@confab/chat-client';
+import { RECONNECT_CAUSES, type ChatMessageStatus, type ConnectionStatus } from '@confab/chat-client';
 
 /**
  * Every sentence the conversation view shows, in one place, so the components, the unit
@@ -118,7 +118,7 @@ export function connectionWords(args: {
     case 'reconnecting': {
       // Why, when the client knows ("Can't reach the chat server.", "Connection lost."), then when
       // (a no-break space: on a phone the "s" went to a line of its own).
-      const text = `${reason ? `${reason} ` : ''}Reconnecting${secondsToRetry > 0 ? ` in ${secondsToRetry}\u00a0s` : '…'}`;
+      const text = `${reason !== null && RECONNECT_CAUSES.has(reason) ? `${reason} ` : ''}Reconnecting${secondsToRetry > 0 ? ` in ${secondsToRetry}\u00a0s` : '…'}`;
       return secondsToRetry >= RETRY_NOW_FROM_S ? { text, canReconnect: true, reconnectLabel: 'Retry now' } : { text, canReconnect: false };
     }
     case 'failed':

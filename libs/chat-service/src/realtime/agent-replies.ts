@@ -59,7 +59,8 @@ const DEFAULT_DB_RETRY_MS = 30_000;
 
 /** A reply asked for again (`retry_reply`): the reply it replaces, and what to do if it never starts. */
 export interface Replacing {
-  messageId: string;
+  /** The failed reply answered again, left out of the model's context; none when a question whose reply never started is answered. */
+  messageId?: string;
   /** No reply row was made (shutdown, the database down): the retry may be asked for again. */
   onNotStarted(): void;
 }

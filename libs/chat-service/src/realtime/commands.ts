@@ -8,7 +8,7 @@ import { SLOW_CONSUMER_DROP_BYTES, shouldAgentReply } from './frames';
 import type { SyncBudget } from './limits';
 import type { RealtimeObserver } from './observer';
 import type { MessageRateLimiter } from './rate-limit';
-import { asksAgent, decideRetry } from './retry-reply';
+import { asksAgent, decideRetry, retryClaimKey } from './retry-reply';
 import { rateLimitWords } from './send-order';
 import type { TypingRelay } from './typing-relay';
 
@@ -183,8 +183,9 @@ export class ConversationCommands {
       connection.sendError({ code: 'FORBIDDEN', message: 'Sign in to join the conversation.' });
       return;
     }
-    // A stopped reply with messages queued behind it: their reply is already on its way here.
-    if (this.deps.replies.isBusy(conversation.id)) {
+    // A stopped reply with messages queued behind it: their reply is already on its way, here or
+    // (several instances) holding or waiting for the conversation's turn on another.
+    if (await this.deps.replies.pending(conversation.id)) {
       connection.sendError({ code: 'CONFLICT', message: 'A reply is already on its way.' });
       return;
     }
@@ -207,23 +208,28 @@ export class ConversationCommands {
       connection.sendError({ code: 'RATE_LIMIT', message: rateLimitWords(limit.retryAfterS), retry_after_s: limit.retryAfterS });
       return;
     }
-    if (!(await this.deps.retryClaims.claim(action.message_id, Date.now() + RETRY_CLAIM_MS))) {
+    const claimKey = retryClaimKey(recent, decision.answering);
+    if (!(await this.deps.retryClaims.claim(claimKey, Date.now() + RETRY_CLAIM_MS))) {
       await this.deps.rateLimiter.refund(rateKey);
       connection.sendError({ code: 'CONFLICT', message: 'This reply is already being answered again.' });
       return;
     }
     // Asked again while this waited on the database and Redis (another tab sent a message, whose
-    // reply is now queued): a retry queued behind it would answer the older question after it.
-    if (this.deps.replies.isBusy(conversation.id)) {
-      await Promise.all([this.deps.rateLimiter.refund(rateKey), this.deps.retryClaims.release(action.message_id)]);
-      connection.sendError({ code: 'CONFLICT', message: 'A reply is already on its way.' });
+    // reply is now queued): a retry queued behind it would answer the older question after it. Or
+    // the service began to stop: the reply could not start.
+    const stopping = this.deps.isStopping();
+    if (stopping || (await this.deps.replies.pending(conversation.id))) {
+      await Promise.all([this.deps.rateLimiter.refund(rateKey), this.deps.retryClaims.release(claimKey)]);
+      connection.sendError(stopping ? { code: 'INTERNAL_ERROR', message: 'The server is restarting. Try again in a moment.' } : { code: 'CONFLICT', message: 'A reply is already on its way.' });
       return;
     }
     // Should it never start (shutdown, the database down), the reply may be asked for again at once, not in 10 minutes.
     const releaseClaim = (): void => {
-      this.deps.retryClaims.release(action.message_id).catch((error: unknown) => connection.log.warn({ err: error }, 'could not release a retry claim'));
+      this.deps.retryClaims.release(claimKey).catch((error: unknown) => connection.log.warn({ err: error }, 'could not release a retry claim'));
     };
-    this.deps.replies.start(conversation, decision.answering, { messageId: action.message_id, onNotStarted: releaseClaim });
+    // A failed reply is left out of the new one's context; a question named is kept in it.
+    const replaced = recent.find((m) => m.id === action.message_id)?.author.kind === 'agent' ? action.message_id : undefined;
+    this.deps.replies.start(conversation, decision.answering, { messageId: replaced, onNotStarted: releaseClaim });
   }
 
   private async stop(connection: ClientConnection, action: StopAction): Promise<void> {
@@ -307,10 +313,16 @@ export class ConversationCommands {
   private async tellUnanswered(connection: ClientConnection): Promise<void> {
     const { conversation, principal } = connection;
     if (!connection.canWrite || !principal || this.deps.replies.isBusy(conversation.id)) return;
-    const [newest] = await this.deps.store.recentMessages(conversation.id, 1);
-    if (!newest || !writtenBy(newest, principal.identity) || !asksAgent(conversation, newest)) return;
-    if (await this.deps.replies.pending(conversation.id)) return;
-    connection.send({ event: 'unanswered', data: { message_id: newest.id } });
+    // Best effort: the sync is done, and a database that cannot answer now must not turn it into
+    // an error (the client would show one that nothing it did caused). The next sync tells.
+    try {
+      const [newest] = await this.deps.store.recentMessages(conversation.id, 1);
+      if (!newest || !writtenBy(newest, principal.identity) || !asksAgent(conversation, newest)) return;
+      if (await this.deps.replies.pending(conversation.id)) return;
+      connection.send({ event: 'unanswered', data: { message_id: newest.id } });
+    } catch (error) {
+      connection.log.warn({ err: error }, 'could not tell whether the newest question is unanswered');
+    }
   }
 }
 

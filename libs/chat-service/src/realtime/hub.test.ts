@@ -14,13 +14,14 @@ interface FakeConnection {
 }
 
 /** Only what the hub touches: conversation, identity, writeFramed, takesDeltaOnly. */
-function fake(identity: Identity | null, repliesWithText: string[] = []): FakeConnection {
+function fake(identity: Identity | null, repliesWithText: string[] = [], canWrite = identity !== null): FakeConnection {
   const writes: Buffer[] = [];
   const principal: Principal | null = identity ? { identity, sessionId: `s-${identity.id}`, sessionExpiresAt: Infinity } : null;
   const connection = {
     conversation,
     principal,
     identity: principal?.identity ?? null,
+    canWrite,
     writeFramed: (_frame: ServerFrame, framed: Buffer) => writes.push(framed) > 0,
     takesDeltaOnly: (messageId: string) => repliesWithText.includes(messageId),
   } as unknown as ClientConnection;
@@ -76,4 +77,15 @@ it('skips the typist on typing frames and tracks who is still here', () => {
   hub.leave(adaTab2.connection);
   expect(hub.hasIdentity(conversation.id, ada)).toBe(false);
   expect(hub.hasIdentity(conversation.id, bob)).toBe(true);
+});
+
+it('tells only those who can write that a question went unanswered (a reader of a post has nothing to ask again)', () => {
+  const bus = new InProcessBus();
+  const hub = new ConversationHub(bus);
+  const writer = fake(ada);
+  const reader = fake(null);
+  const signedInReader = fake(bob, [], false);
+  for (const s of [writer, reader, signedInReader]) hub.join(s.connection);
+  bus.publish(conversation.id, { event: 'unanswered', data: { message_id: '11111111-1111-4111-8111-111111111111' } });
+  expect([writer.writes.length, reader.writes.length, signedInReader.writes.length]).toEqual([1, 0, 0]);
 });

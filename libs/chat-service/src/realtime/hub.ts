@@ -94,7 +94,7 @@ function countIdentity(room: Room, connection: ClientConnection, delta: 1 | -1):
  * socket gets one write of the same bytes (of one of two forms, for a `stream` frame). The frame
  * was validated where it entered (built by this service, or parsed from Redis), so nothing is
  * checked per socket here. Typing frames skip every connection of the identity that is typing (its
- * own tabs know already). Returns the sockets written.
+ * own tabs know already); `unanswered` frames, every connection that cannot write. Returns the sockets written.
  */
 function deliver(connections: Set<ClientConnection>, frame: ServerFrame): number {
   const framed = onceLazy(() => textFrame(Buffer.from(JSON.stringify(frame))));
@@ -103,6 +103,8 @@ function deliver(connections: Set<ClientConnection>, frame: ServerFrame): number
   let written = 0;
   for (const connection of connections) {
     if (typist !== null && isIdentity(connection.identity, typist)) continue;
+    // Only a writer can have a question to ask again (a post's readers are told nothing of it).
+    if (frame.event === 'unanswered' && !connection.canWrite) continue;
     // A socket that has the reply's text so far gets the delta alone (see StreamData).
     const bytes = deltaOnly && frame.event === 'stream' && connection.takesDeltaOnly(frame.data.message_id) ? deltaOnly() : framed();
     if (connection.writeFramed(frame, bytes)) written += 1;

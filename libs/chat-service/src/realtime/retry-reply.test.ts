@@ -1,6 +1,6 @@
 import type { Identity, Message } from '@confab/protocol';
 import { testMessage } from '../agents/test-fixtures';
-import { decideRetry } from './retry-reply';
+import { decideRetry, retryClaimKey } from './retry-reply';
 
 const grace: Identity = { kind: 'user', id: '11111111-1111-4111-8111-111111111111', display_name: 'Grace' };
 const bob: Identity = { kind: 'user', id: '22222222-2222-4222-8222-222222222222', display_name: 'Bob' };
@@ -59,5 +59,20 @@ describe('decideRetry', () => {
     expect(decideRetry([question], question.id, bob, asks)).toMatchObject({ ok: false, code: 'FORBIDDEN' });
     // A message that asked the agent nothing (plain chat in a post) is no question to answer.
     expect(decideRetry([question], question.id, grace, () => false)).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+});
+
+describe('retryClaimKey', () => {
+  it('is one claim per answer, whichever message a retry names; a reply that fails again is a new answer to ask for', () => {
+    const first = message(grace);
+    const failed = message('agent', 'error');
+    const question = message(grace);
+    const recent = [first, failed, question];
+    const namingTheReply = decideRetry(recent, failed.id, grace, () => true);
+    const namingTheQuestion = decideRetry(recent, question.id, grace, () => true);
+    if (!namingTheReply.ok || !namingTheQuestion.ok) throw new Error('both retries are allowed on their own');
+    expect(retryClaimKey(recent, namingTheReply.answering)).toBe(retryClaimKey(recent, namingTheQuestion.answering));
+    const failedAgain = message('agent', 'error');
+    expect(retryClaimKey([...recent, failedAgain], question)).not.toBe(retryClaimKey(recent, question));
   });
 });

@@ -44,3 +44,13 @@ export function decideRetry(recent: readonly Message[], messageId: string, reque
   }
   return { ok: true, answering };
 }
+
+/**
+ * What a retry claims, so an answer is asked for once: the question it answers and the newest reply
+ * before it, whichever message the retry named (the failed reply, or the question after it the
+ * server said went unanswered). Two retries naming either, from two tabs or instances, race for one
+ * claim; a new reply that fails again makes a new key, so it can be asked for again.
+ */
+export function retryClaimKey(recent: readonly Message[], answering: Message): string {
+  return `${answering.id}:${recent.findLast((m) => m.author.kind === 'agent')?.id ?? 'none'}`;
+}
