@@ -66,7 +66,7 @@ export function Conversation({
   retryReplies = false,
   refreshWhenFirstStored = false,
 }: ConversationProps) {
-  const { state, liveContent, send, retry, stop, retryReply, notifyTyping, reconnect, loadOlder } = useConversation({
+  const { state, liveContent, socket, send, retry, stop, retryReply, notifyTyping, reconnect, loadOlder } = useConversation({
     conversationId,
     initialMessages,
     initialHasOlder,
@@ -172,6 +172,8 @@ export function Conversation({
           </p>
         )}
       </div>
+      {/* The socket (no DOM): loaded on demand, right after the page hydrates. */}
+      {socket}
     </section>
   );
 }
