@@ -54,8 +54,17 @@ async function weigh(origin: string, page: string, pathname: string, cookie?: st
  * the first-load figures so the total a page downloads is in the table too.
  */
 function validationChunks(): { files: number; gzip: number } {
+  return chunksHolding('$ZodType');
+}
+
+/** The socket binding's chunk(s) (react-use-websocket, `libs/chat-client/src/load-socket.ts`): loaded on demand while the page hydrates. */
+function socketChunks(): { files: number; gzip: number } {
+  return chunksHolding('sharedWebSockets');
+}
+
+function chunksHolding(marker: string): { files: number; gzip: number } {
   const dir = path.join(ROOT, '.next/static/chunks');
-  const files = readdirSync(dir).filter((f) => f.endsWith('.js') && readFileSync(path.join(dir, f), 'utf8').includes('$ZodType'));
+  const files = readdirSync(dir).filter((f) => f.endsWith('.js') && readFileSync(path.join(dir, f), 'utf8').includes(marker));
   return { files: files.length, gzip: files.reduce((sum, f) => sum + gzipSync(readFileSync(path.join(dir, f)), { level: 9 }).length, 0) };
 }
 
@@ -89,6 +98,7 @@ export async function weightBench(scale: 'full' | 'quick'): Promise<BenchResult>
       ];
       const [base, postPage, threadPage] = weights;
       const zod = validationChunks();
+      const socket = socketChunks();
       const table: Table = {
         header: ['page', 'HTTP', 'scripts', 'nomodule (not counted)', 'raw kB', 'gzip kB', 'gzip / 404 page'],
         rows: weights.map((w) => [w.page, String(w.status), String(w.scripts), String(w.noModule), fmt(w.raw / KiB, 1), fmt(w.gzip / KiB, 1), ratio(w.gzip, base!.gzip)]),
@@ -102,6 +112,15 @@ export async function weightBench(scale: 'full' | 'quick'): Promise<BenchResult>
         fmt(zod.gzip / KiB, 1),
         `post page + it: ${fmt((postPage!.gzip + zod.gzip) / KiB, 1)} kB`,
       ]);
+      table.rows.push([
+        `on demand, not first-load: the socket chunk (react-use-websocket), ${socket.files} file(s)`,
+        '',
+        '',
+        '',
+        '',
+        fmt(socket.gzip / KiB, 1),
+        `post page + zod + it: ${fmt((postPage!.gzip + zod.gzip + socket.gzip) / KiB, 1)} kB`,
+      ]);
       return {
         id: 'weight',
         title: TITLE,
@@ -110,6 +129,7 @@ export async function weightBench(scale: 'full' | 'quick'): Promise<BenchResult>
         targets: [{ label: `post page < ${POST_TARGET_KIB} kB gzip`, met: postPage!.gzip / KiB < POST_TARGET_KIB, detail: `${fmt(postPage!.gzip / KiB, 1)} kB (thread page ${fmt(threadPage!.gzip / KiB, 1)} kB)` }],
         notes: [...notes, 'What a modern browser downloads on first load: every `<script src>` in the server-rendered HTML of `next start` except `<script nomodule>` (legacy polyfills, skipped by browsers with ES module support), gzip level 9 per file (kB = 1,024 bytes). Scripts loaded later on demand (e.g. LiveKit when voice starts) are not first-load and not counted.',
           "zod (the browser's validation of frames and answers) is loaded on demand, in parallel with the page's first ticket or API request (`libs/chat-client/src/load-wire.ts`); its chunk is shown on its own row and added to the post page's figure there.",
+          "react-use-websocket (the conversation's socket) is loaded on demand too, its chunk starting while the page hydrates (`libs/chat-client/src/load-socket.ts`); shown on its own row, with the total a post page downloads.",
         ],
         seconds: (Date.now() - started) / 1000,
       };

@@ -1,4 +1,5 @@
 import type { ErrorCode, Identity, Message, PresenceData, ReplyAsker, Usage } from '@confab/protocol';
+import type { ReactElement } from 'react';
 import type { LiveContent } from './live-content';
 
 /**
@@ -110,6 +111,12 @@ export interface UseConversationResult {
   state: ConversationState;
   /** A streaming reply's text for its own row to draw, so nothing renders in React per token (`onlyStreamedTextChanged`). */
   liveContent: LiveContent;
+  /**
+   * The conversation's socket (react-use-websocket, loaded on demand right after hydration):
+   * render it once, anywhere in the view; it draws nothing. null until its module has loaded,
+   * on the server and while hydrating. Without it rendered, no socket opens.
+   */
+  socket: ReactElement | null;
   send: (text: string) => SendResult;
   /** Send a `failed` message again, with its original client_message_id (the server is idempotent on it). */
   retry: (clientMessageId: string) => SendResult;
@@ -119,7 +126,7 @@ export interface UseConversationResult {
   stop: (messageId?: string) => void;
   /** Have a failed or cut-off reply, or an unanswered question, answered (`retryableReply` says which); false when not connected. */
   retryReply: (messageId: string) => boolean;
-  /** Call on every keystroke; typing start/stop frames are debounced (lodash) and rate-limited. */
+  /** Call on every keystroke; typing start/stop frames are debounced and rate-limited. */
   notifyTyping: () => void;
   /** Manual reconnect after `failed`. */
   reconnect: () => void;

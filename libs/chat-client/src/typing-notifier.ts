@@ -1,5 +1,3 @@
-import debounce from 'lodash/debounce';
-import throttle from 'lodash/throttle';
 import { TYPING_MIN_INTERVAL_MS, type ClientFrame } from '@confab/protocol';
 
 /** After the last keystroke, typing "stop" is sent this much later. */
@@ -19,21 +17,17 @@ export interface TypingChannel {
 export function createTypingNotifier(channel: TypingChannel) {
   let active = false;
 
-  const start = throttle(
-    () => {
-      if (!channel.isOpen() || !channel.canWrite()) return;
-      channel.send({ event: 'typing', data: { state: 'start' } });
-      active = true;
-    },
-    TYPING_MIN_INTERVAL_MS,
-    { leading: true, trailing: false },
-  );
+  const start = leadingThrottle(() => {
+    if (!channel.isOpen() || !channel.canWrite()) return;
+    channel.send({ event: 'typing', data: { state: 'start' } });
+    active = true;
+  }, TYPING_MIN_INTERVAL_MS);
   const sendStop = (): void => {
     if (!active) return;
     active = false;
     if (channel.isOpen()) channel.send({ event: 'typing', data: { state: 'stop' } });
   };
-  const stop = debounce(sendStop, TYPING_STOP_AFTER_MS);
+  const stop = trailingDebounce(sendStop, TYPING_STOP_AFTER_MS);
 
   return {
     /** A keystroke. */
@@ -57,4 +51,42 @@ export function createTypingNotifier(channel: TypingChannel) {
       active = false;
     },
   };
+}
+
+interface Cancelable {
+  (): void;
+  cancel(): void;
+}
+
+/**
+ * What lodash's `throttle(fn, wait, { leading: true, trailing: false })` did here: run at once,
+ * then not again until `wait` ms after that run; `cancel` forgets the run, so the next call runs.
+ * (lodash's debounce and throttle pulled ~1 kB gzip of helpers into every conversation page.)
+ */
+export function leadingThrottle(fn: () => void, wait: number): Cancelable {
+  let lastRun: number | null = null;
+  const throttled = (): void => {
+    const now = Date.now();
+    if (lastRun !== null && now - lastRun < wait) return;
+    lastRun = now;
+    fn();
+  };
+  return Object.assign(throttled, { cancel: () => void (lastRun = null) });
+}
+
+/** What lodash's `debounce(fn, wait)` did here: run `wait` ms after the last call; `cancel` drops it. */
+export function trailingDebounce(fn: () => void, wait: number): Cancelable {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const cancel = (): void => {
+    clearTimeout(timer);
+    timer = undefined;
+  };
+  const debounced = (): void => {
+    cancel();
+    timer = setTimeout(() => {
+      timer = undefined;
+      fn();
+    }, wait);
+  };
+  return Object.assign(debounced, { cancel });
 }

@@ -1,14 +1,15 @@
 /** @jest-environment jsdom */
-import { act, renderHook } from '@testing-library/react';
+import { act, render } from '@testing-library/react';
 import useWebSocket, { ReadyState, type Options } from 'react-use-websocket';
 import { ClientFrame, MAX_MESSAGE_CHARS, type ServerFrame } from '@confab/protocol';
 import { RECONNECT_MAX_DELAY_MS } from './backoff';
 import { TYPING_STOP_AFTER_MS } from './typing-notifier';
 import { loadWire } from './load-wire';
+import { loadSocketBinding } from './load-socket';
 import { outboxStorageKey } from './outbox';
 import { CONVERSATION_ID, ME, agentMessage, frames, message, uuid } from './test-fixtures';
 import { useConversation } from './use-conversation';
-import type { UseConversationOptions } from './types';
+import type { UseConversationOptions, UseConversationResult } from './types';
 
 jest.mock('react-use-websocket', () => ({
   __esModule: true,
@@ -37,6 +38,9 @@ const sendJsonMessage: WebSocketHookResult['sendJsonMessage'] = (frame, keep) =>
 // In the app the validation module loads with the first ticket, before any frame; loaded here up
 // front so that a test run alone reads its frames as synchronously as one run after others.
 beforeAll(() => loadWire());
+// The socket binding (react-use-websocket) loads on demand too; loaded up front here, so the hook
+// binds its socket in its first render ("the binding's on-demand load" below covers the load).
+beforeAll(() => loadSocketBinding());
 
 beforeAll(() => {
   jest.mocked(useWebSocket).mockImplementation((url, options = {}, connect = true) => {
@@ -121,13 +125,17 @@ const answerTicket = (status: number, body: unknown): void => {
 
 // ---------- rendering ----------
 
+/** The hook in a component that renders its `socket`, as the view does. */
 function renderConversation(extra: Partial<UseConversationOptions> = {}) {
   let renders = 0;
-  const rendered = renderHook(() => {
+  const result: { current: UseConversationResult } = { current: undefined as never };
+  function Host() {
     renders += 1;
-    return useConversation({ conversationId: CONVERSATION_ID, ...extra });
-  });
-  return { ...rendered, renders: () => renders };
+    result.current = useConversation({ conversationId: CONVERSATION_ID, ...extra });
+    return result.current.socket;
+  }
+  const view = render(<Host />);
+  return { result, rerender: () => view.rerender(<Host />), unmount: view.unmount, renders: () => renders };
 }
 
 /** Mount, get `connected`, and let React see it. */

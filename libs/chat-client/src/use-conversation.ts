@@ -1,10 +1,12 @@
 'use client';
 
-import { useCallback, useEffect, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
-import useWebSocket, { type Options } from 'react-use-websocket';
-import { HEARTBEAT_PING, HEARTBEAT_PONG, type ClientFrame } from '@confab/protocol';
-import { RECONNECT_ATTEMPTS } from './backoff';
+import { createElement, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type RefObject } from 'react';
+import type { Options } from 'react-use-websocket';
+import { HEARTBEAT_PING, HEARTBEAT_PONG } from '@confab/protocol';
+import { backoffCeiling, RECONNECT_ATTEMPTS } from './backoff';
 import { createConversationController, type ConversationController } from './controller';
+import { loadedSocketBinding, loadSocketBinding, prefetchSocketBinding, type SocketBindingModule } from './load-socket';
+import { loadWire } from './load-wire';
 import { liveContentOf, type LiveContent } from './live-content';
 import { createOutbox, defaultOutboxStorage } from './outbox';
 import { createInitialState } from './reducer';
@@ -12,7 +14,8 @@ import { createConversationStore, type ConversationStore } from './store';
 import type { UseConversationOptions, UseConversationResult } from './types';
 
 /**
- * `useConversation`: one conversation over react-use-websocket.
+ * `useConversation`: one conversation over react-use-websocket (in `socket-binding.ts`, loaded
+ * on demand: the hook's `socket` element, which the view renders once).
  * Frames are read in `onMessage` and `filter` drops them all, because react-use-websocket's
  * `lastMessage` re-renders per frame (in flushSync) and still loses frames in bursts
  * (react-use-websocket #200, #211, #237). The store renders at most once per animation frame.
@@ -27,6 +30,9 @@ import type { UseConversationOptions, UseConversationResult } from './types';
 export const HEARTBEAT = { message: HEARTBEAT_PING, returnMessage: HEARTBEAT_PONG, interval: 10_000, timeout: 20_000 };
 
 const dropEveryFrame = (): boolean => false;
+
+// The socket's code (react-use-websocket) comes while the page hydrates, not after.
+prefetchSocketBinding();
 
 interface Resources {
   conversationId: string;
@@ -71,6 +77,9 @@ export function useConversation(options: UseConversationOptions): UseConversatio
 
   useEffect(() => {
     didUnmount.current = false;
+    // The validation chunk, which the first ticket waits for, loads now, alongside the socket
+    // binding, as it did when the binding was part of the page (its first ticket started it here).
+    loadWire().catch(() => undefined);
     controller.mount();
     return () => {
       didUnmount.current = true;
@@ -78,30 +87,23 @@ export function useConversation(options: UseConversationOptions): UseConversatio
     };
   }, [controller]);
 
-  const websocketOptions: Options = {
-    onMessage: controller.onMessage,
-    onClose: controller.onClose,
-    shouldReconnect: controller.shouldReconnect,
-    reconnectInterval: controller.reconnectInterval,
-    reconnectAttempts: RECONNECT_ATTEMPTS,
-    onReconnectStop: controller.onReconnectStop,
-    heartbeat: HEARTBEAT,
-    filter: dropEveryFrame,
-  };
-  // The URL is an async function: react-use-websocket calls it for every (re)connect, so every
-  // socket gets a fresh ticket. It is stable per conversation, so renders do not reconnect.
-  const { sendJsonMessage, getWebSocket } = useWebSocket(controller.getSocketUrl, websocketOptions, connect);
-
-  useEffect(() => {
-    controller.attach({
-      // keep=false: while the socket is down, messages wait in our outbox, not in the library's queue.
-      send: (frame: ClientFrame) => sendJsonMessage(frame, false),
-      current: () => {
-        const socket = getWebSocket();
-        return typeof WebSocket !== 'undefined' && socket instanceof WebSocket ? socket : null;
-      },
-    });
-  }, [controller, sendJsonMessage, getWebSocket]);
+  const websocketOptions = useMemo<Options>(
+    () => ({
+      onMessage: controller.onMessage,
+      onClose: controller.onClose,
+      shouldReconnect: controller.shouldReconnect,
+      reconnectInterval: controller.reconnectInterval,
+      reconnectAttempts: RECONNECT_ATTEMPTS,
+      onReconnectStop: controller.onReconnectStop,
+      heartbeat: HEARTBEAT,
+      filter: dropEveryFrame,
+    }),
+    [controller],
+  );
+  const binding = useSocketBinding();
+  // Nothing in the DOM: the server and the hydrating client both render null here (the binding
+  // is never loaded before the page hydrates), so the first paint and hydration are unchanged.
+  const socket = binding ? createElement(binding.SocketBinding, { controller, options: websocketOptions, connect }) : null;
 
   // Manual reconnect: switching `connect` off and on makes react-use-websocket reset its attempt count.
   useEffect(() => {
@@ -131,6 +133,7 @@ export function useConversation(options: UseConversationOptions): UseConversatio
   return {
     state,
     liveContent,
+    socket,
     send,
     retry: controller.retry,
     discard: controller.discard,
@@ -140,4 +143,33 @@ export function useConversation(options: UseConversationOptions): UseConversatio
     reconnect,
     loadOlder: controller.loadOlder,
   };
+}
+
+/**
+ * The socket binding module: at once when already loaded, else loaded from the first effect (the
+ * page has hydrated), and asked for again after a failed load (1 s doubling to 30 s) until it comes.
+ */
+function useSocketBinding(): SocketBindingModule | null {
+  const [binding, setBinding] = useState(loadedSocketBinding);
+  useEffect(() => {
+    if (binding) return;
+    let stopped = false;
+    let retry: ReturnType<typeof setTimeout> | undefined;
+    const attempt = (failures: number): void => {
+      loadSocketBinding().then(
+        (module) => {
+          if (!stopped) setBinding(module);
+        },
+        () => {
+          if (!stopped) retry = setTimeout(() => attempt(failures + 1), backoffCeiling(failures));
+        },
+      );
+    };
+    attempt(0);
+    return () => {
+      stopped = true;
+      clearTimeout(retry);
+    };
+  }, [binding]);
+  return binding;
 }

@@ -59,6 +59,7 @@ function hook(overrides: Partial<ConversationState> = {}): jest.Mocked<UseConver
   const result: jest.Mocked<UseConversationResult> = {
     state: current,
     liveContent: liveContentOf({ subscribe: () => () => undefined, getLiveSnapshot: () => current }),
+    socket: null,
     send: jest.fn<SendResult, [string]>(() => ({ ok: true, clientMessageId: 'client-1' })),
     retry: jest.fn<SendResult, [string]>(() => ({ ok: true, clientMessageId: 'client-1' })),
     discard: jest.fn(),

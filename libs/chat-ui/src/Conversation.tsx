@@ -69,7 +69,7 @@ export function Conversation({
   retryReplies = false,
   refreshWhenFirstStored = false,
 }: ConversationProps) {
-  const { state, liveContent, send, retry, stop, retryReply, notifyTyping, reconnect, loadOlder } = useConversation({
+  const { state, liveContent, socket, send, retry, stop, retryReply, notifyTyping, reconnect, loadOlder } = useConversation({
     conversationId,
     initialMessages,
     initialHasOlder,
@@ -176,6 +176,8 @@ export function Conversation({
           </p>
         )}
       </div>
+      {/* The socket (no DOM): loaded on demand, right after the page hydrates. */}
+      {socket}
     </section>
   );
 }
