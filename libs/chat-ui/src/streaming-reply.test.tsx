@@ -245,19 +245,6 @@ describe('a streaming reply follows its text', () => {
     expect(shape(host)).toBe(finished(text));
   });
 
-  it('holds a block that ended as one text node per run, as Markdown does: a screen reader meets words, not token-sized pieces', () => {
-    const host = document.createElement('div');
-    const view = createStreamingView(host);
-    const textNodes = (element: Element | null | undefined): string[] => [...(element?.childNodes ?? [])].filter((n) => n instanceof Text).map((n) => n.textContent ?? '');
-    for (const token of ['The', ' agent', ' streams', ' **bold**', ' words', ' here.', '\n\n', 'Next', ' one', ' goes', ' on']) view.append(token);
-    // The first paragraph ended when the second began: its pieces are joined.
-    expect(textNodes(host.querySelector('p'))).toEqual(['The agent streams ', ' words here.']);
-    // The reply ends: so does its last paragraph, with the letters the parser held back.
-    view.finish('The agent streams **bold** words here.\n\nNext one goes on');
-    expect(textNodes(host.querySelectorAll('p')[1])).toEqual(['Next one goes on']);
-    view.destroy();
-  });
-
   it('clears what was in its element before (the plain text shown while it loaded)', () => {
     const host = document.createElement('div');
     host.textContent = 'Hello **wor';

@@ -129,21 +129,12 @@ export function createStreamingView(host: HTMLElement): StreamingView {
   const push = (created: Element, type: number, closingText?: string): void => {
     open.push({ element: created, type, closingText });
   };
-  /** Set while the reply ends: its last characters join the text before them (see `addText`). */
-  let finishing = false;
-  /**
-   * Each token's text is a text node of its own while the reply streams: adding to the text node
-   * before it (`appendData`) cost a third of each stream frame's script in Chromium (trace of
-   * `npm run bench -- render`: 0.43 vs 0.62 ms a frame). A block's pieces are joined into one node
-   * when it ends (`joinText`). What the parser held back until the end joins the text before it,
-   * so a selection that covered that text covers it too.
-   */
   const addText = (text: string): void => {
     if (text === '') return;
     const to = top().element;
     const before = trailerIn(to);
     const last = before ? before.previousSibling : to.lastChild;
-    if (finishing && last instanceof Text && last !== heldBack) last.appendData(text);
+    if (last instanceof Text && last !== heldBack) last.appendData(text);
     else to.insertBefore(document.createTextNode(text), before);
     lastCharacter = text.slice(-1);
     // A quote reads the way its first letter does (as `Markdown`'s Quote decides).
@@ -243,17 +234,6 @@ export function createStreamingView(host: HTMLElement): StreamingView {
     }
   };
 
-  /**
-   * A block that ended holds its text as one node per run again, as `Markdown` draws it: a screen
-   * reader stepping through the reply meets words, not token-sized pieces. (The held-back text
-   * is a node of its own that must not be merged: it goes back where it belongs with the next
-   * token, `append`.)
-   */
-  const joinText = (block: Element): void => {
-    if (block.contains(heldBack)) heldBack.remove();
-    block.normalize();
-  };
-
   const endToken = (): void => {
     const ended = open.pop();
     if (!ended) return;
@@ -263,7 +243,6 @@ export function createStreamingView(host: HTMLElement): StreamingView {
     if (ended.closingText && (parser.pending.startsWith(ended.closingText.charAt(0)) || ended.type === smd.EQUATION_INLINE)) addText(ended.closingText);
     // An image is a link labelled with its alt text (`Markdown`'s ImageLink).
     if (ended.type === smd.IMAGE && ended.element.textContent === '') ended.element.append('Image');
-    if (!INLINE.has(ended.type) && ended.type !== smd.LINE_BREAK) joinText(ended.element);
   };
 
   const setAttribute = (type: number, value: string): void => {
@@ -344,10 +323,7 @@ export function createStreamingView(host: HTMLElement): StreamingView {
       caret.remove();
       // Emphasis or a link still open at the end ("ends mid **bold"): `Markdown` shows its marker as text.
       const endsInsideInline = open.some(({ type }) => INLINE.has(type));
-      finishing = true;
       smd.parser_end(parser);
-      // The parser ends no block at the end of the text: the last ones are joined here.
-      host.normalize();
       return !endsInsideInline && drawsLikeMarkdown(text);
     },
     destroy() {
