@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { loadViewer } from '@confab/auth';
-import { SiteHeader } from '@confab/chat-ui';
+import { FocusAfterNavigation, SiteHeader } from '@confab/chat-ui';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -28,6 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
         </a>
         <SiteHeader viewer={viewer} />
         <main id="main">{children}</main>
+        <FocusAfterNavigation />
       </body>
     </html>
   );

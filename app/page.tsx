@@ -11,7 +11,8 @@ export default async function HomePage() {
   return (
     <div className={styles.page}>
       <div className={styles.hero}>
-        <h1>Talk to an agent</h1>
+        {/* Focusable from script: back from a post with the keyboard, the focus lands here (FocusAfterNavigation). */}
+        <h1 tabIndex={-1}>Talk to an agent</h1>
         <p className={styles.lead}>
           Each post has an AI agent. Join its shared conversation, or start a private thread and talk to it
           {voice ? ' by text or by voice.' : '.'}

@@ -26,6 +26,7 @@ export { SignOutButton } from './src/SignOutButton';
 export { StartThreadButton } from './src/StartThreadButton';
 export { DeleteThreadButton } from './src/DeleteThreadButton';
 export { SiteHeader } from './src/SiteHeader';
+export { FocusAfterNavigation } from './src/FocusAfterNavigation';
 export type { HeaderViewer } from './src/SiteHeader';
 export { safeNextPath } from './src/api-client';
 export {

@@ -76,7 +76,10 @@ export default async function PostPage({ params }: PostPageProps) {
           <Link href="/" className={styles.back}>
             ← All posts
           </Link>
-          <h1 className={styles.title}>{post.title}</h1>
+          {/* Focusable from script: a keyboard user opening the post lands here (FocusAfterNavigation). */}
+          <h1 className={styles.title} tabIndex={-1}>
+            {post.title}
+          </h1>
           <p className={`${styles.description} ${styles.wideOnly}`}>{post.description}</p>
         </div>
         <details className={styles.about}>

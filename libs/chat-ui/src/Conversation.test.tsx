@@ -349,6 +349,42 @@ describe('Conversation with useConversation mocked', () => {
     expect(announcer.textContent).toBe('Connection lost. Reconnecting…');
   });
 
+  it("tells screen readers why the connection is not there, once, as the connection line says it", () => {
+    hook({ connection: { status: 'connecting', attempt: 0, nextRetryAt: null, reason: null } });
+    const { rerender } = renderConversation();
+    const again = () => rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    const announcer = screen.getByTestId('announcer');
+    hook({ connection: { status: 'reconnecting', attempt: 1, nextRetryAt: NOW + 2_000, reason: "Can't reach the chat server." } });
+    again();
+    expect(announcer.textContent).toBe("Can't reach the chat server. Reconnecting…");
+    hook({ connection: { status: 'open', attempt: 0, nextRetryAt: null, reason: null } });
+    again();
+    expect(announcer.textContent).toBe('Connected again.');
+    hook({ connection: { status: 'reconnecting', attempt: 0, nextRetryAt: null, reason: 'The server is busy.' } });
+    again();
+    expect(announcer.textContent).toBe('The server is busy. Reconnecting…');
+  });
+
+  it("tells screen readers once that the agent couldn't answer my question, not again after a reconnect", () => {
+    const question = message({ mine: true, content: '@ada Hello?' });
+    const before = [message({ author: ada, content: 'Earlier answer' }), question];
+    hook({ messages: before });
+    const { rerender } = renderConversation();
+    const again = () => rerender(<Conversation conversationId={CONVERSATION_ID} initialMessages={[]} initialHasOlder={false} />);
+    const announcer = screen.getByTestId('announcer');
+    hook({ messages: before, unanswered: question.id });
+    again();
+    expect(announcer.textContent).toBe("The agent couldn't answer your message. Try again is below it.");
+    announcer.textContent = '';
+    hook({ messages: before, unanswered: question.id });
+    again();
+    hook({ messages: before, unanswered: question.id, connection: { status: 'reconnecting', attempt: 1, nextRetryAt: NOW + 2_000, reason: 'Connection lost.' } });
+    again();
+    hook({ messages: before, unanswered: question.id });
+    again();
+    expect(announcer.textContent).toBe('Connected again.');
+  });
+
   it('offers "Try again" under my question\'s reply when it failed, once, and only while connected', () => {
     const failed = message({ author: ada, status: 'error', content: '' });
     const result = hook({ messages: [message({ mine: true, content: 'Hello?' }), failed] });

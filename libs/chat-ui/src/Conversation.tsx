@@ -85,7 +85,11 @@ export function Conversation({
 
   // "Try again" under a reply that failed, or a question left unanswered: offered while connected (it is sent at once, not queued).
   const { unanswered } = state;
-  const retryReplyId = useMemo(() => retryableReply(messages, unanswered, retryReplies)?.id ?? null, [retryReplies, messages, unanswered]);
+  const retryable = useMemo(() => retryableReply(messages, unanswered, retryReplies), [retryReplies, messages, unanswered]);
+  const retryReplyId = retryable?.id ?? null;
+  // The question itself (not a failed reply) is offered: "The agent couldn't answer this." is told
+  // once. Whether connected or not: a drop and a reconnect hide and show it again, and it was told.
+  const unansweredId = retryable !== null && retryable.author.kind !== 'agent' ? retryable.id : null;
   const connected = state.connection.status === 'open';
 
   // Which reply Stop was pressed for: the button says "Stopping…" until that reply ends, so a
@@ -140,7 +144,7 @@ export function Conversation({
         </div>
         <ConnectionStatus connection={state.connection} onReconnect={reconnect} />
       </header>
-      <Announcer view={{ messages, connection: state.connection.status }} />
+      <Announcer view={{ messages, connection: state.connection, unanswered: unansweredId }} />
       {refreshWhenFirstStored && <RefreshPageOnce when={messages.length > 0 && messages[0]!.id !== null} />}
       <MessageList
         messages={state.messages}

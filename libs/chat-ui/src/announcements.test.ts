@@ -24,7 +24,12 @@ function msg(key: string, overrides: Partial<ChatMessage> = {}): ChatMessage {
   };
 }
 
-const view = (messages: ChatMessage[], connection: AnnouncedView['connection'] = 'open'): AnnouncedView => ({ messages, connection });
+const view = (
+  messages: ChatMessage[],
+  status: AnnouncedView['connection']['status'] = 'open',
+  reason: string | null = null,
+  unanswered: string | null = null,
+): AnnouncedView => ({ messages, connection: { status, reason }, unanswered });
 
 describe('announcement', () => {
   const history = [msg('a'), msg('b')];
@@ -63,6 +68,37 @@ describe('announcement', () => {
     expect(announcement(view(history, 'reconnecting'), view(history, 'open'))).toBe('Connected again.');
     expect(announcement(view(history, 'connecting'), view(history, 'open'))).toBeNull();
   });
+
+  it('says why the connection dropped when the client knows, as the connection line does', () => {
+    expect(announcement(view(history, 'open'), view(history, 'reconnecting', 'Connection lost.'))).toBe('Connection lost. Reconnecting…');
+    expect(announcement(view(history, 'open'), view(history, 'reconnecting', 'The server is busy.'))).toBe('The server is busy. Reconnecting…');
+    // A reason that is not one of the short known causes is not read out (the line does not show it either).
+    expect(announcement(view(history, 'open'), view(history, 'reconnecting', 'Your connection ticket expired.'))).toBe('Connection lost. Reconnecting…');
+  });
+
+  it("tells a first connection that cannot reach the server, once, and not a first connect's noise", () => {
+    const unreachable = view(history, 'reconnecting', "Can't reach the chat server.");
+    expect(announcement(view(history, 'connecting'), unreachable)).toBe("Can't reach the chat server. Reconnecting…");
+    // The countdown's ticks and the next attempts with the same cause say nothing more.
+    expect(announcement(unreachable, view(history, 'reconnecting', "Can't reach the chat server."))).toBeNull();
+    // A first connect that retries for a reason the client does not know (a ticket's own words) stays quiet.
+    expect(announcement(view(history, 'connecting'), view(history, 'reconnecting', 'Your connection ticket expired.'))).toBeNull();
+    expect(announcement(view(history, 'connecting'), view(history, 'reconnecting'))).toBeNull();
+  });
+
+  it('tells a known cause that changes while reconnecting, not one that goes away', () => {
+    const lost = view(history, 'reconnecting', 'Connection lost.');
+    expect(announcement(lost, view(history, 'reconnecting', "Can't reach the chat server."))).toBe("Can't reach the chat server. Reconnecting…");
+    expect(announcement(lost, view(history, 'reconnecting', 'Internal error, try later'))).toBeNull();
+  });
+
+  it("tells once that the agent couldn't answer my question, where Try again is", () => {
+    const question = msg('q', { mine: true });
+    const told = view([...history, question], 'open', null, 'q');
+    expect(announcement(view([...history, question]), told)).toBe("The agent couldn't answer your message. Try again is below it.");
+    expect(announcement(told, view([...history, question], 'open', null, 'q'))).toBeNull();
+    expect(announcement(told, view([...history, question, msg('r', { author: ada })]))).toBe('Ada replied: text of r');
+  });
 });
 
 describe('spokenText', () => {
@@ -85,5 +121,8 @@ describe('announcementSignature', () => {
     expect(announcementSignature(view([msg('a'), { ...streaming, status: 'complete' }]))).not.toBe(before);
     expect(announcementSignature(view([msg('a'), streaming, msg('b')]))).not.toBe(before);
     expect(announcementSignature(view([msg('a'), streaming], 'reconnecting'))).not.toBe(before);
+    const reconnecting = announcementSignature(view([msg('a'), streaming], 'reconnecting'));
+    expect(announcementSignature(view([msg('a'), streaming], 'reconnecting', "Can't reach the chat server."))).not.toBe(reconnecting);
+    expect(announcementSignature(view([msg('a'), streaming], 'open', null, 'a'))).not.toBe(before);
   });
 });

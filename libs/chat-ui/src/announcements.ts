@@ -1,14 +1,19 @@
 import { plainText } from '@confab/protocol';
-import type { ChatMessage, ConnectionStatus } from '@confab/chat-client';
+import type { ChatMessage, ConnectionState } from '@confab/chat-client';
+import { reconnectCause, UNANSWERED_ANNOUNCEMENT } from './words';
 
 /**
  * What a screen reader is told as a conversation changes (a polite live region): messages from
- * others as they arrive, an agent's reply once it has finished (not every token), and the
- * connection dropping and coming back. Pure: the previous and the next view in, words out.
+ * others as they arrive, an agent's reply once it has finished (not every token), the connection
+ * dropping (with its cause when the client knows it) and coming back, and the viewer's question
+ * the agent could not answer. Pure: the previous and the next view in, words out.
  */
 export interface AnnouncedView {
   messages: readonly ChatMessage[];
-  connection: ConnectionStatus;
+  /** The countdown (`nextRetryAt`) is left out: it is not told. */
+  connection: Pick<ConnectionState, 'status' | 'reason'>;
+  /** The id of the viewer's question shown with "The agent couldn't answer this.", if any. */
+  unanswered: string | null;
 }
 
 /** Spoken text is cut here: the whole message is in the list for whoever wants to read on. */
@@ -34,11 +39,22 @@ function said(message: ChatMessage): string {
   return `${name} said: ${spokenText(message.content)}`;
 }
 
-function connectionChange(before: ConnectionStatus, after: ConnectionStatus): string | null {
-  if (before === after) return null;
-  if (after === 'reconnecting' && before === 'open') return 'Connection lost. Reconnecting…';
-  if (after === 'open' && (before === 'reconnecting' || before === 'failed')) return 'Connected again.';
-  if (after === 'failed') return "Couldn't reconnect. Use the Reconnect button to try again.";
+/**
+ * The connection's change in words, once per change (not per countdown tick): a drop of an open
+ * connection, a reconnect's known cause (`reconnectCause`, as the connection line shows it) when it
+ * appears or changes, e.g. a first connect that reaches no server, coming back, giving up. A
+ * first connect retrying for a cause the client does not know says nothing.
+ */
+function connectionChange(before: AnnouncedView['connection'], after: AnnouncedView['connection']): string | null {
+  if (after.status === 'reconnecting') {
+    const cause = reconnectCause(after.reason);
+    if (before.status === 'open') return `${cause ?? 'Connection lost.'} Reconnecting…`;
+    const causeBefore = before.status === 'reconnecting' ? reconnectCause(before.reason) : null;
+    return cause !== null && cause !== causeBefore ? `${cause} Reconnecting…` : null;
+  }
+  if (before.status === after.status) return null;
+  if (after.status === 'open' && (before.status === 'reconnecting' || before.status === 'failed')) return 'Connected again.';
+  if (after.status === 'failed') return "Couldn't reconnect. Use the Reconnect button to try again.";
   return null;
 }
 
@@ -69,12 +85,13 @@ function newAtTheEnd(before: readonly ChatMessage[], after: readonly ChatMessage
 }
 
 /**
- * What `announcement` depends on, as a string that a streamed token leaves unchanged: the
- * connection, how many messages there are, and the newest ones' keys and statuses (their text
- * is read only once they are worth telling).
+ * What `announcement` depends on, as a string that a streamed token (or a countdown's tick)
+ * leaves unchanged: the connection and its known cause, the unanswered question, how many messages
+ * there are, and the newest ones' keys and statuses (their text is read only once they are worth
+ * telling).
  */
 export function announcementSignature(view: AnnouncedView): string {
-  let signature = `${view.connection}|${view.messages.length}`;
+  let signature = `${view.connection.status}|${reconnectCause(view.connection.reason) ?? ''}|${view.unanswered ?? ''}|${view.messages.length}`;
   for (let i = Math.max(0, view.messages.length - STREAMING_LOOKBACK); i < view.messages.length; i++) {
     const m = view.messages[i]!;
     signature += `|${m.key}:${m.status}`;
@@ -93,5 +110,6 @@ export function announcement(before: AnnouncedView, after: AnnouncedView): strin
     if (news.length === 1) parts.push(said(news[0]!));
     else if (news.length > 1) parts.push(`${news.length} new messages. The latest: ${said(news[news.length - 1]!)}`);
   }
+  if (after.unanswered !== null && after.unanswered !== before.unanswered) parts.push(UNANSWERED_ANNOUNCEMENT);
   return parts.length > 0 ? parts.join(' ') : null;
 }

@@ -99,6 +99,15 @@ export interface ConnectionWords {
   reconnectLabel?: 'Reconnect' | 'Retry now';
 }
 
+/**
+ * The reason worth saying before "Reconnecting" (on the connection line and to a screen reader):
+ * one of the short known causes ("Can't reach the chat server.", "Connection lost.", "The server
+ * is busy."), else null.
+ */
+export function reconnectCause(reason: string | null): string | null {
+  return reason !== null && RECONNECT_CAUSES.has(reason) ? reason : null;
+}
+
 /** From this many seconds of backoff on, waiting is offered a way out (the server may be back already). */
 const RETRY_NOW_FROM_S = 3;
 
@@ -118,7 +127,8 @@ export function connectionWords(args: {
     case 'reconnecting': {
       // Why, when the client knows ("Can't reach the chat server.", "Connection lost."), then when
       // (a no-break space: on a phone the "s" went to a line of its own).
-      const text = `${reason !== null && RECONNECT_CAUSES.has(reason) ? `${reason} ` : ''}Reconnecting${secondsToRetry > 0 ? ` in ${secondsToRetry}\u00a0s` : '…'}`;
+      const cause = reconnectCause(reason);
+      const text = `${cause !== null ? `${cause} ` : ''}Reconnecting${secondsToRetry > 0 ? ` in ${secondsToRetry}\u00a0s` : '…'}`;
       return secondsToRetry >= RETRY_NOW_FROM_S ? { text, canReconnect: true, reconnectLabel: 'Retry now' } : { text, canReconnect: false };
     }
     case 'failed':
@@ -163,6 +173,8 @@ export function cutOffNote(status: ChatMessageStatus, finishReason: string | nul
 
 /** Under the viewer's question whose reply never started (the server said `unanswered`), before "Try again". */
 export const UNANSWERED_NOTE = "The agent couldn't answer this.";
+/** Told to a screen reader once, when `UNANSWERED_NOTE` appears under the viewer's question. */
+export const UNANSWERED_ANNOUNCEMENT = "The agent couldn't answer your message. Try again is below it.";
 
 /** A message still not acknowledged after `SLOW_SEND_MS`: the server or the network is stuck. */
 export const SLOW_SEND_NOTE = 'Not delivered yet — still trying…';
