@@ -279,6 +279,20 @@ describe('two chat service instances on one PostgreSQL and one Redis', () => {
     expect(whole.data.content?.length).toBe((whole.data.offset ?? 0) + whole.data.delta.length);
     const done = await frame(onB.socket, 'done', (f) => f.data.message_id === replyId, 'done on B');
     expect(onB.socket.replyText(replyId)).toBe(done.data.content);
+    // Both instances are subscribed again before the next test counts on their fan-out (on a loaded
+    // machine A could still be resubscribing: a message stored on B then reached none of A's sockets).
+    for (const [from, to] of [
+      [onA, onB],
+      [onB, onA],
+    ] as const) {
+      let seen = false;
+      for (let attempt = 0; !seen && attempt < 8; attempt += 1) {
+        const probe = sendNext(from.socket, `probe ${attempt}`);
+        const ack = await frame(from.socket, 'ack', (f) => f.data.client_message_id === probe, 'the probe stored');
+        seen = await until(() => (messageFrames(to.socket, ack.data.message_id).length > 0 ? true : undefined), 'the probe on the other instance', 2_000).catch(() => false);
+      }
+      expect(seen).toBe(true);
+    }
   }, 60_000);
 
   it('allocates gap-free seqs when both instances write at once, and shares the per-identity rate limit', async () => {
