@@ -24,6 +24,7 @@ export const ConnectionStatus = memo(function ConnectionStatus({ connection, onR
     online,
     secondsToRetry: secondsUntil(connection.nextRetryAt, now),
     reason: connection.reason,
+    attempt: connection.attempt,
   });
   // Offline says so in words before the socket notices: the dot must not stay green beside them.
   const tone = connection.status === 'failed' || connection.status === 'closed' ? styles.bad : connection.status === 'open' && online ? styles.ok : styles.warn;

@@ -63,7 +63,7 @@ describe('secondsUntil', () => {
 });
 
 describe('connectionWords', () => {
-  const base = { online: true, secondsToRetry: 0, reason: null };
+  const base = { online: true, secondsToRetry: 0, reason: null, attempt: 1 };
   it('says Connected, Reconnecting in N s, and offers Reconnect only after giving up', () => {
     expect(connectionWords({ ...base, status: 'open' })).toEqual({ text: 'Connected', canReconnect: false });
     expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 8 }).text).toBe('Reconnecting in 8\u00a0s');
@@ -73,6 +73,14 @@ describe('connectionWords', () => {
   it('offers "Retry now" while a backoff has 3 s or more to run, not for a short one', () => {
     expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 17 })).toEqual({ text: 'Reconnecting in 17\u00a0s', canReconnect: true, reconnectLabel: 'Retry now' });
     expect(connectionWords({ ...base, status: 'reconnecting', secondsToRetry: 2 }).canReconnect).toBe(false);
+  });
+
+  it('keeps "Retry now" from the third attempt on, through the last seconds of each wait: it does not come and go under a finger', () => {
+    for (const secondsToRetry of [3, 2, 1, 0]) {
+      expect(connectionWords({ ...base, status: 'reconnecting', attempt: 3, secondsToRetry })).toMatchObject({ canReconnect: true, reconnectLabel: 'Retry now' });
+    }
+    // The first quick retries (waits of 1–2 s) are over before a button would help.
+    expect(connectionWords({ ...base, status: 'reconnecting', attempt: 2, secondsToRetry: 1 }).canReconnect).toBe(false);
   });
 
   it('says why it is reconnecting, when the client knows, before the countdown and "Retry now"', () => {

@@ -110,14 +110,22 @@ export function reconnectCause(reason: string | null): string | null {
 
 /** From this many seconds of backoff on, waiting is offered a way out (the server may be back already). */
 const RETRY_NOW_FROM_S = 3;
+/**
+ * From this attempt on (its wait is 2–4 s, the next ones longer), "Retry now" stays for the rest of
+ * the outage: offered only while 3 s or more were left, it came and went with each countdown, and
+ * on a phone the line it shares changed height under the reader's finger.
+ */
+const RETRY_NOW_FROM_ATTEMPT = 3;
 
 export function connectionWords(args: {
   status: ConnectionStatus;
   online: boolean;
   secondsToRetry: number;
   reason: string | null;
+  /** The reconnect attempt being waited for (1 for the first). */
+  attempt: number;
 }): ConnectionWords {
-  const { status, online, secondsToRetry, reason } = args;
+  const { status, online, secondsToRetry, reason, attempt } = args;
   // The browser knows it is offline before a socket that still looks open finds out.
   if (!online && status !== 'closed') return { text: OFFLINE_TEXT, canReconnect: false };
   if (status === 'open') return { text: 'Connected', canReconnect: false };
@@ -129,7 +137,7 @@ export function connectionWords(args: {
       // (a no-break space: on a phone the "s" went to a line of its own).
       const cause = reconnectCause(reason);
       const text = `${cause !== null ? `${cause} ` : ''}Reconnecting${secondsToRetry > 0 ? ` in ${secondsToRetry}\u00a0s` : '…'}`;
-      return secondsToRetry >= RETRY_NOW_FROM_S ? { text, canReconnect: true, reconnectLabel: 'Retry now' } : { text, canReconnect: false };
+      return secondsToRetry >= RETRY_NOW_FROM_S || attempt >= RETRY_NOW_FROM_ATTEMPT ? { text, canReconnect: true, reconnectLabel: 'Retry now' } : { text, canReconnect: false };
     }
     case 'failed':
       return { text: "Couldn't reconnect. Check your connection, then try again.", canReconnect: true, reconnectLabel: 'Reconnect' };
