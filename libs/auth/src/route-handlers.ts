@@ -4,6 +4,7 @@ import { requestClientAddress } from './client-address';
 import { SESSION_COOKIE, VISITOR_COOKIE } from './cookie-options';
 import { publicWsBase } from './env';
 import { isSessionError } from './errors';
+import { logger } from './logger';
 import { json, jsonError, parseWith, readJsonBody, withErrors } from './http';
 import {
   chatService,
@@ -25,6 +26,9 @@ import { cookies } from 'next/headers';
 // The browser may not choose which visitor gets merged: that comes from its cookie only.
 const SignUpRequest = z.omit(SignUpBody, { visitor_session_token: true });
 const SignInRequest = z.omit(SignInBody, { visitor_session_token: true });
+
+/** How long sign out waits for the chat service to end the session (the cookie is cleared anyway). */
+const SIGN_OUT_WAIT_MS = 5_000;
 
 const sessionEnded = () => jsonError(401, 'SESSION_EXPIRED', 'Your session has ended. Sign in again to continue.');
 
@@ -49,17 +53,25 @@ export const signIn = withErrors(async (request: Request) => {
   return startSession((visitor) => chatService().signIn({ ...body, visitor_session_token: visitor }, requestClientAddress(request.headers)));
 });
 
+/**
+ * Signing out always signs this device out: the session cookie is cleared whatever the chat
+ * service answers (down, slow, an error). The chat service is still asked to end the session, which
+ * closes its sockets in other tabs at once; when it cannot be asked, that is logged and the session
+ * ends server-side at its normal expiry (30 days after sign in), or at a later sign out.
+ */
 export const signOut = withErrors(async () => {
   const token = (await cookies()).get(SESSION_COOKIE)?.value;
+  await clearIdentityCookie(SESSION_COOKIE);
   if (token) {
     try {
-      await chatService().signOut(token);
+      await chatService().until(Date.now() + SIGN_OUT_WAIT_MS).signOut(token);
     } catch (error) {
-      // Already gone on the server: signing out is still done from the person's point of view.
-      if (!isSessionError(error)) throw error;
+      // Already gone on the server: nothing left to end.
+      if (!isSessionError(error)) {
+        logger.warn({ err: error }, 'sign out: the chat service did not end the session; it ends at its expiry');
+      }
     }
   }
-  await clearIdentityCookie(SESSION_COOKIE);
   return new Response(null, { status: 204, headers: { 'cache-control': 'no-store' } });
 });
 

@@ -36,7 +36,8 @@ export function SiteHeader({ viewer }: { viewer: HeaderViewer }) {
           </NavLink>
           {viewer.kind === 'user' && (
             <span className={styles.account}>
-              <span className={styles.userName} data-testid="current-user">
+              {/* Its own direction (an Arabic or Hebrew name reads right to left), so a long name is cut at its end. */}
+              <span className={styles.userName} data-testid="current-user" dir="auto">
                 {viewer.displayName}
               </span>
               <SignOutButton />
