@@ -6,7 +6,7 @@ import type { ChatMessage, LiveContent } from '@confab/chat-client';
 import { continuesFrom } from './grouping';
 import { useInBrowser } from './hooks';
 import { countNewBelow, jumpLabel } from './jump-to-latest';
-import { distanceToEnd, useStayAtEnd } from './stay-at-end';
+import { useStayAtEnd } from './stay-at-end';
 import { useListVirtualizer } from './list-virtualizer';
 import { loadStreamingRenderer, MessageItem, sameRow } from './MessageItem';
 import styles from './conversation.module.css';
@@ -125,28 +125,16 @@ function MessageListView({ messages, hasOlder, onLoadOlder, onRetry, retryReplyI
   useLayoutEffect(() => {
     lastKey.current = keys[keys.length - 1] ?? null;
   }, [keys]);
-  // A plain passive listener that tells React only when the reader arrives at or leaves the end:
-  // a streaming reply scrolls the list every frame (the view follows it), and React's own
-  // `onScroll` dispatched each of those scroll events through its event system and queued a
-  // render of the list (~1 ms a frame in the slowest frames of `npm run bench -- render`).
-  useEffect(() => {
-    const el = scrollRef.current;
-    if (!el) return;
-    let wasAtEnd = true;
-    const onScroll = (): void => {
-      const atEnd = distanceToEnd(el) <= STICK_THRESHOLD_PX;
-      if (atEnd === wasAtEnd) return;
-      wasAtEnd = atEnd;
-      setAway(atEnd ? null : { lastKey: lastKey.current });
-    };
-    el.addEventListener('scroll', onScroll, { passive: true });
-    return () => el.removeEventListener('scroll', onScroll);
-  }, []);
   const jumpToLatest = useCallback(() => virtualizer.scrollToEnd(), [virtualizer]);
   const jump = away === null ? null : jumpLabel(countNewBelow(keys, away.lastKey));
 
   const footerRef = useRef<HTMLDivElement>(null);
-  useStayAtEnd(scrollRef, listRef, footerRef, jumpToLatest, !empty);
+  // Told only when the reader arrives at or leaves the end (a plain passive scroll listener in
+  // `useStayAtEnd`): a streaming reply scrolls the list every frame (the view follows it), and
+  // React's own `onScroll` dispatched each of those scroll events through its event system and
+  // queued a render of the list (~1 ms a frame in the slowest frames of `npm run bench -- render`).
+  const onFollowingChange = useCallback((following: boolean) => setAway(following ? null : { lastKey: lastKey.current }), []);
+  useStayAtEnd(scrollRef, listRef, footerRef, jumpToLatest, !empty, STICK_THRESHOLD_PX, onFollowingChange);
 
   // Something you just wrote is shown, wherever you were reading: the view follows new content
   // only for a reader at the end, but your own message must not land out of sight.

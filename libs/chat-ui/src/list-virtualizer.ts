@@ -17,6 +17,25 @@ export function measureFromObserver(element: Element, entry: ResizeObserverEntry
   return instance.itemSizeCache.get(instance.options.getItemKey(index)) ?? instance.options.estimateSize(index);
 }
 
+/** Where the virtualizer last scrolled each element to (`scrolledByList`). */
+const written = new WeakMap<Element, number>();
+
+/** The library's `elementScroll`, noting where it scrolls to. */
+const scrollAndNote: VirtualizerOptions<HTMLDivElement, Element>['scrollToFn'] = (offset, options, instance) => {
+  if (instance.scrollElement) written.set(instance.scrollElement, offset + (options.adjustments ?? 0));
+  elementScroll(offset, options, instance);
+};
+
+/**
+ * Whether the element's scroll offset is where the virtualizer last put it: its own corrections
+ * (a row above the view measured smaller than its estimate, following the end) are not the
+ * reader scrolling, and must not count as them leaving the end (`useStayAtEnd`).
+ */
+export function scrolledByList(element: Element): boolean {
+  const offset = written.get(element);
+  return offset !== undefined && Math.abs(element.scrollTop - offset) < 1;
+}
+
 /**
  * TanStack Virtual's virtualizer for a scrolling element, bound to React as `useVirtualizer` binds
  * it, less one thing: it never re-renders the component itself. `useVirtualizer` re-renders on
@@ -25,7 +44,7 @@ export function measureFromObserver(element: Element, entry: ResizeObserverEntry
  * list a few times a second for rows that were already in the DOM. Here `onChange` decides.
  */
 export function useListVirtualizer(options: ListVirtualizerOptions): Virtualizer<HTMLDivElement, Element> {
-  const resolved: VirtualizerOptions<HTMLDivElement, Element> = { observeElementRect, observeElementOffset, scrollToFn: elementScroll, measureElement: measureFromObserver, ...options };
+  const resolved: VirtualizerOptions<HTMLDivElement, Element> = { observeElementRect, observeElementOffset, scrollToFn: scrollAndNote, measureElement: measureFromObserver, ...options };
   const [instance] = useState(() => new Virtualizer(resolved));
   instance.setOptions(resolved);
   // The lifecycle calls `useVirtualizer` makes: observe once mounted, and take in new options
