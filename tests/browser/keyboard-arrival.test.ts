@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { setUpBrowser } from './support/browser';
-import { seededPosts } from './support/app';
+import { agentMessages, seededPosts, sendMessage, startThread } from './support/app';
 import { PHONE } from './support/touch';
 
 /**
@@ -56,6 +56,29 @@ it(
     await page.getByRole('heading', { level: 1, name: 'Talk to an agent' }).waitFor();
     await page.waitForFunction(() => document.activeElement !== document.body, undefined, { timeout: 5_000 }).catch(() => undefined);
     expect(await focused(page)).toBe('H1 Talk to an agent');
+  }),
+);
+
+it(
+  'opening one of Your threads with the keyboard puts the focus on the thread heading, not the page body',
+  browser.test(async ({ env, newPerson }) => {
+    const [post] = await seededPosts(env);
+    const { page } = await newPerson({ viewport: { width: 1280, height: 860 } });
+    await startThread(page, post!);
+    await sendMessage(page, 'A thread to come back to');
+    await agentMessages(page).last().and(page.locator('[data-status="complete"]')).waitFor({ timeout: 30_000 });
+    const threadPath = new URL(page.url()).pathname;
+
+    await page.goto('/threads');
+    const row = page.getByRole('listitem').filter({ hasText: 'A thread to come back to' });
+    await row.waitFor();
+    await row.locator(`a[href="${threadPath}"]`).first().focus();
+    await page.keyboard.press('Enter');
+    await page.waitForURL((url) => url.pathname === threadPath);
+    const heading = page.getByRole('heading', { level: 1 });
+    await heading.waitFor();
+    await page.waitForFunction(() => document.activeElement !== document.body, undefined, { timeout: 5_000 }).catch(() => undefined);
+    expect(await heading.evaluate((el) => el === document.activeElement)).toBe(true);
   }),
 );
 

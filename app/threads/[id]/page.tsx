@@ -30,7 +30,7 @@ export default async function ThreadPage({ params }: ThreadPageProps) {
         <div className={styles.head}>
           <div className={styles.titles}>
             {/* One line, cut with an ellipsis: the whole title shows on hover. */}
-            <h1 className={styles.title} dir="auto" title={thread.title}>
+            <h1 className={styles.title} dir="auto" title={thread.title} tabIndex={-1}>
               {thread.title}
             </h1>
             <p className={styles.sub}>
