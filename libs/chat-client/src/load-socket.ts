@@ -1,3 +1,4 @@
+import { onDemand } from './on-demand';
 import type * as Binding from './socket-binding';
 
 /**
@@ -10,21 +11,10 @@ import type * as Binding from './socket-binding';
  */
 export type SocketBindingModule = typeof Binding;
 
-let loading: Promise<SocketBindingModule> | null = null;
-let loaded: SocketBindingModule | null = null;
+const binding = onDemand((): Promise<SocketBindingModule> => import('./socket-binding'));
 
-export function loadSocketBinding(): Promise<SocketBindingModule> {
-  loading ??= import('./socket-binding').then(
-    (module) => (loaded = module),
-    (error: unknown) => {
-      loading = null; // a chunk that failed to load (offline, a new deployment) is asked for again
-      throw error;
-    },
-  );
-  return loading;
-}
-
-export const loadedSocketBinding = (): SocketBindingModule | null => loaded;
+export const loadSocketBinding = binding.load;
+export const loadedSocketBinding = binding.loaded;
 
 /** Starts the load in the browser (not on the server, where no socket opens); failures are retried by the hook. */
 export function prefetchSocketBinding(): void {

@@ -1,3 +1,4 @@
+import { onDemand } from './on-demand';
 import type * as Wire from './wire';
 
 /**
@@ -7,24 +8,16 @@ import type * as Wire from './wire';
  */
 export type WireModule = typeof Wire;
 
-let loading: Promise<WireModule> | null = null;
-let loaded: WireModule | null = null;
-
-export function loadWire(): Promise<WireModule> {
-  loading ??= import('./wire').then(
-    (module) => {
+const wire = onDemand(
+  (): Promise<WireModule> =>
+    import('./wire').then((module) => {
       announceLoaded(module);
-      return (loaded = module);
-    },
-    (error: unknown) => {
-      loading = null; // a chunk that failed to load (offline) is asked for again next time
-      throw error;
-    },
-  );
-  return loading;
-}
+      return module;
+    }),
+);
 
-export const loadedWire = (): WireModule | null => loaded;
+export const loadWire = wire.load;
+export const loadedWire = wire.loaded;
 
 let announceLoaded: (module: WireModule) => void = () => undefined;
 const whenLoaded = new Promise<WireModule>((resolve) => (announceLoaded = resolve));
